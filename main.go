@@ -1,0 +1,4 @@
+// Command lazytrail is a terminal UI for AWS CloudTrail event history.
+package main
+
+func main() {}

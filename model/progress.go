@@ -1,0 +1,44 @@
+package model
+
+import "time"
+
+// RegionState is where one region's pager stands.
+type RegionState int8
+
+// Region states, in the order a pager passes through them.
+const (
+	RegionWaiting   RegionState = iota // not asked for anything yet, or idle with demand met
+	RegionPaging                       // a request is in flight
+	RegionThrottled                    // the last response was a throttle; the SDK is retrying
+	RegionDone                         // history ended (no NextToken)
+	RegionFailed                       // stopped with Err; it no longer holds the merge back
+)
+
+func (s RegionState) String() string {
+	return [...]string{"waiting", "paging", "throttled", "done", "failed"}[s]
+}
+
+// RegionProgress is a snapshot of one region's pager, for the status bar,
+// the per-region panel and headless progress.
+type RegionProgress struct {
+	Region    string
+	State     RegionState
+	Pages     int
+	Events    int       // events received from this region (before filtering)
+	Throttles int       // throttled responses seen (including retried ones)
+	Retries   int       // retried attempts of any kind
+	Oldest    time.Time // oldest event time delivered so far (zero before the first page)
+	Err       string    // one-line cause when State is RegionFailed, or the last retried error
+}
+
+// Finished reports whether the region will deliver nothing more.
+func (p RegionProgress) Finished() bool {
+	return p.State == RegionDone || p.State == RegionFailed
+}
+
+// Batch is what the merged stream hands its consumer at a time: the events
+// released since the last batch and where every region stands.
+type Batch struct {
+	Events   []Event          // newly released, newest first, all older than or as old as the last batch's
+	Progress []RegionProgress // every region, in a stable order
+}
