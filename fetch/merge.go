@@ -1,0 +1,221 @@
+package fetch
+
+import (
+	"math"
+
+	"lazytrail/model"
+)
+
+// merge is the synchronous core of the stream: it takes the pages every
+// region delivers, removes duplicates, and releases events in one global
+// newest-first order only when no region that still has pages could deliver
+// a newer one (the watermark). It also decides, from the open demand, which
+// regions may fetch their next page. It does no I/O and starts no goroutine,
+// so it can be tested and benchmarked on its own; Stream guards it with a
+// mutex.
+type merge struct {
+	regions  []regionBuf
+	pageSize int
+	pending  entryHeap // buffered, unreleased events of every region
+
+	match func(*model.Event) bool // demand: nil matches every event
+	want  int                     // matching events still wanted; <= 0 means demand met
+}
+
+// regionBuf is what the merge knows about one region.
+type regionBuf struct {
+	started  bool  // delivered at least one event, so bound is meaningful
+	finished bool  // done or failed: it no longer holds the watermark back
+	bound    int64 // unix nanos of the oldest event delivered so far
+	buffered int   // delivered but not yet released
+
+	// boundaryIDs holds the ids of the events delivered at exactly bound:
+	// the only events a well-behaved region can deliver again (at a page
+	// seam, or when a query resumes from the last event seen after its
+	// NextToken expired).
+	boundaryIDs map[string]struct{}
+}
+
+// entry is one buffered event as the heap orders it. Comparing the time as
+// an integer keeps the hot path free of time.Time method calls.
+type entry struct {
+	nanos  int64
+	region int32
+	ev     *model.Event
+}
+
+func newMerge(regions int, pageSize int) *merge {
+	m := &merge{regions: make([]regionBuf, regions), pageSize: pageSize}
+	for i := range m.regions {
+		m.regions[i].boundaryIDs = map[string]struct{}{}
+	}
+	return m
+}
+
+// setDemand replaces the demand: release until n more events satisfying
+// match have been released. n <= 0 stops further fetching.
+func (m *merge) setDemand(match func(*model.Event) bool, n int) {
+	m.match, m.want = match, n
+}
+
+// demandOpen reports whether the consumer still wants matching events.
+func (m *merge) demandOpen() bool { return m.want > 0 }
+
+// add takes one page from region r, newest first. The events are kept by
+// pointer until released, so the caller must not modify the slice after.
+// It returns how many events were new (not duplicates).
+func (m *merge) add(r int, page []model.Event) int {
+	rb := &m.regions[r]
+	fresh := 0
+	for i := range page {
+		ev := &page[i]
+		nanos := ev.Time.UnixNano()
+		if rb.started {
+			switch {
+			case nanos == rb.bound:
+				if _, dup := rb.boundaryIDs[ev.ID]; dup {
+					continue
+				}
+			case nanos < rb.bound:
+				clear(rb.boundaryIDs)
+				rb.bound = nanos
+			}
+			// An event newer than bound breaks the newest-first contract;
+			// it is still delivered (nothing is dropped silently), at the
+			// next release point.
+		} else {
+			rb.started, rb.bound = true, nanos
+		}
+		if nanos == rb.bound && ev.ID != "" {
+			rb.boundaryIDs[ev.ID] = struct{}{}
+		}
+		m.pending.push(entry{nanos: nanos, region: int32(r), ev: ev})
+		rb.buffered++
+		fresh++
+	}
+	return fresh
+}
+
+// finish marks region r as finished (history ended or failed): it stops
+// holding the watermark back; what it delivered is still released in order.
+func (m *merge) finish(r int) {
+	m.regions[r].finished = true
+	m.regions[r].boundaryIDs = nil
+}
+
+// watermark is the time an event must be strictly newer than to be
+// released: the newest bound among the regions that still have pages.
+// A region that has not delivered anything yet could still deliver the
+// newest event of all, so it holds everything back.
+func (m *merge) watermark() int64 {
+	w := int64(math.MinInt64)
+	for i := range m.regions {
+		rb := &m.regions[i]
+		if rb.finished {
+			continue
+		}
+		if !rb.started {
+			return math.MaxInt64
+		}
+		w = max(w, rb.bound)
+	}
+	return w
+}
+
+// release appends every event that can be released now to dst, in global
+// newest-first order (ties at the same time by region, then event id), and
+// counts the matching ones against the demand.
+func (m *merge) release(dst []model.Event) []model.Event {
+	w := m.watermark()
+	for m.pending.len() > 0 && m.pending.top().nanos > w {
+		e := m.pending.pop()
+		m.regions[e.region].buffered--
+		if m.want > 0 && (m.match == nil || m.match(e.ev)) {
+			m.want--
+		}
+		dst = append(dst, *e.ev)
+	}
+	return dst
+}
+
+// mayFetch reports whether region r may request its next page: only while
+// demand is open, the region has pages, and it buffers less than a page —
+// or it is the region holding the watermark back, whose buffer can only be
+// events tied at its bound that a next page may release.
+func (m *merge) mayFetch(r int) bool {
+	rb := &m.regions[r]
+	if !m.demandOpen() || rb.finished {
+		return false
+	}
+	return rb.buffered < m.pageSize || rb.bound == m.watermark()
+}
+
+// drained reports whether every region is finished and every event released.
+func (m *merge) drained() bool {
+	for i := range m.regions {
+		if !m.regions[i].finished {
+			return false
+		}
+	}
+	return m.pending.len() == 0
+}
+
+// buffered is how many events region r delivered that are not released yet.
+func (m *merge) buffered(r int) int { return m.regions[r].buffered }
+
+// entryHeap is a binary heap of entries, newest first. A hand-written heap
+// avoids container/heap's interface boxing on the per-event path.
+type entryHeap struct{ items []entry }
+
+// before orders entries newest first; ties go by region index (regions are
+// sorted by name), then by event id, so the output is deterministic.
+func before(a, b *entry) bool {
+	if a.nanos != b.nanos {
+		return a.nanos > b.nanos
+	}
+	if a.region != b.region {
+		return a.region < b.region
+	}
+	return a.ev.ID < b.ev.ID
+}
+
+func (h *entryHeap) len() int    { return len(h.items) }
+func (h *entryHeap) top() *entry { return &h.items[0] }
+
+func (h *entryHeap) push(e entry) {
+	h.items = append(h.items, e)
+	i := len(h.items) - 1
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !before(&h.items[i], &h.items[parent]) {
+			break
+		}
+		h.items[i], h.items[parent] = h.items[parent], h.items[i]
+		i = parent
+	}
+}
+
+func (h *entryHeap) pop() entry {
+	top := h.items[0]
+	last := len(h.items) - 1
+	h.items[0] = h.items[last]
+	h.items[last] = entry{} // drop the pointer so a released page can be collected
+	h.items = h.items[:last]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= last {
+			break
+		}
+		best := l
+		if r := l + 1; r < last && before(&h.items[r], &h.items[l]) {
+			best = r
+		}
+		if !before(&h.items[best], &h.items[i]) {
+			break
+		}
+		h.items[i], h.items[best] = h.items[best], h.items[i]
+		i = best
+	}
+	return top
+}
