@@ -55,6 +55,7 @@ type Identity struct {
 	MFAAuthenticated  Tristate
 	SourceIdentity    string
 	IdentityProvider  string
+	OnBehalfOfUserID  string // IdentityCenterUser: the Identity Center user id acted for
 }
 
 // Resource is one resource an event touched, as LookupEvents reports it:

@@ -1,43 +1,62 @@
 package model
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 )
 
-// record is the subset of a raw CloudTrail record that lazytrail reads.
-// Unknown fields are ignored; every field is optional.
+// record is the subset of a raw CloudTrail record that an Event keeps.
+// Unknown fields are ignored and every field is optional. The large nested
+// objects are held as borrowed bytes only while FromRecord runs: the detail
+// pane re-parses Raw for the one event it shows (see Event.Details).
 type record struct {
-	EventID         string          `json:"eventID"`
-	EventTime       string          `json:"eventTime"`
-	EventName       string          `json:"eventName"`
-	EventSource     string          `json:"eventSource"`
-	AWSRegion       string          `json:"awsRegion"`
-	ErrorCode       string          `json:"errorCode"`
-	ErrorMessage    string          `json:"errorMessage"`
-	SourceIPAddress string          `json:"sourceIPAddress"`
-	UserAgent       string          `json:"userAgent"`
-	EventType       string          `json:"eventType"`
-	ReadOnly        json.RawMessage `json:"readOnly"`
-	UserIdentity    *userIdentity   `json:"userIdentity"`
-	Resources       []struct {
-		ARN  string `json:"ARN"`
-		Type string `json:"type"`
-	} `json:"resources"`
+	EventID             string          `json:"eventID"`
+	EventTime           string          `json:"eventTime"`
+	EventName           string          `json:"eventName"`
+	EventSource         string          `json:"eventSource"`
+	AWSRegion           string          `json:"awsRegion"`
+	ErrorCode           string          `json:"errorCode"`
+	ErrorMessage        string          `json:"errorMessage"`
+	SourceIPAddress     string          `json:"sourceIPAddress"`
+	UserAgent           string          `json:"userAgent"`
+	EventType           string          `json:"eventType"`
+	ReadOnly            borrowedJSON    `json:"readOnly"` // JSON bool in records, but be lenient
+	UserIdentity        *userIdentity   `json:"userIdentity"`
+	Resources           []recordResrc   `json:"resources"`
+	RequestParameters   borrowedJSON    `json:"requestParameters"`
+	ResponseElements    borrowedJSON    `json:"responseElements"`
+	AdditionalEventData borrowedJSON    `json:"additionalEventData"`
+	InsightDetails      *insightSummary `json:"insightDetails"`
+}
+
+type recordResrc struct {
+	ARN       string `json:"ARN"`
+	ARNPrefix string `json:"ARNPrefix"`
+	Type      string `json:"type"`
+}
+
+type insightSummary struct {
+	EventName   string `json:"eventName"`
+	EventSource string `json:"eventSource"`
 }
 
 type userIdentity struct {
-	Type             string `json:"type"`
-	PrincipalID      string `json:"principalId"`
-	ARN              string `json:"arn"`
-	AccountID        string `json:"accountId"`
-	AccessKeyID      string `json:"accessKeyId"`
-	UserName         string `json:"userName"`
-	InvokedBy        string `json:"invokedBy"`
-	IdentityProvider string `json:"identityProvider"`
+	Type             string          `json:"type"`
+	PrincipalID      string          `json:"principalId"`
+	ARN              string          `json:"arn"`
+	AccountID        string          `json:"accountId"`
+	AccessKeyID      string          `json:"accessKeyId"`
+	UserName         string          `json:"userName"`
+	InvokedBy        string          `json:"invokedBy"`
+	IdentityProvider string          `json:"identityProvider"`
+	OnBehalfOf       *struct{ UserID string `json:"userId"` } `json:"onBehalfOf"`
 	SessionContext   *struct {
 		SessionIssuer *struct {
 			Type     string `json:"type"`
@@ -45,63 +64,175 @@ type userIdentity struct {
 			UserName string `json:"userName"`
 		} `json:"sessionIssuer"`
 		Attributes *struct {
-			MFAAuthenticated json.RawMessage `json:"mfaAuthenticated"`
+			MFAAuthenticated borrowedJSON `json:"mfaAuthenticated"` // "true"/"false" as a string
 		} `json:"attributes"`
 		SourceIdentity string `json:"sourceIdentity"`
 	} `json:"sessionContext"`
 }
 
-// FromRecord parses one raw CloudTrail record (an S3 log file's Records
-// entry, or a LookupEvents CloudTrailEvent string) and derives Username and
-// Resources the way LookupEvents reports them.
-func FromRecord(raw string) (Event, error) {
-	var r record
-	if err := json.Unmarshal([]byte(raw), &r); err != nil {
-		return Event{Raw: raw, ParseError: err.Error()}, err
-	}
-	e := Event{
-		ID:           r.EventID,
-		Name:         r.EventName,
-		Source:       r.EventSource,
-		Region:       r.AWSRegion,
-		ErrorCode:    r.ErrorCode,
-		ErrorMessage: r.ErrorMessage,
-		SourceIP:     r.SourceIPAddress,
-		UserAgent:    r.UserAgent,
-		EventType:    r.EventType,
-		ReadOnly:     parseTristate(r.ReadOnly),
-		Raw:          raw,
-	}
-	if t, err := time.Parse(time.RFC3339, r.EventTime); err == nil {
-		e.Time = t.UTC()
-	}
-	if u := r.UserIdentity; u != nil {
-		e.Identity = Identity{Type: u.Type, ARN: u.ARN, AccountID: u.AccountID, PrincipalID: u.PrincipalID,
-			UserName: u.UserName, AccessKeyID: u.AccessKeyID, InvokedBy: u.InvokedBy, IdentityProvider: u.IdentityProvider}
-		if sc := u.SessionContext; sc != nil {
-			e.Identity.SourceIdentity = sc.SourceIdentity
-			if si := sc.SessionIssuer; si != nil {
-				e.Identity.SessionIssuerType, e.Identity.SessionIssuerName, e.Identity.SessionIssuerARN = si.Type, si.UserName, si.ARN
-			}
-			if sc.Attributes != nil {
-				e.Identity.MFAAuthenticated = parseTristate(sc.Attributes.MFAAuthenticated)
-			}
-		}
-	}
-	e.AccessKeyID = e.Identity.AccessKeyID
-	e.Username = DeriveUsername(&e.Identity)
-	for _, res := range r.Resources {
-		e.Resources = append(e.Resources, Resource{Type: res.Type, Name: res.ARN})
-	}
-	return e, nil
+// borrowedJSON keeps the bytes of a JSON value without copying them. It is
+// only valid while the buffer given to json.Unmarshal is, which FromRecord
+// guarantees by never letting a record outlive the call.
+type borrowedJSON []byte
+
+func (b *borrowedJSON) UnmarshalJSON(data []byte) error {
+	*b = data
+	return nil
 }
 
-// FromLookup builds an Event from one LookupEvents result. The lookup fields
-// win over the record's where both exist, since they are what the API
-// filters on; region is the region the event was fetched from.
+// FromRecord parses one raw CloudTrail record (an S3 log file's Records
+// entry, or a LookupEvents CloudTrailEvent string) and derives Username and
+// Resources the way LookupEvents reports them. On error the Event still
+// carries Raw, a stable ID and whatever could be read, with ParseError set
+// to the same one-line cause.
+func FromRecord(raw string) (Event, error) {
+	e := Event{Raw: raw}
+	err := decodeRecord(raw, &e)
+	if e.ID == "" && raw != "" {
+		e.ID = fallbackID(raw)
+	}
+	if err != nil {
+		e.ParseError = err.Error()
+	}
+	return e, err
+}
+
+func decodeRecord(raw string, e *Event) error {
+	trimmed := strings.TrimSpace(raw)
+	if trimmed == "" {
+		return errors.New("empty record")
+	}
+	if trimmed[0] != '{' {
+		return errors.New("record is not a JSON object")
+	}
+	var r record
+	err := json.Unmarshal([]byte(raw), &r)
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typeErr):
+		// The decoder skipped just that field and read the rest.
+		err = fmt.Errorf("record field %s is a JSON %s, not a %s", typeErr.Field, typeErr.Value, typeErr.Type)
+	case err != nil:
+		return fmt.Errorf("record is not valid JSON: %w", err)
+	}
+
+	e.ID = r.EventID
+	e.Name = intern(r.EventName)
+	e.Source = intern(r.EventSource)
+	if r.EventName == "" && r.InsightDetails != nil {
+		// Insight records name the API they are about only inside insightDetails.
+		e.Name = intern(r.InsightDetails.EventName)
+		e.Source = intern(r.InsightDetails.EventSource)
+	}
+	e.Region = intern(r.AWSRegion)
+	e.ErrorCode = intern(r.ErrorCode)
+	e.ErrorMessage = r.ErrorMessage
+	e.SourceIP = intern(r.SourceIPAddress)
+	e.UserAgent = intern(r.UserAgent)
+	e.EventType = intern(r.EventType)
+	e.ReadOnly = parseTristate(r.ReadOnly)
+	if r.EventTime != "" {
+		t, terr := parseEventTime(r.EventTime)
+		if terr != nil && err == nil {
+			err = terr
+		}
+		e.Time = t
+	}
+	if r.UserIdentity != nil {
+		e.Identity = identityOf(r.UserIdentity)
+	}
+	if e.Identity.MFAAuthenticated == Unknown && r.EventName == "ConsoleLogin" {
+		e.Identity.MFAAuthenticated = consoleLoginMFA(r.AdditionalEventData)
+	}
+	e.AccessKeyID = e.Identity.AccessKeyID
+	e.Username = intern(DeriveUsername(&e.Identity))
+	e.Resources = recordResources(&r)
+	return err
+}
+
+func identityOf(u *userIdentity) Identity {
+	id := Identity{
+		Type:             intern(u.Type),
+		ARN:              intern(u.ARN),
+		AccountID:        intern(u.AccountID),
+		PrincipalID:      intern(u.PrincipalID),
+		UserName:         intern(u.UserName),
+		AccessKeyID:      intern(u.AccessKeyID),
+		InvokedBy:        intern(u.InvokedBy),
+		IdentityProvider: intern(u.IdentityProvider),
+	}
+	if u.OnBehalfOf != nil {
+		id.OnBehalfOfUserID = intern(u.OnBehalfOf.UserID)
+	}
+	if sc := u.SessionContext; sc != nil {
+		id.SourceIdentity = intern(sc.SourceIdentity)
+		if si := sc.SessionIssuer; si != nil {
+			id.SessionIssuerType = intern(si.Type)
+			id.SessionIssuerName = intern(si.UserName)
+			id.SessionIssuerARN = intern(si.ARN)
+		}
+		if sc.Attributes != nil {
+			id.MFAAuthenticated = parseTristate(sc.Attributes.MFAAuthenticated)
+		}
+	}
+	return id
+}
+
+// consoleLoginMFA reads additionalEventData.MFAUsed ("Yes"/"No"), which is
+// where a console sign-in records MFA when there is no session context yet.
+func consoleLoginMFA(data borrowedJSON) Tristate {
+	var extra struct {
+		MFAUsed json.RawMessage `json:"MFAUsed"`
+	}
+	if len(data) == 0 || json.Unmarshal(data, &extra) != nil {
+		return Unknown
+	}
+	switch strings.ToLower(strings.Trim(string(extra.MFAUsed), `"`)) {
+	case "yes":
+		return True
+	case "no":
+		return False
+	}
+	return Unknown
+}
+
+// eventTimeLayouts are the shapes eventTime takes: RFC 3339 (Go's parser
+// also accepts fractional seconds here), a zone-less form some exporters
+// write, and the ISO 8601 basic form seen in creationDate.
+var eventTimeLayouts = [...]string{time.RFC3339, "2006-01-02T15:04:05", "20060102T150405Z"}
+
+func parseEventTime(s string) (time.Time, error) {
+	for _, layout := range eventTimeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return time.Time{}, fmt.Errorf("eventTime %q is not an RFC 3339 time", s)
+}
+
+// fallbackID names a record that has no eventID (eventVersion 1.0) by a
+// hash of its bytes, so that the same record fetched twice de-duplicates.
+func fallbackID(raw string) string {
+	sum := sha256.Sum256([]byte(raw))
+	return "sha256-" + hex.EncodeToString(sum[:16])
+}
+
+// FromLookup builds an Event from one LookupEvents result; it never fails.
+// The lookup fields win over the record's where both exist, since they are
+// what the API filters on; region is the region the event was fetched from
+// and is used when the record does not name one. When CloudTrailEvent does
+// not parse, the event lists with the lookup fields and ParseError set.
 func FromLookup(le types.Event, region string) Event {
 	raw := deref(le.CloudTrailEvent)
-	e, _ := FromRecord(raw)
+	var e Event
+	if le.CloudTrailEvent == nil {
+		e = Event{ParseError: "LookupEvents returned no CloudTrailEvent"}
+	} else {
+		e, _ = FromRecord(raw)
+	}
 	if le.EventId != nil {
 		e.ID = *le.EventId
 	}
@@ -109,53 +240,44 @@ func FromLookup(le types.Event, region string) Event {
 		e.Time = le.EventTime.UTC()
 	}
 	if le.EventName != nil {
-		e.Name = *le.EventName
+		e.Name = intern(*le.EventName)
 	}
 	if le.EventSource != nil {
-		e.Source = *le.EventSource
+		e.Source = intern(*le.EventSource)
 	}
 	if le.Username != nil {
-		e.Username = *le.Username
+		e.Username = intern(*le.Username)
 	}
 	if le.AccessKeyId != nil {
-		e.AccessKeyID = *le.AccessKeyId
+		e.AccessKeyID = intern(*le.AccessKeyId)
 	}
 	if le.ReadOnly != nil {
-		e.ReadOnly = parseTristate(json.RawMessage(*le.ReadOnly))
+		e.ReadOnly = parseTristate([]byte(*le.ReadOnly))
 	}
 	if len(le.Resources) > 0 {
-		e.Resources = e.Resources[:0]
+		res := make([]Resource, 0, len(le.Resources))
 		for _, r := range le.Resources {
-			e.Resources = append(e.Resources, Resource{Type: deref(r.ResourceType), Name: deref(r.ResourceName)})
+			res = append(res, Resource{Type: intern(deref(r.ResourceType)), Name: intern(deref(r.ResourceName))})
 		}
+		e.Resources = res
 	}
 	if e.Region == "" {
-		e.Region = region
+		e.Region = intern(region)
 	}
 	return e
 }
 
-// DeriveUsername returns the user name LookupEvents reports for an identity.
-func DeriveUsername(id *Identity) string {
-	switch id.Type {
-	case "Root":
-		return "root"
-	case "AssumedRole", "FederatedUser":
-		if i := strings.LastIndexByte(id.ARN, '/'); i >= 0 {
-			return id.ARN[i+1:]
-		}
-		if i := strings.IndexByte(id.PrincipalID, ':'); i >= 0 {
-			return id.PrincipalID[i+1:]
-		}
+// parseTristate reads a boolean written either as JSON true/false or as
+// the string "true"/"false" (CloudTrail uses both, field by field).
+func parseTristate(b []byte) Tristate {
+	s := strings.TrimSpace(string(b))
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
 	}
-	return id.UserName
-}
-
-func parseTristate(b json.RawMessage) Tristate {
-	switch strings.Trim(string(b), `"`) {
-	case "true", "True", "TRUE":
+	switch {
+	case strings.EqualFold(s, "true"):
 		return True
-	case "false", "False", "FALSE":
+	case strings.EqualFold(s, "false"):
 		return False
 	}
 	return Unknown

@@ -2,21 +2,34 @@ package model
 
 // Timeline is the ordered, de-duplicated store of released events with the
 // view that the current filter selects. Events arrive already in global
-// newest-first order from the merge, so the store is append-only.
+// newest-first order from the merge, so the store is append-only. It is not
+// safe for concurrent use; the TUI owns it from its Update loop.
 type Timeline struct {
-	events []Event
+	// Events live in fixed-size chunks so that growing to a million never
+	// copies the ones already loaded (and pointers from At stay valid).
+	chunks [][]Event
+	n      int
 	seen   map[string]struct{}
 	filter Filter
-	view   []int32 // indexes into events that match filter
+	view   []int32 // indexes into the loaded events that match filter, ascending
 }
+
+const (
+	chunkBits = 12
+	chunkSize = 1 << chunkBits
+	chunkMask = chunkSize - 1
+)
 
 // NewTimeline returns an empty timeline.
 func NewTimeline() *Timeline { return &Timeline{seen: map[string]struct{}{}} }
 
 // Add appends events in order, skipping any whose ID is already present, and
-// returns how many were added.
+// returns how many were added. Events without an ID are never duplicates.
 func (t *Timeline) Add(evs []Event) int {
-	n := 0
+	if t.seen == nil {
+		t.seen = map[string]struct{}{}
+	}
+	added := 0
 	for i := range evs {
 		if id := evs[i].ID; id != "" {
 			if _, dup := t.seen[id]; dup {
@@ -24,31 +37,63 @@ func (t *Timeline) Add(evs []Event) int {
 			}
 			t.seen[id] = struct{}{}
 		}
-		t.events = append(t.events, evs[i])
-		if t.filter.Match(&evs[i]) {
-			t.view = append(t.view, int32(len(t.events)-1))
+		if t.n&chunkMask == 0 {
+			t.chunks = append(t.chunks, make([]Event, 0, chunkSize))
 		}
-		n++
+		last := len(t.chunks) - 1
+		t.chunks[last] = append(t.chunks[last], evs[i])
+		if t.filter.Match(&evs[i]) {
+			t.view = append(t.view, int32(t.n))
+		}
+		t.n++
+		added++
 	}
-	return n
+	return added
 }
 
 // Len is the number of events loaded.
-func (t *Timeline) Len() int { return len(t.events) }
+func (t *Timeline) Len() int { return t.n }
 
-// At returns the i-th loaded event, newest first.
-func (t *Timeline) At(i int) *Event { return &t.events[i] }
+// At returns the i-th loaded event, newest first. The pointer stays valid
+// for the life of the timeline.
+func (t *Timeline) At(i int) *Event { return &t.chunks[i>>chunkBits][i&chunkMask] }
+
+// Contains reports whether an event with this ID is loaded.
+func (t *Timeline) Contains(id string) bool {
+	_, ok := t.seen[id]
+	return ok
+}
 
 // Filter returns the filter in force.
 func (t *Timeline) Filter() Filter { return t.filter }
 
-// SetFilter rebuilds the view for f.
+// SetFilter selects the events f matches. When f only narrows the filter in
+// force (the user typed one more character), just the current view is
+// filtered again; otherwise every loaded event is.
 func (t *Timeline) SetFilter(f Filter) {
+	narrowing := f.Narrows(t.filter)
 	t.filter = f
+	if narrowing {
+		kept := t.view[:0]
+		for _, i := range t.view {
+			if f.Match(t.At(int(i))) {
+				kept = append(kept, i)
+			}
+		}
+		t.view = kept
+		return
+	}
 	t.view = t.view[:0]
-	for i := range t.events {
-		if f.Match(&t.events[i]) {
-			t.view = append(t.view, int32(i))
+	if f.IsZero() && cap(t.view) < t.n {
+		t.view = make([]int32, 0, t.n)
+	}
+	i := int32(0)
+	for _, chunk := range t.chunks {
+		for j := range chunk {
+			if f.Match(&chunk[j]) {
+				t.view = append(t.view, i)
+			}
+			i++
 		}
 	}
 }
@@ -57,17 +102,20 @@ func (t *Timeline) SetFilter(f Filter) {
 func (t *Timeline) Matches() int { return len(t.view) }
 
 // Match returns the i-th selected event.
-func (t *Timeline) Match(i int) *Event { return &t.events[t.view[i]] }
+func (t *Timeline) Match(i int) *Event { return t.At(int(t.view[i])) }
 
 // MatchIndex returns the index among all loaded events of the i-th selected one.
 func (t *Timeline) MatchIndex(i int) int { return int(t.view[i]) }
 
 // Nearest returns the position in the view of the selected event at or
-// after (older than, or equal to) loaded index all, or the last position.
+// after (older than, or equal to) loaded index all, or the last position
+// when every selected event is newer; 0 when nothing is selected. Keeping
+// the cursor's loaded index across SetFilter and calling Nearest keeps it on
+// the same event, or on the next older one that still matches.
 func (t *Timeline) Nearest(all int) int {
 	lo, hi := 0, len(t.view)
 	for lo < hi {
-		m := (lo + hi) / 2
+		m := int(uint(lo+hi) >> 1)
 		if int(t.view[m]) < all {
 			lo = m + 1
 		} else {

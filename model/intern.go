@@ -1,0 +1,14 @@
+package model
+
+import "unique"
+
+// intern returns the canonical copy of s. Regions, sources, event names,
+// account ids, role and session names, user agents and the like repeat
+// across thousands of events; sharing one copy keeps a million loaded
+// events within budget (see BenchmarkEventMemory).
+func intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	return unique.Make(s).Value()
+}
