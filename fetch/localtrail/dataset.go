@@ -1,0 +1,107 @@
+// Package localtrail is a local CloudTrail-compatible endpoint: it answers
+// LookupEvents over HTTP in awsJson1_1 exactly as AWS does (newest first,
+// parameter-bound NextTokens, the real error shapes, a per-region quota), so
+// that the real aws-sdk-go-v2 client and the AWS CLI can page through it.
+// It serves a Dataset: the built-in demo account (Demo) or records loaded
+// from files (LoadRecords). Fault knobs (SetFault) make regions fail in
+// reproducible ways for tests.
+package localtrail
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+
+	"lazytrail/model"
+)
+
+// Dataset is an immutable set of events, split by region and ordered the
+// way LookupEvents returns them.
+type Dataset struct {
+	regions  []string
+	byRegion map[string]*regionEvents
+	total    int
+}
+
+// regionEvents holds one region's events newest first, with indexes for the
+// lookup attributes people filter on most, so those lookups skip the scan.
+type regionEvents struct {
+	events []model.Event
+	byID   map[string][]int32
+	byUser map[string][]int32
+	byName map[string][]int32
+}
+
+// NewDataset routes each event to e.Region (us-east-1 when empty) and orders
+// every region newest first; events of the same time are ordered by id, so
+// the order, and hence every NextToken position, is deterministic.
+func NewDataset(events []model.Event) *Dataset {
+	d := &Dataset{byRegion: map[string]*regionEvents{}, total: len(events)}
+	for _, e := range events {
+		if e.Region == "" {
+			e.Region = defaultRegion
+		}
+		r := d.byRegion[e.Region]
+		if r == nil {
+			r = &regionEvents{}
+			d.byRegion[e.Region] = r
+			d.regions = append(d.regions, e.Region)
+		}
+		r.events = append(r.events, e)
+	}
+	sort.Strings(d.regions)
+	for _, r := range d.byRegion {
+		slices.SortStableFunc(r.events, newestFirst)
+		r.index()
+	}
+	return d
+}
+
+const defaultRegion = "us-east-1"
+
+// newestFirst orders by time descending, then id ascending. The token's
+// position logic (positionAfter) relies on exactly this order.
+func newestFirst(a, b model.Event) int {
+	if c := b.Time.Compare(a.Time); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+func (r *regionEvents) index() {
+	r.byID = make(map[string][]int32, len(r.events))
+	r.byUser = map[string][]int32{}
+	r.byName = map[string][]int32{}
+	for i := range r.events {
+		e := &r.events[i]
+		r.byID[e.ID] = append(r.byID[e.ID], int32(i))
+		r.byUser[e.Username] = append(r.byUser[e.Username], int32(i))
+		r.byName[e.Name] = append(r.byName[e.Name], int32(i))
+	}
+}
+
+// Regions returns the regions that hold events, sorted.
+func (d *Dataset) Regions() []string { return slices.Clone(d.regions) }
+
+// Events returns a region's events newest first. Callers must not modify
+// the slice or its events.
+func (d *Dataset) Events(region string) []model.Event {
+	if r := d.byRegion[region]; r != nil {
+		return r.events
+	}
+	return nil
+}
+
+// Len returns the number of events in every region together.
+func (d *Dataset) Len() int { return d.total }
+
+func (d *Dataset) region(name string) *regionEvents {
+	if r := d.byRegion[name]; r != nil {
+		return r
+	}
+	return &emptyRegion
+}
+
+// emptyRegion answers for any region without events: like a real enabled
+// region where nothing happened, it serves empty pages.
+var emptyRegion = regionEvents{}

@@ -1,0 +1,238 @@
+package localtrail
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"time"
+
+	"lazytrail/model"
+)
+
+// DemoRegions are the regions of the demo account.
+var DemoRegions = []string{
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
+	"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
+	"ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ap-south-1", "sa-east-1",
+}
+
+// Demo facts that tests and documentation point at.
+const (
+	DemoAccount        = "418295730164"
+	DemoAdamInstance   = "i-064bd95a9b9b0a4e6"  // created by adam with Terraform in eu-west-1
+	DemoSecurityGroup  = "sg-0b7e41d9c2a35f618" // opened and closed again by maria.sec
+	DemoRebootInstance = "i-0c7d3e9f21a4b5c68"  // rebooted in us-east-2
+	demoSeed1          = 0x6c617a79
+	demoSeed2          = 0x7472616c
+)
+
+// Demo returns the built-in demo account: 90 days of management events
+// ending at end, across DemoRegions, the same for the same end. Its stories
+// are the design's: a Skeddly scheduler, adam's Terraform instance, a
+// security group opened and closed by an MFA user, an unexplained reboot,
+// sign-ins, denials, root, AWS services, and plenty of read-only noise.
+func Demo(end time.Time) *Dataset {
+	g := &demoGen{
+		rng:   rand.New(rand.NewPCG(demoSeed1, demoSeed2)),
+		end:   end.UTC().Truncate(time.Second),
+		start: end.UTC().Truncate(time.Second).Add(-history),
+	}
+	g.skeddly()
+	g.adamTerraform()
+	g.securityGroupBreach()
+	g.reboot()
+	g.signIns()
+	g.rootUsage()
+	g.denials()
+	g.awsServices()
+	g.iamAndSTS()
+	g.noise()
+	return NewDataset(g.render())
+}
+
+type demoGen struct {
+	rng        *rand.Rand
+	start, end time.Time
+	calls      []call
+}
+
+// actor is who makes a call: one userIdentity plus where it calls from.
+type actor struct {
+	identity  *recIdentity
+	userAgent string
+	sourceIP  string
+	console   bool // session credentials from the console
+}
+
+// call is one event to be written as a record.
+type call struct {
+	at        time.Time
+	region    string
+	who       *actor
+	name      string
+	source    string
+	readOnly  bool
+	eventType string // "" means AwsApiCall
+	params    string // JSON object, or "" for null
+	response  string
+	extra     string // additionalEventData
+	details   string // serviceEventDetails
+	errCode   string
+	errMsg    string
+	resources []model.Resource // as LookupEvents reports them
+	recRes    []recResource    // as the record lists them
+	eventID   string
+	requestID string
+}
+
+func (g *demoGen) uuid() string {
+	a, b := g.rng.Uint64(), g.rng.Uint64()
+	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", a>>32, a>>16&0xffff, a&0xfff, b>>48&0x3fff|0x8000, b&0xffffffffffff)
+}
+
+func (g *demoGen) hex(n int) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = digits[g.rng.IntN(16)]
+	}
+	return string(b)
+}
+
+// keyID makes an access key id: AKIA for long-term keys, ASIA for sessions.
+func (g *demoGen) keyID(prefix string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	b := []byte(prefix + "XXXXXXXXXXXXXXXX")
+	for i := 4; i < len(b); i++ {
+		b[i] = alphabet[g.rng.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+func (g *demoGen) ip() string {
+	return fmt.Sprintf("%d.%d.%d.%d", 3+g.rng.IntN(200), g.rng.IntN(256), g.rng.IntN(256), 1+g.rng.IntN(254))
+}
+
+// add records a call; ids are drawn here so the order of generation alone
+// decides them, keeping the demo deterministic.
+func (g *demoGen) add(c call) {
+	if c.at.After(g.end) || c.at.Before(g.start) {
+		return
+	}
+	c.eventID, c.requestID = g.uuid(), g.uuid()
+	g.calls = append(g.calls, c)
+}
+
+func (g *demoGen) iamUser(name, ua, ip string, mfa bool) *actor {
+	id := &recIdentity{Type: "IAMUser", PrincipalID: "AIDA" + g.keyID("AIDA")[4:17],
+		ARN: "arn:aws:iam::" + DemoAccount + ":user/" + name, AccountID: DemoAccount,
+		AccessKeyID: g.keyID("AKIA"), UserName: name}
+	if mfa {
+		id.AccessKeyID = g.keyID("ASIA")
+		id.SessionContext = &recSession{WebIDFederationData: &struct{}{},
+			Attributes: recAttrs{CreationDate: g.end.Format(time.RFC3339), MFAAuthenticated: "true"}}
+	}
+	return &actor{identity: id, userAgent: ua, sourceIP: ip}
+}
+
+func (g *demoGen) roleSession(role, session, ua, ip string, at time.Time) *actor {
+	roleID := "AROA" + g.keyID("AROA")[4:17]
+	return &actor{identity: &recIdentity{
+		Type: "AssumedRole", PrincipalID: roleID + ":" + session,
+		ARN:       "arn:aws:sts::" + DemoAccount + ":assumed-role/" + role + "/" + session,
+		AccountID: DemoAccount, AccessKeyID: g.keyID("ASIA"),
+		SessionContext: &recSession{
+			SessionIssuer:       &recIssuer{Type: "Role", PrincipalID: roleID, ARN: "arn:aws:iam::" + DemoAccount + ":role/" + role, AccountID: DemoAccount, UserName: role},
+			WebIDFederationData: &struct{}{},
+			Attributes:          recAttrs{CreationDate: at.Add(-time.Duration(g.rng.IntN(600)) * time.Second).Format(time.RFC3339), MFAAuthenticated: "false"},
+		},
+	}, userAgent: ua, sourceIP: ip}
+}
+
+func awsService(service string) *actor {
+	return &actor{identity: &recIdentity{Type: "AWSService", InvokedBy: service}, userAgent: service, sourceIP: service}
+}
+
+// render writes every call as a raw record and parses it back with
+// model.FromRecord, so Username and the identity are derived exactly as for
+// records from files. The work is split across CPUs; ids were drawn before,
+// so the result does not depend on the split.
+func (g *demoGen) render() []model.Event {
+	events := make([]model.Event, len(g.calls))
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(g.calls); i += workers {
+				events[i] = g.calls[i].event()
+			}
+		})
+	}
+	wg.Wait()
+	return events
+}
+
+func (c *call) event() model.Event {
+	raw, err := json.Marshal(c.record())
+	if err != nil {
+		panic(fmt.Sprintf("localtrail: demo record %s does not encode: %v", c.name, err)) // a bug in a template
+	}
+	e, err := model.FromRecord(string(raw))
+	if err != nil {
+		panic(fmt.Sprintf("localtrail: demo record %s does not parse: %v", c.name, err))
+	}
+	e.Resources = c.resources
+	return e
+}
+
+func (c *call) record() *record {
+	r := &record{
+		EventVersion: "1.09", UserIdentity: c.who.identity, EventTime: c.at.UTC().Format(time.RFC3339),
+		EventSource: c.source, EventName: c.name, AWSRegion: c.region,
+		SourceIPAddress: c.who.sourceIP, UserAgent: c.who.userAgent,
+		ErrorCode: c.errCode, ErrorMessage: c.errMsg,
+		RequestParameters: rawOrNull(c.params), ResponseElements: rawOrNull(c.response),
+		RequestID: c.requestID, EventID: c.eventID, Resources: c.recRes,
+		EventType: c.eventType, ManagementEvent: true, RecipientAccountID: DemoAccount,
+		EventCategory: "Management",
+	}
+	if c.extra != "" {
+		r.AdditionalEventData = json.RawMessage(c.extra)
+	}
+	if c.details != "" {
+		r.ServiceEventDetails = json.RawMessage(c.details)
+	}
+	if r.EventType == "" {
+		r.EventType = "AwsApiCall"
+	}
+	if r.EventType != "AwsServiceEvent" {
+		ro := c.readOnly
+		r.ReadOnly = &ro
+	}
+	if c.who.identity.Type != "AWSService" && c.who.identity.Type != "" && c.eventType != "AwsConsoleSignIn" {
+		r.TLSDetails = &recTLS{TLSVersion: "TLSv1.3", CipherSuite: "TLS_AES_128_GCM_SHA256",
+			ClientProvidedHostHeader: hostFor(c.source, c.region)}
+	}
+	if c.who.console {
+		r.FromConsole = "true"
+	}
+	return r
+}
+
+func rawOrNull(s string) json.RawMessage {
+	if s == "" {
+		return json.RawMessage("null")
+	}
+	return json.RawMessage(s)
+}
+
+func hostFor(source, region string) string {
+	service := source[:len(source)-len(".amazonaws.com")]
+	switch service {
+	case "iam", "sts", "signin":
+		return service + ".amazonaws.com"
+	}
+	return service + "." + region + ".amazonaws.com"
+}

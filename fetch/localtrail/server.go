@@ -1,0 +1,383 @@
+package localtrail
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Options configures a Server. The zero value is AWS's behaviour.
+type Options struct {
+	// Quota is the request rate allowed per region, per second. 0 means
+	// AWS's 2; a negative value means unlimited.
+	Quota float64
+	// Burst is the size of each region's token bucket; 0 means
+	// max(1, int(Quota)).
+	Burst int
+	// Latency is added before every answer; SetLatency overrides it per region.
+	Latency time.Duration
+	// Now is the clock for the default time range (now-90d .. now); nil
+	// means time.Now.
+	Now func() time.Time
+}
+
+// Stats counts what one region's requests met.
+type Stats struct {
+	Requests   int // every request signed for this region
+	Served     int // pages answered with 200
+	Events     int // events on those pages
+	Throttled  int // ThrottlingException, from the quota or ThrottleEvery
+	Faulted    int // answered (or hung) by a fault knob: denied, 500, hang, expired token
+	Rejected   int // invalid requests answered with an Invalid*Exception or similar
+	Hung       int // requests that hung (also counted in Faulted)
+	Malformed  int // events served with a broken CloudTrailEvent
+	Duplicated int // events repeated from the previous page
+}
+
+// Server is the endpoint: an http.Handler serving LookupEvents for every
+// region at once, the region taken from each request's SigV4 scope.
+type Server struct {
+	data     *Dataset
+	opts     Options
+	tokenKey [32]byte
+	requests atomic.Uint64 // for request ids
+
+	mu      sync.Mutex
+	regions map[string]*regionState
+
+	closing   chan struct{}
+	closeOnce sync.Once
+	inflight  sync.WaitGroup
+	listeners []*http.Server
+}
+
+type regionState struct {
+	limiter *rate.Limiter
+	latency *time.Duration // nil: Options.Latency
+	fault   Fault
+	faultN  uint64 // requests since SetFault
+	servedN uint64 // events served since SetFault
+	stats   Stats
+}
+
+// New returns a Server over d.
+func New(d *Dataset, opts Options) *Server {
+	if d == nil {
+		d = NewDataset(nil)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{data: d, opts: opts, regions: map[string]*regionState{}, closing: make(chan struct{})}
+	rand.Read(s.tokenKey[:])
+	return s
+}
+
+func newLimiter(perSecond float64, burst int) *rate.Limiter {
+	switch {
+	case perSecond == 0:
+		perSecond = 2
+	case perSecond < 0:
+		return rate.NewLimiter(rate.Inf, 1)
+	}
+	if burst <= 0 {
+		burst = max(1, int(perSecond))
+	}
+	return rate.NewLimiter(rate.Limit(perSecond), burst)
+}
+
+// state returns a region's state, creating it on first use; s.mu is held.
+func (s *Server) state(region string) *regionState {
+	st := s.regions[region]
+	if st == nil {
+		st = &regionState{limiter: newLimiter(s.opts.Quota, s.opts.Burst)}
+		s.regions[region] = st
+	}
+	return st
+}
+
+// SetLatency sets the delay before every answer in one region.
+func (s *Server) SetLatency(region string, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state(region).latency = &d
+}
+
+// SetQuota sets one region's request rate and bucket size, with the same
+// meaning as Options.Quota and Options.Burst.
+func (s *Server) SetQuota(region string, perSecond float64, burst int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state(region).limiter = newLimiter(perSecond, burst)
+}
+
+// SetFault makes a region misbehave (the zero Fault heals it) and restarts
+// the fault counters, so the pattern is reproducible from this call on.
+func (s *Server) SetFault(region string, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.state(region)
+	st.fault, st.faultN, st.servedN = f, 0, 0
+}
+
+// Stats returns a region's counters.
+func (s *Server) Stats(region string) Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st := s.regions[region]; st != nil {
+		return st.stats
+	}
+	return Stats{}
+}
+
+// Listen serves s in the background on addr ("127.0.0.1:0" picks a free
+// port) and returns the endpoint URL, e.g. http://127.0.0.1:4599.
+func (s *Server) Listen(addr string) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.mu.Lock()
+	s.listeners = append(s.listeners, hs)
+	s.mu.Unlock()
+	go hs.Serve(ln)
+	return "http://" + ln.Addr().String(), nil
+}
+
+// Shutdown stops serving: hung and delayed requests end at once (their
+// connections are dropped), listeners close, and it returns when every
+// request has finished or ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.mu.Lock()
+	listeners := s.listeners
+	s.mu.Unlock()
+	var errs []error
+	for _, hs := range listeners {
+		if err := hs.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	done := make(chan struct{})
+	go func() { s.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		errs = append(errs, ctx.Err())
+	}
+	return errors.Join(errs...)
+}
+
+// ServeHTTP answers one awsJson1_1 request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.inflight.Add(1)
+	defer s.inflight.Done()
+	w.Header().Set("X-Amzn-Requestid", s.requestID())
+
+	if r.Method != http.MethodPost || r.URL.Path != "/" {
+		writeError(w, badRequest("UnknownOperationException",
+			fmt.Sprintf("%s %s is not an operation: CloudTrail takes POST / with an X-Amz-Target header.", r.Method, r.URL.Path)))
+		return
+	}
+	switch target := r.Header.Get("X-Amz-Target"); target {
+	case lookupEventsTarget:
+	case "":
+		writeError(w, badRequest("UnknownOperationException", "Missing X-Amz-Target header: expected "+lookupEventsTarget+"."))
+		return
+	default:
+		writeError(w, badRequest("UnknownOperationException",
+			fmt.Sprintf("Operation %q is not served here; this endpoint serves %s only.", target, lookupEventsTarget)))
+		return
+	}
+	region, apiErr := signedRegion(r.Header.Get("Authorization"))
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	s.lookupEvents(w, r, region)
+}
+
+func (s *Server) requestID() string {
+	n := s.requests.Add(1)
+	return fmt.Sprintf("10ca1000-0000-4000-8000-%012x", n)
+}
+
+// signedRegion reads the region from a SigV4 credential scope:
+// "AWS4-HMAC-SHA256 Credential=AKID/20261123/eu-west-1/cloudtrail/aws4_request, …".
+func signedRegion(auth string) (string, *apiError) {
+	if auth == "" {
+		return "", badRequest("MissingAuthenticationTokenException",
+			"Missing Authentication Token: sign the request with SigV4 (the region is read from its credential scope).")
+	}
+	_, rest, found := strings.Cut(auth, "Credential=")
+	if found {
+		scope, _, _ := strings.Cut(rest, ",")
+		parts := strings.Split(strings.TrimSpace(scope), "/")
+		if len(parts) == 5 && parts[2] != "" && parts[4] == "aws4_request" {
+			return parts[2], nil
+		}
+	}
+	return "", badRequest("IncompleteSignatureException",
+		"Authorization header has no SigV4 credential scope (Credential=KEY/DATE/REGION/cloudtrail/aws4_request).")
+}
+
+func (s *Server) lookupEvents(w http.ResponseWriter, r *http.Request, region string) {
+	s.mu.Lock()
+	st := s.state(region)
+	st.stats.Requests++
+	st.faultN++
+	n, f := st.faultN, st.fault
+	latency := s.opts.Latency
+	if st.latency != nil {
+		latency = *st.latency
+	}
+	limiter := st.limiter
+	s.mu.Unlock()
+
+	if !s.wait(r.Context(), latency) {
+		return
+	}
+	count := func(c *int) {
+		s.mu.Lock()
+		*c++
+		s.mu.Unlock()
+	}
+	switch {
+	case f.AccessDenied:
+		count(&st.stats.Faulted)
+		writeError(w, badRequest("AccessDeniedException",
+			fmt.Sprintf("User: arn:aws:sts::123456789012:assumed-role/lazytrail/local is not authorized to perform: cloudtrail:LookupEvents in %s with an explicit deny in a service control policy", region)))
+		return
+	case f.UnrecognizedClient:
+		count(&st.stats.Faulted)
+		writeError(w, badRequest("UnrecognizedClientException", "The security token included in the request is invalid."))
+		return
+	case !limiter.Allow() || every(f.ThrottleEvery, n):
+		count(&st.stats.Throttled)
+		writeError(w, badRequest("ThrottlingException", "Rate exceeded"))
+		return
+	case every(f.InternalEvery, n):
+		count(&st.stats.Faulted)
+		writeError(w, &apiError{status: http.StatusInternalServerError, code: "InternalFailure",
+			message: "The request processing has failed because of an unknown error, exception or failure."})
+		return
+	case f.Hang || every(f.HangEvery, n):
+		s.mu.Lock()
+		st.stats.Faulted++
+		st.stats.Hung++
+		s.mu.Unlock()
+		select {
+		case <-r.Context().Done():
+		case <-s.closing:
+		}
+		panic(http.ErrAbortHandler) // drop the connection without an answer
+	}
+
+	var req lookupRequest
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err == nil && len(strings.TrimSpace(string(body))) > 0 {
+		err = json.Unmarshal(body, &req)
+	}
+	if err != nil {
+		count(&st.stats.Rejected)
+		writeError(w, badRequest("SerializationException", "The request body is not a valid LookupEvents request: "+err.Error()))
+		return
+	}
+	q, apiErr := validate(&req, s.opts.Now().UTC())
+	if apiErr == nil {
+		apiErr = s.servePage(w, region, st, f, q)
+	}
+	if apiErr != nil {
+		if apiErr.code == "InvalidNextTokenException" && f.ExpireTokenAfter > 0 {
+			count(&st.stats.Faulted)
+		} else {
+			count(&st.stats.Rejected)
+		}
+		writeError(w, apiErr)
+	}
+}
+
+// wait sleeps for the answer latency; false means the client or the
+// server gave up first and nothing should be answered.
+func (s *Server) wait(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-s.closing:
+		panic(http.ErrAbortHandler)
+	}
+}
+
+func (s *Server) servePage(w http.ResponseWriter, region string, st *regionState, f Fault, q *query) *apiError {
+	events := s.data.region(region)
+	bind := binding(region, q)
+	from, pages, repeat := 0, uint32(0), false
+	if q.token != "" {
+		c, ok := s.openToken(q.token, bind)
+		if !ok {
+			return badRequest("InvalidNextTokenException",
+				"A token that is not valid, or a token that was previously used in a request with different parameters.")
+		}
+		if f.ExpireTokenAfter > 0 && c.pages >= uint32(f.ExpireTokenAfter) {
+			return badRequest("InvalidNextTokenException", "The NextToken has expired; start the query again.")
+		}
+		// A repeat needs room for one new event too, or a page of one
+		// would repeat the same event forever.
+		repeat = f.DuplicateAcrossPages && q.limit >= 2
+		from, pages = events.positionAfter(c, repeat), c.pages
+	}
+	page, more := events.page(q, from)
+
+	resp := lookupResponse{Events: make([]wireEvent, len(page))}
+	s.mu.Lock()
+	malformed := 0
+	for i, e := range page {
+		st.servedN++
+		record := e.Raw
+		if every(f.MalformedEvery, st.servedN) {
+			record = breakJSON(record)
+			malformed++
+		}
+		resp.Events[i] = toWire(e, record)
+	}
+	st.stats.Served++
+	st.stats.Events += len(page)
+	st.stats.Malformed += malformed
+	if repeat && len(page) > 0 {
+		st.stats.Duplicated++
+	}
+	s.mu.Unlock()
+	if more {
+		last := page[len(page)-1]
+		resp.NextToken = s.sealToken(bind, cursor{pages: pages + 1, time: last.Time, id: last.ID})
+	}
+	writeJSON(w, http.StatusOK, &resp)
+	return nil
+}
+
+// breakJSON cuts a record in half, which can never leave valid JSON.
+func breakJSON(record string) string {
+	if len(record) < 2 {
+		return "{"
+	}
+	return record[:len(record)/2]
+}

@@ -1,0 +1,125 @@
+package localtrail
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"lazytrail/model"
+)
+
+// The awsJson1_1 shapes of LookupEvents, as the SDK serialises and parses
+// them (cloudtrail-api.md §1.2, §1.3).
+
+const (
+	lookupEventsTarget = "CloudTrail_20131101.LookupEvents"
+	jsonContentType    = "application/x-amz-json-1.1"
+)
+
+type lookupRequest struct {
+	StartTime        *float64 // epoch seconds, integer or fractional
+	EndTime          *float64
+	EventCategory    *string
+	LookupAttributes []lookupAttribute
+	MaxResults       *float64 // a float so that 2.5 is rejected rather than a decode error
+	NextToken        *string
+}
+
+type lookupAttribute struct {
+	AttributeKey   *string
+	AttributeValue *string
+}
+
+type lookupResponse struct {
+	Events    []wireEvent
+	NextToken string `json:",omitempty"`
+}
+
+type wireEvent struct {
+	EventId         string         `json:",omitempty"`
+	EventName       string         `json:",omitempty"`
+	ReadOnly        string         `json:",omitempty"` // "true"/"false": a string on the wire
+	AccessKeyId     string         `json:",omitempty"`
+	EventTime       *epochSeconds  `json:",omitempty"`
+	EventSource     string         `json:",omitempty"`
+	Username        string         `json:",omitempty"`
+	Resources       []wireResource `json:",omitempty"`
+	CloudTrailEvent string         `json:",omitempty"` // the record, as a JSON string
+}
+
+type wireResource struct {
+	ResourceType string `json:",omitempty"`
+	ResourceName string `json:",omitempty"`
+}
+
+// epochSeconds marshals as a JSON number of seconds, integral when the time
+// has no fraction: the SDK refuses a timestamp string here.
+type epochSeconds time.Time
+
+func (t *epochSeconds) MarshalJSON() ([]byte, error) {
+	tt := time.Time(*t)
+	if tt.Nanosecond() == 0 {
+		return strconv.AppendInt(nil, tt.Unix(), 10), nil
+	}
+	return strconv.AppendFloat(nil, float64(tt.UnixNano())/1e9, 'f', -1, 64), nil
+}
+
+func toWire(e *model.Event, record string) wireEvent {
+	w := wireEvent{
+		EventId:         e.ID,
+		EventName:       e.Name,
+		ReadOnly:        e.ReadOnly.String(),
+		AccessKeyId:     e.AccessKeyID,
+		EventSource:     e.Source,
+		Username:        e.Username,
+		CloudTrailEvent: record,
+	}
+	if !e.Time.IsZero() {
+		t := epochSeconds(e.Time)
+		w.EventTime = &t
+	}
+	if len(e.Resources) > 0 {
+		w.Resources = make([]wireResource, len(e.Resources))
+		for i, r := range e.Resources {
+			w.Resources[i] = wireResource{ResourceType: r.Type, ResourceName: r.Name}
+		}
+	}
+	return w
+}
+
+// apiError is an answer in AWS's error shape: {"__type":…,"message":…}.
+type apiError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.message }
+
+func badRequest(code, message string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: code, message: message}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		status, buf = http.StatusInternalServerError, *bytes.NewBufferString(`{"__type":"InternalFailure","message":"encoding the answer failed"}`)
+	}
+	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	h := w.Header()
+	h.Set("Content-Type", jsonContentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	writeJSON(w, e.status, struct {
+		Type    string `json:"__type"`
+		Message string `json:"message"`
+	}{e.code, e.message})
+}
