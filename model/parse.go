@@ -48,16 +48,18 @@ type insightSummary struct {
 }
 
 type userIdentity struct {
-	Type             string          `json:"type"`
-	PrincipalID      string          `json:"principalId"`
-	ARN              string          `json:"arn"`
-	AccountID        string          `json:"accountId"`
-	AccessKeyID      string          `json:"accessKeyId"`
-	UserName         string          `json:"userName"`
-	InvokedBy        string          `json:"invokedBy"`
-	IdentityProvider string          `json:"identityProvider"`
-	OnBehalfOf       *struct{ UserID string `json:"userId"` } `json:"onBehalfOf"`
-	SessionContext   *struct {
+	Type             string `json:"type"`
+	PrincipalID      string `json:"principalId"`
+	ARN              string `json:"arn"`
+	AccountID        string `json:"accountId"`
+	AccessKeyID      string `json:"accessKeyId"`
+	UserName         string `json:"userName"`
+	InvokedBy        string `json:"invokedBy"`
+	IdentityProvider string `json:"identityProvider"`
+	OnBehalfOf       *struct {
+		UserID string `json:"userId"`
+	} `json:"onBehalfOf"`
+	SessionContext *struct {
 		SessionIssuer *struct {
 			Type     string `json:"type"`
 			ARN      string `json:"arn"`
