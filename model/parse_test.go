@@ -304,6 +304,7 @@ func TestDeriveUsername(t *testing.T) {
 		{Identity{Type: "AssumedRole", ARN: "arn:aws:sts::1:assumed-role/path/R/sess"}, "sess"},
 		{Identity{Type: "AssumedRole", PrincipalID: "AROA1:from-principal"}, "from-principal"},
 		{Identity{Type: "AssumedRole", ARN: "weird", PrincipalID: "AROA1:p"}, "p"},
+		{Identity{Type: "AssumedRole", ARN: "arn:aws:sts::1:assumed-role/scrubbed", PrincipalID: "AROA1:p"}, "p"},
 		{Identity{Type: "Root", UserName: "my-alias"}, "root"},
 		{Identity{Type: "IAMUser", UserName: "alice", ARN: "arn:aws:iam::1:user/bob"}, "alice"},
 		{Identity{Type: "IAMUser", ARN: "arn:aws:iam::1:user/team/bob"}, "bob"},

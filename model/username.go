@@ -11,16 +11,17 @@ func DeriveUsername(id *Identity) string {
 	case "Root":
 		return "root"
 	case "AssumedRole":
-		// arn:aws:sts::ACCT:assumed-role/ROLE/SESSION; principalId AROA…:SESSION
-		if name := afterLast(id.ARN, "assumed-role/", '/'); name != "" {
-			return name
+		// arn:aws:sts::ACCT:assumed-role/ROLE/SESSION; principalId AROA…:SESSION.
+		// An ARN without both parts (seen in scrubbed data) names no session.
+		if role, session, ok := strings.Cut(afterMarker(id.ARN, "assumed-role/"), "/"); ok && role != "" && session != "" {
+			return session[strings.LastIndexByte(session, '/')+1:]
 		}
 		if _, session, ok := strings.Cut(id.PrincipalID, ":"); ok && session != "" {
 			return session
 		}
 	case "FederatedUser":
 		// arn:aws:sts::ACCT:federated-user/NAME; principalId ACCT:NAME
-		if name := afterLast(id.ARN, "federated-user/", '/'); name != "" {
+		if name := afterMarker(id.ARN, "federated-user/"); name != "" && !strings.Contains(name, "/") {
 			return name
 		}
 		if _, name, ok := strings.Cut(id.PrincipalID, ":"); ok && name != "" {
@@ -29,7 +30,8 @@ func DeriveUsername(id *Identity) string {
 	case "IAMUser":
 		if id.UserName == "" {
 			// arn:aws:iam::ACCT:user/PATH/NAME, for records that omit userName.
-			return afterLast(id.ARN, ":user/", '/')
+			name := afterMarker(id.ARN, ":user/")
+			return name[strings.LastIndexByte(name, '/')+1:]
 		}
 	case "IdentityCenterUser":
 		if id.UserName == "" {
@@ -39,13 +41,10 @@ func DeriveUsername(id *Identity) string {
 	return id.UserName
 }
 
-// afterLast returns what follows the last sep in arn, provided arn contains
-// marker (so a malformed or foreign ARN yields "").
-func afterLast(arn, marker string, sep byte) string {
-	i := strings.Index(arn, marker)
-	if i < 0 {
-		return ""
+// afterMarker returns what follows marker in arn, or "" when arn lacks it.
+func afterMarker(arn, marker string) string {
+	if i := strings.Index(arn, marker); i >= 0 {
+		return arn[i+len(marker):]
 	}
-	rest := arn[i+len(marker):]
-	return rest[strings.LastIndexByte(rest, sep)+1:]
+	return ""
 }
