@@ -1,0 +1,157 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
+	"github.com/aws/smithy-go"
+
+	"lazytrail/model"
+)
+
+// Explain turns an error from this package (or the SDK beneath it) into one
+// line for a person: what went wrong and what to do about it. It never
+// includes credentials: the SDK's errors carry none, and only codes,
+// operation names and service messages are quoted.
+//
+// The profile named in hints is $AWS_PROFILE; use ExplainFor when the
+// profile came from a flag.
+func Explain(err error) string { return ExplainFor(err, os.Getenv("AWS_PROFILE")) }
+
+// ExplainFor is Explain with the profile the credentials came from ("" for
+// the default), so a hint can be the exact command to run.
+func ExplainFor(err error, profile string) string {
+	if err == nil {
+		return ""
+	}
+	cause, hint := explain(err, profile)
+	line := cause
+	if hint != "" {
+		line += " — " + hint
+	}
+	return model.Printable(line)
+}
+
+func explain(err error, profile string) (cause, hint string) {
+	var (
+		profileErr *config.SharedConfigProfileNotExistError
+		ssoErr     *ssocreds.InvalidTokenError
+		apiErr     smithy.APIError
+		attempts   *retry.MaxAttemptsError
+		dnsErr     *net.DNSError
+		netErr     net.Error
+	)
+	op := operation(err)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "canceled", ""
+	case errors.As(err, &profileErr):
+		return fmt.Sprintf("AWS profile %q not found", profileErr.Profile), "check ~/.aws/config, pass another --profile, or try --demo"
+	case errors.As(err, &ssoErr) || strings.Contains(err.Error(), "refresh cached SSO token failed"):
+		return "the AWS SSO session has expired", "run `aws sso login" + profileFlag(profile) + "`"
+	case errors.As(err, &apiErr):
+		return explainAPI(apiErr, op, errors.As(err, &attempts))
+	case isNoCredentials(err):
+		return "no AWS credentials found", "run `aws configure` or `aws sso login`, or pass --profile, or try --demo"
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("cannot resolve %s", dnsErr.Name), "the endpoint is unreachable: check --endpoint-url and the network"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused" + onOp(op), "the endpoint is unreachable: check --endpoint-url and the network"
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout():
+		return "request timed out" + onOp(op), "the endpoint did not answer in time; check the network or raise the request timeout"
+	}
+	return lastLine(err), ""
+}
+
+func explainAPI(apiErr smithy.APIError, op string, exhausted bool) (cause, hint string) {
+	code := apiErr.ErrorCode()
+	switch code {
+	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation":
+		return "access denied" + onOp(op), "the credentials need " + permission(op) + " (see the README's IAM policy)"
+	case "UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure":
+		return "credentials not recognized" + onOp(op), "the region may be disabled (opt-in) for this account, or the access keys are wrong"
+	case "ExpiredToken", "ExpiredTokenException", "RequestExpired":
+		return "the AWS session token has expired", "refresh the credentials (`aws sso login` or a new session) and retry"
+	case "InvalidNextTokenException":
+		return "the page token expired mid-query", "retry the query"
+	case "InvalidTimeRangeException":
+		return "the time range is not valid", "the start must be before the end and within the last 90 days"
+	case "InvalidLookupAttributesException":
+		return "the lookup attribute was refused: " + apiErr.ErrorMessage(), "use --lookup KEY=VALUE with one of " + strings.Join(attributeKeys, ", ")
+	}
+	if _, throttled := throttleCodes[code]; throttled {
+		if exhausted {
+			return "throttled" + onOp(op) + " until the retries ran out", "lower the request rate or retry later (LookupEvents allows 2 requests/s per region)"
+		}
+		return "throttled" + onOp(op), "lower the request rate or retry later"
+	}
+	msg := apiErr.ErrorMessage()
+	if msg == "" {
+		return code + onOp(op), ""
+	}
+	return code + onOp(op) + ": " + msg, ""
+}
+
+// throttleCodes are the codes the SDK's retryer treats as throttling.
+var throttleCodes = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for code := range retry.DefaultThrottleErrorCodes {
+		m[code] = struct{}{}
+	}
+	return m
+}()
+
+func isNoCredentials(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "get credentials") || strings.Contains(s, "failed to refresh cached credentials") ||
+		strings.Contains(s, "no EC2 IMDS role found") || strings.Contains(s, "failed to retrieve credentials")
+}
+
+// operation names the AWS call an error came from, e.g. "CloudTrail: LookupEvents".
+func operation(err error) string {
+	var opErr *smithy.OperationError
+	if errors.As(err, &opErr) {
+		return opErr.Service() + ": " + opErr.Operation()
+	}
+	return ""
+}
+
+func onOp(op string) string {
+	if op == "" {
+		return ""
+	}
+	return " on " + op
+}
+
+// permission is the IAM action an operation needs.
+func permission(op string) string {
+	service, action, ok := strings.Cut(op, ": ")
+	if !ok {
+		return "cloudtrail:LookupEvents"
+	}
+	return strings.ToLower(service) + ":" + action
+}
+
+func profileFlag(profile string) string {
+	if profile == "" {
+		return ""
+	}
+	return " --profile " + profile
+}
+
+// lastLine keeps the most specific, last line of a possibly multi-line error.
+func lastLine(err error) string {
+	s := strings.TrimSpace(err.Error())
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = strings.TrimSpace(s[i+1:])
+	}
+	return s
+}

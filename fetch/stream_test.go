@@ -1,0 +1,109 @@
+package fetch
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"lazytrail/fetch/localtrail"
+	"lazytrail/model"
+)
+
+// The acceptance test: every skeddly- event of the demo account,
+// across all regions, newest first, no duplicates, compared with a
+// computation straight over the endpoint's data.
+func TestDemoSkeddlyPrefixAcrossRegions(t *testing.T) {
+	ds := localtrail.Demo(demoEnd)
+	_, url := endpoint(t, ds, localtrail.Options{Quota: -1})
+	s := Open(t.Context(), testOptions(url, 1000), Query{Regions: ds.Regions(), End: demoEnd})
+	defer s.Close()
+
+	match := model.ParseFilter("skeddly-").Match
+	all := drain(t, s, match, ds.Len()+1)
+
+	var skeddly []model.Event
+	for i := range all {
+		if match(&all[i]) {
+			skeddly = append(skeddly, all[i])
+		}
+	}
+	want := globalOrder(datasetKeys(ds, func(e *model.Event) bool {
+		return strings.HasPrefix(strings.ToLower(e.Username), "skeddly-")
+	}))
+	if len(want) == 0 {
+		t.Fatal("the demo account has no skeddly- events to find")
+	}
+	checkOrder(t, skeddly, want)
+	checkOrder(t, all, globalOrder(datasetKeys(ds, nil)))
+	for _, p := range s.Progress() {
+		if p.State != model.RegionDone {
+			t.Errorf("region %s ended %s (%s), want done", p.Region, p.State, p.Err)
+		}
+	}
+	t.Logf("%d skeddly- events of %d; %+v", len(skeddly), len(all), s.Stats())
+}
+
+// --limit 20: the first twenty skeddly- events cost about one request per
+// region, not a scan.
+func TestDemoSkeddlyLimitStopsEarly(t *testing.T) {
+	ds := localtrail.Demo(demoEnd)
+	_, url := endpoint(t, ds, localtrail.Options{Quota: -1})
+	s := Open(t.Context(), testOptions(url, 1000), Query{Regions: ds.Regions(), End: demoEnd})
+
+	match := model.ParseFilter("skeddly-").Match
+	got := takeMatching(t, s, match, 20)
+	s.Close()
+
+	var skeddly []model.Event
+	for i := range got {
+		if match(&got[i]) {
+			skeddly = append(skeddly, got[i])
+		}
+	}
+	want := globalOrder(datasetKeys(ds, func(e *model.Event) bool {
+		return strings.HasPrefix(strings.ToLower(e.Username), "skeddly-")
+	}))
+	if len(skeddly) < 20 {
+		t.Fatalf("got %d skeddly- events, want 20", len(skeddly))
+	}
+	checkOrder(t, skeddly, want[:len(skeddly)])
+	// The least any merge can do: every region must page back past the
+	// 20th event's time (or to its end) before that event is safe to show.
+	least := pagesToReach(ds, eventTime(ds, want[19]), 50)
+	regions := len(ds.Regions())
+	st := s.Stats()
+	t.Logf("%d requests over %d regions for the first 20 skeddly- events; at least %d needed, a full scan takes %d",
+		st.Requests, regions, least, (ds.Len()+49)/50)
+	// Regions page ahead while they buffer less than a page, so that a scan
+	// keeps every region busy: that costs at most one page per region
+	// beyond the least.
+	if st.Requests > least+regions {
+		t.Fatalf("%d requests, want at most %d (the least needed, %d, plus one per region) (%+v)", st.Requests, least+regions, least, st)
+	}
+}
+
+// pagesToReach is how many pages of size each region needs until one
+// holds an event at or before t, or the region's history ends.
+func pagesToReach(ds *localtrail.Dataset, t time.Time, size int) int {
+	total := 0
+	for _, r := range ds.Regions() {
+		evs := ds.Events(r)
+		n := 0
+		for n < len(evs) && evs[n].Time.After(t) {
+			n++
+		}
+		total += n/size + 1
+	}
+	return total
+}
+
+func eventTime(ds *localtrail.Dataset, id string) time.Time {
+	for _, r := range ds.Regions() {
+		for _, e := range ds.Events(r) {
+			if e.ID == id {
+				return e.Time
+			}
+		}
+	}
+	panic("no event " + id)
+}
