@@ -1,0 +1,372 @@
+// Package tui is lazytrail's terminal UI: a Bubble Tea v2 app over the
+// merged event stream (Source), with a virtualised list, detail and JSON
+// panes, a live filter, a status bar and a per-region panel.
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+
+	"lazytrail/keymap"
+	"lazytrail/model"
+)
+
+// Config is what main hands the app.
+type Config struct {
+	Account  string                 // status bar: "demo", the profile, or the account id/ARN
+	Open     func() (Source, Query) // opens a stream for a fresh query (at start and on r)
+	Filter   string                 // initial filter text (from --user PREFIX)
+	Location *time.Location         // local zone for t; nil = time.Local
+	Now      func() time.Time       // nil = time.Now (tests pin it)
+}
+
+// Query says what a stream covers, for the status bar.
+type Query struct {
+	Start, End time.Time
+	Regions    int
+	Lookup     string // e.g. "EventName=RunInstances" or ""
+}
+
+type pane int
+
+const (
+	paneList pane = iota
+	paneDetail
+	paneJSON
+)
+
+type overlay int
+
+const (
+	overlayNone overlay = iota
+	overlayHelp
+	overlayRegions
+)
+
+// App is the root model. It is the only tea.Model; the panes are plain
+// structs it sizes, feeds and renders.
+type App struct {
+	cfg  Config
+	keys keymap.KeyMap
+	st   Styles
+	help help.Model
+	lay  layout
+
+	// The stream. gen tells batches of a closed stream from the current one.
+	parent   context.Context
+	ctx      context.Context
+	cancel   context.CancelFunc
+	src      Source
+	query    Query
+	gen      int
+	ended    bool
+	progress []model.RegionProgress
+	summary  regionSummary
+
+	tl      *model.Timeline
+	filter  model.Filter
+	selAll  int  // loaded index the user last moved to; filter changes return to it or the nearest match
+	stopped bool // esc stopped a scan; moving down or a new filter resumes demand
+	sent    demand
+
+	list    listPane
+	detail  detailPane
+	json    jsonPane
+	regions regionsPanel
+	status  statusBar
+	input   textinput.Model
+
+	filtering bool // the filter bar has the keyboard
+	focus     pane
+	overlay   overlay
+	utc       bool
+	flash     string // one-off message for the info line, cleared by the next key
+}
+
+// demand is the last request made of the source, to avoid repeating it.
+type demand struct {
+	filter string
+	n      int
+	valid  bool
+}
+
+// New builds the app. The stream is opened by Init.
+func New(cfg Config) *App {
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	a := &App{cfg: cfg, keys: keymap.DefaultKeyMap(), help: help.New(), parent: context.Background(), utc: true}
+	a.tl = model.NewTimeline()
+	a.filter = model.ParseFilter(cfg.Filter)
+	a.tl.SetFilter(a.filter)
+	a.input = textinput.New()
+	a.input.Prompt = "/"
+	a.input.Placeholder = "user-name prefix"
+	a.input.SetValue(cfg.Filter)
+	a.list = listPane{tl: a.tl, zone: cfg.Location, utc: true, focused: true}
+	a.detail.zone = cfg.Location
+	a.applyStyles(true)
+	a.resize(80, 24)
+	return a
+}
+
+func (a *App) applyStyles(dark bool) {
+	a.st = NewStyles(dark)
+	a.list.SetStyles(&a.st)
+	a.detail.st, a.json.st, a.regions.st, a.status.st = &a.st, &a.st, &a.st, &a.st
+	a.detail.Invalidate()
+	a.json.Invalidate()
+	a.help.Styles = a.st.Help
+	a.input.SetStyles(a.st.Input)
+	a.regions.Update(a.progress, a.zone())
+}
+
+// Init opens the first stream and asks for the terminal's background.
+func (a *App) Init() tea.Cmd {
+	return tea.Batch(a.reopen(), tea.RequestBackgroundColor)
+}
+
+// Close cancels the stream; Run calls it on exit.
+func (a *App) Close() {
+	if a.cancel != nil {
+		a.cancel()
+	}
+	if a.src != nil {
+		a.src.Close()
+		a.src = nil
+	}
+}
+
+// reopen closes the current stream and opens a fresh query up to now,
+// keeping the filter.
+func (a *App) reopen() tea.Cmd {
+	a.Close()
+	if a.cfg.Open == nil {
+		a.ended = true
+		return nil
+	}
+	a.gen++
+	a.ctx, a.cancel = context.WithCancel(a.parent)
+	a.src, a.query = a.cfg.Open()
+	a.tl = model.NewTimeline()
+	a.tl.SetFilter(a.filter)
+	a.list.tl = a.tl
+	a.list.Top()
+	a.selAll, a.ended, a.stopped, a.sent = 0, false, false, demand{}
+	a.progress, a.summary = nil, regionSummary{}
+	a.regions.Update(nil, a.zone())
+	a.askForMore()
+	a.syncPanes()
+	return a.waitForBatch()
+}
+
+// batchMsg carries what one Next call returned.
+type batchMsg struct {
+	gen   int
+	batch model.Batch
+	ok    bool
+}
+
+// waitForBatch waits for the stream's next batch in a command, off the
+// event loop.
+func (a *App) waitForBatch() tea.Cmd {
+	src, ctx, gen := a.src, a.ctx, a.gen
+	return guardCmd(func() tea.Msg {
+		b, ok := src.Next(ctx)
+		return batchMsg{gen: gen, batch: b, ok: ok}
+	})
+}
+
+func (a *App) zone() *time.Location {
+	if a.utc {
+		return time.UTC
+	}
+	return a.cfg.Location
+}
+
+// Update handles one message.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.resize(msg.Width, msg.Height)
+		return a, nil
+	case tea.BackgroundColorMsg:
+		a.applyStyles(msg.IsDark())
+		a.syncPanes()
+		return a, nil
+	case batchMsg:
+		return a, a.onBatch(msg)
+	case tea.KeyPressMsg:
+		a.flash = ""
+		if a.filtering {
+			return a, a.onFilterKey(msg)
+		}
+		return a, a.onKey(msg)
+	case tea.PasteMsg:
+		if a.filtering {
+			var cmd tea.Cmd
+			a.input, cmd = a.input.Update(msg)
+			a.applyFilter(a.input.Value())
+			return a, cmd
+		}
+	}
+	if a.filtering {
+		var cmd tea.Cmd
+		a.input, cmd = a.input.Update(msg) // cursor blink
+		return a, cmd
+	}
+	return a, nil
+}
+
+func (a *App) onBatch(m batchMsg) tea.Cmd {
+	if m.gen != a.gen {
+		return nil // from a stream closed by r
+	}
+	hadSelection := a.list.Selected() != nil
+	a.tl.Add(m.batch.Events)
+	if m.batch.Progress != nil {
+		a.progress = m.batch.Progress
+		a.summary = summarize(a.progress)
+		a.regions.Update(a.progress, a.zone())
+	}
+	a.list.keepVisible()
+	if !hadSelection {
+		a.syncPanes()
+	}
+	if !m.ok {
+		a.ended = true
+		a.list.more = ""
+		return nil
+	}
+	a.updateMore()
+	return a.waitForBatch()
+}
+
+func (a *App) resize(w, h int) {
+	a.lay = computeLayout(w, h)
+	a.help.SetWidth(w)
+	a.status.width = w
+	a.input.SetWidth(max(w/2-2, 10))
+	if a.lay.tooSmall {
+		return
+	}
+	a.list.SetSize(w, a.lay.listHeight)
+	a.detail.SetSize(a.lay.detailWidth, a.lay.lowerHeight)
+	a.json.SetSize(a.lay.jsonWidth, a.lay.lowerHeight)
+	a.regions.SetSize(w, a.lay.body)
+	if !a.lay.wide && a.focus != paneList {
+		a.detail.SetSize(w, a.lay.body)
+		a.json.SetSize(w, a.lay.body)
+	}
+	a.askForMore()
+	a.syncPanes()
+}
+
+// panesVisible reports whether detail and JSON are on screen, so that
+// moving through the list in the narrow layout renders neither.
+func (a *App) panesVisible() bool { return a.lay.wide || a.focus != paneList }
+
+// syncPanes shows the selected event in the detail and JSON panes.
+func (a *App) syncPanes() {
+	a.list.focused = a.focus == paneList
+	a.detail.focused = a.focus == paneDetail
+	a.json.focused = a.focus == paneJSON
+	if !a.panesVisible() {
+		return
+	}
+	key, e := selectionKey{gen: a.gen, index: -1}, a.list.Selected()
+	if e != nil {
+		key.index = a.tl.MatchIndex(a.list.cursor)
+	}
+	a.detail.Show(key, e)
+	a.json.Show(key, e)
+}
+
+// wanted is how many matching rows the list should have: where the user is
+// plus two screens.
+func (a *App) wanted() int {
+	rows := max(a.list.rows(), 1)
+	return max(a.list.cursor, a.list.offset) + 2*rows
+}
+
+// askForMore tells the source how many more matching events the screen
+// needs; called after everything that changes that number.
+func (a *App) askForMore() {
+	if a.src == nil || a.ended {
+		a.updateMore()
+		return
+	}
+	n := a.wanted() - a.tl.Matches()
+	if a.stopped {
+		n = 0
+	}
+	d := demand{filter: a.filter.String(), n: n, valid: true}
+	if d != a.sent {
+		a.sent = d
+		if a.stopped {
+			a.src.Want(nil, 0)
+		} else if a.filter.IsZero() {
+			a.src.Want(nil, n)
+		} else {
+			a.src.Want(a.filter.Match, n)
+		}
+	}
+	a.updateMore()
+}
+
+// scanning reports whether a filter is waiting for matches that are not
+// loaded yet.
+func (a *App) scanning() bool {
+	return !a.ended && !a.stopped && !a.filter.IsZero() && a.wanted() > a.tl.Matches()
+}
+
+func (a *App) updateMore() {
+	switch {
+	case a.ended:
+		a.list.more = ""
+	case a.stopped:
+		a.list.more = "scan stopped (move down to go on)"
+	case a.scanning():
+		a.list.more = "scanning further back…"
+	default:
+		a.list.more = "loading…"
+	}
+}
+
+// applyFilter re-filters what is loaded, keeps the cursor on the event the
+// user chose if it still matches or else the nearest one, and renews the
+// demand.
+func (a *App) applyFilter(text string) {
+	if text == a.filter.String() {
+		return
+	}
+	a.filter = model.ParseFilter(text)
+	a.tl.SetFilter(a.filter)
+	a.stopped = false
+	if a.tl.Matches() > 0 {
+		a.list.SetCursor(a.tl.Nearest(a.selAll))
+	} else {
+		a.list.SetCursor(0)
+	}
+	a.askForMore()
+	a.syncPanes()
+}
+
+// moved records a cursor move by the user.
+func (a *App) moved(down bool) {
+	if a.list.Selected() != nil {
+		a.selAll = a.tl.MatchIndex(a.list.cursor)
+	}
+	if down {
+		a.stopped = false
+	}
+	a.askForMore()
+	a.syncPanes()
+}

@@ -1,0 +1,315 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"lazytrail/model"
+)
+
+func TestFilterKeepsOnlyMatchingRows(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(30))
+	if !strings.Contains(content(app), "adam") {
+		t.Fatal("unfiltered list should show adam's rows")
+	}
+	press(app, "/")
+	typeText(app, "skeddly-")
+	got := content(app)
+	if strings.Contains(got, "adam") || strings.Contains(got, "alice") {
+		t.Errorf("filtered list still shows other users:\n%s", got)
+	}
+	if n := strings.Count(got, "skeddly-a1b2"); n < 10 {
+		t.Errorf("want the 10 skeddly rows on screen, found %d:\n%s", n, got)
+	}
+	if !strings.Contains(got, "10 of 30 loaded match") {
+		t.Errorf("status should count matches:\n%s", got)
+	}
+	press(app, "enter")
+	if app.filtering || app.filter.String() != "skeddly-" {
+		t.Errorf("enter should leave the bar with the filter on (filtering=%v filter=%q)", app.filtering, app.filter.String())
+	}
+}
+
+func TestFilterKeepsCursorOnSameEventOrNearest(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(30))
+	press(app, "j", "j", "j") // event 3: skeddly
+	want := app.list.Selected().ID
+	press(app, "/")
+	typeText(app, "skeddly")
+	if got := app.list.Selected().ID; got != want {
+		t.Errorf("cursor moved off the selected event: got %s want %s", got, want)
+	}
+	press(app, "esc") // clears the filter
+	typeText(app, "/adam")
+	// event 3 is not adam's; the nearest older adam event is 4
+	if got := app.list.Selected().ID; got != "ev-000004" {
+		t.Errorf("want the nearest adam event ev-000004, got %s", got)
+	}
+}
+
+func TestEscInFilterBarClearsFilter(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(30))
+	press(app, "/")
+	typeText(app, "adam")
+	press(app, "esc")
+	if app.filtering || !app.filter.IsZero() || app.tl.Matches() != 30 {
+		t.Errorf("esc should clear the filter: filtering=%v filter=%q matches=%d", app.filtering, app.filter.String(), app.tl.Matches())
+	}
+	if !strings.Contains(content(app), "alice") {
+		t.Error("all rows should be back")
+	}
+}
+
+func TestKeysInFilterBarAreText(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(30))
+	press(app, "/")
+	for _, k := range []string{"q", "j", "?", "R", "t", "r", "y", "G", "w"} {
+		if cmd := press(app, k); isQuit(cmd) {
+			t.Fatalf("%q quit from the filter bar", k)
+		}
+	}
+	if v := app.input.Value(); v != "qj?RtryGw" {
+		t.Errorf("typed keys should be text, got %q", v)
+	}
+	if app.overlay != overlayNone || !app.utc || app.list.cursor != 0 || app.gen != 1 {
+		t.Errorf("a binding fired from the filter bar: overlay=%v utc=%v cursor=%d gen=%d", app.overlay, app.utc, app.list.cursor, app.gen)
+	}
+	if !isQuit(press(app, "ctrl+c")) {
+		t.Error("ctrl+c should still quit")
+	}
+}
+
+func TestEnterOpensDetailAt80x24(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(30))
+	press(app, "j", "enter")
+	got := content(app)
+	for _, want := range []string{"DETAIL", "WHO", "AssumedRole", "arn:aws:sts::123456789012:assumed-role/ops/adam", "session role", "RunInstances"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("detail lacks %q:\n%s", want, got)
+		}
+	}
+	press(app, "tab")
+	if got := content(app); !strings.Contains(got, "JSON") || !strings.Contains(got, `"eventName"`) {
+		t.Errorf("tab should show the JSON pane:\n%s", got)
+	}
+	press(app, "tab")
+	if app.focus != paneDetail {
+		t.Errorf("tab in the narrow layout should go back to detail, focus=%v", app.focus)
+	}
+	press(app, "esc")
+	if app.focus != paneList || !strings.Contains(content(app), "REGION") {
+		t.Error("esc should go back to the list")
+	}
+}
+
+func TestTabCyclesPanesWhenWide(t *testing.T) {
+	app, _ := newTestApp(t, 160, 48, mixedEvents(30))
+	got := content(app)
+	for _, want := range []string{"REGION", "DETAIL", "JSON"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("wide layout lacks %s", want)
+		}
+	}
+	order := []pane{paneDetail, paneJSON, paneList}
+	for _, want := range order {
+		press(app, "tab")
+		if app.focus != want {
+			t.Fatalf("tab: focus %v, want %v", app.focus, want)
+		}
+	}
+	press(app, "shift+tab")
+	if app.focus != paneJSON {
+		t.Errorf("shift+tab: focus %v, want JSON", app.focus)
+	}
+}
+
+func TestCopyPutsRawRecordOnClipboard(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(3))
+	cmd := press(app, "y")
+	if cmd == nil {
+		t.Fatal("y gave no command")
+	}
+	msg := cmd()
+	if fmt.Sprintf("%T", msg) != "tea.setClipboardMsg" || fmt.Sprint(msg) != app.list.Selected().Raw {
+		t.Errorf("y should set the clipboard to the raw record, got %T %.40q", msg, fmt.Sprint(msg))
+	}
+	if !strings.Contains(content(app), "copied the raw record") {
+		t.Error("the status line should say it copied")
+	}
+}
+
+func TestTimeZoneToggle(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(3))
+	app.cfg.Location = time.FixedZone("XYZ", 5*3600)
+	app.list.zone = app.cfg.Location
+	if !strings.Contains(content(app), "11-23 12:00:00") || !strings.Contains(content(app), "TIME (UTC)") {
+		t.Fatalf("want UTC times first:\n%s", content(app))
+	}
+	press(app, "t")
+	if got := content(app); !strings.Contains(got, "11-23 17:00:00") || !strings.Contains(got, "TIME (local)") {
+		t.Errorf("t should show local times:\n%s", got)
+	}
+}
+
+func TestWrapToggle(t *testing.T) {
+	app, _ := newTestApp(t, 160, 48, mixedEvents(3))
+	press(app, "w")
+	if !app.json.sc.wrap || !strings.Contains(content(app), "wrap on") {
+		t.Error("w should turn wrapping on")
+	}
+}
+
+func TestRefreshReopensStream(t *testing.T) {
+	opened := 0
+	src := newMemSource(nil, 50)
+	app := New(Config{Account: "demo", Location: time.UTC, Open: func() (Source, Query) { opened++; return src, Query{} }})
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	feed(app, mixedEvents(10), true)
+	old := app.gen
+	if cmd := press(app, "r"); cmd == nil {
+		t.Fatal("r should start waiting on the new stream")
+	}
+	if opened != 2 || app.tl.Len() != 0 || !src.closed {
+		t.Errorf("r should close the stream and open a fresh one: opened=%d loaded=%d closed=%v", opened, app.tl.Len(), src.closed)
+	}
+	app.Update(batchMsg{gen: old, batch: model.Batch{Events: mixedEvents(5)}, ok: true})
+	if app.tl.Len() != 0 {
+		t.Error("a batch from the closed stream was added")
+	}
+}
+
+func TestResizeKeepsSelection(t *testing.T) {
+	app, _ := newTestApp(t, 160, 48, mixedEvents(200))
+	press(app, "pgdown", "j", "j")
+	want := app.list.Selected().ID
+	for _, size := range [][2]int{{80, 24}, {200, 60}, {100, 30}, {60, 12}} {
+		app.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		if got := app.list.Selected().ID; got != want {
+			t.Fatalf("at %v selection moved to %s, want %s", size, got, want)
+		}
+		if !strings.Contains(content(app), app.list.Selected().Time.Format(timeShort)) {
+			t.Errorf("at %v the selected row is not on screen", size)
+		}
+	}
+}
+
+func TestTinyTerminalShowsMessage(t *testing.T) {
+	app, _ := newTestApp(t, 50, 10, mixedEvents(30))
+	if got := content(app); !strings.Contains(got, "needs a terminal of at least 60×12") {
+		t.Errorf("want the size message, got:\n%s", got)
+	}
+	if !isQuit(press(app, "q")) {
+		t.Error("q should still quit")
+	}
+}
+
+func TestEveryLineFitsTheTerminal(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {160, 48}, {200, 60}, {60, 12}} {
+		app, _ := newTestApp(t, size[0], size[1], mixedEvents(300))
+		for _, keys := range [][]string{nil, {"enter"}, {"tab"}, {"?"}, {"esc", "R"}} {
+			press(app, keys...)
+			lines := strings.Split(plain(content(app)), "\n")
+			if len(lines) != size[1] {
+				t.Errorf("%v after %v: %d lines", size, keys, len(lines))
+			}
+			for i, l := range lines {
+				if w := displayWidth(l); w != size[0] {
+					t.Errorf("%v after %v: line %d is %d wide: %q", size, keys, i, w, l)
+				}
+			}
+		}
+	}
+}
+
+func TestDemandFollowsTheScreen(t *testing.T) {
+	app, src := newTestApp(t, 80, 24, nil)
+	rows := app.list.rows()
+	if got := src.lastWant(); got != 2*rows {
+		t.Errorf("first demand %d, want two screens (%d)", got, 2*rows)
+	}
+	feed(app, mixedEvents(2*rows), true)
+	press(app, "G")
+	if got := src.lastWant(); got != app.list.cursor+2*rows-2*rows {
+		t.Errorf("after G, demand %d, want %d", got, app.list.cursor)
+	}
+	press(app, "g", "/")
+	typeText(app, "nobody")
+	if got := src.lastWant(); got != 2*rows || src.match == nil {
+		t.Errorf("a filter with no matches should ask for two screens of matches, got %d (match set: %v)", got, src.match != nil)
+	}
+	if !strings.Contains(content(app), "scanning") {
+		t.Errorf("the status should show the scan:\n%s", content(app))
+	}
+	press(app, "enter", "esc")
+	if got := src.lastWant(); got != 0 || src.match != nil {
+		t.Errorf("esc during a scan should call Want(nil, 0), got %d", got)
+	}
+	if !strings.Contains(content(app), "scan stopped") || app.filter.String() != "nobody" {
+		t.Errorf("esc should stop the scan and keep the filter:\n%s", content(app))
+	}
+}
+
+func TestFailedRegionShowsInStatusAndPanel(t *testing.T) {
+	app, _ := newTestApp(t, 120, 30, mixedEvents(10))
+	app.Update(batchMsg{gen: app.gen, ok: true, batch: model.Batch{Progress: []model.RegionProgress{
+		{Region: "eu-west-1", State: model.RegionDone, Pages: 3, Events: 120},
+		{Region: "ap-south-2", State: model.RegionFailed, Err: "AccessDeniedException: not authorized \x1b]0;pwned\x07"},
+		{Region: "us-east-1", State: model.RegionThrottled, Throttles: 4},
+	}}})
+	got := content(app)
+	if !strings.Contains(got, "1 FAILED") || !strings.Contains(got, "1 throttled") {
+		t.Errorf("status bar should count failed and throttled regions:\n%s", got)
+	}
+	press(app, "R")
+	got = content(app)
+	if !strings.Contains(got, "ap-south-2") || !strings.Contains(got, "AccessDeniedException") || strings.Contains(got, "\x07") {
+		t.Errorf("the panel should list the failed region with its escaped error:\n%q", got)
+	}
+	press(app, "esc")
+	if app.overlay != overlayNone {
+		t.Error("esc should close the panel")
+	}
+}
+
+func TestHelpOverlay(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(3))
+	press(app, "?")
+	if got := content(app); !strings.Contains(got, "fresh query") || !strings.Contains(got, "UTC/local") {
+		t.Errorf("? should show the full help:\n%s", got)
+	}
+	press(app, "?")
+	if app.overlay != overlayNone {
+		t.Error("? should close the help")
+	}
+}
+
+func TestLoadingRowAndEndOfHistory(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(3))
+	if !strings.Contains(content(app), "loading…") {
+		t.Error("want a loading row while the stream can deliver")
+	}
+	feed(app, nil, false)
+	if got := content(app); strings.Contains(got, "loading…") || !strings.Contains(got, "end of history") {
+		t.Errorf("after the stream ended:\n%s", got)
+	}
+}
+
+func TestNavigationKeys(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(100))
+	rows := app.list.rows()
+	steps := []struct {
+		key  string
+		want int
+	}{{"j", 1}, {"down", 2}, {"k", 1}, {"up", 0}, {"pgdown", rows}, {"pgup", 0}, {"ctrl+d", rows / 2}, {"ctrl+u", 0}, {"G", 99}, {"g", 0}}
+	for _, s := range steps {
+		press(app, s.key)
+		if app.list.cursor != s.want {
+			t.Errorf("%s: cursor %d, want %d", s.key, app.list.cursor, s.want)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	"lazytrail/model"
+)
+
+// detailPane shows one event as a person reads it: when, who, what, the
+// resources and the request parameters.
+type detailPane struct {
+	st      *Styles
+	sc      scroller
+	key     selectionKey
+	zone    *time.Location
+	focused bool
+	width   int
+	height  int // including the title line
+}
+
+// selectionKey identifies a loaded event across timeline growth (pointers
+// into the timeline move when it grows).
+type selectionKey struct{ gen, index int }
+
+const (
+	labelWidth     = 14
+	maxDetailValue = 4 << 10 // the JSON pane holds the whole value
+	maxResources   = 1000
+)
+
+func (d *detailPane) SetSize(w, h int) {
+	d.width, d.height = w, h
+	d.sc.SetSize(w, max(h-1, 0))
+}
+
+// Show renders e unless it is already shown; nil clears the pane.
+func (d *detailPane) Show(key selectionKey, e *model.Event) {
+	if key == d.key && d.sc.source != nil {
+		return
+	}
+	d.key = key
+	if e == nil {
+		d.sc.SetLines([]string{styled(d.st.Label, "no event selected")})
+		return
+	}
+	d.sc.wrap = true
+	d.sc.SetLines(d.render(e))
+}
+
+// Invalidate forces the next Show to render again (styles changed).
+func (d *detailPane) Invalidate() { d.sc.source = nil }
+
+func (d *detailPane) render(e *model.Event) []string {
+	var lines []string
+	section := func(title string) {
+		if len(lines) > 0 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, styled(d.st.Section, title))
+	}
+	field := func(label, value string) {
+		if value == "" {
+			return
+		}
+		if len(value) > maxDetailValue {
+			value = value[:maxDetailValue] + fmt.Sprintf(" …(%d more bytes; see the JSON pane)", len(value)-maxDetailValue)
+		}
+		lines = append(lines, "  "+styled(d.st.Label, pad(label, labelWidth))+styled(d.st.Value, model.Printable(value)))
+	}
+
+	section("WHEN")
+	if !e.Time.IsZero() {
+		field("UTC", e.Time.UTC().Format("2006-01-02 15:04:05 UTC"))
+		field("local", e.Time.In(d.zone).Format("2006-01-02 15:04:05 MST (-07:00)"))
+	}
+
+	section("WHO")
+	id := e.Identity
+	field("user name", e.Username)
+	field("identity", id.Type)
+	field("ARN", id.ARN)
+	field("account", id.AccountID)
+	field("principal", id.PrincipalID)
+	field("access key", firstNonEmpty(e.AccessKeyID, id.AccessKeyID))
+	if id.SessionIssuerName != "" || id.SessionIssuerARN != "" {
+		field("session role", id.SessionIssuerName)
+		field("role ARN", id.SessionIssuerARN)
+	}
+	field("MFA", id.MFAAuthenticated.String())
+	field("invoked by", id.InvokedBy)
+	field("source identity", id.SourceIdentity)
+	field("source IP", e.SourceIP)
+	field("user agent", e.UserAgent)
+
+	section("WHAT")
+	field("event", e.Name)
+	field("source", e.Source)
+	field("type", e.EventType)
+	field("read-only", e.ReadOnly.String())
+	field("region", e.Region)
+	field("event id", e.ID)
+	if e.Failed() {
+		lines = append(lines, "  "+styled(d.st.Label, pad("error", labelWidth))+styled(d.st.Error, model.Printable(e.ErrorCode)))
+		field("message", e.ErrorMessage)
+	}
+
+	if len(e.Resources) > 0 {
+		section("RESOURCES")
+		for i, r := range e.Resources {
+			if i == maxResources {
+				lines = append(lines, styled(d.st.Label, fmt.Sprintf("  … and %d more (see the JSON pane)", len(e.Resources)-i)))
+				break
+			}
+			field(r.Type, r.Name)
+		}
+	}
+
+	if params, ok := jsonMember(e.Raw, "requestParameters"); ok && params != "null" {
+		section("REQUEST PARAMETERS")
+		pretty, err := prettyJSON(params, jsonPaintsOf(*d.st))
+		if err != nil {
+			pretty = rawLines(params)
+		}
+		for _, l := range pretty {
+			lines = append(lines, "  "+l)
+		}
+	}
+
+	if e.ParseError != "" {
+		section("PARSE ERROR")
+		lines = append(lines, "  "+styled(d.st.Error, model.Printable(e.ParseError)))
+	}
+	return lines
+}
+
+func (d *detailPane) View() []string {
+	title := d.st.PaneTitle
+	if d.focused {
+		title = d.st.PaneTitleFocused
+	}
+	first, last, total := d.sc.Position()
+	head := paintOf(title).wrap(clip(fmt.Sprintf("DETAIL  %d-%d/%d", first, last, total), d.width))
+	return append([]string{head}, d.sc.Lines()...)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

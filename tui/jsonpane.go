@@ -1,0 +1,65 @@
+package tui
+
+import (
+	"fmt"
+
+	"lazytrail/model"
+)
+
+// jsonPane shows the raw record pretty-printed and coloured. The rendering
+// is cached per selected event; wrapping only re-flows the cached lines.
+type jsonPane struct {
+	st      *Styles
+	sc      scroller
+	key     selectionKey
+	note    string // why the record is shown as received, if it is
+	focused bool
+	width   int
+	height  int
+}
+
+func (j *jsonPane) SetSize(w, h int) {
+	j.width, j.height = w, h
+	j.sc.SetSize(w, max(h-1, 0))
+}
+
+func (j *jsonPane) SetWrap(on bool) { j.sc.SetWrap(on) }
+
+func (j *jsonPane) Invalidate() { j.sc.source = nil }
+
+func (j *jsonPane) Show(key selectionKey, e *model.Event) {
+	if key == j.key && j.sc.source != nil {
+		return
+	}
+	j.key, j.note = key, ""
+	if e == nil {
+		j.sc.SetLines([]string{styled(j.st.Label, "no event selected")})
+		return
+	}
+	lines, err := prettyJSON(e.Raw, jsonPaintsOf(*j.st))
+	if err != nil {
+		j.note = "not valid JSON (" + err.Error() + "), shown as received"
+		lines = rawLines(e.Raw)
+	}
+	if len(lines) == 0 {
+		lines = []string{styled(j.st.Label, "(no raw record)")}
+	}
+	j.sc.SetLines(lines)
+}
+
+func (j *jsonPane) View() []string {
+	title := j.st.PaneTitle
+	if j.focused {
+		title = j.st.PaneTitleFocused
+	}
+	first, last, total := j.sc.Position()
+	wrap := "off"
+	if j.sc.wrap {
+		wrap = "on"
+	}
+	head := fmt.Sprintf("JSON  %d-%d/%d  wrap %s", first, last, total, wrap)
+	if j.note != "" {
+		head += "  " + j.note
+	}
+	return append([]string{paintOf(title).wrap(clip(head, j.width))}, j.sc.Lines()...)
+}

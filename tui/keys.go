@@ -1,0 +1,190 @@
+package tui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// onFilterKey handles a key while the filter bar has the keyboard: only
+// enter, esc and ctrl+c are bindings there; everything else is text.
+func (a *App) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, a.keys.ForceQuit):
+		return tea.Quit
+	case key.Matches(msg, a.keys.ApplyFilter):
+		a.filtering = false
+		a.input.Blur()
+		return nil
+	case key.Matches(msg, a.keys.ClearFilter):
+		a.filtering = false
+		a.input.Blur()
+		a.input.Reset()
+		a.applyFilter("")
+		return nil
+	}
+	var cmd tea.Cmd
+	a.input, cmd = a.input.Update(msg)
+	a.applyFilter(a.input.Value())
+	return cmd
+}
+
+func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := a.keys
+	if a.overlay != overlayNone {
+		return a.onOverlayKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		a.overlay = overlayHelp
+	case key.Matches(msg, k.Regions):
+		a.overlay = overlayRegions
+	case key.Matches(msg, k.Filter):
+		a.filtering = true
+		a.input.SetValue(a.filter.String())
+		a.input.CursorEnd()
+		return a.input.Focus()
+	case key.Matches(msg, k.Back):
+		a.back()
+	case key.Matches(msg, k.Open):
+		if a.focus == paneList {
+			a.setFocus(paneDetail)
+		}
+	case key.Matches(msg, k.NextPane):
+		a.cycleFocus(1)
+	case key.Matches(msg, k.PrevPane):
+		a.cycleFocus(-1)
+	case key.Matches(msg, k.Copy):
+		return a.copyRaw()
+	case key.Matches(msg, k.ToggleZone):
+		a.utc = !a.utc
+		a.list.utc = a.utc
+		a.regions.Update(a.progress, a.zone())
+	case key.Matches(msg, k.ToggleWrap):
+		a.json.SetWrap(!a.json.sc.wrap)
+	case key.Matches(msg, k.Refresh):
+		return a.reopen()
+	default:
+		a.navigate(msg)
+	}
+	return nil
+}
+
+func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := a.keys
+	switch {
+	case key.Matches(msg, k.ForceQuit), key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Help) && a.overlay == overlayHelp,
+		key.Matches(msg, k.Regions) && a.overlay == overlayRegions:
+		a.overlay = overlayNone
+	case a.overlay == overlayRegions:
+		a.scroll(&a.regions.sc, msg)
+	}
+	return nil
+}
+
+// back steps out of whatever is in progress, one thing at a time: a scan,
+// then a full-width pane, then the pane focus.
+func (a *App) back() {
+	switch {
+	case a.scanning():
+		a.stopped = true
+		a.askForMore()
+	case a.focus != paneList:
+		a.setFocus(paneList)
+	}
+}
+
+func (a *App) setFocus(p pane) {
+	a.focus = p
+	a.resize(a.lay.width, a.lay.height)
+}
+
+// cycleFocus moves between panes: all three in the wide layout; in the
+// narrow one tab goes from the list to detail and then between detail and
+// JSON (esc goes back to the list).
+func (a *App) cycleFocus(step int) {
+	if a.lay.wide {
+		a.setFocus(pane((int(a.focus) + step + 3) % 3))
+		return
+	}
+	switch a.focus {
+	case paneList:
+		a.setFocus(paneDetail)
+	case paneDetail:
+		a.setFocus(paneJSON)
+	default:
+		a.setFocus(paneDetail)
+	}
+}
+
+func (a *App) copyRaw() tea.Cmd {
+	e := a.list.Selected()
+	if e == nil {
+		a.flash = "nothing to copy"
+		return nil
+	}
+	a.flash = fmt.Sprintf("copied the raw record (%s bytes) to the clipboard (OSC 52)", count(len(e.Raw)))
+	return tea.SetClipboard(e.Raw)
+}
+
+// navigate moves the cursor of the focused pane.
+func (a *App) navigate(msg tea.KeyPressMsg) {
+	if a.focus != paneList {
+		sc := &a.detail.sc
+		if a.focus == paneJSON {
+			sc = &a.json.sc
+		}
+		a.scroll(sc, msg)
+		return
+	}
+	k, page := a.keys, max(a.list.rows(), 1)
+	before := a.list.cursor
+	switch {
+	case key.Matches(msg, k.Down):
+		a.list.Move(1)
+	case key.Matches(msg, k.Up):
+		a.list.Move(-1)
+	case key.Matches(msg, k.PageDown):
+		a.list.Move(page)
+	case key.Matches(msg, k.PageUp):
+		a.list.Move(-page)
+	case key.Matches(msg, k.HalfDown):
+		a.list.Move(page / 2)
+	case key.Matches(msg, k.HalfUp):
+		a.list.Move(-page / 2)
+	case key.Matches(msg, k.Top):
+		a.list.Top()
+	case key.Matches(msg, k.Bottom):
+		a.list.Bottom()
+	default:
+		return
+	}
+	a.moved(a.list.cursor > before || key.Matches(msg, k.Down, k.PageDown, k.HalfDown, k.Bottom))
+}
+
+func (a *App) scroll(sc *scroller, msg tea.KeyPressMsg) {
+	k, page := a.keys, max(sc.height, 1)
+	switch {
+	case key.Matches(msg, k.Down):
+		sc.ScrollBy(1)
+	case key.Matches(msg, k.Up):
+		sc.ScrollBy(-1)
+	case key.Matches(msg, k.PageDown):
+		sc.ScrollBy(page)
+	case key.Matches(msg, k.PageUp):
+		sc.ScrollBy(-page)
+	case key.Matches(msg, k.HalfDown):
+		sc.ScrollBy(page / 2)
+	case key.Matches(msg, k.HalfUp):
+		sc.ScrollBy(-page / 2)
+	case key.Matches(msg, k.Top):
+		sc.Top()
+	case key.Matches(msg, k.Bottom):
+		sc.Bottom()
+	}
+}

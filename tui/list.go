@@ -1,0 +1,191 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"lazytrail/model"
+)
+
+// listPane is the virtualised event list: it renders only the rows on
+// screen, so a frame costs the same with a thousand or a million events
+// loaded. cursor and offset are positions in the timeline's filtered view.
+type listPane struct {
+	tl      *model.Timeline
+	st      *Styles
+	cursor  int
+	offset  int
+	width   int
+	height  int // including the header line
+	focused bool
+	zone    *time.Location
+	utc     bool
+	more    string // text of the row after the last one while the stream can deliver ("" when it cannot)
+	cols    listColumns
+	paints  rowPaints
+}
+
+type rowPaints struct{ normal, readOnly, failed, selected, loading paint }
+
+// listColumns are the cell widths for the current width; a zero width
+// drops the column.
+type listColumns struct{ time, region, name, user, source, resource int }
+
+const (
+	timeLong    = "2006-01-02 15:04:05"
+	timeShort   = "01-02 15:04:05"
+	regionWidth = 14 // ap-southeast-2
+	sourceWidth = 12
+)
+
+func (l *listPane) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.cols = columnsFor(w)
+	l.keepVisible()
+}
+
+func (l *listPane) SetStyles(st *Styles) {
+	l.st = st
+	l.paints = rowPaints{normal: paintOf(st.Row), readOnly: paintOf(st.RowReadOnly), failed: paintOf(st.RowError),
+		selected: paintOf(st.RowSelected), loading: paintOf(st.RowLoading)}
+}
+
+// columnsFor shrinks and drops columns so that time, region, event name and
+// user always fit at 80 columns and the rest appear as room allows.
+func columnsFor(w int) listColumns {
+	c := listColumns{time: len(timeShort), region: regionWidth}
+	if w >= 120 {
+		c.time = len(timeLong)
+	}
+	rest := w - 2 - c.time - 1 - c.region - 1 // mark and separators
+	const minName, minUser, minResource = 22, 16, 16
+	if rest-sourceWidth-1 >= minName+1+minUser {
+		c.source = sourceWidth
+		rest -= sourceWidth + 1
+	}
+	if rest >= 30+1+28+1+minResource {
+		c.name, c.user = 30, 28
+		c.resource = rest - c.name - c.user - 2
+		return c
+	}
+	c.name = max(min((rest-1)/2, 36), 1)
+	c.user = max(rest-1-c.name, 1)
+	return c
+}
+
+func (l *listPane) rows() int { return max(l.height-1, 0) }
+
+func (l *listPane) keepVisible() {
+	n := l.tl.Matches()
+	l.cursor = min(l.cursor, n-1)
+	l.cursor = max(l.cursor, 0)
+	if rows := l.rows(); rows > 0 {
+		if l.cursor < l.offset {
+			l.offset = l.cursor
+		}
+		if l.cursor >= l.offset+rows {
+			l.offset = l.cursor - rows + 1
+		}
+	}
+	l.offset = max(min(l.offset, n-1), 0)
+}
+
+func (l *listPane) Move(n int) {
+	l.cursor += n
+	l.keepVisible()
+}
+
+func (l *listPane) Top() { l.cursor, l.offset = 0, 0 }
+
+func (l *listPane) Bottom() {
+	l.cursor = l.tl.Matches() - 1
+	l.keepVisible()
+}
+
+// SetCursor puts the cursor on a view position and keeps it on screen.
+func (l *listPane) SetCursor(pos int) {
+	l.cursor = pos
+	l.keepVisible()
+}
+
+// Selected is the event under the cursor, or nil when nothing matches.
+func (l *listPane) Selected() *model.Event {
+	if l.cursor < 0 || l.cursor >= l.tl.Matches() {
+		return nil
+	}
+	return l.tl.Match(l.cursor)
+}
+
+// View renders the header and the visible rows.
+func (l *listPane) View() []string {
+	out := make([]string, 0, l.height)
+	if l.height <= 0 {
+		return out
+	}
+	zone := "UTC"
+	if !l.utc {
+		zone = "local"
+	}
+	title := l.st.PaneTitle
+	if l.focused {
+		title = l.st.PaneTitleFocused
+	}
+	out = append(out, paintOf(title).wrap(clip(l.join(" ", "TIME ("+zone+")", "REGION", "EVENT", "USER", "SOURCE", "RESOURCE"), l.width)))
+	n := l.tl.Matches()
+	for i := l.offset; len(out) < l.height; i++ {
+		switch {
+		case i < n:
+			out = append(out, l.row(l.tl.Match(i), i == l.cursor))
+		case i == n && l.more != "":
+			out = append(out, l.paints.loading.wrap(fit("  "+l.more, l.width)))
+		default:
+			out = append(out, strings.Repeat(" ", l.width))
+		}
+	}
+	return out
+}
+
+func (l *listPane) row(e *model.Event, selected bool) string {
+	mark, p := " ", l.paints.normal
+	switch {
+	case e.Failed():
+		mark, p = "!", l.paints.failed
+	case e.ReadOnly == model.True:
+		p = l.paints.readOnly
+	}
+	if selected {
+		p = l.paints.selected
+	}
+	resource := ""
+	if len(e.Resources) > 0 {
+		resource = e.Resources[0].Name
+	}
+	t := e.Time
+	if l.utc {
+		t = t.UTC()
+	} else {
+		t = t.In(l.zone)
+	}
+	format := timeShort
+	if l.cols.time == len(timeLong) {
+		format = timeLong
+	}
+	line := l.join(mark, t.Format(format), e.Region, e.Name, e.Username, shortSource(e.Source), resource)
+	return p.wrap(clip(line, l.width))
+}
+
+// join lays out one row's cells; mark is one cell wide.
+func (l *listPane) join(mark string, cells ...string) string {
+	c := l.cols
+	widths := []int{c.time, c.region, c.name, c.user, c.source, c.resource}
+	var b strings.Builder
+	b.WriteString(fit(mark, 1))
+	for i, w := range widths {
+		if w == 0 {
+			continue
+		}
+		b.WriteByte(' ')
+		b.WriteString(fit(cells[i], w))
+	}
+	return b.String()
+}

@@ -1,0 +1,52 @@
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	"lazytrail/model"
+)
+
+// regionsPanel is the per-region overlay: state, pages, events, throttles,
+// how far back, and the last error, escaped.
+type regionsPanel struct {
+	st     *Styles
+	sc     scroller
+	width  int
+	height int
+}
+
+func (r *regionsPanel) SetSize(w, h int) {
+	r.width, r.height = w, h
+	r.sc.SetSize(w, max(h-1, 0))
+}
+
+func (r *regionsPanel) Update(ps []model.RegionProgress, zone *time.Location) {
+	top := r.sc.top
+	lines := []string{paintOf(r.st.PaneTitle).wrap(fmt.Sprintf("%-16s %-10s %6s %8s %9s %-12s %s", "REGION", "STATE", "PAGES", "EVENTS", "THROTTLES", "OLDEST", "LAST ERROR"))}
+	for _, p := range ps {
+		oldest := "-"
+		if !p.Oldest.IsZero() {
+			oldest = p.Oldest.In(zone).Format("01-02 15:04")
+		}
+		line := fmt.Sprintf("%s %-10s %6d %8d %9d %-12s %s", fit(p.Region, 16), p.State, p.Pages, p.Events, p.Throttles, oldest, model.Printable(p.Err))
+		switch p.State {
+		case model.RegionFailed:
+			line = styled(r.st.Error, line)
+		case model.RegionThrottled:
+			line = styled(r.st.Scan, line)
+		}
+		lines = append(lines, line)
+	}
+	if len(ps) == 0 {
+		lines = append(lines, styled(r.st.Label, "no region has reported yet"))
+	}
+	r.sc.SetLines(lines)
+	r.sc.top = top
+	r.sc.clamp()
+}
+
+func (r *regionsPanel) View() []string {
+	head := paintOf(r.st.PaneTitleFocused).wrap(clip("REGIONS  (esc or R closes)", r.width))
+	return append([]string{head}, r.sc.Lines()...)
+}

@@ -1,0 +1,101 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"lazytrail/model"
+)
+
+// regionSummary condenses the per-region progress for the status bar and
+// the scan line.
+type regionSummary struct {
+	total, done, paging, throttled, failed int
+	checked                                int       // events received from every region, matching or not
+	reached                                time.Time // every region has been read back to here (zero: not yet known)
+}
+
+func summarize(ps []model.RegionProgress) regionSummary {
+	s := regionSummary{total: len(ps)}
+	var oldestAll time.Time
+	for _, p := range ps {
+		s.checked += p.Events
+		switch p.State {
+		case model.RegionDone:
+			s.done++
+		case model.RegionFailed:
+			s.failed++
+		case model.RegionThrottled:
+			s.throttled++
+		case model.RegionPaging:
+			s.paging++
+		}
+		if !p.Oldest.IsZero() && (oldestAll.IsZero() || p.Oldest.Before(oldestAll)) {
+			oldestAll = p.Oldest
+		}
+		// The frontier is held back by the unfinished region that has read
+		// the least far back.
+		if !p.Finished() && !p.Oldest.IsZero() && p.Oldest.After(s.reached) {
+			s.reached = p.Oldest
+		}
+	}
+	if s.reached.IsZero() {
+		s.reached = oldestAll
+	}
+	return s
+}
+
+// statusBar is the top line: where the data comes from and how far it goes.
+type statusBar struct {
+	st    *Styles
+	width int
+}
+
+func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, zone *time.Location) string {
+	bar, key := paintOf(s.st.StatusBar), paintOf(s.st.StatusKey)
+	sep := bar.wrap(" │ ")
+	parts := []string{key.wrap(" lazytrail " + cut(account, 24))}
+	if sum.total > 0 {
+		r := bar.wrap(fmt.Sprintf("%d regions: %d done", sum.total, sum.done))
+		if sum.paging > 0 {
+			r += bar.wrap(fmt.Sprintf(" · %d paging", sum.paging))
+		}
+		if sum.throttled > 0 {
+			r += paintOf(s.st.StatusWarn).wrap(fmt.Sprintf(" · %d throttled", sum.throttled))
+		}
+		if sum.failed > 0 {
+			r += paintOf(s.st.StatusError).wrap(fmt.Sprintf(" · %d FAILED (R)", sum.failed))
+		}
+		parts = append(parts, r)
+	}
+	parts = append(parts, bar.wrap(count(loaded)+" loaded"))
+	if !sum.reached.IsZero() {
+		parts = append(parts, bar.wrap("back to "+sum.reached.In(zone).Format("01-02 15:04")))
+	}
+	if !q.Start.IsZero() {
+		parts = append(parts, bar.wrap(q.Start.In(zone).Format("2006-01-02 15:04")+" → "+q.End.In(zone).Format("2006-01-02 15:04")))
+	}
+	if q.Lookup != "" {
+		parts = append(parts, bar.wrap(cut(q.Lookup, 40)))
+	}
+	line := strings.Join(parts, sep)
+	return bar.wrap(clip(line, s.width))
+}
+
+// count formats n with thousands separators.
+func count(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

@@ -1,0 +1,102 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// View stacks the status bar, the body (panes or an overlay), the info line
+// and the footer, every line exactly as wide as the terminal.
+func (a *App) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.WindowTitle = "lazytrail"
+	return v
+}
+
+func (a *App) render() string {
+	l := a.lay
+	if l.tooSmall {
+		return fmt.Sprintf("lazytrail needs a terminal of at least %d×%d (this one is %d×%d).\nEnlarge the window, or press q to quit.",
+			minWidth, minHeight, l.width, l.height)
+	}
+	lines := make([]string, 0, l.height)
+	lines = append(lines, a.status.View(a.cfg.Account, a.query, a.tl.Len(), a.summary, a.zone()))
+	lines = append(lines, a.body()...)
+	lines = append(lines, a.infoLine(), a.footer())
+	return strings.Join(lines, "\n")
+}
+
+func (a *App) body() []string {
+	l := a.lay
+	switch a.overlay {
+	case overlayHelp:
+		return block(strings.Split(a.help.FullHelpView(a.keys.FullHelp()), "\n"), l.width, l.body)
+	case overlayRegions:
+		return block(a.regions.View(), l.width, l.body)
+	}
+	if !l.wide {
+		switch a.focus {
+		case paneDetail:
+			return block(a.detail.View(), l.width, l.body)
+		case paneJSON:
+			return block(a.json.View(), l.width, l.body)
+		}
+		return block(a.list.View(), l.width, l.body)
+	}
+	out := block(a.list.View(), l.width, l.listHeight)
+	detail := block(a.detail.View(), l.detailWidth, l.lowerHeight)
+	json := block(a.json.View(), l.jsonWidth, l.lowerHeight)
+	sep := styled(a.st.Separator, "│")
+	for i := range detail {
+		out = append(out, detail[i]+sep+json[i])
+	}
+	return out
+}
+
+// infoLine is the filter bar while typing, else the filter and its
+// counts, the scan progress, or a one-off message.
+func (a *App) infoLine() string {
+	w := a.lay.width
+	if a.flash != "" {
+		return styled(a.st.Message, clip(" "+a.flash, w))
+	}
+	var left string
+	switch {
+	case a.filtering:
+		left = a.input.View()
+	case !a.filter.IsZero():
+		left = " filter " + fit(a.filter.String(), 30)
+	}
+	var right string
+	if !a.filter.IsZero() || a.filtering {
+		right = fmt.Sprintf("%s of %s loaded match", count(a.tl.Matches()), count(a.tl.Len()))
+	} else {
+		right = count(a.tl.Len()) + " events loaded"
+	}
+	if a.scanning() {
+		s := a.summary
+		scan := fmt.Sprintf(" · scanning: %s checked", count(max(s.checked, a.tl.Len())))
+		if !s.reached.IsZero() {
+			scan += " · back to " + s.reached.In(a.zone()).Format("2006-01-02 15:04")
+		}
+		scan += fmt.Sprintf(" · %d regions paging · esc stops", s.total-s.done-s.failed)
+		right += styled(a.st.Scan, scan)
+	} else if a.stopped {
+		right += " · scan stopped"
+	}
+	if a.ended {
+		right += " · end of history"
+	}
+	return clip(left+"  "+right, w)
+}
+
+func (a *App) footer() string {
+	bindings := a.keys.ShortHelp()
+	if a.filtering {
+		bindings = a.keys.FilterHelp()
+	}
+	return clip(a.help.ShortHelpView(bindings), a.lay.width)
+}
