@@ -69,7 +69,7 @@ func ParseFilter(text string) Filter {
 
 func parseTerm(word string) term {
 	if word == "err" {
-		return term{field: fieldError}
+		return textTerm(fieldError, "")
 	}
 	key, value, keyed := strings.Cut(word, ":")
 	fld, known := fieldKeys[key]

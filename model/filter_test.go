@@ -1,0 +1,146 @@
+package model
+
+import (
+	"testing"
+)
+
+func filterEvent() *Event {
+	return &Event{
+		ID: "a1b2c3d4-0004", Name: "StopInstances", Source: "ec2.amazonaws.com", Region: "eu-west-1",
+		Username: "skeddly-7f3a9c", SourceIP: "34.201.12.9", ReadOnly: False,
+		ErrorCode: "Client.UnauthorizedOperation",
+		Resources: []Resource{{"AWS::EC2::Instance", "i-064bd95a9b9b0a4e6"}, {"AWS::EC2::SecurityGroup", "sg-0a1b"}},
+	}
+}
+
+func TestFilterMatch(t *testing.T) {
+	e := filterEvent()
+	ok := &Event{Username: "Adam", Name: "RunInstances", ReadOnly: True, Region: "us-east-1"}
+	tests := []struct {
+		text      string
+		e, notOne *Event // e must match, notOne must not (nil: skip)
+	}{
+		{"", e, nil},
+		{"   ", e, nil},
+		{"skeddly-", e, ok},
+		{"SKEDDLY", nil, e}, // smart case: upper case makes it exact
+		{"adam", ok, e},
+		{"user:skeddly", e, ok},
+		{"event:stop", e, ok},
+		{"event:Stop", e, nil},
+		{"event:stop region:eu-", e, nil},
+		{"region:us", ok, e},
+		{"source:ec2", e, nil},
+		{"res:064bd", e, ok},
+		{"res:SG-0A", nil, e},
+		{"res:sg-0A", nil, e},
+		{"res:SG", &Event{Resources: []Resource{{"", "SG-1"}}}, e},
+		{"ip:34.201", e, ok},
+		{"id:a1b2", e, ok},
+		{"err", e, ok},
+		{"err:client.unauth", e, ok},
+		{"err:Client.Unauth", e, nil},
+		{"ro:false", e, ok},
+		{"ro:TRUE", ok, e},
+		{"foo:bar", &Event{Username: "foo:bar-x"}, e}, // unknown key: a user prefix as typed
+		{"ro:maybe", &Event{Username: "ro:maybe"}, e},
+		{"user: event:", e, nil}, // empty values match everything
+		{"skeddly- event:Run", nil, e},
+		{"café", &Event{Username: "CAFÉ-1"}, e},
+		{"k", &Event{Username: "\u212aelvin"}, nil}, // Kelvin sign folds to k
+	}
+	for _, tc := range tests {
+		f := ParseFilter(tc.text)
+		if f.String() != tc.text {
+			t.Errorf("String() = %q, want %q", f.String(), tc.text)
+		}
+		if tc.e != nil && !f.Match(tc.e) {
+			t.Errorf("%q does not match %+v", tc.text, *tc.e)
+		}
+		if tc.notOne != nil && f.Match(tc.notOne) {
+			t.Errorf("%q matches %+v", tc.text, *tc.notOne)
+		}
+	}
+}
+
+func TestFilterIsZeroAndUserPrefix(t *testing.T) {
+	for text, zero := range map[string]bool{"": true, " ": true, "user:": true, "res: id:": true, "err": false, "x": false, "ro:true": false} {
+		if got := ParseFilter(text).IsZero(); got != zero {
+			t.Errorf("ParseFilter(%q).IsZero() = %v", text, got)
+		}
+	}
+	for text, want := range map[string]string{"": "", "skeddly-": "skeddly-", "event:Run user:Adam": "Adam", "err foo": "foo", "user:": ""} {
+		if got := ParseFilter(text).UserPrefix(); got != want {
+			t.Errorf("ParseFilter(%q).UserPrefix() = %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestFilterNarrows(t *testing.T) {
+	tests := []struct {
+		old, new string
+		want     bool
+	}{
+		{"", "s", true},
+		{"s", "sk", true},
+		{"skeddly", "skeddly-", true},
+		{"sk", "s", false},
+		{"s", "S", true},  // exact S implies folded s
+		{"S", "Sk", true}, // both exact
+		{"S", "s", false},
+		{"sk", "sk event:", true},
+		{"event:", "event:R", true},
+		{"event:r", "event:Ru", true},
+		{"err", "err:", true},
+		{"err", "err:A", true},
+		{"err:A", "err", false},
+		{"er", "err", false},
+		{"res:06", "res:064", true},
+		{"res:64", "res:064", true}, // a longer substring contains the shorter
+		{"res:064", "res:64", false},
+		{"ro:true", "ro:true x", true},
+		{"ro:true", "ro:false", false},
+		{"a b", "b a", true},
+		{"a b", "a", false},
+	}
+	for _, tc := range tests {
+		if got := ParseFilter(tc.new).Narrows(ParseFilter(tc.old)); got != tc.want {
+			t.Errorf("%q.Narrows(%q) = %v, want %v", tc.new, tc.old, got, tc.want)
+		}
+	}
+}
+
+func TestFilterMatchDoesNotAllocate(t *testing.T) {
+	e := filterEvent()
+	f := ParseFilter("skeddly- event:stop res:064 err ro:false region:eu- source:ec2 ip:34 id:a1")
+	if !f.Match(e) {
+		t.Fatal("filter should match")
+	}
+	if n := testing.AllocsPerRun(100, func() { f.Match(e) }); n != 0 {
+		t.Errorf("Match allocates %v times", n)
+	}
+}
+
+func FuzzFilter(f *testing.F) {
+	f.Add("skeddly", "skeddly-", "skeddly-7f3a9c", "StopInstances", "i-064bd95a9b9b0a4e6", "", byte(2))
+	f.Add("res:6", "res:06 err", "", "Run", "i-06", "AccessDenied", byte(1))
+	f.Add("S", "s", "Sam", "x", "", "", byte(0))
+	f.Add("k", "\u212a", "kelvin", "", "", "", byte(0))
+	f.Add("\xc3", "A\xc3", "A\xc3\xa9", "", "", "", byte(0))
+	f.Fuzz(func(t *testing.T, oldText, newText, user, name, resource, errorCode string, ro byte) {
+		e := &Event{ID: user, Username: user, Name: name, Source: name, Region: resource, SourceIP: user,
+			ErrorCode: errorCode, ReadOnly: Tristate(ro % 3), Resources: []Resource{{Type: "T", Name: resource}}}
+		old, cur := ParseFilter(oldText), ParseFilter(newText)
+		newMatch, oldMatch := cur.Match(e), old.Match(e)
+		if cur.Narrows(old) && newMatch && !oldMatch {
+			t.Fatalf("%q narrows %q but matches %+v that the old filter did not", newText, oldText, *e)
+		}
+		if old.IsZero() && !oldMatch {
+			t.Fatalf("zero filter %q rejects %+v", oldText, *e)
+		}
+		if !cur.Narrows(cur) {
+			t.Fatalf("%q does not narrow itself", newText)
+		}
+		_ = old.UserPrefix()
+	})
+}
