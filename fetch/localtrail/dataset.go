@@ -10,7 +10,6 @@ package localtrail
 import (
 	"cmp"
 	"slices"
-	"sort"
 
 	"lazytrail/model"
 )
@@ -37,31 +36,50 @@ type regionEvents struct {
 // the order, and hence every NextToken position, is deterministic.
 func NewDataset(events []model.Event) *Dataset {
 	d := &Dataset{byRegion: map[string]*regionEvents{}, total: len(events)}
-	for _, e := range events {
-		if e.Region == "" {
-			e.Region = defaultRegion
-		}
-		r := d.byRegion[e.Region]
-		if r == nil {
-			r = &regionEvents{}
-			d.byRegion[e.Region] = r
-			d.regions = append(d.regions, e.Region)
-		}
-		r.events = append(r.events, e)
+	// Sort positions rather than the events themselves: an Event is large,
+	// and moving int32s is what keeps a --demo start quick.
+	order := make([]int32, len(events))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	sort.Strings(d.regions)
-	for _, r := range d.byRegion {
-		slices.SortStableFunc(r.events, newestFirst)
+	slices.SortStableFunc(order, func(a, b int32) int {
+		ea, eb := &events[a], &events[b]
+		if c := cmp.Compare(regionOf(ea), regionOf(eb)); c != 0 {
+			return c
+		}
+		return newestFirst(ea, eb)
+	})
+	for lo := 0; lo < len(order); {
+		name := regionOf(&events[order[lo]])
+		hi := lo
+		for hi < len(order) && regionOf(&events[order[hi]]) == name {
+			hi++
+		}
+		r := &regionEvents{events: make([]model.Event, hi-lo)}
+		for i, k := range order[lo:hi] {
+			r.events[i] = events[k]
+			r.events[i].Region = name
+		}
 		r.index()
+		d.byRegion[name] = r
+		d.regions = append(d.regions, name) // already sorted
+		lo = hi
 	}
 	return d
+}
+
+func regionOf(e *model.Event) string {
+	if e.Region == "" {
+		return defaultRegion
+	}
+	return e.Region
 }
 
 const defaultRegion = "us-east-1"
 
 // newestFirst orders by time descending, then id ascending. The token's
 // position logic (positionAfter) relies on exactly this order.
-func newestFirst(a, b model.Event) int {
+func newestFirst(a, b *model.Event) int {
 	if c := b.Time.Compare(a.Time); c != 0 {
 		return c
 	}
