@@ -86,7 +86,7 @@ func jsonPaintsOf(s Styles) jsonPaints {
 }
 
 const (
-	maxJSONIndent = 32        // deeper levels print at this indent, so lines stay short
+	maxJSONIndent = 32       // deeper levels print at this indent, so lines stay short
 	maxJSONString = 64 << 10 // longer strings are cut with a note of what was left out
 )
 
