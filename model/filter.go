@@ -147,20 +147,6 @@ func (t *term) matchesAll() bool {
 
 func (t *term) match(e *Event) bool {
 	switch t.field {
-	case fieldUser:
-		return t.hasPrefix(e.Username)
-	case fieldEvent:
-		return t.hasPrefix(e.Name)
-	case fieldRegion:
-		return t.hasPrefix(e.Region)
-	case fieldSource:
-		return t.hasPrefix(e.Source)
-	case fieldIP:
-		return t.hasPrefix(e.SourceIP)
-	case fieldID:
-		return t.hasPrefix(e.ID)
-	case fieldError:
-		return e.ErrorCode != "" && t.hasPrefix(e.ErrorCode)
 	case fieldReadOnly:
 		return t.readOnly == Unknown || e.ReadOnly == t.readOnly
 	case fieldResource:
@@ -174,7 +160,36 @@ func (t *term) match(e *Event) bool {
 		}
 		return false
 	}
-	return false
+	return t.matchValue(eventField(e, t.field))
+}
+
+// eventField returns the text a one-valued field looks at.
+func eventField(e *Event, f field) string {
+	switch f {
+	case fieldUser:
+		return e.Username
+	case fieldEvent:
+		return e.Name
+	case fieldRegion:
+		return e.Region
+	case fieldSource:
+		return e.Source
+	case fieldIP:
+		return e.SourceIP
+	case fieldID:
+		return e.ID
+	case fieldError:
+		return e.ErrorCode
+	}
+	return ""
+}
+
+// matchValue applies a one-valued field's test to that field's text.
+func (t *term) matchValue(s string) bool {
+	if t.field == fieldError && s == "" {
+		return false // only failed calls
+	}
+	return t.hasPrefix(s)
 }
 
 func (t *term) hasPrefix(s string) bool {

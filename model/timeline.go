@@ -1,5 +1,7 @@
 package model
 
+import "slices"
+
 // Timeline is the ordered, de-duplicated store of released events with the
 // view that the current filter selects. Events arrive already in global
 // newest-first order from the merge, so the store is append-only. It is not
@@ -12,6 +14,8 @@ type Timeline struct {
 	seen   map[string]struct{}
 	filter Filter
 	view   []int32 // indexes into the loaded events that match filter, ascending
+
+	columns [len(columnFields)]column // see columns.go
 }
 
 const (
@@ -42,6 +46,9 @@ func (t *Timeline) Add(evs []Event) int {
 		}
 		last := len(t.chunks) - 1
 		t.chunks[last] = append(t.chunks[last], evs[i])
+		for c, f := range columnFields {
+			t.columns[c].add(eventField(&evs[i], f))
+		}
 		if t.filter.Match(&evs[i]) {
 			t.view = append(t.view, int32(t.n))
 		}
@@ -73,29 +80,49 @@ func (t *Timeline) Filter() Filter { return t.filter }
 func (t *Timeline) SetFilter(f Filter) {
 	narrowing := f.Narrows(t.filter)
 	t.filter = f
-	if narrowing {
+	p := t.plan(f)
+	if narrowing && len(t.view) < t.n/2 {
+		// Re-filtering the view beats a sequential scan of every column
+		// only while the view is the smaller part.
 		kept := t.view[:0]
 		for _, i := range t.view {
-			if f.Match(t.At(int(i))) {
+			if t.matches(&p, i) {
 				kept = append(kept, i)
 			}
 		}
 		t.view = kept
 		return
 	}
-	t.view = t.view[:0]
-	if f.IsZero() && cap(t.view) < t.n {
-		t.view = make([]int32, 0, t.n)
+	t.view = t.scan(&p, t.view[:0])
+}
+
+// scan appends to view every loaded event that passes p. The first column
+// test runs as a tight loop over its codes; only events that pass it pay
+// for the rest.
+func (t *Timeline) scan(p *filterPlan, view []int32) []int32 {
+	if len(p.columns) == 0 && len(p.others) == 0 {
+		view = slices.Grow(view, t.n)
+		for i := range int32(t.n) {
+			view = append(view, i)
+		}
+		return view
 	}
-	i := int32(0)
-	for _, chunk := range t.chunks {
-		for j := range chunk {
-			if f.Match(&chunk[j]) {
-				t.view = append(t.view, i)
+	if len(p.columns) == 0 {
+		for i := range int32(t.n) {
+			if t.matches(p, i) {
+				view = append(view, i)
 			}
-			i++
+		}
+		return view
+	}
+	first, rest := p.columns[0], *p
+	rest.columns = rest.columns[1:]
+	for i, code := range first.codes[:t.n] {
+		if first.pass[code] && (len(rest.columns) == 0 && len(rest.others) == 0 || t.matches(&rest, int32(i))) {
+			view = append(view, int32(i))
 		}
 	}
+	return view
 }
 
 // Matches is the number of loaded events the filter selects.
