@@ -93,7 +93,7 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 				}
 			}
 		}
-		if !strings.Contains(screens["detail"], `\u{1b}`) {
+		if !strings.Contains(screens["detail"], `\x1b`) {
 			t.Errorf("%v: the detail pane should show the escape, escaped", size)
 		}
 	}

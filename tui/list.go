@@ -139,7 +139,7 @@ func (l *listPane) View() []string {
 		case i == n && l.more != "":
 			out = append(out, l.paints.loading.wrap(fit("  "+l.more, l.width)))
 		default:
-			out = append(out, strings.Repeat(" ", l.width))
+			out = append(out, spaces(l.width))
 		}
 	}
 	return out
@@ -179,6 +179,7 @@ func (l *listPane) join(mark string, cells ...string) string {
 	c := l.cols
 	widths := []int{c.time, c.region, c.name, c.user, c.source, c.resource}
 	var b strings.Builder
+	b.Grow(l.width)
 	b.WriteString(fit(mark, 1))
 	for i, w := range widths {
 		if w == 0 {

@@ -17,6 +17,11 @@ type scroller struct {
 	width   int
 	height  int
 	wrapped int // width visual was wrapped for (0: not wrapped)
+
+	// The last rendered screen, reused while nothing changed.
+	shown    []string
+	shownFor [4]int // top, width, height, len(visual)
+	shownSrc *string
 }
 
 func (s *scroller) SetLines(lines []string) {
@@ -71,8 +76,18 @@ func (s *scroller) clamp() {
 
 // Lines returns the visible lines, each exactly width cells wide.
 func (s *scroller) Lines() []string {
+	key := [4]int{s.top, s.width, s.height, len(s.visual)}
+	var first *string
+	if len(s.visual) > 0 {
+		first = &s.visual[0]
+	}
+	if s.shown != nil && key == s.shownFor && first == s.shownSrc {
+		return s.shown
+	}
 	end := min(s.top+s.height, len(s.visual))
-	return block(s.visual[s.top:max(end, s.top)], s.width, s.height)
+	s.shown = block(s.visual[s.top:max(end, s.top)], s.width, s.height)
+	s.shownFor, s.shownSrc = key, first
+	return s.shown
 }
 
 // Position says where the view is, e.g. "12-40/230".

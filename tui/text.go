@@ -23,15 +23,50 @@ func clip(line string, w int) string {
 	if w <= 0 {
 		return ""
 	}
+	if plainASCII(line) {
+		if len(line) > w {
+			return line[:w]
+		}
+		return line + spaces(w-len(line))
+	}
 	return pad(ansi.Truncate(line, w, ""), w)
 }
 
 // pad adds spaces to reach w cells.
 func pad(s string, w int) string {
-	if d := w - ansi.StringWidth(s); d > 0 {
-		return s + strings.Repeat(" ", d)
+	if d := w - cellWidth(s); d > 0 {
+		return s + spaces(d)
 	}
 	return s
+}
+
+// cellWidth is the display width of s; most of what the list shows is
+// plain ASCII, which needs no grapheme segmentation.
+func cellWidth(s string) int {
+	if plainASCII(s) {
+		return len(s)
+	}
+	return ansi.StringWidth(s)
+}
+
+// plainASCII reports whether s is printable ASCII only (no escapes), so
+// that bytes and cells are the same.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+const blanks = "                                                                                                                                                                                                                                                                "
+
+func spaces(n int) string {
+	if n <= len(blanks) {
+		return blanks[:n]
+	}
+	return strings.Repeat(" ", n)
 }
 
 // block joins exactly h lines, each clipped to w, so that panes never spill
@@ -42,7 +77,7 @@ func block(lines []string, w, h int) []string {
 		if i < len(lines) {
 			out[i] = clip(lines[i], w)
 		} else {
-			out[i] = strings.Repeat(" ", max(w, 0))
+			out[i] = spaces(max(w, 0))
 		}
 	}
 	return out
@@ -61,5 +96,9 @@ func cut(s string, w int) string {
 	if limit := 4*w + 16; len(s) > limit {
 		s = s[:limit]
 	}
-	return ansi.Truncate(model.Printable(s), w, "…")
+	s = model.Printable(s)
+	if plainASCII(s) && len(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
 }

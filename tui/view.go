@@ -50,7 +50,7 @@ func (a *App) body() []string {
 	detail := block(a.detail.View(), l.detailWidth, l.lowerHeight)
 	json := block(a.json.View(), l.jsonWidth, l.lowerHeight)
 	sep := styled(a.st.Separator, "│")
-	for i := range detail {
+	for i := range min(len(detail), len(json)) {
 		out = append(out, detail[i]+sep+json[i])
 	}
 	return out

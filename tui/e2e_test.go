@@ -1,0 +1,82 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"go.uber.org/goleak"
+)
+
+// A whole program run with the in-memory source: start, type /skeddly-,
+// only skeddly rows remain, open one, see who did it, quit. Assertions are
+// on the final model and its screen, not on the byte stream.
+func TestEndToEndFilterAndOpen(t *testing.T) {
+	src := newMemSource(mixedEvents(600), 50)
+	app := New(Config{Account: "demo", Location: time.UTC,
+		Open: func() (Source, Query) { return src, Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 2} }})
+	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("StartInstances")) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	tm.Type("/skeddly-")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	final := tm.FinalModel(t).(*App)
+	defer final.Close()
+
+	if final.filter.String() != "skeddly-" || final.tl.Matches() == 0 {
+		t.Fatalf("filter %q with %d matches", final.filter.String(), final.tl.Matches())
+	}
+	for i := range final.tl.Matches() {
+		if u := final.tl.Match(i).Username; !strings.HasPrefix(u, "skeddly-") {
+			t.Fatalf("row %d is %q's", i, u)
+		}
+	}
+	screen := final.View().Content
+	for _, want := range []string{"WHO", "assumed-role/ops/skeddly-a1b2", "StartInstances"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("final screen lacks %q:\n%s", want, screen)
+		}
+	}
+}
+
+func TestRunReturnsPanicAsError(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	src := newMemSource(mixedEvents(10), 5)
+	src.panicky = true
+	err := Run(context.Background(), Config{Account: "demo", Open: func() (Source, Query) { return src, Query{} }},
+		tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
+	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "crashed") {
+		t.Fatalf("want an error naming the panic, got %v", err)
+	}
+	if !src.closed {
+		t.Error("Run should close the source")
+	}
+}
+
+func TestRunEndsCleanlyWhenCancelled(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	src := newMemSource(mixedEvents(10), 5)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Config{Account: "demo", Open: func() (Source, Query) { return src, Query{} }},
+			tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
+	}()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("a cancelled run should end without error, got %v", err)
+	}
+	if !src.closed {
+		t.Error("Run should close the source")
+	}
+}
