@@ -2,11 +2,13 @@ package tui
 
 import (
 	"fmt"
+	"image/color"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"lazytrail/model"
 )
@@ -311,5 +313,55 @@ func TestNavigationKeys(t *testing.T) {
 		if app.list.cursor != s.want {
 			t.Errorf("%s: cursor %d, want %d", s.key, app.list.cursor, s.want)
 		}
+	}
+}
+
+func TestInitialFilterFromConfig(t *testing.T) {
+	src := newMemSource(nil, 50)
+	app := New(Config{Account: "demo", Filter: "skeddly-", Location: time.UTC, Open: func() (Source, Query) { return src, Query{} }})
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	feed(app, mixedEvents(30), true)
+	if got := content(app); strings.Contains(got, "adam") || !strings.Contains(got, "10 of 30 loaded match") {
+		t.Errorf("--user should filter from the start:\n%s", got)
+	}
+	if src.match == nil {
+		t.Error("the first demand should carry the filter")
+	}
+}
+
+func TestSelectionVisibleWithoutColour(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(10))
+	press(app, "j")
+	lines := strings.Split(asciiScreen(t, content(app)), "\n")
+	selected := lines[3] // status, header, first row, second row
+	if !strings.Contains(selected, "adam") || !strings.Contains(selected, "\x1b[1;7m") {
+		t.Errorf("the selected row should be reverse and bold without colour: %q", selected)
+	}
+	for _, l := range lines[2:5] {
+		if l != selected && strings.Contains(l, "7m") {
+			t.Errorf("another row is reversed: %q", l)
+		}
+	}
+}
+
+func TestLightBackgroundRebuildsStyles(t *testing.T) {
+	app, _ := newTestApp(t, 160, 48, mixedEvents(10))
+	dark := content(app)
+	app.Update(tea.BackgroundColorMsg{Color: color.White})
+	if app.st.Dark {
+		t.Fatal("a white background should select the light styles")
+	}
+	if light := content(app); light == dark || ansi.Strip(light) != ansi.Strip(dark) {
+		t.Error("the light styles should change colours only")
+	}
+}
+
+func TestDetailShowsRequestParameters(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(10))
+	press(app, "enter", "G")
+	got := plain(content(app))
+	if !strings.Contains(got, "REQUEST PARAMETERS") || !strings.Contains(got, `"instanceId": "i-00000000"`) {
+		t.Errorf("the end of the detail should show the request parameters:\n%s", got)
 	}
 }

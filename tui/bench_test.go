@@ -34,7 +34,6 @@ func manyEvents(n int) []model.Event {
 	return benchEvents[:n]
 }
 
-
 func benchApp(b *testing.B, n, w, h int) *App {
 	b.Helper()
 	app, _ := newTestApp(b, w, h, nil)

@@ -66,7 +66,7 @@ func (d *detailPane) render(e *model.Event) []string {
 		if len(value) > maxDetailValue {
 			value = value[:maxDetailValue] + fmt.Sprintf(" …(%d more bytes; see the JSON pane)", len(value)-maxDetailValue)
 		}
-		lines = append(lines, "  "+styled(d.st.Label, pad(label, labelWidth))+styled(d.st.Value, model.Printable(value)))
+		lines = append(lines, "  "+styled(d.st.Label, pad(cut(label, 40)+" ", labelWidth))+styled(d.st.Value, model.Printable(value)))
 	}
 
 	section("WHEN")
@@ -101,7 +101,7 @@ func (d *detailPane) render(e *model.Event) []string {
 	field("region", e.Region)
 	field("event id", e.ID)
 	if e.Failed() {
-		lines = append(lines, "  "+styled(d.st.Label, pad("error", labelWidth))+styled(d.st.Error, model.Printable(e.ErrorCode)))
+		lines = append(lines, "  "+styled(d.st.Label, pad("error ", labelWidth))+styled(d.st.Error, model.Printable(e.ErrorCode)))
 		field("message", e.ErrorMessage)
 	}
 

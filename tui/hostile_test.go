@@ -70,6 +70,11 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 		screens := map[string]string{"list": content(app)}
 		press(app, "enter")
 		screens["detail"] = content(app)
+		for _, l := range append(app.detail.sc.visual, app.json.sc.visual...) {
+			assertNoControls(t, l) // every line, not only those on screen
+		}
+		press(app, "G")
+		screens["detail end"] = content(app)
 		press(app, "tab")
 		screens["json"] = content(app)
 		press(app, "w")
