@@ -80,21 +80,25 @@ func (t *Timeline) Filter() Filter { return t.filter }
 func (t *Timeline) SetFilter(f Filter) {
 	narrowing := f.Narrows(t.filter)
 	t.filter = f
+	if narrowing && len(t.view) <= smallView {
+		// A few thousand events are quicker to test directly than to
+		// prepare column tests for, whose dictionaries may be large.
+		t.view = slices.DeleteFunc(t.view, func(i int32) bool { return !f.Match(t.At(int(i))) })
+		return
+	}
 	p := t.plan(f)
 	if narrowing && len(t.view) < t.n/2 {
 		// Re-filtering the view beats a sequential scan of every column
 		// only while the view is the smaller part.
-		kept := t.view[:0]
-		for _, i := range t.view {
-			if t.matches(&p, i) {
-				kept = append(kept, i)
-			}
-		}
-		t.view = kept
+		t.view = slices.DeleteFunc(t.view, func(i int32) bool { return !t.matches(&p, i) })
 		return
 	}
 	t.view = t.scan(&p, t.view[:0])
 }
+
+// smallView is the view size up to which narrowing tests events directly
+// (a variable so that tests can take the other paths with few events).
+var smallView = 8192
 
 // scan appends to view every loaded event that passes p. The first column
 // test runs as a tight loop over its codes; only events that pass it pay

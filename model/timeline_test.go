@@ -65,6 +65,16 @@ func TestTimelineGrowsWithoutMovingEvents(t *testing.T) {
 // random while events keep arriving, and checks the view against a plain
 // scan each time (the narrowing shortcut must never change the answer).
 func TestTimelineFilterMatchesBruteForce(t *testing.T) {
+	for _, small := range []int{8192, 0} {
+		t.Run(fmt.Sprint("smallView=", small), func(t *testing.T) {
+			defer func(was int) { smallView = was }(smallView)
+			smallView = small
+			checkTimelineAgainstBruteForce(t)
+		})
+	}
+}
+
+func checkTimelineAgainstBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	users := []string{"skeddly-1", "skeddly-2", "Skeddly-3", "sam", "adam", "ada", ""}
 	names := []string{"StopInstances", "StartInstances", "RunInstances", "DescribeInstances"}
