@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
@@ -36,6 +37,7 @@ func serve(t testing.TB, s *Server) string {
 func client(url, region string, attempts int) *cloudtrail.Client {
 	return cloudtrail.New(cloudtrail.Options{
 		Region:       region,
+		HTTPClient:   sharedHTTP,
 		BaseEndpoint: aws.String(url),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),
 		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
@@ -45,6 +47,10 @@ func client(url, region string, attempts int) *cloudtrail.Client {
 		}),
 	})
 }
+
+// sharedHTTP is the SDK's own HTTP client, with request bodies buffered
+// (see BufferBodies) so that a fast local answer never races the SDK.
+var sharedHTTP = BufferBodies(awshttp.NewBuildableClient())
 
 type fixedBackoff time.Duration
 
