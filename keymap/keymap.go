@@ -40,11 +40,11 @@ func DefaultKeyMap() KeyMap {
 		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "newest")),
 		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "oldest loaded")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back / stop scan")),
+		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-		NextPane:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		NextPane:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "pane")),
 		PrevPane:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy raw JSON")),
+		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy JSON")),
 		ToggleZone:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "UTC/local time")),
 		ToggleWrap:  key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap JSON")),
 		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "fresh query up to now")),
@@ -59,7 +59,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the footer's help while browsing.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Down, k.Up, k.Filter, k.Open, k.NextPane, k.Copy, k.Regions, k.Help, k.Quit}
+	return []key.Binding{k.Filter, k.Open, k.Back, k.NextPane, k.Copy, k.Regions, k.Help, k.Quit}
 }
 
 // FilterHelp is the footer's help while the filter bar has the keyboard.

@@ -133,24 +133,37 @@ func (a *App) Init() tea.Cmd {
 	return tea.Batch(a.reopen(), tea.RequestBackgroundColor)
 }
 
-// Close cancels the stream; Run calls it on exit.
+// Close cancels the stream and waits for it to stop; Run calls it on exit.
 func (a *App) Close() {
+	if close := a.detach(); close != nil {
+		close()
+	}
+}
+
+// detach cancels the current stream and hands back its Close, which waits
+// for the stream's goroutines and so belongs in a command, not in Update.
+func (a *App) detach() func() {
 	if a.cancel != nil {
 		a.cancel()
 	}
-	if a.src != nil {
-		a.src.Close()
-		a.src = nil
+	src := a.src
+	a.src = nil
+	if src == nil {
+		return nil
 	}
+	return src.Close
 }
 
 // reopen closes the current stream and opens a fresh query up to now,
 // keeping the filter.
 func (a *App) reopen() tea.Cmd {
-	a.Close()
+	var closeOld tea.Cmd
+	if close := a.detach(); close != nil {
+		closeOld = guardCmd(func() tea.Msg { close(); return nil })
+	}
 	if a.cfg.Open == nil {
 		a.ended = true
-		return nil
+		return closeOld
 	}
 	a.gen++
 	a.ctx, a.cancel = context.WithCancel(a.parent)
@@ -164,7 +177,7 @@ func (a *App) reopen() tea.Cmd {
 	a.regions.Update(nil, a.zone())
 	a.askForMore()
 	a.syncPanes()
-	return a.waitForBatch()
+	return tea.Batch(closeOld, a.waitForBatch())
 }
 
 // batchMsg carries what one Next call returned.
@@ -230,7 +243,11 @@ func (a *App) onBatch(m batchMsg) tea.Cmd {
 		return nil // from a stream closed by r
 	}
 	hadSelection := a.list.Selected() != nil
-	a.tl.Add(m.batch.Events)
+	if a.tl.Add(m.batch.Events) > 0 {
+		// The source counted these against the last demand; restate it
+		// from what the timeline holds (duplicates it dropped included).
+		a.sent = demand{}
+	}
 	if m.batch.Progress != nil {
 		a.progress = m.batch.Progress
 		a.summary = summarize(a.progress)
@@ -245,7 +262,7 @@ func (a *App) onBatch(m batchMsg) tea.Cmd {
 		a.list.more = ""
 		return nil
 	}
-	a.updateMore()
+	a.askForMore()
 	return a.waitForBatch()
 }
 

@@ -173,8 +173,12 @@ func TestRefreshReopensStream(t *testing.T) {
 	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	feed(app, mixedEvents(10), true)
 	old := app.gen
-	if cmd := press(app, "r"); cmd == nil {
+	cmd := press(app, "r")
+	if cmd == nil {
 		t.Fatal("r should start waiting on the new stream")
+	}
+	if batch, ok := cmd().(tea.BatchMsg); ok {
+		batch[0]() // the old stream's Close, run as a command
 	}
 	if opened != 2 || app.tl.Len() != 0 || !src.closed {
 		t.Errorf("r should close the stream and open a fresh one: opened=%d loaded=%d closed=%v", opened, app.tl.Len(), src.closed)

@@ -2,7 +2,10 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"lazytrail/model"
 )
@@ -30,6 +33,9 @@ const (
 )
 
 func (d *detailPane) SetSize(w, h int) {
+	if w != d.width {
+		d.Invalidate() // values are wrapped to the width
+	}
 	d.width, d.height = w, h
 	d.sc.SetSize(w, max(h-1, 0))
 }
@@ -66,7 +72,13 @@ func (d *detailPane) render(e *model.Event) []string {
 		if len(value) > maxDetailValue {
 			value = value[:maxDetailValue] + fmt.Sprintf(" …(%d more bytes; see the JSON pane)", len(value)-maxDetailValue)
 		}
-		lines = append(lines, "  "+styled(d.st.Label, pad(cut(label, 40)+" ", labelWidth))+styled(d.st.Value, model.Printable(value)))
+		head := "  " + styled(d.st.Label, pad(cut(label, 40)+" ", labelWidth))
+		for i, part := range d.wrapValue(model.Printable(value)) {
+			if i > 0 {
+				head = spaces(2 + labelWidth)
+			}
+			lines = append(lines, head+styled(d.st.Value, part))
+		}
 	}
 
 	section("WHEN")
@@ -142,6 +154,16 @@ func (d *detailPane) View() []string {
 	first, last, total := d.sc.Position()
 	head := paintOf(title).wrap(clip(fmt.Sprintf("DETAIL  %d-%d/%d", first, last, total), d.width))
 	return append([]string{head}, d.sc.Lines()...)
+}
+
+// wrapValue breaks a long value into lines that fit beside the labels, so
+// that continuation lines keep the value column.
+func (d *detailPane) wrapValue(v string) []string {
+	w := d.width - 2 - labelWidth
+	if w < 16 || cellWidth(v) <= w {
+		return []string{v}
+	}
+	return strings.Split(ansi.Hardwrap(v, w, true), "\n")
 }
 
 func firstNonEmpty(s ...string) string {

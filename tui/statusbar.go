@@ -12,7 +12,7 @@ import (
 // regionSummary condenses the per-region progress for the status bar and
 // the scan line.
 type regionSummary struct {
-	total, done, paging, throttled, failed int
+	total, done, paging, throttled, failed, idle int
 	checked                                int       // events received from every region, matching or not
 	reached                                time.Time // every region has been read back to here (zero: not yet known)
 }
@@ -31,6 +31,8 @@ func summarize(ps []model.RegionProgress) regionSummary {
 			s.throttled++
 		case model.RegionPaging:
 			s.paging++
+		case model.RegionWaiting:
+			s.idle++
 		}
 		if !p.Oldest.IsZero() && (oldestAll.IsZero() || p.Oldest.Before(oldestAll)) {
 			oldestAll = p.Oldest
@@ -61,6 +63,9 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 		r := bar.wrap(fmt.Sprintf("%d regions: %d done", sum.total, sum.done))
 		if sum.paging > 0 {
 			r += bar.wrap(fmt.Sprintf(" · %d paging", sum.paging))
+		}
+		if sum.idle > 0 {
+			r += bar.wrap(fmt.Sprintf(" · %d idle", sum.idle))
 		}
 		if sum.throttled > 0 {
 			r += paintOf(s.st.StatusWarn).wrap(fmt.Sprintf(" · %d throttled", sum.throttled))
