@@ -13,8 +13,8 @@ import (
 // the scan line.
 type regionSummary struct {
 	total, done, paging, throttled, failed, idle int
-	checked                                int       // events received from every region, matching or not
-	reached                                time.Time // every region has been read back to here (zero: not yet known)
+	checked                                      int       // events received from every region, matching or not
+	reached                                      time.Time // every region has been read back to here (zero: not yet known)
 }
 
 func summarize(ps []model.RegionProgress) regionSummary {
