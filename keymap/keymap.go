@@ -59,7 +59,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the footer's help while browsing.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Filter, k.Open, k.Back, k.NextPane, k.Copy, k.Regions, k.Help, k.Quit}
+	return []key.Binding{k.Filter, k.Open, k.NextPane, k.Copy, k.Regions, k.Help, k.Quit}
 }
 
 // FilterHelp is the footer's help while the filter bar has the keyboard.
