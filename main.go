@@ -1,4 +1,72 @@
-// Command lazytrail is a terminal UI for AWS CloudTrail event history.
+// Command lazytrail is a terminal UI for AWS CloudTrail event history: it
+// pages LookupEvents lazily across every region into one newest-first list
+// and filters it live, by user-name prefix first of all.
 package main
 
-func main() {}
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"lazytrail/model"
+	"lazytrail/tui"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole program behind main, so tests can run it in-process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "demo-server" {
+		return runDemoServer(ctx, args[1:], stdout, stderr)
+	}
+	o, err := parseArgs(args, stderr, time.Now().UTC())
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "lazytrail: %v\n", err)
+		return exitUsage
+	}
+	if o.version {
+		fmt.Fprintf(stdout, "lazytrail %s\n", version)
+		return exitOK
+	}
+
+	b, err := openBackend(ctx, o)
+	if err != nil {
+		fmt.Fprintf(stderr, "lazytrail: %v\n", err)
+		return exitFailed
+	}
+	defer b.close()
+	if b.note != "" && o.print != "" {
+		fmt.Fprintf(stderr, "lazytrail: %s\n", model.Printable(b.note))
+	}
+
+	if o.print != "" {
+		return runPrint(ctx, o, b, stdout, stderr)
+	}
+	err = tui.Run(ctx, tui.Config{
+		Account: b.account,
+		Open:    func() (tui.Source, tui.Query) { return b.open(ctx, o, time.Now().UTC()) },
+		Filter:  o.user,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "lazytrail: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}

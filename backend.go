@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"lazytrail/fetch"
+	"lazytrail/fetch/localtrail"
+	"lazytrail/tui"
+)
+
+// backend is where events come from: AWS through the default credential
+// chain, or an in-process local endpoint serving the demo account or files.
+type backend struct {
+	fetch   fetch.Options
+	regions []string
+	account string             // for the status bar: "demo", the profile, or the caller's ARN
+	note    string             // something the user should know, e.g. a region-discovery fallback
+	server  *localtrail.Server // the in-process endpoint, when there is one
+	close   func()
+}
+
+// credentialCheckTimeout bounds the start-up checks, so a hung credential
+// process or an unreachable STS fails with a message rather than a hang.
+const credentialCheckTimeout = 20 * time.Second
+
+func openBackend(ctx context.Context, o *options) (*backend, error) {
+	if o.demo || len(o.records) > 0 {
+		return openLocalBackend(o)
+	}
+	return openAWSBackend(ctx, o)
+}
+
+// openLocalBackend serves the demo account (or record files) from an
+// in-process endpoint and points the real SDK client at it over HTTP, with
+// AWS's quota of 2 requests/s and a plausible latency per region.
+func openLocalBackend(o *options) (*backend, error) {
+	if o.demo {
+		return serveLocal(o, localtrail.Demo(time.Now().UTC().Truncate(time.Minute)), "demo", localtrail.Options{Quota: 2}, demoLatency)
+	}
+	ds, err := localtrail.LoadRecords(o.records...)
+	if err != nil {
+		return nil, fmt.Errorf("%v: give CloudTrail log files (.json, .json.gz) or lookup-events output", err)
+	}
+	widenToRecords(o, ds)
+	return serveLocal(o, ds, "records", localtrail.Options{Quota: 2}, demoLatency)
+}
+
+// serveLocal starts the local endpoint for ds; tests call it with their own
+// quota and latency.
+func serveLocal(o *options, ds *localtrail.Dataset, account string, srvOpts localtrail.Options, latency func(int) time.Duration) (*backend, error) {
+	srv := localtrail.New(ds, srvOpts)
+	if latency != nil {
+		for i, r := range ds.Regions() {
+			srv.SetLatency(r, latency(i))
+		}
+	}
+	url, err := srv.Listen("127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("cannot start the local endpoint: %v", err)
+	}
+	regions := ds.Regions()
+	if o.region != "all" && o.region != "" {
+		regions = splitRegions(o.region)
+	}
+	return &backend{
+		regions: regions,
+		account: account,
+		fetch: fetch.Options{
+			AWS: aws.Config{
+				Region:      "us-east-1",
+				Credentials: credentials.NewStaticCredentialsProvider("AKIDLAZYTRAILDEMO", "lazytrail-demo-secret", ""),
+			},
+			EndpointURL: url,
+			Rate:        o.rate,
+		},
+		server: srv,
+		close: func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(ctx)
+		},
+	}, nil
+}
+
+// demoLatency gives each demo region a plausible, different round trip, so
+// the lazy paging and the merge are visible as they would be against AWS.
+func demoLatency(i int) time.Duration {
+	return time.Duration(60+(i*37)%190) * time.Millisecond
+}
+
+// widenToRecords makes the default time range cover every record loaded
+// from files, which are usually older than the 90 days of Event history.
+func widenToRecords(o *options, ds *localtrail.Dataset) {
+	if o.since != "90d" || o.until != "" {
+		return
+	}
+	var oldest, newest time.Time
+	for _, r := range ds.Regions() {
+		evs := ds.Events(r)
+		if len(evs) == 0 {
+			continue
+		}
+		if n := evs[0].Time; newest.IsZero() || n.After(newest) {
+			newest = n
+		}
+		if od := evs[len(evs)-1].Time; oldest.IsZero() || od.Before(oldest) {
+			oldest = od
+		}
+	}
+	if !oldest.IsZero() {
+		o.start, o.end = oldest, newest.Add(time.Second)
+	}
+}
+
+func openAWSBackend(ctx context.Context, o *options) (*backend, error) {
+	ctx, cancel := context.WithTimeout(ctx, credentialCheckTimeout)
+	defer cancel()
+	var loadOpts []func(*config.LoadOptions) error
+	if o.profile != "" {
+		loadOpts = append(loadOpts, config.WithSharedConfigProfile(o.profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("%s", fetch.Explain(err))
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		if o.endpointURL == "" {
+			return nil, fmt.Errorf("%s", fetch.Explain(err))
+		}
+		// A local or proxy endpoint does not check signatures; sign with
+		// placeholders rather than refuse to start.
+		cfg.Credentials = credentials.NewStaticCredentialsProvider("AKIDLOCAL", "local-secret", "")
+	}
+	account := o.profile
+	if o.endpointURL == "" {
+		who, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return nil, fmt.Errorf("%s", fetch.Explain(err))
+		}
+		account = aws.ToString(who.Account)
+		if o.profile != "" {
+			account = o.profile + " (" + account + ")"
+		}
+	} else if account == "" {
+		account = o.endpointURL
+	}
+	ec2Endpoint := ""
+	if o.endpointURL != "" {
+		ec2Endpoint = o.endpointURL
+	}
+	regions, note, err := fetch.Regions(ctx, cfg, o.region, ec2Endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("%s", fetch.Explain(err))
+	}
+	return &backend{
+		regions: regions,
+		account: account,
+		note:    note,
+		fetch:   fetch.Options{AWS: cfg, EndpointURL: o.endpointURL, Rate: o.rate},
+		close:   func() {},
+	}, nil
+}
+
+// open starts a query ending now (or at --until), keeping the window the
+// command line asked for, so that `r` in the TUI re-runs it up to now.
+func (b *backend) open(ctx context.Context, o *options, now time.Time) (*fetch.Stream, tui.Query) {
+	start, end := o.start, o.end
+	if o.until == "" && !(len(o.records) > 0 && o.since == "90d") {
+		end = now
+		start = now.Add(-o.end.Sub(o.start))
+	}
+	q := fetch.Query{Regions: b.regions, Start: start, End: end, Lookup: o.attr}
+	lookup := ""
+	if o.attr != nil {
+		lookup = o.attr.Key + "=" + o.attr.Value
+	}
+	return fetch.Open(ctx, b.fetch, q), tui.Query{Start: start, End: end, Regions: len(b.regions), Lookup: lookup}
+}
+
+func splitRegions(spec string) []string {
+	var out []string
+	for _, r := range strings.Split(spec, ",") {
+		if r = strings.TrimSpace(r); r != "" && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

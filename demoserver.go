@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"lazytrail/fetch/localtrail"
+)
+
+// runDemoServer serves the demo account (or record files) as a local
+// CloudTrail endpoint for any client, until interrupted.
+func runDemoServer(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("lazytrail demo-server", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	addr := fs.String("addr", "127.0.0.1:4599", "address to listen on (port 0 picks a free one)")
+	var records stringList
+	fs.Var(&records, "records", "serve CloudTrail records from this file or folder instead of the demo account (repeatable)")
+	latency := fs.Duration("latency", 0, "delay added to every answer, e.g. 150ms")
+	quota := fs.Float64("quota", 2, "LookupEvents requests per second per region before ThrottlingException (negative: unlimited)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: lazytrail demo-server [flags]\n\nServe LookupEvents for the demo account, for any CloudTrail client:\n  aws cloudtrail lookup-events --endpoint-url http://127.0.0.1:4599 --region eu-west-1\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.Usage()
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "lazytrail demo-server: %s\n", flagErrorLine(err))
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "lazytrail demo-server: unexpected argument %q: pass files with --records PATH\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *latency < 0 {
+		fmt.Fprintf(stderr, "lazytrail demo-server: --latency %v must not be negative\n", *latency)
+		return exitUsage
+	}
+	if *quota == 0 {
+		fmt.Fprintf(stderr, "lazytrail demo-server: --quota 0 would refuse every request: give a rate such as 2, or -1 for unlimited\n")
+		return exitUsage
+	}
+
+	var ds *localtrail.Dataset
+	if len(records) > 0 {
+		var err error
+		if ds, err = localtrail.LoadRecords(records...); err != nil {
+			fmt.Fprintf(stderr, "lazytrail demo-server: %v\n", err)
+			return exitUsage
+		}
+	} else {
+		ds = localtrail.Demo(time.Now().UTC().Truncate(time.Minute))
+	}
+	srv := localtrail.New(ds, localtrail.Options{Quota: *quota, Latency: *latency})
+	url, err := srv.Listen(*addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "lazytrail demo-server: cannot listen on %s: %v: pick another --addr (port 0 picks a free one)\n", *addr, err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "lazytrail demo-server: serving %d events in %d regions at %s\n", ds.Len(), len(ds.Regions()), url)
+	fmt.Fprintf(stdout, "try: AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws cloudtrail lookup-events --endpoint-url %s --region eu-west-1 --max-items 5\n", url)
+	<-ctx.Done()
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		fmt.Fprintf(stderr, "lazytrail demo-server: shutdown: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintln(stdout, "lazytrail demo-server: stopped")
+	return exitOK
+}

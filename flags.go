@@ -1,0 +1,248 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"lazytrail/fetch"
+)
+
+// Exit codes, as the README documents them.
+const (
+	exitOK      = 0 // everything asked for was delivered
+	exitFailed  = 1 // nothing could be fetched: no credentials, every region failed, …
+	exitUsage   = 2 // the command line is wrong
+	exitPartial = 3 // results were printed, but some regions failed
+)
+
+// usageError is a command-line mistake: one line naming it and the fix.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// options is everything the command line says.
+type options struct {
+	demo        bool
+	records     []string
+	profile     string
+	region      string
+	endpointURL string
+	since       string
+	until       string
+	user        string
+	lookup      string
+	print       string
+	limit       int
+	rate        float64
+	version     bool
+
+	// Derived by validate.
+	start, end time.Time
+	attr       *fetch.Attribute
+}
+
+var printFormats = []string{"jsonl", "json", "csv", "table"}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+func (l *stringList) Set(s string) error {
+	*l = append(*l, s)
+	return nil
+}
+
+func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("lazytrail", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.BoolVar(&o.demo, "demo", false, "browse the built-in demo account (no AWS account or network needed)")
+	fs.Var((*stringList)(&o.records), "records", "browse CloudTrail records from a file or folder instead of AWS (repeatable)")
+	fs.StringVar(&o.profile, "profile", "", "AWS profile to use (default: the default credential chain)")
+	fs.StringVar(&o.region, "region", "all", `regions to search: "all" (every enabled region) or a list such as eu-west-1,us-east-1`)
+	fs.StringVar(&o.endpointURL, "endpoint-url", "", "send CloudTrail calls to this endpoint (LocalStack, a proxy, lazytrail demo-server)")
+	fs.StringVar(&o.since, "since", "90d", "oldest time to search: a duration back from now (90d, 12h, 30m) or a time (2026-11-01, RFC3339)")
+	fs.StringVar(&o.until, "until", "", "newest time to search, same forms as --since (default: now)")
+	fs.StringVar(&o.user, "user", "", "show only events whose user name starts with this prefix (smart case)")
+	fs.StringVar(&o.lookup, "lookup", "", "one exact attribute the API filters on, KEY=VALUE (EventName, Username, ResourceName, ResourceType, EventSource, EventId, AccessKeyId, ReadOnly)")
+	fs.StringVar(&o.print, "print", "", "no TUI: print matching events to stdout as jsonl, json, csv or table, then exit")
+	fs.IntVar(&o.limit, "limit", 0, "with --print: stop after this many events (0: no limit)")
+	fs.Float64Var(&o.rate, "rate", 2, "LookupEvents requests per second per region (AWS allows 2)")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageText)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+const usageText = `lazytrail: a terminal UI for AWS CloudTrail event history, across every region.
+
+Usage:
+  lazytrail [flags]                 browse the account of the default credential chain
+  lazytrail --demo                  browse the built-in demo account
+  lazytrail --print jsonl [flags]   no TUI: stream matching events to stdout
+  lazytrail demo-server [flags]     serve the demo account as a local CloudTrail endpoint
+
+Flags:
+`
+
+// parseArgs reads and checks the command line. A usageError says what is
+// wrong and how to fix it; flag.ErrHelp means help was printed.
+func parseArgs(args []string, stderr io.Writer, now time.Time) (*options, error) {
+	o := &options{}
+	fs := newFlagSet(o, io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.Usage()
+			return nil, err
+		}
+		return nil, usageError{flagErrorLine(err)}
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("unexpected argument %q: flags start with -- (see --help)", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return o, o.validate(set, now)
+}
+
+// flagErrorLine turns the flag package's messages into one line with a hint.
+func flagErrorLine(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.HasPrefix(msg, "flag provided but not defined: "):
+		return fmt.Sprintf("unknown flag %s: see lazytrail --help", strings.TrimPrefix(msg, "flag provided but not defined: "))
+	case strings.HasPrefix(msg, "flag needs an argument: "):
+		return fmt.Sprintf("flag %s needs a value: see lazytrail --help", strings.TrimPrefix(msg, "flag needs an argument: "))
+	case strings.HasPrefix(msg, "invalid value "):
+		// invalid value "x" for flag -limit: parse error
+		if i := strings.Index(msg, ": "); i > 0 {
+			msg = msg[:i]
+		}
+		return msg + ": see lazytrail --help"
+	}
+	return msg + ": see lazytrail --help"
+}
+
+func (o *options) validate(set map[string]bool, now time.Time) error {
+	if o.version {
+		return nil
+	}
+	local := o.demo || len(o.records) > 0
+	switch {
+	case o.demo && len(o.records) > 0:
+		return usagef("--demo and --records both choose what to browse: pass only one")
+	case local && set["profile"]:
+		return usagef("--profile has no meaning with %s, which needs no AWS account: drop one of them", localFlag(o))
+	case local && set["endpoint-url"]:
+		return usagef("--endpoint-url has no meaning with %s, which serves its own endpoint: drop one of them", localFlag(o))
+	}
+	for _, p := range o.records {
+		if _, err := os.Stat(p); err != nil {
+			return usagef("--records %s: cannot read it (%s): give a CloudTrail log file or a folder of them", p, statReason(err))
+		}
+	}
+	if o.endpointURL != "" && !strings.HasPrefix(o.endpointURL, "http://") && !strings.HasPrefix(o.endpointURL, "https://") {
+		return usagef("--endpoint-url %q must be a URL such as http://127.0.0.1:4599", o.endpointURL)
+	}
+	if err := checkRegionSpec(o.region); err != nil {
+		return err
+	}
+	if o.print != "" && !slices.Contains(printFormats, o.print) {
+		return usagef("--print %q is not a format: use one of %s", o.print, strings.Join(printFormats, ", "))
+	}
+	if o.limit < 0 {
+		return usagef("--limit %d must be 0 (no limit) or more", o.limit)
+	}
+	if set["limit"] && o.print == "" {
+		return usagef("--limit works with --print only: add --print table (or jsonl, json, csv)")
+	}
+	if !(o.rate > 0) || o.rate > 1000 {
+		return usagef("--rate %v must be more than 0 requests per second (AWS allows 2)", o.rate)
+	}
+	var err error
+	if o.start, err = parseTimeFlag("--since", o.since, now); err != nil {
+		return err
+	}
+	o.end = now
+	if o.until != "" {
+		if o.end, err = parseTimeFlag("--until", o.until, now); err != nil {
+			return err
+		}
+	}
+	if !o.start.Before(o.end) {
+		return usagef("--since %s is not before --until %s: give an earlier --since", o.start.Format(time.RFC3339), o.end.Format(time.RFC3339))
+	}
+	if o.lookup != "" {
+		a, err := fetch.ParseAttribute(o.lookup)
+		if err != nil {
+			return usagef("--lookup %q: %v", o.lookup, err)
+		}
+		o.attr = &a
+	}
+	if strings.ContainsFunc(o.user, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return usagef("--user contains a control character: give the plain prefix, such as --user skeddly-")
+	}
+	return nil
+}
+
+func localFlag(o *options) string {
+	if o.demo {
+		return "--demo"
+	}
+	return "--records"
+}
+
+func statReason(err error) string {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "no such file or folder"
+	case errors.Is(err, os.ErrPermission):
+		return "permission denied"
+	}
+	return err.Error()
+}
+
+func checkRegionSpec(spec string) error {
+	if spec == "all" || spec == "" {
+		return nil
+	}
+	for _, r := range strings.Split(spec, ",") {
+		if !isRegionName(strings.TrimSpace(r)) {
+			return usagef("--region %q: %q is not a region name: use all, or names such as eu-west-1,us-east-1", spec, r)
+		}
+	}
+	return nil
+}
+
+// isRegionName accepts the shape of AWS region names (eu-west-1,
+// us-gov-east-1, ap-southeast-7, eusc-de-east-1), not a fixed list, so new
+// regions work without a release.
+func isRegionName(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 {
+		return false
+	}
+	for i, p := range parts {
+		if p == "" {
+			return false
+		}
+		for _, c := range p {
+			digit := c >= '0' && c <= '9'
+			lower := c >= 'a' && c <= 'z'
+			if i == len(parts)-1 && !digit || i < len(parts)-1 && !lower {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+func TestParseArgsAcceptsGoodCommandLines(t *testing.T) {
+	cases := []struct {
+		args  []string
+		check func(*options) bool
+	}{
+		{[]string{"--demo"}, func(o *options) bool { return o.demo && o.start.Equal(testNow.Add(-90*24*time.Hour)) }},
+		{[]string{"--since", "7d", "--until", "1d"}, func(o *options) bool {
+			return o.start.Equal(testNow.Add(-7*24*time.Hour)) && o.end.Equal(testNow.Add(-24*time.Hour))
+		}},
+		{[]string{"--since", "2026-11-01", "--until", "2026-11-02T08:30:00Z"}, func(o *options) bool {
+			return o.start.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)) && o.end.Equal(time.Date(2026, 11, 2, 8, 30, 0, 0, time.UTC))
+		}},
+		{[]string{"--region", "eu-west-1,us-east-1,us-gov-west-1"}, func(o *options) bool { return o.region == "eu-west-1,us-east-1,us-gov-west-1" }},
+		{[]string{"--lookup", "eventname=RunInstances"}, func(o *options) bool {
+			return o.attr != nil && o.attr.Key == "EventName" && o.attr.Value == "RunInstances"
+		}},
+		{[]string{"--print", "csv", "--limit", "5", "--user", "skeddly-"}, func(o *options) bool { return o.print == "csv" && o.limit == 5 && o.user == "skeddly-" }},
+		{[]string{"--since", "36h"}, func(o *options) bool { return o.start.Equal(testNow.Add(-36 * time.Hour)) }},
+		{[]string{"--since", "2w"}, func(o *options) bool { return o.start.Equal(testNow.Add(-14 * 24 * time.Hour)) }},
+	}
+	for _, c := range cases {
+		o, err := parseArgs(c.args, &bytes.Buffer{}, testNow)
+		if err != nil {
+			t.Errorf("%q: unexpected error %v", c.args, err)
+			continue
+		}
+		if !c.check(o) {
+			t.Errorf("%q: parsed wrongly: %+v", c.args, o)
+		}
+	}
+}
+
+// Every mistake gets one line that names the problem and says what to do,
+// and exit code 2.
+func TestBadCommandLinesGiveOneLineAndExit2(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--bogus"}, "unknown flag -bogus"},
+		{[]string{"--region"}, "needs a value"},
+		{[]string{"--region", "mars-1"}, `"mars-1" is not a region name`},
+		{[]string{"--region", "eu-west-1,,"}, "is not a region name"},
+		{[]string{"--print", "xml"}, "use one of jsonl, json, csv, table"},
+		{[]string{"--limit", "-3", "--print", "json"}, "--limit -3"},
+		{[]string{"--limit", "ten", "--print", "json"}, `invalid value "ten" for flag -limit`},
+		{[]string{"--limit", "5"}, "--limit works with --print only"},
+		{[]string{"--since", "yesterday"}, `--since "yesterday" is not a time`},
+		{[]string{"--since", "-5d"}, "positive duration"},
+		{[]string{"--until", "2026-13-45"}, "is not a time"},
+		{[]string{"--since", "1d", "--until", "2d"}, "is not before --until"},
+		{[]string{"--lookup", "Colour=blue"}, "--lookup"},
+		{[]string{"--lookup", "EventName"}, "--lookup"},
+		{[]string{"--demo", "--profile", "prod"}, "--profile has no meaning with --demo"},
+		{[]string{"--demo", "--endpoint-url", "http://x"}, "--endpoint-url has no meaning"},
+		{[]string{"--demo", "--records", "."}, "pass only one"},
+		{[]string{"--records", "/no/such/path"}, "no such file or folder"},
+		{[]string{"--endpoint-url", "localhost:4599"}, "must be a URL"},
+		{[]string{"--rate", "0"}, "--rate 0"},
+		{[]string{"--user", "a\x1b[2Jb"}, "control character"},
+		{[]string{"stray"}, `unexpected argument "stray"`},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), c.args, &stdout, &stderr)
+		if code != exitUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %q)", c.args, code, exitUsage, stderr.String())
+		}
+		msg := stderr.String()
+		if strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "lazytrail: ") {
+			t.Errorf("%q: want one line on stderr, got %q", c.args, msg)
+		}
+		if !strings.Contains(msg, c.want) {
+			t.Errorf("%q: stderr %q does not say %q", c.args, msg, c.want)
+		}
+		if strings.ContainsAny(msg, "\x1b\x07") {
+			t.Errorf("%q: stderr carries a control character: %q", c.args, msg)
+		}
+		if stdout.Len() != 0 {
+			t.Errorf("%q: wrote to stdout: %q", c.args, stdout.String())
+		}
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"--help"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("--help exit %d", code)
+	}
+	if !strings.Contains(stderr.String(), "--demo") || !strings.Contains(stderr.String(), "demo-server") {
+		t.Errorf("help does not list the flags and commands: %q", stderr.String())
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"--version"}, &stdout, &stderr); code != exitOK || !strings.HasPrefix(stdout.String(), "lazytrail ") {
+		t.Errorf("--version: exit %d, %q", code, stdout.String())
+	}
+}
+
+func TestDemoServerBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"--addr"}, {"--latency", "-1s"}, {"--quota", "0"}, {"--records", "/no/such"}, {"extra"}, {"--nope"}} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), append([]string{"demo-server"}, args...), &stdout, &stderr)
+		if code != exitUsage {
+			t.Errorf("demo-server %q: exit %d, want 2 (stderr %q)", args, code, stderr.String())
+		}
+		if strings.Count(stderr.String(), "\n") != 1 {
+			t.Errorf("demo-server %q: want one line, got %q", args, stderr.String())
+		}
+	}
+}
+
+func TestIsRegionName(t *testing.T) {
+	for _, good := range []string{"eu-west-1", "us-gov-east-1", "ap-southeast-7", "eusc-de-east-1", "cn-north-1"} {
+		if !isRegionName(good) {
+			t.Errorf("%s rejected", good)
+		}
+	}
+	for _, bad := range []string{"", "eu", "eu-west", "EU-WEST-1", "eu-west-x", "eu--1", "eu-west-1 ", "eu-west-1;rm"} {
+		if isRegionName(bad) {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"lazytrail/model"
+)
+
+// runPrint is the headless mode: stream matching events to stdout in order,
+// then exit with a code that tells complete results from partial ones.
+func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Writer) int {
+	filter := model.ParseFilter(o.user)
+	stream, _ := b.open(ctx, o, time.Now().UTC())
+	defer stream.Close()
+
+	want := o.limit
+	if want == 0 {
+		want = math.MaxInt
+	}
+	stream.Want(filter.Match, want)
+
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	p := newPrinter(o.print, out)
+	progress := newProgressLine(stderr)
+	printed := 0
+	var last []model.RegionProgress
+	for printed < want || want == math.MaxInt {
+		batch, ok := stream.Next(ctx)
+		if !ok {
+			break
+		}
+		last = batch.Progress
+		for i := range batch.Events {
+			e := &batch.Events[i]
+			if !filter.Match(e) {
+				continue
+			}
+			p.event(e)
+			printed++
+			if printed == want {
+				break
+			}
+		}
+		// Flush per batch so a pipe reader sees events as they come.
+		if err := out.Flush(); err != nil {
+			progress.clear()
+			fmt.Fprintf(stderr, "lazytrail: cannot write the output: %v\n", err)
+			return exitFailed
+		}
+		progress.show(printed, batch.Progress)
+		if printed == want {
+			break
+		}
+	}
+	p.end()
+	flushErr := out.Flush()
+	progress.clear()
+	if flushErr != nil {
+		fmt.Fprintf(stderr, "lazytrail: cannot write the output: %v\n", flushErr)
+		return exitFailed
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "lazytrail: interrupted after %d events; the output is incomplete\n", printed)
+		return exitPartial
+	}
+	return reportRegions(last, printed, stderr)
+}
+
+// reportRegions says which regions failed, one line each, and picks the
+// exit code: complete, partial, or nothing fetched at all.
+func reportRegions(progress []model.RegionProgress, printed int, stderr io.Writer) int {
+	failed := 0
+	for _, p := range progress {
+		if p.State == model.RegionFailed {
+			failed++
+			fmt.Fprintf(stderr, "lazytrail: region %s failed: %s\n", p.Region, model.Printable(p.Err))
+		}
+	}
+	switch {
+	case failed == 0:
+		return exitOK
+	case failed == len(progress):
+		fmt.Fprintf(stderr, "lazytrail: every region failed; nothing was fetched\n")
+		return exitFailed
+	default:
+		fmt.Fprintf(stderr, "lazytrail: %d of %d regions failed; the %d events printed are from the others only\n", failed, len(progress), printed)
+		return exitPartial
+	}
+}
+
+// printer writes one output format.
+type printer interface {
+	event(e *model.Event)
+	end()
+}
+
+func newPrinter(format string, w *bufio.Writer) printer {
+	switch format {
+	case "json":
+		return &jsonPrinter{w: w}
+	case "csv":
+		c := csv.NewWriter(w)
+		_ = c.Write(csvHeader)
+		return &csvPrinter{w: c}
+	case "table":
+		fmt.Fprintln(w, tableRow(tableHeader))
+		return &tablePrinter{w: w}
+	}
+	return &jsonlPrinter{w: w}
+}
+
+type jsonlPrinter struct{ w *bufio.Writer }
+
+func (p *jsonlPrinter) event(e *model.Event) {
+	p.w.Write(recordJSON(e))
+	p.w.WriteByte('\n')
+}
+func (p *jsonlPrinter) end() {}
+
+// jsonPrinter streams one JSON array without holding the events.
+type jsonPrinter struct {
+	w *bufio.Writer
+	n int
+}
+
+func (p *jsonPrinter) event(e *model.Event) {
+	if p.n == 0 {
+		p.w.WriteString("[\n")
+	} else {
+		p.w.WriteString(",\n")
+	}
+	p.n++
+	p.w.Write(recordJSON(e))
+}
+
+func (p *jsonPrinter) end() {
+	if p.n == 0 {
+		p.w.WriteString("[]\n")
+		return
+	}
+	p.w.WriteString("\n]\n")
+}
+
+var csvHeader = []string{"time", "region", "event", "user", "source", "resources", "error", "source_ip", "read_only", "event_id"}
+
+type csvPrinter struct{ w *csv.Writer }
+
+func (p *csvPrinter) event(e *model.Event) {
+	names := make([]string, 0, len(e.Resources))
+	for _, r := range e.Resources {
+		names = append(names, r.Name)
+	}
+	row := []string{e.Time.Format(time.RFC3339), e.Region, e.Name, e.Username, e.Source,
+		strings.Join(names, " "), e.ErrorCode, e.SourceIP, e.ReadOnly.String(), e.ID}
+	for i := range row {
+		row[i] = model.Printable(row[i])
+	}
+	_ = p.w.Write(row)
+}
+func (p *csvPrinter) end() { p.w.Flush() }
+
+var tableHeader = []string{"TIME (UTC)", "REGION", "EVENT", "USER", "SOURCE", "RESOURCE", "ERROR"}
+
+// tableWidths are fixed so rows stream out without buffering the result.
+var tableWidths = []int{20, 14, 32, 28, 16, 24, 0}
+
+type tablePrinter struct{ w *bufio.Writer }
+
+func (p *tablePrinter) event(e *model.Event) {
+	res := ""
+	if len(e.Resources) > 0 {
+		res = e.Resources[0].Name
+	}
+	fmt.Fprintln(p.w, tableRow([]string{e.Time.Format("2006-01-02 15:04:05"), e.Region, e.Name, e.Username,
+		strings.TrimSuffix(e.Source, ".amazonaws.com"), res, e.ErrorCode}))
+}
+func (p *tablePrinter) end() {}
+
+func tableRow(cols []string) string {
+	var b strings.Builder
+	for i, c := range cols {
+		c = model.Printable(c)
+		w := tableWidths[i]
+		if w == 0 {
+			b.WriteString(c)
+			continue
+		}
+		r := []rune(c)
+		if len(r) > w-1 {
+			c = string(r[:w-2]) + "…"
+			r = []rune(c)
+		}
+		b.WriteString(c)
+		b.WriteString(strings.Repeat(" ", w-len(r)))
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// progressLine keeps one refreshed line of progress on stderr, only when
+// stderr is a terminal, so pipes and logs get nothing but results.
+type progressLine struct {
+	w     io.Writer
+	on    bool
+	shown bool
+	last  time.Time
+}
+
+func newProgressLine(w io.Writer) *progressLine {
+	f, ok := w.(*os.File)
+	return &progressLine{w: w, on: ok && term.IsTerminal(f.Fd())}
+}
+
+func (p *progressLine) show(printed int, regions []model.RegionProgress) {
+	if !p.on || time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	var checked, paging int
+	var oldest time.Time
+	for _, r := range regions {
+		checked += r.Events
+		if !r.Finished() {
+			paging++
+		}
+		if !r.Oldest.IsZero() && (oldest.IsZero() || r.Oldest.After(oldest)) {
+			oldest = r.Oldest
+		}
+	}
+	line := fmt.Sprintf("%d printed, %d checked, back to %s, %d of %d regions paging",
+		printed, checked, oldest.Format("2006-01-02 15:04"), paging, len(regions))
+	fmt.Fprintf(p.w, "\r\x1b[2K%s", line)
+	p.shown = true
+}
+
+func (p *progressLine) clear() {
+	if p.shown {
+		fmt.Fprint(p.w, "\r\x1b[2K")
+		p.shown = false
+	}
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"lazytrail/fetch/localtrail"
+)
+
+// demoEnd pins the demo account so tests see the same data every run.
+var demoEnd = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+// headless runs --print against the demo account on an in-process endpoint
+// without quota or latency, so a full 90-day scan takes a moment.
+func headless(t *testing.T, ds *localtrail.Dataset, faults map[string]localtrail.Fault, args ...string) (stdout, stderr string, code int, srv *localtrail.Server) {
+	t.Helper()
+	args = append([]string{"--until", demoEnd.Format(time.RFC3339), "--rate", "1000"}, args...)
+	o, err := parseArgs(args, &bytes.Buffer{}, demoEnd)
+	if err != nil {
+		t.Fatalf("parseArgs(%q): %v", args, err)
+	}
+	b, err := serveLocal(o, ds, "demo", localtrail.Options{Quota: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.close)
+	for region, f := range faults {
+		b.server.SetFault(region, f)
+	}
+	var out, errOut bytes.Buffer
+	code = runPrint(context.Background(), o, b, &out, &errOut)
+	return out.String(), errOut.String(), code, b.server
+}
+
+var demoData = sync.OnceValue(func() *localtrail.Dataset { return localtrail.Demo(demoEnd) })
+
+// expectedUserPrefix is the independent computation: every event of the
+// dataset, all regions, whose user name starts with prefix (case folded),
+// within the window, newest first.
+func expectedUserPrefix(ds *localtrail.Dataset, prefix string, start, end time.Time) map[string]time.Time {
+	want := map[string]time.Time{}
+	for _, r := range ds.Regions() {
+		for _, e := range ds.Events(r) {
+			if strings.HasPrefix(strings.ToLower(e.Username), prefix) && !e.Time.Before(start) && !e.Time.After(end) {
+				want[e.ID] = e.Time
+			}
+		}
+	}
+	return want
+}
+
+func TestPrintUserPrefixMatchesTheDataset(t *testing.T) {
+	ds := demoData()
+	out, stderr, code, _ := headless(t, ds, nil, "--print", "jsonl", "--user", "skeddly-")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	want := expectedUserPrefix(ds, "skeddly-", demoEnd.Add(-90*24*time.Hour), demoEnd)
+	if len(want) < 100 {
+		t.Fatalf("the demo account has only %d skeddly- events; the test needs a real scan", len(want))
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	seen := map[string]bool{}
+	var prev time.Time
+	for i, line := range lines {
+		var rec struct {
+			EventID   string `json:"eventID"`
+			EventTime string `json:"eventTime"`
+			Identity  struct {
+				ARN string `json:"arn"`
+			} `json:"userIdentity"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("line %d is not a JSON record: %v: %.200q", i, err, line)
+		}
+		if seen[rec.EventID] {
+			t.Fatalf("event %s printed twice", rec.EventID)
+		}
+		seen[rec.EventID] = true
+		wantTime, ok := want[rec.EventID]
+		if !ok {
+			t.Fatalf("line %d: event %s (%s) is not a skeddly- event", i, rec.EventID, rec.Identity.ARN)
+		}
+		if i > 0 && wantTime.After(prev) {
+			t.Fatalf("line %d: %s is newer than the line before (%s): not newest first", i, wantTime, prev)
+		}
+		prev = wantTime
+	}
+	if len(seen) != len(want) {
+		t.Fatalf("printed %d skeddly- events, the dataset has %d", len(seen), len(want))
+	}
+}
+
+func TestPrintLimitStopsEarly(t *testing.T) {
+	ds := demoData()
+	out, stderr, code, srv := headless(t, ds, nil, "--print", "csv", "--user", "skeddly-", "--limit", "20")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 21 || rows[0][0] != "time" {
+		t.Fatalf("want a header and 20 rows, got %d rows", len(rows))
+	}
+	for _, row := range rows[1:] {
+		if !strings.HasPrefix(row[3], "skeddly-") {
+			t.Errorf("row for user %q", row[3])
+		}
+	}
+	requests, fullScan := 0, 0
+	for _, r := range ds.Regions() {
+		requests += srv.Stats(r).Requests
+		fullScan += (len(ds.Events(r)) + 49) / 50
+	}
+	t.Logf("--limit 20 made %d requests over %d regions (a full scan needs %d)", requests, len(ds.Regions()), fullScan)
+	if requests > 4*len(ds.Regions()) || requests*10 > fullScan {
+		t.Errorf("--limit 20 made %d requests over %d regions; a full scan is %d: it did not stop early", requests, len(ds.Regions()), fullScan)
+	}
+}
+
+func TestPrintReportsFailedRegionsWithExitCodes(t *testing.T) {
+	ds := demoData()
+	_, stderr, code, _ := headless(t, ds, map[string]localtrail.Fault{"eu-west-1": {AccessDenied: true}},
+		"--print", "table", "--user", "adam", "--since", "2d")
+	if code != exitPartial {
+		t.Errorf("one denied region: exit %d, want %d", code, exitPartial)
+	}
+	if !strings.Contains(stderr, "region eu-west-1 failed") || !strings.Contains(stderr, "1 of") {
+		t.Errorf("stderr does not name the failed region: %q", stderr)
+	}
+
+	all := map[string]localtrail.Fault{}
+	for _, r := range ds.Regions() {
+		all[r] = localtrail.Fault{UnrecognizedClient: true}
+	}
+	out, stderr, code, _ := headless(t, ds, all, "--print", "json", "--since", "2d")
+	if code != exitFailed {
+		t.Errorf("every region failing: exit %d, want %d", code, exitFailed)
+	}
+	if strings.TrimSpace(out) != "[]" {
+		t.Errorf("json output with nothing fetched should be an empty array, got %q", out)
+	}
+	if !strings.Contains(stderr, "every region failed") {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+func TestPrintTableIsReadable(t *testing.T) {
+	out, stderr, code, _ := headless(t, demoData(), nil, "--print", "table", "--lookup", "EventName=RunInstances", "--region", "eu-west-1")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if !strings.HasPrefix(lines[0], "TIME (UTC)") || len(lines) < 2 {
+		t.Fatalf("table: %q", out)
+	}
+	found := false
+	for _, l := range lines[1:] {
+		if !strings.Contains(l, "RunInstances") || !strings.Contains(l, "eu-west-1") {
+			t.Errorf("row is not a RunInstances call in eu-west-1: %q", l)
+		}
+		if strings.Contains(l, "i-064bd95a9b9b0a4e6") && strings.Contains(l, "adam") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("adam's RunInstances of i-064bd95a9b9b0a4e6 is missing from the table")
+	}
+}
