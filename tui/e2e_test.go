@@ -63,6 +63,17 @@ func TestRunReturnsPanicAsError(t *testing.T) {
 	}
 }
 
+func TestRunReturnsUpdatePanicAsError(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	src := newMemSource(mixedEvents(10), 5)
+	src.wantBomb = true
+	err := Run(context.Background(), Config{Account: "demo", Open: func() (Source, Query) { return src, Query{} }},
+		tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
+	if err == nil || !strings.Contains(err.Error(), "Want exploded") {
+		t.Fatalf("want an error naming the panic, got %v", err)
+	}
+}
+
 func TestRunEndsCleanlyWhenCancelled(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	src := newMemSource(mixedEvents(10), 5)

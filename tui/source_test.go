@@ -30,6 +30,7 @@ type memSource struct {
 	closed   bool
 	progress []model.RegionProgress
 	panicky  bool // Next panics, to test the guard
+	wantBomb bool // Want panics (it runs inside Update)
 }
 
 func newMemSource(events []model.Event, batch int) *memSource {
@@ -38,6 +39,9 @@ func newMemSource(events []model.Event, batch int) *memSource {
 }
 
 func (s *memSource) Want(match func(*model.Event) bool, n int) {
+	if s.wantBomb {
+		panic("memSource: Want exploded")
+	}
 	s.mu.Lock()
 	s.match, s.want = match, n
 	s.wants = append(s.wants, n)
