@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -189,6 +190,14 @@ func (c *call) event() model.Event {
 	}
 	if rec.ReadOnly != nil {
 		e.ReadOnly = model.TristateOf(*rec.ReadOnly)
+	}
+	if c.eventType == "AwsConsoleSignIn" { // a sign-in's MFA is in additionalEventData
+		switch {
+		case strings.Contains(c.extra, `"MFAUsed":"Yes"`):
+			e.Identity.MFAAuthenticated = model.True
+		case strings.Contains(c.extra, `"MFAUsed":"No"`):
+			e.Identity.MFAAuthenticated = model.False
+		}
 	}
 	e.AccessKeyID = e.Identity.AccessKeyID
 	e.Username = model.DeriveUsername(&e.Identity)

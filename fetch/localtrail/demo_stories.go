@@ -264,13 +264,13 @@ func (g *demoGen) denials() {
 		ci := g.roleSession("github-actions-deploy", fmt.Sprintf("gha-%d", 11000000000+g.rng.IntN(900000000)), "aws-sdk-js/3.699.0 ua/2.1 os/linux#6.8.0-1017-azure lang/js md/nodejs#20.18.0 api/iam#3.699.0", "20.51.222."+fmt.Sprint(g.rng.IntN(250)), at)
 		g.add(call{at: at, region: "us-east-1", who: ci, name: "CreateUser", source: "iam.amazonaws.com",
 			errCode: "AccessDenied", errMsg: "User: " + ci.identity.ARN + " is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::" + DemoAccount + ":user/deploy-bot because no identity-based policy allows the iam:CreateUser action",
-			params: `{"userName":"deploy-bot"}`})
+			params: `{"userName":"deploy-bot"}`, resources: []model.Resource{{Type: "AWS::IAM::User", Name: "deploy-bot"}}})
 	}
 	at := g.ago(9, 2, 31, 50)
 	lena := g.roleSession(ssoReadOnly, "lena.fischer"+ssoEmailDomain, cliUA("cloudtrail.stop-logging"), "185.199.110.42", at)
 	g.add(call{at: at, region: "eu-west-1", who: lena, name: "StopLogging", source: "cloudtrail.amazonaws.com",
 		errCode: "AccessDenied", errMsg: "User: " + lena.identity.ARN + " is not authorized to perform: cloudtrail:StopLogging on resource: arn:aws:cloudtrail:eu-west-1:" + DemoAccount + ":trail/org-trail",
-		params: `{"name":"org-trail"}`})
+		params: `{"name":"org-trail"}`, resources: []model.Resource{{Type: "AWS::CloudTrail::Trail", Name: "org-trail"}}})
 }
 
 // awsServices: services assuming roles (AWSService, in us-east-1), auto
