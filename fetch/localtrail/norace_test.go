@@ -1,0 +1,5 @@
+//go:build !race
+
+package localtrail
+
+const raceEnabled = false
