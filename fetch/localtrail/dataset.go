@@ -10,6 +10,7 @@ package localtrail
 import (
 	"cmp"
 	"slices"
+	"sync/atomic"
 
 	"lazytrail/model"
 )
@@ -29,6 +30,10 @@ type regionEvents struct {
 	byID   map[string][]int32
 	byUser map[string][]int32
 	byName map[string][]int32
+
+	// wire caches each event's encoded LookupEvents form, filled on first
+	// serve: encoding the escaped record is most of a page's cost.
+	wire []atomic.Pointer[[]byte]
 }
 
 // NewDataset routes each event to e.Region (us-east-1 when empty) and orders
@@ -90,6 +95,7 @@ func (r *regionEvents) index() {
 	r.byID = make(map[string][]int32, len(r.events))
 	r.byUser = map[string][]int32{}
 	r.byName = map[string][]int32{}
+	r.wire = make([]atomic.Pointer[[]byte], len(r.events))
 	for i := range r.events {
 		e := &r.events[i]
 		r.byID[e.ID] = append(r.byID[e.ID], int32(i))

@@ -92,9 +92,10 @@ func fromEpoch(sec float64) time.Time {
 	return time.Unix(int64(whole), int64(math.Round(frac*1e9))).UTC()
 }
 
-// page returns up to q.limit matching events starting at from (an index
-// into the region's newest-first events), and whether more match after them.
-func (r *regionEvents) page(q *query, from int) (events []*model.Event, more bool) {
+// page returns the positions of up to q.limit matching events starting at
+// from (an index into the region's newest-first events), and whether more
+// match after them.
+func (r *regionEvents) page(q *query, from int) (events []int, more bool) {
 	evs := r.events
 	// Newest first: [lo, hi) is the slice inside [start, end], inclusive.
 	lo := sort.Search(len(evs), func(i int) bool { return !evs[i].Time.After(q.end) })
@@ -110,7 +111,7 @@ func (r *regionEvents) page(q *query, from int) (events []*model.Event, more boo
 			more = true
 			return false
 		}
-		events = append(events, &evs[i])
+		events = append(events, i)
 		return true
 	}
 	if positions, indexed := r.indexFor(q.attrKey, q.attrValue); indexed {

@@ -1,6 +1,7 @@
 package localtrail
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -347,30 +348,37 @@ func (s *Server) servePage(w http.ResponseWriter, region string, st *regionState
 	}
 	page, more := events.page(q, from)
 
-	resp := lookupResponse{Events: make([]wireEvent, len(page))}
+	encoded := make([][]byte, len(page))
 	s.mu.Lock()
-	malformed := 0
-	for i, e := range page {
+	malformed := make([]bool, len(page))
+	for i := range page {
 		st.servedN++
-		record := e.Raw
 		if every(f.MalformedEvery, st.servedN) {
-			record = breakJSON(record)
-			malformed++
+			malformed[i] = true
+			st.stats.Malformed++
 		}
-		resp.Events[i] = toWire(e, record)
 	}
 	st.stats.Served++
 	st.stats.Events += len(page)
-	st.stats.Malformed += malformed
 	if repeat && len(page) > 0 {
 		st.stats.Duplicated++
 	}
 	s.mu.Unlock()
-	if more {
-		last := page[len(page)-1]
-		resp.NextToken = s.sealToken(bind, cursor{pages: pages + 1, time: last.Time, id: last.ID})
+	for i, k := range page {
+		if malformed[i] {
+			var buf bytes.Buffer
+			encodeEvent(&buf, &events.events[k], breakJSON(events.events[k].Raw))
+			encoded[i] = buf.Bytes()
+		} else {
+			encoded[i] = events.encoded(k)
+		}
 	}
-	writeJSON(w, http.StatusOK, &resp)
+	var next string
+	if more {
+		last := &events.events[page[len(page)-1]]
+		next = s.sealToken(bind, cursor{pages: pages + 1, time: last.Time, id: last.ID})
+	}
+	writePage(w, encoded, next)
 	return nil
 }
 

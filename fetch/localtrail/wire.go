@@ -32,11 +32,6 @@ type lookupAttribute struct {
 	AttributeValue *string
 }
 
-type lookupResponse struct {
-	Events    []wireEvent
-	NextToken string `json:",omitempty"`
-}
-
 type wireEvent struct {
 	EventId         string         `json:",omitempty"`
 	EventName       string         `json:",omitempty"`
@@ -87,6 +82,57 @@ func toWire(e *model.Event, record string) wireEvent {
 		}
 	}
 	return w
+}
+
+// encodeEvent appends one event's wire JSON to buf.
+func encodeEvent(buf *bytes.Buffer, e *model.Event, record string) {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	w := toWire(e, record)
+	if err := enc.Encode(&w); err != nil {
+		panic(err) // strings and numbers only: cannot fail
+	}
+	buf.Truncate(buf.Len() - 1) // Encode's newline
+}
+
+// encoded returns the cached wire JSON of the ith event.
+func (r *regionEvents) encoded(i int) []byte {
+	if b := r.wire[i].Load(); b != nil {
+		return *b
+	}
+	var buf bytes.Buffer
+	encodeEvent(&buf, &r.events[i], r.events[i].Raw)
+	b := buf.Bytes()
+	r.wire[i].Store(&b)
+	return b
+}
+
+// writePage writes a LookupEvents answer from pre-encoded events.
+func writePage(w http.ResponseWriter, events [][]byte, nextToken string) {
+	n := len(`{"Events":[],"NextToken":""}`) + len(nextToken)
+	for _, e := range events {
+		n += len(e) + 1
+	}
+	body := make([]byte, 0, n)
+	body = append(body, `{"Events":[`...)
+	for i, e := range events {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, e...)
+	}
+	body = append(body, ']')
+	if nextToken != "" { // base64url: nothing to escape
+		body = append(body, `,"NextToken":"`...)
+		body = append(body, nextToken...)
+		body = append(body, '"')
+	}
+	body = append(body, '}')
+	h := w.Header()
+	h.Set("Content-Type", jsonContentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
 }
 
 // apiError is an answer in AWS's error shape: {"__type":…,"message":…}.
