@@ -193,7 +193,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch target := r.Header.Get("X-Amz-Target"); target {
-	case lookupEventsTarget:
+	case lookupEventsTarget, lookupEventsTargetQualified:
 	case "":
 		writeError(w, badRequest("UnknownOperationException", "Missing X-Amz-Target header: expected "+lookupEventsTarget+"."))
 		return

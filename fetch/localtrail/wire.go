@@ -15,7 +15,10 @@ import (
 
 const (
 	lookupEventsTarget = "CloudTrail_20131101.LookupEvents"
-	jsonContentType    = "application/x-amz-json-1.1"
+	// The AWS CLI (botocore 1.43) sends the target qualified by the
+	// Smithy namespace.
+	lookupEventsTargetQualified = "com.amazonaws.cloudtrail.v20131101." + lookupEventsTarget
+	jsonContentType             = "application/x-amz-json-1.1"
 )
 
 type lookupRequest struct {
