@@ -1,6 +1,9 @@
 package model
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // resourceRule says where a resource LookupEvents would list can be found in
 // a record that has no resources[] of its own: for calls to source, follow
@@ -49,6 +52,15 @@ func recordResources(r *record) []Resource {
 	for i := range resourceRules {
 		rule := &resourceRules[i]
 		if rule.source != r.EventSource {
+			continue
+		}
+		// Most calls (Describe*, List*) name no resource: skip decoding a
+		// side that does not even mention the key.
+		side := r.RequestParameters
+		if rule.inResponse {
+			side = r.ResponseElements
+		}
+		if !bytes.Contains(side, []byte(`"`+rule.path[len(rule.path)-1]+`"`)) {
 			continue
 		}
 		// Decode each side at most once, and only for sources with rules;
