@@ -25,10 +25,21 @@ var demoEnd = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 func endpoint(t testing.TB, ds *localtrail.Dataset, o localtrail.Options) (*localtrail.Server, string) {
 	t.Helper()
 	srv := localtrail.New(ds, o)
-	hs := httptest.NewServer(srv)
+	hs := newServer(srv)
 	t.Cleanup(hs.Close)
+	t.Cleanup(func() { shutdown(srv) })
 	return srv, hs.URL
 }
+
+// shutdown ends the endpoint's hung requests: a hung handler that has not
+// read its request body cannot see the client leave.
+func shutdown(srv *localtrail.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(ctx)
+}
+
+func newServer(srv *localtrail.Server) *httptest.Server { return httptest.NewServer(srv) }
 
 // testOptions talks to url with static test credentials, paced at rate.
 func testOptions(url string, rate float64) Options {
@@ -67,18 +78,22 @@ func drain(t testing.TB, s *Stream, match func(*model.Event) bool, n int) []mode
 	}
 }
 
-// takeMatching reads batches until at least n released events match.
-func takeMatching(t testing.TB, s *Stream, match func(*model.Event) bool, n int) []model.Event {
+// takeMatching reads batches until at least n released events match, as
+// a consumer that counts what it asked for does; ended reports that the
+// stream ended first.
+func takeMatching(t testing.TB, s *Stream, match func(*model.Event) bool, n int) (all []model.Event, ended bool) {
 	t.Helper()
 	s.Want(match, n)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	var all []model.Event
 	matched := 0
 	for matched < n {
 		b, ok := s.Next(ctx)
 		if !ok {
-			break
+			if ctx.Err() != nil {
+				t.Fatalf("no %d matching events within a minute: %+v", n, s.Progress())
+			}
+			return all, true
 		}
 		for i := range b.Events {
 			if match == nil || match(&b.Events[i]) {
@@ -87,7 +102,7 @@ func takeMatching(t testing.TB, s *Stream, match func(*model.Event) bool, n int)
 		}
 		all = append(all, b.Events...)
 	}
-	return all
+	return all, false
 }
 
 type eventKey struct {

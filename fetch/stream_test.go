@@ -51,7 +51,7 @@ func TestDemoSkeddlyLimitStopsEarly(t *testing.T) {
 	s := Open(t.Context(), testOptions(url, 1000), Query{Regions: ds.Regions(), End: demoEnd})
 
 	match := model.ParseFilter("skeddly-").Match
-	got := takeMatching(t, s, match, 20)
+	got, _ := takeMatching(t, s, match, 20)
 	s.Close()
 
 	var skeddly []model.Event
