@@ -256,3 +256,29 @@ func TestExpireTokenAfterNPages(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+func TestShutdownEndsRequestsWaitingOutTheirLatency(t *testing.T) {
+	s := New(NewDataset(fixture()), Options{Quota: -1})
+	url, err := s.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetLatency("eu-west-1", time.Hour) // a request would succeed at once if latency were ignored
+	done := make(chan error)
+	go func() {
+		_, err := client(url, "eu-west-1", 1).LookupEvents(context.Background(), &cloudtrail.LookupEventsInput{})
+		done <- err
+	}()
+	waitFor(t, func() bool { return s.Stats("eu-west-1").Requests == 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if err := <-done; err == nil {
+		t.Fatal("the delayed request was answered; want it dropped by Shutdown")
+	}
+	if st := s.Stats("eu-west-1"); st.Served != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+}

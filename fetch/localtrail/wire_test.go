@@ -1,11 +1,13 @@
 package localtrail
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRawRequests covers what the SDK never sends: other targets, missing
@@ -29,6 +31,7 @@ func TestRawRequests(t *testing.T) {
 		{"not JSON", "POST", lookupEventsTarget, auth, `{"MaxResults":`, 400, "SerializationException"},
 		{"time as string", "POST", lookupEventsTarget, auth, `{"StartTime":"2026-11-20T00:00:00Z"}`, 400, "SerializationException"},
 		{"fractional MaxResults", "POST", lookupEventsTarget, auth, `{"MaxResults":2.5}`, 400, "InvalidMaxResultsException"},
+		{"insight category", "POST", lookupEventsTarget, auth, `{"EventCategory":"insight"}`, 200, ""},
 		{"float times", "POST", lookupEventsTarget, auth, `{"StartTime":1763600000.5,"EndTime":1763640000}`, 200, ""},
 	}
 	for _, c := range cases {
@@ -57,4 +60,24 @@ func TestRawRequests(t *testing.T) {
 			t.Errorf("%s: no Events list in %s", c.name, rec.Body)
 		}
 	}
+}
+
+// FuzzLookupRequest feeds arbitrary bodies to the handler: every answer is
+// a 200 page or a 400 in AWS's error shape, never a panic or a 500.
+func FuzzLookupRequest(f *testing.F) {
+	for _, seed := range []string{`{}`, `{"MaxResults":2}`, `{"StartTime":1.5,"EndTime":2}`, `{"LookupAttributes":[{"AttributeKey":"Username","AttributeValue":"adam"}]}`,
+		`{"NextToken":"AQ"}`, `{"EventCategory":"insight"}`, `[]`, `{"MaxResults":1e309}`} {
+		f.Add([]byte(seed))
+	}
+	s := New(NewDataset(fixture()), Options{Quota: -1, Now: func() time.Time { return fixtureEnd }})
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req := httptest.NewRequest("POST", "/", bytes.NewReader(body))
+		req.Header.Set("X-Amz-Target", lookupEventsTarget)
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261120/eu-west-1/cloudtrail/aws4_request, SignedHeaders=host, Signature=0")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if (rec.Code != 200 && rec.Code != 400) || !json.Valid(rec.Body.Bytes()) {
+			t.Fatalf("%d %q for %q", rec.Code, rec.Body, body)
+		}
+	})
 }
