@@ -369,3 +369,24 @@ func TestDetailShowsRequestParameters(t *testing.T) {
 		t.Errorf("the end of the detail should show the request parameters:\n%s", got)
 	}
 }
+
+// Reading an event while a filter scan runs must not cancel the scan: esc
+// first leaves the pane, and only esc on the list stops the scan.
+func TestEscInDetailKeepsTheScanGoing(t *testing.T) {
+	app, src := newTestApp(t, 80, 24, nil)
+	feed(app, mixedEvents(60), true)
+	press(app, "/")
+	typeText(app, "skeddly")
+	press(app, "enter", "enter")
+	if app.focus != paneDetail || !app.scanning() {
+		t.Fatalf("setup: want the detail pane open during a scan (focus %v, scanning %v)", app.focus, app.scanning())
+	}
+	press(app, "esc")
+	if app.focus != paneList || !app.scanning() || src.lastWant() == 0 {
+		t.Errorf("esc in the detail pane should return to the list and keep scanning (focus %v, scanning %v, want %d)", app.focus, app.scanning(), src.lastWant())
+	}
+	press(app, "esc")
+	if app.scanning() || src.lastWant() != 0 {
+		t.Errorf("esc on the list should stop the scan (want %d)", src.lastWant())
+	}
+}

@@ -87,15 +87,16 @@ func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// back steps out of whatever is in progress, one thing at a time: a scan,
-// then a full-width pane, then the pane focus.
+// back steps out one thing at a time: first from a detail or JSON pane to
+// the list (a scan goes on behind it: the user is reading, not cancelling),
+// then, from the list, it stops a scan and keeps what was found.
 func (a *App) back() {
 	switch {
+	case a.focus != paneList:
+		a.setFocus(paneList)
 	case a.scanning():
 		a.stopped = true
 		a.askForMore()
-	case a.focus != paneList:
-		a.setFocus(paneList)
 	}
 }
 
