@@ -135,7 +135,9 @@ func TestTmuxDemoStory(t *testing.T) {
 
 	// Wait for the list before q: an ESC followed at once by q reads as alt+q.
 	s.keys("Escape")
-	s.waitFor("the list again", func(sc string) bool { return len(listRow.FindAllString(sc, -1)) > 10 && !strings.Contains(sc, `"userIdentity"`) })
+	s.waitFor("the list again", func(sc string) bool {
+		return len(listRow.FindAllString(sc, -1)) > 10 && !strings.Contains(sc, `"userIdentity"`)
+	})
 	s.keys("q")
 	s.waitFor("the program to exit with status 0", contains("lazytrail-exit=0"))
 	if alt := s.value("#{alternate_on}"); alt != "0" {
