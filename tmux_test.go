@@ -180,3 +180,27 @@ func colourParams(screen string) string {
 	}
 	return ""
 }
+
+// An SSH session that drops sends SIGHUP; a supervisor sends SIGTERM. Either
+// ends lazytrail cleanly: status 0 and the terminal back from the
+// alternate screen.
+func TestTmuxSignalsEndCleanly(t *testing.T) {
+	bin := buildBinary(t)
+	for _, sig := range []string{"TERM", "HUP"} {
+		t.Run(sig, func(t *testing.T) {
+			s := startTmux(t, 100, 30, []string{"TERM=xterm-256color"}, "exec", bin, "--demo")
+			s.waitFor("the first events", func(sc string) bool { return len(listRow.FindAllString(sc, -1)) > 10 })
+			pid := s.value("#{pane_pid}")
+			if out, err := exec.Command("kill", "-"+sig, pid).CombinedOutput(); err != nil {
+				t.Fatalf("kill -%s %s: %v %s", sig, pid, err, out)
+			}
+			s.waitFor("the program to exit", func(string) bool { return s.value("#{pane_dead}") == "1" })
+			if alt := s.value("#{alternate_on}"); alt != "0" {
+				t.Errorf("SIG%s left the terminal on the alternate screen", sig)
+			}
+			if sc := s.screen(); strings.Contains(sc, "panic") || strings.Contains(sc, "goroutine") {
+				t.Errorf("SIG%s printed a crash:\n%s", sig, sc)
+			}
+		})
+	}
+}
