@@ -1,6 +1,7 @@
 package localtrail
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -36,10 +37,11 @@ const (
 // sign-ins, denials, root, AWS services, and plenty of read-only noise.
 func Demo(end time.Time) *Dataset {
 	g := &demoGen{
-		rng:   rand.New(rand.NewPCG(demoSeed1, demoSeed2)),
-		end:   end.UTC().Truncate(time.Second),
-		start: end.UTC().Truncate(time.Second).Add(-history),
-		calls: make([]call, 0, 60000),
+		rng:     rand.New(rand.NewPCG(demoSeed1, demoSeed2)),
+		end:     end.UTC().Truncate(time.Second),
+		start:   end.UTC().Truncate(time.Second).Add(-history),
+		calls:   make([]call, 0, 60000),
+		roleIDs: map[string]string{},
 	}
 	g.skeddly()
 	g.adamTerraform()
@@ -58,6 +60,7 @@ type demoGen struct {
 	rng        *rand.Rand
 	start, end time.Time
 	calls      []call
+	roleIDs    map[string]string // a role keeps its AROA… id across sessions
 }
 
 // actor is who makes a call: one userIdentity plus where it calls from.
@@ -128,7 +131,7 @@ func (g *demoGen) add(c call) {
 }
 
 func (g *demoGen) iamUser(name, ua, ip string, mfa bool) *actor {
-	id := &recIdentity{Type: "IAMUser", PrincipalID: "AIDA" + g.keyID("AIDA")[4:17],
+	id := &recIdentity{Type: "IAMUser", PrincipalID: g.keyID("AIDA"),
 		ARN: "arn:aws:iam::" + DemoAccount + ":user/" + name, AccountID: DemoAccount,
 		AccessKeyID: g.keyID("AKIA"), UserName: name}
 	if mfa {
@@ -140,7 +143,11 @@ func (g *demoGen) iamUser(name, ua, ip string, mfa bool) *actor {
 }
 
 func (g *demoGen) roleSession(role, session, ua, ip string, at time.Time) *actor {
-	roleID := "AROA" + g.keyID("AROA")[4:17]
+	roleID := g.roleIDs[role]
+	if roleID == "" {
+		roleID = g.keyID("AROA")
+		g.roleIDs[role] = roleID
+	}
 	return &actor{identity: &recIdentity{
 		Type: "AssumedRole", PrincipalID: roleID + ":" + session,
 		ARN:       "arn:aws:sts::" + DemoAccount + ":assumed-role/" + role + "/" + session,
@@ -179,10 +186,13 @@ func (g *demoGen) render() []model.Event {
 
 func (c *call) event() model.Event {
 	rec := c.record()
-	raw, err := json.Marshal(rec)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // CloudTrail writes "<sensitiveDataRemoved>" as is
+	if err := enc.Encode(rec); err != nil {
 		panic(fmt.Sprintf("localtrail: demo record %s does not encode: %v", c.name, err)) // a bug in a template
 	}
+	raw := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	e := model.Event{
 		ID: c.eventID, Time: c.at.UTC(), Name: c.name, Source: c.source, Region: c.region,
 		ErrorCode: c.errCode, ErrorMessage: c.errMsg, SourceIP: c.who.sourceIP, UserAgent: c.who.userAgent,
@@ -221,13 +231,21 @@ func identityOf(u *recIdentity) model.Identity {
 	return id
 }
 
+// requestIDSlot in a response template stands for the call's request id,
+// which EC2 repeats in its responseElements.
+const requestIDSlot = "{{requestID}}"
+
 func (c *call) record() *record {
+	response := c.response
+	if strings.Contains(response, requestIDSlot) {
+		response = strings.Replace(response, requestIDSlot, c.requestID, 1)
+	}
 	r := &record{
 		EventVersion: "1.09", UserIdentity: c.who.identity, EventTime: c.at.UTC().Format(time.RFC3339),
 		EventSource: c.source, EventName: c.name, AWSRegion: c.region,
 		SourceIPAddress: c.who.sourceIP, UserAgent: c.who.userAgent,
 		ErrorCode: c.errCode, ErrorMessage: c.errMsg,
-		RequestParameters: rawOrNull(c.params), ResponseElements: rawOrNull(c.response),
+		RequestParameters: rawOrNull(c.params), ResponseElements: rawOrNull(response),
 		RequestID: c.requestID, EventID: c.eventID, Resources: c.recRes,
 		EventType: c.eventType, ManagementEvent: true, RecipientAccountID: DemoAccount,
 		EventCategory: "Management",

@@ -74,7 +74,7 @@ func (g *demoGen) iamAndSTS() {
 		user := fmt.Sprintf("svc-%s", g.hex(6))
 		g.add(call{at: at, region: "us-east-1", who: who, name: "CreateUser", source: "iam.amazonaws.com",
 			params:    `{"userName":"` + user + `","tags":[]}`,
-			response:  `{"user":{"path":"/","userName":"` + user + `","userId":"AIDA` + g.keyID("AIDA")[4:17] + `","arn":"arn:aws:iam::` + DemoAccount + `:user/` + user + `","createDate":"` + at.Format("Jan 2, 2006, 3:04:05 PM") + `"}}`,
+			response:  `{"user":{"path":"/","userName":"` + user + `","userId":"` + g.keyID("AIDA") + `","arn":"arn:aws:iam::` + DemoAccount + `:user/` + user + `","createDate":"` + at.Format("Jan 2, 2006, 3:04:05 PM") + `"}}`,
 			resources: []model.Resource{{Type: "AWS::IAM::User", Name: user}}})
 		at = at.Add(g.secs(120))
 		g.add(call{at: at, region: "us-east-1", who: who, name: "AttachUserPolicy", source: "iam.amazonaws.com",

@@ -63,7 +63,7 @@ func instanceResources(ids ...string) []model.Resource {
 }
 
 func stateChange(ids []string, from, to string, fromCode, toCode int) string {
-	s := `{"requestId":"` + "00000000-0000-4000-8000-000000000000" + `","instancesSet":{"items":[`
+	s := `{"requestId":"` + requestIDSlot + `","instancesSet":{"items":[`
 	for i, id := range ids {
 		if i > 0 {
 			s += ","
@@ -139,8 +139,8 @@ func (g *demoGen) adamTerraform() {
 	g.add(call{at: at, region: "us-east-1", who: adam, name: "GetCallerIdentity", source: "sts.amazonaws.com", readOnly: true})
 	at = plan(at).Add(3 * time.Second)
 	g.add(call{at: at, region: region, who: adam, name: "RunInstances", source: "ec2.amazonaws.com",
-		params:    `{"instancesSet":{"items":[{"imageId":"ami-0d64bb532e0502c46","minCount":1,"maxCount":1}]},"instanceType":"t3.medium","blockDeviceMapping":{},"subnetId":"subnet-0f3b9a7c2d1e45a60","monitoring":{"enabled":false},"disableApiTermination":false,"disableApiStop":false,"clientToken":"terraform-20261101140214000000001","tagSpecificationSet":{"items":[{"resourceType":"instance","tags":[{"key":"Name","value":"build-runner"},{"key":"ManagedBy","value":"terraform"}]}]}}`,
-		response:  `{"requestId":"5f8e2c1a-3b4d-4e6f-8a9b-0c1d2e3f4a5b","reservationId":"r-0a9b8c7d6e5f40312","ownerId":"` + DemoAccount + `","groupSet":{},"instancesSet":{"items":[{"instanceId":"` + DemoAdamInstance + `","imageId":"ami-0d64bb532e0502c46","currentInstanceBootMode":"legacy-bios","instanceState":{"code":0,"name":"pending"},"privateDnsName":"ip-10-20-3-117.eu-west-1.compute.internal","amiLaunchIndex":0,"productCodes":{},"instanceType":"t3.medium","launchTime":1762005736000,"placement":{"availabilityZone":"eu-west-1b","tenancy":"default"},"monitoring":{"state":"disabled"},"subnetId":"subnet-0f3b9a7c2d1e45a60","vpcId":"vpc-0c4d5e6f7a8b9c0d1","privateIpAddress":"10.20.3.117"}]}}`,
+		params:    `{"instancesSet":{"items":[{"imageId":"ami-0d64bb532e0502c46","minCount":1,"maxCount":1}]},"instanceType":"t3.medium","blockDeviceMapping":{},"subnetId":"subnet-0f3b9a7c2d1e45a60","monitoring":{"enabled":false},"disableApiTermination":false,"disableApiStop":false,"clientToken":"terraform-` + at.Format("20060102150405") + `000000001","tagSpecificationSet":{"items":[{"resourceType":"instance","tags":[{"key":"Name","value":"build-runner"},{"key":"ManagedBy","value":"terraform"}]}]}}`,
+		response:  `{"requestId":"` + requestIDSlot + `","reservationId":"r-0a9b8c7d6e5f40312","ownerId":"` + DemoAccount + `","groupSet":{},"instancesSet":{"items":[{"instanceId":"` + DemoAdamInstance + `","imageId":"ami-0d64bb532e0502c46","currentInstanceBootMode":"legacy-bios","instanceState":{"code":0,"name":"pending"},"privateDnsName":"ip-10-20-3-117.eu-west-1.compute.internal","amiLaunchIndex":0,"productCodes":{},"instanceType":"t3.medium","launchTime":` + fmt.Sprint(at.UnixMilli()) + `,"placement":{"availabilityZone":"eu-west-1b","tenancy":"default"},"monitoring":{"state":"disabled"},"subnetId":"subnet-0f3b9a7c2d1e45a60","vpcId":"vpc-0c4d5e6f7a8b9c0d1","privateIpAddress":"10.20.3.117"}]}}`,
 		resources: instanceResources(DemoAdamInstance)})
 	for _, name := range []string{"DescribeInstances", "DescribeInstanceAttribute", "DescribeVolumes", "DescribeInstanceCreditSpecifications"} {
 		at = at.Add(g.secs(4))
@@ -164,14 +164,14 @@ func (g *demoGen) securityGroupBreach() {
 		params: `{"securityGroupSet":{"items":[{"groupId":"` + DemoSecurityGroup + `"}]},"securityGroupIdSet":{},"filterSet":{}}`, resources: sg})
 	g.add(call{at: at, region: "eu-west-1", who: maria, name: "AuthorizeSecurityGroupIngress", source: "ec2.amazonaws.com",
 		params:    `{"groupId":"` + DemoSecurityGroup + `",` + perm + `}`,
-		response:  `{"requestId":"9c1b2a3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d","_return":true,"securityGroupRuleSet":{"items":[{"groupOwnerId":"` + DemoAccount + `","groupId":"` + DemoSecurityGroup + `","securityGroupRuleId":"sgr-07c1e2d3f4a5b6c78","isEgress":false,"ipProtocol":"tcp","fromPort":22,"toPort":22,"cidrIpv4":"0.0.0.0/0","description":"temp access"}]}}`,
+		response:  `{"requestId":"` + requestIDSlot + `","_return":true,"securityGroupRuleSet":{"items":[{"groupOwnerId":"` + DemoAccount + `","groupId":"` + DemoSecurityGroup + `","securityGroupRuleId":"sgr-07c1e2d3f4a5b6c78","isEgress":false,"ipProtocol":"tcp","fromPort":22,"toPort":22,"cidrIpv4":"0.0.0.0/0","description":"temp access"}]}}`,
 		resources: sg})
 	revoker := *maria
 	revoker.userAgent = cliUA("ec2.revoke-security-group-ingress")
 	at = g.ago(9, 4, 51, 23)
 	g.add(call{at: at, region: "eu-west-1", who: &revoker, name: "RevokeSecurityGroupIngress", source: "ec2.amazonaws.com",
 		params:    `{"groupId":"` + DemoSecurityGroup + `",` + perm + `}`,
-		response:  `{"requestId":"2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a","_return":true,"revokedSecurityGroupRuleSet":{"items":[{"groupOwnerId":"` + DemoAccount + `","groupId":"` + DemoSecurityGroup + `","securityGroupRuleId":"sgr-07c1e2d3f4a5b6c78","isEgress":false,"ipProtocol":"tcp","fromPort":22,"toPort":22,"cidrIpv4":"0.0.0.0/0"}]}}`,
+		response:  `{"requestId":"` + requestIDSlot + `","_return":true,"revokedSecurityGroupRuleSet":{"items":[{"groupOwnerId":"` + DemoAccount + `","groupId":"` + DemoSecurityGroup + `","securityGroupRuleId":"sgr-07c1e2d3f4a5b6c78","isEgress":false,"ipProtocol":"tcp","fromPort":22,"toPort":22,"cidrIpv4":"0.0.0.0/0"}]}}`,
 		resources: sg})
 }
 
@@ -184,7 +184,7 @@ func (g *demoGen) reboot() {
 	g.add(call{at: at.Add(-25 * time.Second), region: "us-east-2", who: jordan, name: "DescribeInstanceStatus", source: "ec2.amazonaws.com", readOnly: true,
 		params: instancesParam(DemoRebootInstance), resources: instanceResources(DemoRebootInstance)})
 	g.add(call{at: at, region: "us-east-2", who: jordan, name: "RebootInstances", source: "ec2.amazonaws.com",
-		params: instancesParam(DemoRebootInstance), response: `{"requestId":"7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b","_return":true}`,
+		params: instancesParam(DemoRebootInstance), response: `{"requestId":"` + requestIDSlot + `","_return":true}`,
 		resources: instanceResources(DemoRebootInstance)})
 }
 
