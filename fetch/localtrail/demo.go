@@ -2,6 +2,8 @@ package localtrail
 
 import (
 	"bytes"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -93,8 +95,24 @@ type call struct {
 }
 
 func (g *demoGen) uuid() string {
+	// A version-4 layout: 8-4-4-4-12 hex digits.
 	a, b := g.rng.Uint64(), g.rng.Uint64()
-	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", a>>32, a>>16&0xffff, a&0xfff, b>>48&0x3fff|0x8000, b&0xffffffffffff)
+	a = a&^(0xf<<12) | 0x4<<12 // version 4
+	b = b&^(0x3<<62) | 0x2<<62 // RFC 4122 variant
+	var raw [16]byte
+	binary.BigEndian.PutUint64(raw[:8], a)
+	binary.BigEndian.PutUint64(raw[8:], b)
+	var out [36]byte
+	hex.Encode(out[0:8], raw[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], raw[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], raw[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], raw[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:36], raw[10:16])
+	return string(out[:])
 }
 
 func (g *demoGen) hex(n int) string {
@@ -187,6 +205,7 @@ func (g *demoGen) render() []model.Event {
 func (c *call) event() model.Event {
 	rec := c.record()
 	var buf bytes.Buffer
+	buf.Grow(2048)
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // CloudTrail writes "<sensitiveDataRemoved>" as is
 	if err := enc.Encode(rec); err != nil {
