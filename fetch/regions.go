@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 )
 
@@ -65,7 +67,12 @@ func Regions(ctx context.Context, cfg aws.Config, spec string, ec2Endpoint strin
 }
 
 func enabledRegions(ctx context.Context, cfg aws.Config, ec2Endpoint string) ([]string, string, error) {
+	// A transport of its own, closed on return: a one-off call must not
+	// leave keep-alive connections (and their goroutines) behind.
+	transport := awshttp.NewBuildableClient().GetTransport()
+	defer transport.CloseIdleConnections()
 	client := ec2.NewFromConfig(cfg, func(o *ec2.Options) {
+		o.HTTPClient = &http.Client{Transport: transport}
 		if o.Region == "" {
 			o.Region = globalRegion
 		}

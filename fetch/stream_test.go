@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -115,4 +116,66 @@ func eventTime(ds *localtrail.Dataset, id string) time.Time {
 		}
 	}
 	panic("no event " + id)
+}
+
+// --lookup Username=adam is pushed down: the endpoint does the filtering,
+// and the stream delivers exactly adam's events in global order.
+func TestLookupIsPushedDown(t *testing.T) {
+	ds := demoDataset()
+	srv, url := endpoint(t, ds, localtrail.Options{Quota: -1})
+	attr, err := ParseAttribute("username=adam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Open(t.Context(), testOptions(url, 1000), Query{Regions: ds.Regions(), End: demoEnd, Lookup: &attr})
+	defer s.Close()
+	got := drain(t, s, nil, ds.Len()+1)
+	want := globalOrder(datasetKeys(ds, func(e *model.Event) bool { return e.Username == "adam" }))
+	if len(want) == 0 {
+		t.Fatal("the demo account has no events by adam")
+	}
+	checkOrder(t, got, want)
+	served := 0
+	for _, r := range ds.Regions() {
+		served += srv.Stats(r).Events
+	}
+	if served != len(want) {
+		t.Fatalf("the endpoint served %d events for %d of adam's: the lookup was not pushed down", served, len(want))
+	}
+}
+
+// Want(nil, 0) stops a scan: once the requests in flight return, no region
+// may fetch again and nothing more is requested.
+func TestWantZeroStopsTheScan(t *testing.T) {
+	ds := demoDataset()
+	_, url := endpoint(t, ds, localtrail.Options{Quota: -1})
+	s := Open(t.Context(), testOptions(url, 1000), Query{Regions: ds.Regions(), End: demoEnd})
+	defer s.Close()
+	s.Want(func(*model.Event) bool { return false }, 1)
+	ctx := t.Context()
+	for s.Stats().Pages < 3*len(ds.Regions()) {
+		if _, ok := s.Next(ctx); !ok {
+			t.Fatal("stream ended during the scan")
+		}
+	}
+	s.Want(nil, 0)
+	for busy := true; busy; {
+		b, ok := s.Next(ctx)
+		if !ok {
+			t.Fatal("stream ended instead of going idle")
+		}
+		busy = slices.ContainsFunc(b.Progress, func(p model.RegionProgress) bool {
+			return p.State == model.RegionPaging || p.State == model.RegionThrottled
+		})
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for r := range s.pagers {
+		if s.core.mayFetch(r) {
+			t.Fatalf("region %s may still fetch after Want(nil, 0)", s.pagers[r].progress.Region)
+		}
+	}
+	if s.stats.Pages >= ds.Len()/50 {
+		t.Fatalf("the scan ran to the end (%d pages) instead of stopping", s.stats.Pages)
+	}
 }
