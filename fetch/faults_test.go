@@ -228,3 +228,25 @@ func TestCloseDuringHangsLeavesNothingBehind(t *testing.T) {
 		t.Fatalf("the hanging region cannot have finished: %+v", p)
 	}
 }
+
+// Cancelling the context given to Open ends the stream for its consumer
+// too, even while a region hangs.
+func TestCancelledOpenContextEndsNext(t *testing.T) {
+	srv, url := endpoint(t, localtrail.NewDataset([]model.Event{syntheticEvent("eu-west-1", 0, demoEnd, "adam")}), localtrail.Options{Quota: -1})
+	srv.SetFault("eu-west-1", localtrail.Fault{Hang: true})
+	ctx, cancel := context.WithCancel(t.Context())
+	s := Open(ctx, testOptions(url, 1000), Query{Regions: []string{"eu-west-1"}, End: demoEnd})
+	defer s.Close()
+	s.Want(nil, 1)
+	for srv.Stats("eu-west-1").Hung == 0 {
+		if _, ok := s.Next(t.Context()); !ok {
+			t.Fatal("stream ended before the request hung")
+		}
+	}
+	cancel()
+	for {
+		if _, ok := s.Next(t.Context()); !ok {
+			return
+		}
+	}
+}

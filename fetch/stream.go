@@ -43,6 +43,7 @@ type Options struct {
 	MaxAttempts    int           // SDK attempts per request; 0 = 8
 	RequestTimeout time.Duration // per attempt; 0 = 20s
 	MaxBackoff     time.Duration // 0 = 5s
+	Profile        string        // the AWS profile in use, named in error hints ("" = default)
 }
 
 func (o Options) withDefaults() Options {
@@ -175,7 +176,7 @@ func (s *Stream) Want(match func(*model.Event) bool, n int) {
 // ends, and returns what happened since the last call: the released events
 // in global newest-first order and every region's progress. ok is false once
 // every region finished and everything was handed out, after Close, or when
-// ctx is done.
+// ctx (or the context given to Open) is done.
 func (s *Stream) Next(ctx context.Context) (model.Batch, bool) {
 	s.mu.Lock()
 	for {
@@ -199,6 +200,8 @@ func (s *Stream) Next(ctx context.Context) (model.Batch, bool) {
 		select {
 		case <-wake:
 		case <-ctx.Done():
+			return model.Batch{}, false
+		case <-s.ctx.Done(): // Open's context ended: the pagers are gone
 			return model.Batch{}, false
 		}
 		s.mu.Lock()
@@ -339,7 +342,7 @@ func (s *Stream) deliver(i int, out *cloudtrail.LookupEventsOutput, page []model
 		}
 		s.stats.Failed++
 		p.progress.State = model.RegionFailed
-		p.progress.Err = ExplainFor(err, "")
+		p.progress.Err = ExplainFor(err, s.opts.Profile)
 		s.core.finish(i)
 		s.out = s.core.release(s.out)
 		return false
@@ -393,7 +396,7 @@ func (s *Stream) retrying(i int, err error, throttled bool) {
 	s.stats.Retries++
 	p := &s.pagers[i].progress
 	p.Retries++
-	p.Err = ExplainFor(err, "")
+	p.Err = ExplainFor(err, s.opts.Profile)
 	if throttled {
 		p.State = model.RegionThrottled
 	} else {
