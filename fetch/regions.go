@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"lazytrail/fetch/internal/reqbody"
 )
 
 // globalRegion always takes part: IAM, STS and CloudFront events are
@@ -72,7 +74,7 @@ func enabledRegions(ctx context.Context, cfg aws.Config, ec2Endpoint string) ([]
 	transport := awshttp.NewBuildableClient().GetTransport()
 	defer transport.CloseIdleConnections()
 	client := ec2.NewFromConfig(cfg, func(o *ec2.Options) {
-		o.HTTPClient = &http.Client{Transport: transport}
+		o.HTTPClient = reqbody.Buffer(&http.Client{Transport: transport})
 		if o.Region == "" {
 			o.Region = globalRegion
 		}

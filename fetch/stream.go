@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"golang.org/x/time/rate"
 
+	"lazytrail/fetch/internal/reqbody"
 	"lazytrail/model"
 )
 
@@ -139,6 +140,7 @@ func Open(ctx context.Context, opts Options, q Query) *Stream {
 	s.transport = awshttp.NewBuildableClient().GetTransport()
 	s.transport.MaxIdleConnsPerHost = max(s.transport.MaxIdleConnsPerHost, 2*len(q.Regions))
 	httpClient := &http.Client{Transport: s.transport, Timeout: opts.RequestTimeout}
+	bufferedClient := reqbody.Buffer(httpClient)
 	for i, region := range q.Regions {
 		p := &pager{end: q.End, progress: model.RegionProgress{Region: region, State: model.RegionWaiting}}
 		retryer := newPacedRetryer(rate.NewLimiter(rate.Limit(opts.Rate), opts.Burst), opts.MaxAttempts, opts.MaxBackoff)
@@ -151,7 +153,7 @@ func Open(ctx context.Context, opts Options, q Query) *Stream {
 			}
 			o.Retryer = retryer
 			o.RetryMaxAttempts = 0 // keep the config's AWS_MAX_ATTEMPTS from wrapping (and unpacing) the retryer
-			o.HTTPClient = httpClient
+			o.HTTPClient = bufferedClient
 		})
 		s.pagers = append(s.pagers, p)
 	}

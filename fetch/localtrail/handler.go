@@ -77,6 +77,10 @@ func (s *Server) lookupEvents(w http.ResponseWriter, r *http.Request, region str
 	limiter := st.limiter
 	s.mu.Unlock()
 
+	// Read the body before any wait: net/http notices a client that went
+	// away (and cancels r.Context) only once the body has been consumed.
+	body, readErr := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+
 	if !s.wait(r.Context(), latency) {
 		return
 	}
@@ -117,7 +121,7 @@ func (s *Server) lookupEvents(w http.ResponseWriter, r *http.Request, region str
 	}
 
 	var req lookupRequest
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	err := readErr
 	if err == nil && len(strings.TrimSpace(string(body))) > 0 {
 		err = json.Unmarshal(body, &req)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
+	"lazytrail/fetch/internal/reqbody"
 	"lazytrail/model"
 )
 
@@ -49,8 +50,8 @@ func client(url, region string, attempts int) *cloudtrail.Client {
 }
 
 // sharedHTTP is the SDK's own HTTP client, with request bodies buffered
-// (see BufferBodies) so that a fast local answer never races the SDK.
-var sharedHTTP = BufferBodies(awshttp.NewBuildableClient())
+// (see fetch/internal/reqbody) so that a fast local answer never races the SDK.
+var sharedHTTP = reqbody.Buffer(awshttp.NewBuildableClient())
 
 type fixedBackoff time.Duration
 
