@@ -63,6 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Account: b.account,
 		Open:    func() (tui.Source, tui.Query) { return b.open(ctx, o, time.Now().UTC()) },
 		Filter:  o.user,
+		Notice:  b.note,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "lazytrail: %v\n", err)

@@ -22,6 +22,7 @@ type Config struct {
 	Filter   string                 // initial filter text (from --user PREFIX)
 	Location *time.Location         // local zone for t; nil = time.Local
 	Now      func() time.Time       // nil = time.Now (tests pin it)
+	Notice   string                 // shown on the info line at start, e.g. why regions were guessed
 }
 
 // Query says what a stream covers, for the status bar.
@@ -102,7 +103,8 @@ func New(cfg Config) *App {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	a := &App{cfg: cfg, keys: keymap.DefaultKeyMap(), help: help.New(), parent: context.Background(), utc: true}
+	a := &App{cfg: cfg, keys: keymap.DefaultKeyMap(), help: help.New(), parent: context.Background(), utc: true,
+		flash: model.Printable(cfg.Notice)}
 	a.tl = model.NewTimeline()
 	a.filter = model.ParseFilter(cfg.Filter)
 	a.tl.SetFilter(a.filter)

@@ -390,3 +390,18 @@ func TestEscInDetailKeepsTheScanGoing(t *testing.T) {
 		t.Errorf("esc on the list should stop the scan (want %d)", src.lastWant())
 	}
 }
+
+// A start-up notice (such as regions guessed because DescribeRegions was
+// denied) is on screen until the first key.
+func TestNoticeShowsUntilFirstKey(t *testing.T) {
+	app := New(Config{Open: func() (Source, Query) { return newMemSource(mixedEvents(30), 10), Query{} },
+		Notice: "ec2:DescribeRegions denied: paging the 34 regions CloudTrail serves"})
+	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	if !strings.Contains(content(app), "DescribeRegions denied") {
+		t.Errorf("the notice is not on screen:\n%s", content(app))
+	}
+	press(app, "j")
+	if strings.Contains(content(app), "DescribeRegions denied") {
+		t.Errorf("the notice should clear on the next key")
+	}
+}
