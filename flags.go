@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"lazytrail/fetch"
+	"lazytrail/model"
 )
 
 // Exit codes, as the README documents them.
@@ -26,7 +27,12 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+// usagef builds a usageError. The values it quotes come from the command
+// line, which can hold escape sequences and newlines; run() prints the
+// message to a terminal, so it is made one printable line here, once.
+func usagef(format string, args ...any) error {
+	return usageError{model.Printable(fmt.Sprintf(format, args...))}
+}
 
 // options is everything the command line says.
 type options struct {
@@ -105,7 +111,7 @@ func parseArgs(args []string, stderr io.Writer, now time.Time) (*options, error)
 			fs.Usage()
 			return nil, err
 		}
-		return nil, usageError{flagErrorLine(err)}
+		return nil, usageError{model.Printable(flagErrorLine(err))}
 	}
 	if fs.NArg() > 0 {
 		return nil, usagef("unexpected argument %q: flags start with -- (see --help)", fs.Arg(0))
@@ -148,7 +154,7 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	}
 	for _, p := range o.records {
 		if _, err := os.Stat(p); err != nil {
-			return usagef("--records %s: cannot read it (%s): give a CloudTrail log file or a folder of them", p, statReason(err))
+			return usagef("--records %q: cannot read it (%s): give a CloudTrail log file or a folder of them", p, statReason(err))
 		}
 	}
 	if o.endpointURL != "" && !strings.HasPrefix(o.endpointURL, "http://") && !strings.HasPrefix(o.endpointURL, "https://") {
