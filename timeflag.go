@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -33,14 +34,20 @@ func parseAgo(v string) (time.Duration, bool) {
 	unit := v[len(v)-1]
 	if unit == 'd' || unit == 'w' {
 		n, err := strconv.ParseFloat(v[:len(v)-1], 64)
-		if err != nil || n > 1e5 {
+		if err != nil {
 			return 0, false
 		}
 		day := 24 * time.Hour
 		if unit == 'w' {
 			day *= 7
 		}
-		return time.Duration(n * float64(day)), true
+		// Beyond what a Duration holds (about 292 years) the conversion
+		// would wrap to a nonsense span; NaN and infinities have none.
+		span := n * float64(day)
+		if math.IsNaN(span) || math.Abs(span) >= math.MaxInt64 {
+			return 0, false
+		}
+		return time.Duration(span), true
 	}
 	d, err := time.ParseDuration(v)
 	return d, err == nil
