@@ -1,0 +1,277 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"lazytrail/fetch/localtrail"
+	"lazytrail/model"
+)
+
+// faultEnd pins the synthetic account's newest moment.
+var faultEnd = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+var faultRegions = []string{"ap-south-1", "eu-central-1", "eu-west-1", "sa-east-1", "us-east-1"}
+
+// faultRecord is one synthetic raw CloudTrail record: event k is k*7 seconds
+// before faultEnd, so every event has its own second and the global
+// newest-first order has no ties to argue about.
+func faultRecord(k int, region string) string {
+	at := faultEnd.Add(-time.Duration(k*7+1) * time.Second)
+	rec := map[string]any{
+		"eventVersion": "1.08", "eventID": fmt.Sprintf("0000%04d-fa17-4000-8000-%012d", k, k),
+		"eventTime": at.Format(time.RFC3339), "eventName": "StopInstances", "eventSource": "ec2.amazonaws.com",
+		"awsRegion": region, "eventType": "AwsApiCall", "readOnly": false, "sourceIPAddress": "198.51.100.4",
+		"userAgent": "aws-cli/2.15.0", "recipientAccountId": "123456789012",
+		"userIdentity": map[string]any{"type": "IAMUser", "userName": fmt.Sprintf("ops-%d", k%4),
+			"arn": fmt.Sprintf("arn:aws:iam::123456789012:user/ops-%d", k%4), "accountId": "123456789012"},
+		"requestParameters": map[string]any{"instancesSet": map[string]any{"items": []any{
+			map[string]any{"instanceId": fmt.Sprintf("i-%017x", k)}}}},
+	}
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		panic(err)
+	}
+	return string(raw)
+}
+
+// faultDataset is perRegion events in each of faultRegions, interleaved in
+// time, built from raw records the way --records builds them.
+func faultDataset(t testing.TB, perRegion int) *localtrail.Dataset {
+	t.Helper()
+	var evs []model.Event
+	for k := range perRegion * len(faultRegions) {
+		e, err := model.FromRecord(faultRecord(k, faultRegions[k%len(faultRegions)]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, e)
+	}
+	return localtrail.NewDataset(evs)
+}
+
+// groundTruth is computed from the dataset alone: the ids of every event of
+// the regions not excluded, newest first.
+func groundTruth(ds *localtrail.Dataset, excluded ...string) []string {
+	var all []model.Event
+	for _, r := range ds.Regions() {
+		if !slices.Contains(excluded, r) {
+			all = append(all, ds.Events(r)...)
+		}
+	}
+	slices.SortFunc(all, func(a, b model.Event) int { return b.Time.Compare(a.Time) })
+	ids := make([]string, len(all))
+	for i := range all {
+		ids[i] = all[i].ID
+	}
+	return ids
+}
+
+// faultRun runs --print jsonl over ds on an in-process endpoint without
+// quota, with small pages (so every region pages several times), short
+// backoff and the faults given; tune adjusts the backend before the run.
+func faultRun(t *testing.T, ds *localtrail.Dataset, faults map[string]localtrail.Fault, tune func(*backend), args ...string) (ids []string, lines []string, stderr string, code int, srv *localtrail.Server) {
+	t.Helper()
+	args = append([]string{"--until", faultEnd.Format(time.RFC3339), "--since", "2d", "--rate", "1000", "--print", "jsonl"}, args...)
+	o, err := parseArgs(args, &bytes.Buffer{}, faultEnd)
+	if err != nil {
+		t.Fatalf("parseArgs(%q): %v", args, err)
+	}
+	b, err := serveLocal(o, ds, "faults", localtrail.Options{Quota: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.close)
+	b.fetch.PageSize = 10
+	b.fetch.MaxBackoff = 10 * time.Millisecond
+	b.fetch.RequestTimeout = 5 * time.Second
+	for region, f := range faults {
+		b.server.SetFault(region, f)
+	}
+	if tune != nil {
+		tune(b)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second) // bounds a broken run only
+	defer cancel()
+	var out, errOut bytes.Buffer
+	code = runPrint(ctx, o, b, &out, &errOut)
+	if ctx.Err() != nil {
+		t.Fatalf("the run did not end: %s", errOut.String())
+	}
+	for i, line := range strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n") {
+		if line == "" {
+			continue
+		}
+		var rec struct {
+			EventID string `json:"eventID"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil || rec.EventID == "" {
+			t.Fatalf("line %d is not a record with an eventID (%v): %.200q", i, err, line)
+		}
+		ids = append(ids, rec.EventID)
+		lines = append(lines, line)
+	}
+	return ids, lines, errOut.String(), code, b.server
+}
+
+// sameOrder fails with the first difference between the delivered ids and
+// the ground truth.
+func sameOrder(t *testing.T, got, want []string) {
+	t.Helper()
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			t.Fatalf("event %d is %s, want %s (delivered %d, expected %d)", i, got[i], want[i], len(got), len(want))
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("delivered %d events, the healthy regions hold %d", len(got), len(want))
+	}
+}
+
+// everyRegion applies one fault to all regions.
+func everyRegion(f localtrail.Fault) map[string]localtrail.Fault {
+	m := map[string]localtrail.Fault{}
+	for _, r := range faultRegions {
+		m[r] = f
+	}
+	return m
+}
+
+// closedPort returns an address nothing listens on: a port that was just
+// free, then released.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// refuseRegion points one region's CloudTrail client at a closed port and
+// the others at the local endpoint, through the SDK's per-region endpoint
+// resolver, so that region's every connection is refused by the kernel.
+func refuseRegion(t *testing.T, region string) func(*backend) {
+	dead := "http://" + closedPort(t)
+	return func(b *backend) {
+		live := b.fetch.EndpointURL
+		b.fetch.EndpointURL = ""
+		//lint:ignore SA1019 the per-region resolver is the SDK's only way to give one region its own endpoint
+		b.fetch.AWS.EndpointResolverWithOptions = aws.EndpointResolverWithOptionsFunc(
+			func(service, r string, _ ...any) (aws.Endpoint, error) {
+				url := live
+				if r == region {
+					url = dead
+				}
+				return aws.Endpoint{URL: url, HostnameImmutable: true}, nil
+			})
+		b.fetch.MaxAttempts = 3
+	}
+}
+
+// The fault matrix, headless: for each fault every event of the healthy
+// regions arrives in order exactly once, and a failing region is named on
+// stderr with exit code 3.
+func TestFaultMatrixHeadless(t *testing.T) {
+	ds := faultDataset(t, 60)
+	cases := []struct {
+		name   string
+		faults map[string]localtrail.Fault
+		tune   func(*backend)
+		failed string // the region expected to fail, or ""
+		check  func(t *testing.T, srv *localtrail.Server, lines []string)
+	}{
+		{name: "throttling storm", faults: everyRegion(localtrail.Fault{ThrottleEvery: 3}),
+			check: func(t *testing.T, srv *localtrail.Server, _ []string) {
+				for _, r := range faultRegions {
+					if srv.Stats(r).Throttled == 0 {
+						t.Errorf("%s was never throttled: the storm did not happen", r)
+					}
+				}
+			}},
+		{name: "bursts of 500s", faults: everyRegion(localtrail.Fault{InternalEvery: 2}),
+			check: func(t *testing.T, srv *localtrail.Server, _ []string) {
+				if srv.Stats("eu-west-1").Faulted == 0 {
+					t.Error("no 500 was served")
+				}
+			}},
+		{name: "one region denied", faults: map[string]localtrail.Fault{"eu-central-1": {AccessDenied: true}},
+			failed: "eu-central-1"},
+		{name: "one region unrecognized client", faults: map[string]localtrail.Fault{"sa-east-1": {UnrecognizedClient: true}},
+			failed: "sa-east-1"},
+		{name: "one region hangs then a retry gets through", faults: map[string]localtrail.Fault{"us-east-1": {HangEvery: 2}},
+			tune: func(b *backend) { b.fetch.RequestTimeout = 300 * time.Millisecond },
+			check: func(t *testing.T, srv *localtrail.Server, _ []string) {
+				if srv.Stats("us-east-1").Hung == 0 {
+					t.Error("no request hung")
+				}
+			}},
+		{name: "one region hangs for good", faults: map[string]localtrail.Fault{"ap-south-1": {Hang: true}},
+			tune:   func(b *backend) { b.fetch.RequestTimeout = 200 * time.Millisecond; b.fetch.MaxAttempts = 2 },
+			failed: "ap-south-1"},
+		{name: "one region refuses connections", tune: refuseRegion(t, "eu-west-1"), failed: "eu-west-1"},
+		{name: "malformed CloudTrailEvent", faults: map[string]localtrail.Fault{"eu-west-1": {MalformedEvery: 5}},
+			check: func(t *testing.T, srv *localtrail.Server, lines []string) {
+				broken := 0
+				for _, l := range lines {
+					if strings.Contains(l, `"lazytrailParseError"`) {
+						broken++
+						if !strings.Contains(l, `"eventName":"StopInstances"`) || !strings.Contains(l, `"awsRegion":"eu-west-1"`) {
+							t.Errorf("a malformed record lost its lookup fields: %.300s", l)
+						}
+					}
+				}
+				if want := srv.Stats("eu-west-1").Malformed; broken != want || want == 0 {
+					t.Errorf("%d records carry a parse error; the endpoint broke %d", broken, want)
+				}
+			}},
+		{name: "same event on two pages", faults: everyRegion(localtrail.Fault{DuplicateAcrossPages: true}),
+			check: func(t *testing.T, srv *localtrail.Server, _ []string) {
+				if srv.Stats("us-east-1").Duplicated == 0 {
+					t.Error("no page repeated an event")
+				}
+			}},
+		{name: "token expires mid-query", faults: map[string]localtrail.Fault{"eu-west-1": {ExpireTokenAfter: 3}, "us-east-1": {ExpireTokenAfter: 4}},
+			check: func(t *testing.T, srv *localtrail.Server, _ []string) {
+				if srv.Stats("eu-west-1").Faulted == 0 {
+					t.Error("no token expired")
+				}
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ids, lines, stderr, code, srv := faultRun(t, ds, c.faults, c.tune)
+			sameOrder(t, ids, groundTruth(ds, c.failed))
+			if c.failed == "" {
+				if code != exitOK || stderr != "" {
+					t.Fatalf("exit %d, stderr %q; want 0 and nothing", code, stderr)
+				}
+			} else {
+				if code != exitPartial {
+					t.Errorf("exit %d, want %d (partial)", code, exitPartial)
+				}
+				if !strings.Contains(stderr, "region "+c.failed+" failed: ") || !strings.Contains(stderr, "1 of 5 regions failed") {
+					t.Errorf("stderr does not report %s: %q", c.failed, stderr)
+				}
+				if n := strings.Count(stderr, "\n"); n != 2 {
+					t.Errorf("want one line for the region and one summary, got %d lines: %q", n, stderr)
+				}
+			}
+			t.Logf("exit %d; stderr %q", code, stderr)
+			if c.check != nil {
+				c.check(t, srv, lines)
+			}
+		})
+	}
+}
