@@ -62,22 +62,103 @@ func TestRawRequests(t *testing.T) {
 	}
 }
 
-// FuzzLookupRequest feeds arbitrary bodies to the handler: every answer is
-// a 200 page or a 400 in AWS's error shape, never a panic or a 500.
+// FuzzLookupRequest drives the real handler with arbitrary methods,
+// targets, Authorization headers and bodies, under each non-hanging fault
+// knob: every answer carries a request id and is either a 200 page of
+// well-formed events or an error in AWS's shape, and a 500 only ever comes
+// from the InternalEvery knob. A panic or a hang fails the fuzzer itself.
 func FuzzLookupRequest(f *testing.F) {
-	for _, seed := range []string{`{}`, `{"MaxResults":2}`, `{"StartTime":1.5,"EndTime":2}`, `{"LookupAttributes":[{"AttributeKey":"Username","AttributeValue":"adam"}]}`,
-		`{"NextToken":"AQ"}`, `{"EventCategory":"insight"}`, `[]`, `{"MaxResults":1e309}`} {
-		f.Add([]byte(seed))
-	}
+	const auth = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261120/eu-west-1/cloudtrail/aws4_request, SignedHeaders=host, Signature=0"
 	s := New(NewDataset(fixture()), Options{Quota: -1, Now: func() time.Time { return fixtureEnd }})
-	f.Fuzz(func(t *testing.T, body []byte) {
+	bodies := []string{`{}`, `{"MaxResults":2}`, `{"StartTime":1.5,"EndTime":2}`, `{"LookupAttributes":[{"AttributeKey":"Username","AttributeValue":"adam"}]}`,
+		`{"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"a"},{"AttributeKey":"Username","AttributeValue":"b"}]}`,
+		`{"NextToken":"AQ"}`, `{"EventCategory":"insight"}`, `[]`, `{"MaxResults":1e309}`, `{"MaxResults":51}`, `{"StartTime":2,"EndTime":1}`,
+		`{"MaxResults":`, "\xff\x00", ``, `null`, `{"StartTime":"2026-11-20T00:00:00Z"}`}
+	// A real NextToken, so the fuzzer starts from the paging path too.
+	if tok := firstToken(s, auth); tok != "" {
+		bodies = append(bodies, `{"MaxResults":1,"NextToken":"`+tok+`"}`, `{"MaxResults":2,"NextToken":"`+tok+`"}`)
+	}
+	for i, body := range bodies {
+		f.Add("POST", lookupEventsTarget, auth, []byte(body), uint8(i))
+	}
+	f.Add("GET", lookupEventsTarget, auth, []byte(`{}`), uint8(0))
+	f.Add("POST", "CloudTrail_20131101.DescribeTrails", auth, []byte(`{}`), uint8(0))
+	f.Add("POST", "", auth, []byte(`{}`), uint8(0))
+	f.Add("POST", lookupEventsTargetQualified, "", []byte(`{}`), uint8(0))
+	f.Add("POST", lookupEventsTarget, "AWS4-HMAC-SHA256 Signature=0", []byte(`{}`), uint8(0))
+	f.Add("POST", lookupEventsTarget, "AWS4-HMAC-SHA256 Credential=A/B/\x1b]0;x\x07/C/aws4_request", []byte(`{}`), uint8(1))
+
+	f.Fuzz(func(t *testing.T, method, target, authorization string, body []byte, knob uint8) {
+		region, _ := signedRegion(authorization)
+		fault := fuzzFaults[int(knob)%len(fuzzFaults)]
+		if region != "" {
+			s.SetFault(region, fault)
+			defer s.SetFault(region, Fault{})
+		}
 		req := httptest.NewRequest("POST", "/", bytes.NewReader(body))
-		req.Header.Set("X-Amz-Target", lookupEventsTarget)
-		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261120/eu-west-1/cloudtrail/aws4_request, SignedHeaders=host, Signature=0")
+		req.Method = method
+		req.Header.Set("X-Amz-Target", target)
+		req.Header.Set("Authorization", authorization)
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, req)
-		if (rec.Code != 200 && rec.Code != 400) || !json.Valid(rec.Body.Bytes()) {
-			t.Fatalf("%d %q for %q", rec.Code, rec.Body, body)
-		}
+		checkAnswer(t, rec, fault)
 	})
+}
+
+// fuzzFaults are the knobs that answer at once; Hang is left out, since a
+// hang waits for the client by design.
+var fuzzFaults = []Fault{{}, {AccessDenied: true}, {UnrecognizedClient: true}, {ThrottleEvery: 1},
+	{InternalEvery: 1}, {MalformedEvery: 1}, {DuplicateAcrossPages: true}, {ExpireTokenAfter: 1}}
+
+func firstToken(s *Server, auth string) string {
+	req := httptest.NewRequest("POST", "/", strings.NewReader(`{"MaxResults":1}`))
+	req.Header.Set("X-Amz-Target", lookupEventsTarget)
+	req.Header.Set("Authorization", auth)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	var page struct{ NextToken string }
+	_ = json.Unmarshal(rec.Body.Bytes(), &page)
+	return page.NextToken
+}
+
+// checkAnswer fails unless rec is an answer the SDK can read: a page whose
+// events carry an id and a record string (valid JSON unless the
+// MalformedEvery knob broke it), or an AWS error with a code and message.
+func checkAnswer(t *testing.T, rec *httptest.ResponseRecorder, fault Fault) {
+	t.Helper()
+	if rec.Header().Get("X-Amzn-Requestid") == "" || rec.Header().Get("Content-Type") != jsonContentType || !json.Valid(rec.Body.Bytes()) {
+		t.Fatalf("%d %v %q: no request id, wrong content type or not JSON", rec.Code, rec.Header(), rec.Body)
+	}
+	switch rec.Code {
+	case http.StatusOK:
+		var page struct {
+			Events []struct {
+				EventId         *string
+				CloudTrailEvent *string
+			}
+			NextToken *string
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil || page.Events == nil || (page.NextToken != nil && *page.NextToken == "") {
+			t.Fatalf("page does not decode as LookupEvents output: %v", err)
+		}
+		for _, e := range page.Events {
+			if e.EventId == nil || *e.EventId == "" || e.CloudTrailEvent == nil ||
+				(fault.MalformedEvery == 0 && !json.Valid([]byte(*e.CloudTrailEvent))) {
+				t.Fatalf("malformed event in page")
+			}
+		}
+	case http.StatusBadRequest, http.StatusInternalServerError:
+		var answer struct {
+			Type    string `json:"__type"`
+			Message string `json:"message"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &answer); err != nil || answer.Type == "" || answer.Message == "" {
+			t.Fatalf("%d %q is not an AWS error", rec.Code, rec.Body)
+		}
+		if rec.Code == http.StatusInternalServerError && (fault.InternalEvery == 0 || answer.Type != "InternalFailure") {
+			t.Fatalf("500 %s without the InternalEvery knob", answer.Type)
+		}
+	default:
+		t.Fatalf("status %d: %q", rec.Code, rec.Body)
+	}
 }
