@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"lazytrail/fetch/localtrail"
+	"lazytrail/model"
+)
+
+// Attacker-controlled text as a CloudTrail record can carry it: clear the
+// screen, set the window title (BEL- and ST-terminated), write the
+// clipboard through OSC 52, BEL, NUL, C1 CSI and OSC (U+009B, U+009D), a
+// right-to-left override and invalid UTF-8.
+const hostileText = "x\x1b[2J\x1b]0;PWNED\x07\x1b]2;PWNED\x1b\\\x1b]52;c;cHduZWQ=\x07\x07\x00" +
+	"\u009b2J\u009d0;PWNED\u009c\u202etxt.exe\xff\xfe"
+
+// hostileDepth is how deeply one record nests its requestParameters.
+const hostileDepth = 10000
+
+const (
+	hostileEveryField = "0000h057-0000-4000-8000-000000000001"
+	hostileUserAgent  = "0000h057-0000-4000-8000-000000000002"
+	hostileDeep       = "0000h057-0000-4000-8000-000000000003"
+	hostileResources  = "0000h057-0000-4000-8000-000000000004"
+)
+
+// hostileRecords returns raw records: one with hostile text in every field a
+// person reads, one with a 1 MB user agent full of escapes, one whose
+// requestParameters nest hostileDepth levels, one with 50,000 resources, and
+// a few plain ones around them. json.Marshal writes the invalid UTF-8 as
+// U+FFFD, as any JSON transport would.
+func hostileRecords(end time.Time) map[string]string {
+	at := func(k int) string { return end.Add(-time.Duration(k) * time.Minute).Format(time.RFC3339) }
+	base := func(id string, k int) map[string]any {
+		return map[string]any{
+			"eventVersion": "1.08", "eventID": id, "eventTime": at(k), "eventName": "PutObject",
+			"eventSource": "s3.amazonaws.com", "awsRegion": "eu-west-1", "eventType": "AwsApiCall",
+			"sourceIPAddress": "203.0.113.9", "userAgent": "aws-cli/2.15.0", "readOnly": false,
+			"userIdentity": map[string]any{"type": "IAMUser", "userName": "mallory",
+				"arn": "arn:aws:iam::123456789012:user/mallory", "accountId": "123456789012"},
+		}
+	}
+	records := map[string]string{}
+	put := func(rec map[string]any) {
+		raw, err := json.Marshal(rec)
+		if err != nil {
+			panic(err)
+		}
+		records[rec["eventID"].(string)] = string(raw)
+	}
+
+	every := base(hostileEveryField, 1)
+	every["eventName"] = "Put" + hostileText
+	every["userAgent"] = hostileText
+	every["errorCode"] = "AccessDenied" + hostileText
+	every["errorMessage"] = hostileText
+	every["userIdentity"] = map[string]any{"type": "IAMUser", "userName": "mallory" + hostileText,
+		"arn": "arn:aws:iam::123456789012:user/" + hostileText, "accountId": "123456789012"}
+	every["requestParameters"] = map[string]any{"bucketName": "b" + hostileText, "key": hostileText}
+	every["resources"] = []any{map[string]any{"ARN": "arn:aws:s3:::b" + hostileText, "type": "AWS::S3::Bucket"}}
+	put(every)
+
+	agent := base(hostileUserAgent, 2)
+	agent["userAgent"] = strings.Repeat("Mozilla/5.0 \x1b]0;PWNED\x07\x1b[2J ", 1<<20/32)
+	put(agent)
+
+	many := base(hostileResources, 4)
+	res := make([]any, 50000)
+	for i := range res {
+		res[i] = map[string]any{"ARN": fmt.Sprintf("arn:aws:s3:::bucket-%05d", i), "type": "AWS::S3::Bucket"}
+	}
+	many["resources"] = res
+	put(many)
+
+	for k := 5; k < 12; k++ {
+		put(base(fmt.Sprintf("0000pla1-0000-4000-8000-%012d", k), k))
+	}
+
+	// Built by hand: a map nested this deep is the point, not the marshaller.
+	deep := base(hostileDeep, 3)
+	deep["requestParameters"] = "NESTED"
+	flat, _ := json.Marshal(deep)
+	nested := strings.Repeat(`{"k":`, hostileDepth) + `"\u001b]0;PWNED\u0007"` + strings.Repeat("}", hostileDepth)
+	records[hostileDeep] = strings.Replace(string(flat), `"NESTED"`, nested, 1)
+	return records
+}
+
+// hostileDataset serves the records as LookupEvents would: a record too
+// deep to parse still lists with the lookup fields CloudTrail sends beside
+// it (id, time, name, region, user), and keeps its parse error.
+func hostileDataset(t testing.TB, records map[string]string, end time.Time) *localtrail.Dataset {
+	t.Helper()
+	var evs []model.Event
+	for id, raw := range records {
+		e, err := model.FromRecord(raw)
+		if err != nil {
+			if id != hostileDeep {
+				t.Fatalf("record %s: %v", id, err)
+			}
+			e.ID, e.Time, e.Name, e.Region, e.Username = id, end.Add(-3*time.Minute), "PutObject", "eu-west-1", "mallory"
+			e.Source = "s3.amazonaws.com"
+		}
+		evs = append(evs, e)
+	}
+	return localtrail.NewDataset(evs)
+}
+
+// firstTerminalHazard returns the offset and description of the first thing
+// in out a terminal could act on, or -1: any C0 control but newline, DEL,
+// a C1 control, a bidi override or isolate, invalid UTF-8.
+func firstTerminalHazard(out string) (int, string) {
+	for i := 0; i < len(out); {
+		r, n := utf8.DecodeRuneInString(out[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			return i, "invalid UTF-8"
+		case r < 0x20 && r != '\n', r == 0x7f, r >= 0x80 && r < 0xa0:
+			return i, fmt.Sprintf("control %U", r)
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f:
+			return i, fmt.Sprintf("bidi control %U", r)
+		}
+		i += n
+	}
+	return -1, ""
+}
+
+func printHostile(t *testing.T, ds *localtrail.Dataset, end time.Time, format string) string {
+	t.Helper()
+	args := []string{"--until", end.Format(time.RFC3339), "--since", "1d", "--rate", "1000", "--print", format}
+	o, err := parseArgs(args, &bytes.Buffer{}, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := serveLocal(o, ds, "hostile", localtrail.Options{Quota: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.close)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second) // bounds a hang, asserts nothing
+	defer cancel()
+	var out, stderr bytes.Buffer
+	if code := runPrint(ctx, o, b, &out, &stderr); code != exitOK || stderr.Len() > 0 {
+		t.Fatalf("--print %s: exit %d, stderr %q", format, code, stderr.String())
+	}
+	if i, what := firstTerminalHazard(out.String()); i >= 0 {
+		t.Fatalf("--print %s writes %s at byte %d: %q", format, what, i, out.String()[max(i-30, 0):min(i+30, out.Len())])
+	}
+	if i, what := firstTerminalHazard(stderr.String()); i >= 0 {
+		t.Fatalf("--print %s writes %s to stderr", format, what)
+	}
+	return out.String()
+}
+
+// sameRecord checks that a printed record decodes to what the original
+// record holds: escaping changed how it is written, not what it says.
+func sameRecord(t *testing.T, printed json.RawMessage, records map[string]string) string {
+	t.Helper()
+	var got map[string]any
+	if err := json.Unmarshal(printed, &got); err != nil {
+		t.Fatalf("printed record is not JSON: %v", err)
+	}
+	if wrapped, ok := got["rawCloudTrailEvent"].(string); ok {
+		// Too deep for any JSON reader: carried whole as a string.
+		id, _ := got["eventID"].(string)
+		if id != hostileDeep || wrapped != records[id] || got["lazytrailParseError"] == "" {
+			t.Errorf("record %s was wrapped, or wrapped wrongly", id)
+		}
+		return id
+	}
+	id, _ := got["eventID"].(string)
+	var want map[string]any
+	if err := json.Unmarshal([]byte(records[id]), &want); err != nil {
+		t.Fatalf("record %s: %v", id, err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("record %s does not decode back to the original", id)
+	}
+	return id
+}
+
+// Hostile records through the endpoint and the SDK, in every --print
+// format: no byte a terminal acts on, and jsonl/json still decode to the
+// original strings.
+func TestHostileRecordsInEveryPrintFormat(t *testing.T) {
+	end := faultEnd
+	records := hostileRecords(end)
+	ds := hostileDataset(t, records, end)
+
+	t.Run("jsonl", func(t *testing.T) {
+		out := printHostile(t, ds, end, "jsonl")
+		seen := map[string]bool{}
+		for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			seen[sameRecord(t, json.RawMessage(line), records)] = true
+		}
+		if len(seen) != len(records) {
+			t.Errorf("printed %d records, want %d", len(seen), len(records))
+		}
+		if !strings.Contains(out, `\u001b]0;PWNED\u0007`) {
+			t.Error("the escapes should be in the output, as JSON escapes")
+		}
+	})
+	t.Run("json", func(t *testing.T) {
+		var all []json.RawMessage
+		if err := json.Unmarshal([]byte(printHostile(t, ds, end, "json")), &all); err != nil {
+			t.Fatalf("not a JSON array: %v", err)
+		}
+		for _, rec := range all {
+			sameRecord(t, rec, records)
+		}
+		if len(all) != len(records) {
+			t.Errorf("printed %d records, want %d", len(all), len(records))
+		}
+	})
+	t.Run("csv", func(t *testing.T) {
+		rows, err := csv.NewReader(strings.NewReader(printHostile(t, ds, end, "csv"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != len(records)+1 {
+			t.Fatalf("%d rows, want a header and %d", len(rows), len(records))
+		}
+		for _, row := range rows[1:] {
+			switch row[9] {
+			case hostileEveryField:
+				if !strings.Contains(row[3], `\x1b]0;PWNED\a`) && !strings.Contains(row[3], `\x1b]0;PWNED`) {
+					t.Errorf("the user column should show the escape, escaped: %q", row[3])
+				}
+			case hostileResources:
+				if n := len(strings.Fields(row[5])); n != 50000 {
+					t.Errorf("the resources column lists %d names, want 50000", n)
+				}
+			}
+		}
+	})
+	t.Run("table", func(t *testing.T) {
+		out := printHostile(t, ds, end, "table")
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) != len(records)+1 {
+			t.Fatalf("%d lines, want a header and one row per record (%d):\n%.2000s", len(lines), len(records), out)
+		}
+		for _, l := range lines {
+			if len(l) > 400 {
+				t.Errorf("a table row is %d bytes: a field was not cut", len(l))
+			}
+		}
+	})
+}
