@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -253,4 +254,152 @@ func TestHostileRecordsInEveryPrintFormat(t *testing.T) {
 			}
 		}
 	})
+}
+
+// writeHostileFile writes the records as JSON lines, with a last record
+// holding raw bytes no JSON transport would carry (invalid UTF-8, and C1 and
+// bidi controls written as themselves), which only --records can deliver.
+// The deep record nests a little less than hostileDepth: Go's JSON reader
+// stops at 10,000 levels, and a file with such a record is refused whole
+// (see TestRecordsFileTooDeepIsOneLine).
+func writeHostileFile(t *testing.T, records map[string]string, depth int) string {
+	t.Helper()
+	var b bytes.Buffer
+	for id, raw := range records {
+		if id == hostileDeep {
+			raw = strings.Replace(raw, strings.Repeat(`{"k":`, hostileDepth), strings.Repeat(`{"k":`, depth), 1)
+			raw = strings.Replace(raw, strings.Repeat("}", hostileDepth), strings.Repeat("}", depth), 1)
+		}
+		b.WriteString(raw)
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(&b, `{"eventVersion":"1.08","eventID":"0000raw0-0000-4000-8000-000000000001","eventTime":%q,`+
+		`"eventName":"GetObject","eventSource":"s3.amazonaws.com","awsRegion":"eu-west-1","eventType":"AwsApiCall",`+
+		`"userAgent":"raw `+"\xff\xfe \u009b2J \u009d0;PWNED\u009c \u202e"+`","userIdentity":{"type":"IAMUser","userName":"raw-`+"\xff-\u202e"+`"}}`+"\n",
+		faultEnd.Add(-30*time.Minute).Format(time.RFC3339))
+	path := t.TempDir() + "/hostile.jsonl"
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// screenIntact checks the layout survived: as many lines as the terminal
+// has rows, none wider than it, the status bar on top.
+func screenIntact(t *testing.T, s *tmuxSession, width, height int, when string) string {
+	t.Helper()
+	screen := strings.TrimSuffix(s.screen(), "\n")
+	lines := strings.Split(screen, "\n")
+	if len(lines) != height {
+		t.Errorf("%s: %d lines on a %d-row screen:\n%s", when, len(lines), height, screen)
+	}
+	for i, l := range lines {
+		if n := utf8.RuneCountInString(l); n > width {
+			t.Errorf("%s: line %d is %d cells wide: %q", when, i, n, l)
+		}
+	}
+	if !strings.Contains(lines[0], "lazytrail records") {
+		t.Errorf("%s: the status bar is gone:\n%s", when, screen)
+	}
+	if strings.Contains(screen, "PWNED\n") || strings.Contains(screen, "\x1b") {
+		t.Errorf("%s: raw escape output on screen:\n%s", when, screen)
+	}
+	return screen
+}
+
+// The real binary in tmux over a file of hostile records: the screen keeps
+// its layout through list, detail and JSON (wrapped and not), the pane
+// title is untouched, OSC 52 creates no paste buffer even with tmux's
+// clipboard on, nothing hangs, and the JSON pane shows the escapes escaped.
+// A shell in the same tmux server then proves that a raw write would have
+// been caught.
+func TestTmuxHostileRecords(t *testing.T) {
+	const width, height = 160, 48
+	bin := buildBinary(t)
+	file := writeHostileFile(t, hostileRecords(faultEnd), hostileDepth-100)
+	// The program waits for Enter so tmux's options are set before it draws.
+	s := startTmux(t, width, height, []string{"TERM=xterm-256color"}, "read _;", "exec", bin, "--records", file)
+	s.tmux("set-option", "-s", "set-clipboard", "on")
+	s.keys("Enter")
+
+	s.waitFor("the records", func(sc string) bool { return len(listRow.FindAllString(sc, -1)) >= 10 })
+	// lazytrail names its own window; event data must never rename it.
+	title := s.value("#{pane_title}")
+	if title != "lazytrail" {
+		t.Errorf("the pane title is %q, want lazytrail's own", title)
+	}
+	steps := []struct {
+		keys []string
+		what string
+		see  string
+	}{
+		{nil, "every field hostile", `PWNED`},
+		{[]string{"j"}, "the 1 MB user agent", "Mozilla/5.0"},
+		{[]string{"j"}, "the deep request parameters", `"k"`},
+		{[]string{"j"}, "50,000 resources", "bucket-00000"},
+		{[]string{"j"}, "a plain record", "mallory"},
+		{[]string{"G"}, "raw bytes from the file", "raw"},
+		{[]string{"g", "Tab", "Tab"}, "the JSON pane of the hostile record", `"eventID": "` + hostileEveryField},
+		{[]string{"w"}, "the JSON pane with wrap toggled", `wrap o`},
+		{[]string{"G"}, "the end of the JSON pane", `"userName": "malloryx`},
+		// Tab, not esc, back to the list: an esc followed at once by a key reads as alt+key.
+		{[]string{"Tab", "j", "j", "Tab", "Tab", "G"}, "the end of the deep JSON", `"userName": "mallory"`},
+		{[]string{"Tab", "R"}, "the regions panel", "REGIONS"},
+		{[]string{"R", "?"}, "the help", "fresh query"},
+		{[]string{"?", "g", "Tab", "Tab"}, "the hostile record's JSON again", `"eventID": "` + hostileEveryField},
+	}
+	for _, st := range steps {
+		if len(st.keys) > 0 {
+			s.keys(st.keys...)
+		}
+		s.waitFor(st.what, contains(st.see))
+		screenIntact(t, s, width, height, st.what)
+		if got := s.value("#{pane_title}"); got != title {
+			t.Fatalf("after %s the pane title is %q, was %q", st.what, got, title)
+		}
+	}
+	json := s.screen()
+	if !strings.Contains(json, `\u001b`) && !strings.Contains(json, `\x1b`) {
+		t.Errorf("the JSON pane should show the escape as text:\n%s", json)
+	}
+	if bufs := strings.TrimSpace(s.tmux("list-buffers")); bufs != "" {
+		t.Errorf("OSC 52 reached tmux's clipboard: %s", bufs)
+	}
+	s.keys("q")
+	s.waitFor("the program to exit", func(string) bool { return s.value("#{pane_dead}") == "1" })
+
+	// The control: the same writes from a shell in this tmux server do
+	// set the title and fill a buffer, so the checks above can fail.
+	t.Run("control", func(t *testing.T) {
+		c := startTmux(t, 80, 24, nil, `printf '\033]2;PWNED\033\\\033]52;c;cHduZWQ=\007'; read _`)
+		deadline := time.Now().Add(10 * time.Second) // bounds a broken run only
+		for c.value("#{pane_title}") != "PWNED" && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if got := c.value("#{pane_title}"); got != "PWNED" {
+			t.Errorf("a raw OSC 2 did not set the title (%q): the title check proves nothing", got)
+		}
+		if strings.TrimSpace(c.tmux("list-buffers")) == "" {
+			t.Errorf("a raw OSC 52 made no buffer: the clipboard check proves nothing")
+		}
+	})
+}
+
+// A record nested deeper than Go's JSON reader goes (10,000 levels) in a
+// --records file: one line naming the problem, no stack trace, no hang.
+func TestRecordsFileTooDeepIsOneLine(t *testing.T) {
+	path := t.TempDir() + "/deep.jsonl"
+	if err := os.WriteFile(path, []byte(hostileRecords(faultEnd)[hostileDeep]+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, stderr bytes.Buffer
+	code := run(context.Background(), []string{"--records", path, "--print", "jsonl"}, &out, &stderr)
+	lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+	if code != exitFailed || len(lines) != 1 || !strings.Contains(lines[0], path) || strings.Contains(stderr.String(), "goroutine") {
+		t.Errorf("exit %d, stderr %q: want exit %d and one line naming the file", code, stderr.String(), exitFailed)
+	}
+	if out.Len() > 0 {
+		t.Errorf("nothing should be printed, got %.200q", out.String())
+	}
+	t.Logf("%s", lines[0])
 }
