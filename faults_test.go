@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"go.uber.org/goleak"
 
 	"lazytrail/fetch/localtrail"
 	"lazytrail/model"
@@ -273,5 +275,47 @@ func TestFaultMatrixHeadless(t *testing.T) {
 				c.check(t, srv, lines)
 			}
 		})
+	}
+}
+
+// cancelOnWrite cancels a context at the first write: the run is mid-scan.
+type cancelOnWrite struct {
+	bytes.Buffer
+	cancel context.CancelFunc
+}
+
+func (w *cancelOnWrite) Write(p []byte) (int, error) {
+	w.cancel()
+	return w.Buffer.Write(p)
+}
+
+// A headless run cancelled mid-scan (as SIGTERM does through main's
+// context) says the output is incomplete, exits 3 and leaves no goroutine
+// behind: not the stream's, the SDK's, nor the in-process endpoint's.
+func TestHeadlessCancelledMidScanLeavesNothingBehind(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ds := faultDataset(t, 60)
+	var file bytes.Buffer
+	for _, r := range ds.Regions() {
+		for _, e := range ds.Events(r) {
+			file.WriteString(e.Raw + "\n")
+		}
+	}
+	path := t.TempDir() + "/records.jsonl"
+	if err := os.WriteFile(path, file.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &cancelOnWrite{cancel: cancel}
+	var stderr bytes.Buffer
+	// The file's endpoint keeps AWS's 2 requests/s: the scan takes seconds,
+	// and the first page's events cancel it.
+	code := run(ctx, []string{"--records", path, "--print", "jsonl"}, out, &stderr)
+	if code != exitPartial || !strings.Contains(stderr.String(), "interrupted after") {
+		t.Errorf("exit %d, stderr %q: want %d and a note that the output is incomplete", code, stderr.String(), exitPartial)
+	}
+	if n := strings.Count(out.String(), "\n"); n == 0 || n >= ds.Len() {
+		t.Errorf("%d events printed of %d: the run was not cancelled mid-scan", n, ds.Len())
 	}
 }

@@ -1,9 +1,11 @@
 package tui
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"slices"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"go.uber.org/goleak"
 
 	"lazytrail/fetch"
 	"lazytrail/fetch/localtrail"
@@ -242,4 +245,48 @@ func refuse(t *testing.T, o *fetch.Options, region string) {
 		}
 		return aws.Endpoint{URL: live, HostnameImmutable: true}, nil
 	})
+}
+
+// tui.Run over a real stream, cancelled while a region hangs mid-request
+// (as SIGTERM cancels main's context): it returns without error and leaves
+// no goroutine behind, the stream's, the SDK's and the endpoint's included.
+func TestRunOverARealStreamCancelledLeavesNothingBehind(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	srv := localtrail.New(faultDataset(t, 40), localtrail.Options{Quota: -1})
+	url, err := srv.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}()
+	srv.SetFault("eu-west-1", localtrail.Fault{Hang: true})
+	q := fetch.Query{Regions: faultRegions, Start: testNow.Add(-24 * time.Hour), End: testNow}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Config{Account: "faults", Filter: "nobody-at-all",
+			Open: func() (Source, Query) { return fetch.Open(ctx, faultOptions(url), q), Query{} }},
+			tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
+	}()
+	deadline := time.Now().Add(30 * time.Second) // bounds a broken run only
+	for srv.Stats("eu-west-1").Hung == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if srv.Stats("eu-west-1").Hung == 0 {
+		t.Fatal("the hanging region was never asked")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("a cancelled run should end without error, got %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not return after its context was cancelled")
+	}
 }
