@@ -7,7 +7,7 @@ type RegionState int8
 
 // Region states, in the order a pager passes through them.
 const (
-	RegionWaiting   RegionState = iota // not asked for anything yet, or idle with demand met
+	RegionWaiting   RegionState = iota // idle: not asked for anything yet, or demand met
 	RegionPaging                       // a request is in flight
 	RegionThrottled                    // the last response was a throttle; the SDK is retrying
 	RegionDone                         // history ended (no NextToken)
@@ -15,7 +15,7 @@ const (
 )
 
 func (s RegionState) String() string {
-	return [...]string{"waiting", "paging", "throttled", "done", "failed"}[s]
+	return [...]string{"idle", "paging", "throttled", "done", "failed"}[s]
 }
 
 // RegionProgress is a snapshot of one region's pager, for the status bar,

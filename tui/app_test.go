@@ -405,3 +405,23 @@ func TestNoticeShowsUntilFirstKey(t *testing.T) {
 		t.Errorf("the notice should clear on the next key")
 	}
 }
+
+// At 80 columns the status bar leaves out what does not fit whole, rather
+// than cutting a part mid-word.
+func TestStatusBarDropsWholePartsWhenNarrow(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, nil)
+	feed(app, mixedEvents(60), true)
+	top := plain(strings.SplitN(content(app), "\n", 2)[0])
+	for _, part := range strings.Split(top, "│") {
+		part = strings.TrimSpace(part)
+		if strings.HasPrefix(part, "back to") && len(part) != len("back to 01-02 15:04") {
+			t.Errorf("a status part was cut: %q in %q", part, top)
+		}
+		if strings.Contains(part, "→") && len(strings.Fields(part)) != 5 {
+			t.Errorf("the time range was cut: %q", part)
+		}
+	}
+	if !strings.Contains(top, "loaded") {
+		t.Errorf("the loaded count must always fit: %q", top)
+	}
+}

@@ -57,21 +57,24 @@ type statusBar struct {
 
 func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, zone *time.Location) string {
 	bar, key := paintOf(s.st.StatusBar), paintOf(s.st.StatusKey)
-	sep := bar.wrap(" │ ")
+	sep := " │ "
+	// Parts in order of importance: at a narrow width the later ones are
+	// left out whole rather than cut mid-word.
 	parts := []string{key.wrap(" lazytrail " + cut(account, 24))}
 	if sum.total > 0 {
-		r := bar.wrap(fmt.Sprintf("%d regions: %d done", sum.total, sum.done))
-		if sum.paging > 0 {
-			r += bar.wrap(fmt.Sprintf(" · %d paging", sum.paging))
-		}
-		if sum.idle > 0 {
-			r += bar.wrap(fmt.Sprintf(" · %d idle", sum.idle))
-		}
-		if sum.throttled > 0 {
-			r += paintOf(s.st.StatusWarn).wrap(fmt.Sprintf(" · %d throttled", sum.throttled))
-		}
-		if sum.failed > 0 {
-			r += paintOf(s.st.StatusError).wrap(fmt.Sprintf(" · %d FAILED (R)", sum.failed))
+		r, sep := bar.wrap(fmt.Sprintf("%d regions:", sum.total)), ""
+		for _, c := range []struct {
+			n     int
+			label string
+			paint paint
+		}{
+			{sum.done, "done", bar}, {sum.paging, "paging", bar}, {sum.idle, "idle", bar},
+			{sum.throttled, "throttled", paintOf(s.st.StatusWarn)}, {sum.failed, "FAILED (R)", paintOf(s.st.StatusError)},
+		} {
+			if c.n > 0 {
+				r += bar.wrap(sep) + c.paint.wrap(fmt.Sprintf(" %d %s", c.n, c.label))
+				sep = " ·"
+			}
 		}
 		parts = append(parts, r)
 	}
@@ -79,13 +82,19 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 	if !sum.reached.IsZero() {
 		parts = append(parts, bar.wrap("back to "+sum.reached.In(zone).Format("01-02 15:04")))
 	}
-	if !q.Start.IsZero() {
-		parts = append(parts, bar.wrap(q.Start.In(zone).Format("2006-01-02 15:04")+" → "+q.End.In(zone).Format("2006-01-02 15:04")))
-	}
 	if q.Lookup != "" {
 		parts = append(parts, bar.wrap(cut(q.Lookup, 40)))
 	}
-	line := strings.Join(parts, sep)
+	if !q.Start.IsZero() {
+		parts = append(parts, bar.wrap(q.Start.In(zone).Format("2006-01-02 15:04")+" → "+q.End.In(zone).Format("2006-01-02 15:04")))
+	}
+	line := parts[0]
+	for _, p := range parts[1:] {
+		if cellWidth(line)+cellWidth(sep)+cellWidth(p) > s.width {
+			break
+		}
+		line += bar.wrap(sep) + p
+	}
 	return bar.wrap(clip(line, s.width))
 }
 
