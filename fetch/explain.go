@@ -42,7 +42,7 @@ func ExplainFor(err error, profile string) string {
 
 func explain(err error, profile string) (cause, hint string) {
 	var (
-		profileErr *config.SharedConfigProfileNotExistError
+		profileErr config.SharedConfigProfileNotExistError
 		ssoErr     *ssocreds.InvalidTokenError
 		apiErr     smithy.APIError
 		attempts   *retry.MaxAttemptsError

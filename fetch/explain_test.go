@@ -2,7 +2,6 @@ package fetch
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,7 +113,18 @@ func TestExplainCanceledAndProfile(t *testing.T) {
 	if got := Explain(context.Canceled); got != "canceled" {
 		t.Errorf("Explain(canceled) = %q", got)
 	}
-	err := errors.Join(errors.New("loading config"), &config.SharedConfigProfileNotExistError{Profile: "prod"})
+	// The SDK's own error, as LoadDefaultConfig returns it (a value, not a
+	// pointer), from a config file that lacks the profile.
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "config")
+	if err := os.WriteFile(empty, []byte("[default]\nregion = eu-west-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := config.LoadDefaultConfig(context.Background(), config.WithSharedConfigProfile("prod"),
+		config.WithSharedConfigFiles([]string{empty}), config.WithSharedCredentialsFiles([]string{empty}))
+	if err == nil {
+		t.Fatal("loading a missing profile should fail")
+	}
 	if got := Explain(err); !strings.Contains(got, `"prod" not found`) || !strings.Contains(got, "--profile") {
 		t.Errorf("Explain(missing profile) = %q", got)
 	}
