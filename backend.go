@@ -44,7 +44,11 @@ func openBackend(ctx context.Context, o *options) (*backend, error) {
 // AWS's quota of 2 requests/s and a plausible latency per region.
 func openLocalBackend(o *options) (*backend, error) {
 	if o.demo {
-		return serveLocal(o, localtrail.Demo(time.Now().UTC().Truncate(time.Minute)), "demo", localtrail.Options{Quota: 2}, demoLatency)
+		// The demo account is built while the terminal starts up; the
+		// endpoint holds requests until it is there.
+		end := time.Now().UTC().Truncate(time.Minute)
+		srv := localtrail.NewDeferred(func() *localtrail.Dataset { return localtrail.Demo(end) }, localtrail.Options{Quota: 2})
+		return serveOn(o, srv, slices.Sorted(slices.Values(localtrail.DemoRegions)), "demo", demoLatency)
 	}
 	ds, err := localtrail.LoadRecords(o.records...)
 	if err != nil {
@@ -57,9 +61,13 @@ func openLocalBackend(o *options) (*backend, error) {
 // serveLocal starts the local endpoint for ds; tests call it with their own
 // quota and latency.
 func serveLocal(o *options, ds *localtrail.Dataset, account string, srvOpts localtrail.Options, latency func(int) time.Duration) (*backend, error) {
-	srv := localtrail.New(ds, srvOpts)
+	return serveOn(o, localtrail.New(ds, srvOpts), ds.Regions(), account, latency)
+}
+
+// serveOn starts srv, which serves dsRegions, on a free local port.
+func serveOn(o *options, srv *localtrail.Server, dsRegions []string, account string, latency func(int) time.Duration) (*backend, error) {
 	if latency != nil {
-		for i, r := range ds.Regions() {
+		for i, r := range dsRegions {
 			srv.SetLatency(r, latency(i))
 		}
 	}
@@ -67,7 +75,7 @@ func serveLocal(o *options, ds *localtrail.Dataset, account string, srvOpts loca
 	if err != nil {
 		return nil, fmt.Errorf("cannot start the local endpoint: %v", err)
 	}
-	regions := ds.Regions()
+	regions := dsRegions
 	if o.region != "all" && o.region != "" {
 		regions = splitRegions(o.region)
 	}

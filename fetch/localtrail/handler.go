@@ -81,6 +81,13 @@ func (s *Server) lookupEvents(w http.ResponseWriter, r *http.Request, region str
 	// away (and cancels r.Context) only once the body has been consumed.
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 
+	select {
+	case <-s.ready:
+	case <-r.Context().Done():
+		return
+	case <-s.closing:
+		return
+	}
 	if !s.wait(r.Context(), latency) {
 		return
 	}

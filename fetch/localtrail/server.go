@@ -45,7 +45,8 @@ type Stats struct {
 // Server is the endpoint: an http.Handler serving LookupEvents for every
 // region at once, the region taken from each request's SigV4 scope.
 type Server struct {
-	data     *Dataset
+	data     *Dataset      // set before ready is closed; read only after
+	ready    chan struct{} // closed once data is there
 	opts     Options
 	tokenKey [32]byte
 	requests atomic.Uint64 // for request ids
@@ -73,10 +74,31 @@ func New(d *Dataset, opts Options) *Server {
 	if d == nil {
 		d = NewDataset(nil)
 	}
+	s := newServer(opts)
+	s.data = d
+	close(s.ready)
+	return s
+}
+
+// NewDeferred returns a Server that listens at once and builds its dataset
+// in the background; requests wait until it is there. --demo uses it so
+// that building the demo account overlaps the terminal's start-up.
+func NewDeferred(build func() *Dataset, opts Options) *Server {
+	s := newServer(opts)
+	go func() {
+		if s.data = build(); s.data == nil {
+			s.data = NewDataset(nil)
+		}
+		close(s.ready)
+	}()
+	return s
+}
+
+func newServer(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{data: d, opts: opts, regions: map[string]*regionState{}, closing: make(chan struct{})}
+	s := &Server{opts: opts, regions: map[string]*regionState{}, closing: make(chan struct{}), ready: make(chan struct{})}
 	rand.Read(s.tokenKey[:])
 	return s
 }

@@ -3,6 +3,7 @@ package localtrail
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
@@ -174,5 +175,37 @@ func TestInvalidRequestsGetTheTypedErrors(t *testing.T) {
 	}
 	if st := s.Stats("eu-west-1"); st.Rejected != 11 {
 		t.Errorf("Stats.Rejected = %d, want 11", st.Rejected)
+	}
+}
+
+// A deferred server answers once its dataset is built, and requests that
+// arrive before then wait rather than see an empty account.
+func TestNewDeferredWaitsForItsDataset(t *testing.T) {
+	release := make(chan struct{})
+	events := []model.Event{{ID: "e1", Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Region: "eu-west-1", Name: "RunInstances", Raw: "{}"}}
+	srv := NewDeferred(func() *Dataset { <-release; return NewDataset(events) }, Options{Quota: -1, Now: func() time.Time { return events[0].Time.Add(time.Hour) }})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	done := make(chan int)
+	go func() {
+		out, err := client(ts.URL, "eu-west-1", 1).LookupEvents(context.Background(), &cloudtrail.LookupEventsInput{})
+		if err != nil {
+			t.Error(err)
+			done <- -1
+			return
+		}
+		done <- len(out.Events)
+	}()
+	for srv.Stats("eu-west-1").Requests == 0 { // the request has arrived…
+		time.Sleep(time.Millisecond)
+	}
+	select {
+	case n := <-done: // …and must not be answered before the dataset exists
+		t.Fatalf("answered with %d events before the dataset was built", n)
+	default:
+	}
+	close(release)
+	if n := <-done; n != 1 {
+		t.Errorf("got %d events, want the dataset's 1", n)
 	}
 }
