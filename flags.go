@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -157,7 +158,7 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 			return usagef("--records %q: cannot read it (%s): give a CloudTrail log file or a folder of them", p, statReason(err))
 		}
 	}
-	if o.endpointURL != "" && !strings.HasPrefix(o.endpointURL, "http://") && !strings.HasPrefix(o.endpointURL, "https://") {
+	if o.endpointURL != "" && !isEndpointURL(o.endpointURL) {
 		return usagef("--endpoint-url %q must be a URL such as http://127.0.0.1:4599", o.endpointURL)
 	}
 	if err := checkRegionSpec(o.region); err != nil {
@@ -199,6 +200,14 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 		return usagef("--user contains a control character: give the plain prefix, such as --user skeddly-")
 	}
 	return nil
+}
+
+// isEndpointURL accepts what the SDK can send requests to: an http or
+// https URL with a host. Anything else would fail later, per region, with
+// the SDK's own parse error instead of a usage line.
+func isEndpointURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 func localFlag(o *options) string {
