@@ -7,6 +7,7 @@ import (
 	"flag"
 	"io"
 	"math"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -88,6 +89,9 @@ func FuzzParseArgs(f *testing.F) {
 		}
 		if o.limit < 0 || !(o.rate > 0) {
 			t.Fatalf("accepted %q with limit %d rate %v", args, o.limit, o.rate)
+		}
+		if u, err := url.Parse(o.endpointURL); o.endpointURL != "" && (err != nil || u.Host == "") {
+			t.Fatalf("accepted --endpoint-url %q, which the SDK cannot use (%v)", o.endpointURL, err)
 		}
 		if strings.ContainsFunc(o.user, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 			t.Fatalf("accepted a --user with a control character: %q", o.user)
