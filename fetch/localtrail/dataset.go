@@ -10,6 +10,7 @@ package localtrail
 import (
 	"cmp"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"lazytrail/model"
@@ -34,12 +35,22 @@ type regionEvents struct {
 	// wire caches each event's encoded LookupEvents form, filled on first
 	// serve: encoding the escaped record is most of a page's cost.
 	wire []atomic.Pointer[[]byte]
+
+	// records writes event i's record when Raw was left empty (the demo);
+	// nil when every Raw is set. Events fills every Raw once (filled).
+	records []func() string
+	fill    sync.Once
+	filled  atomic.Bool
 }
 
 // NewDataset routes each event to e.Region (us-east-1 when empty) and orders
 // every region newest first; events of the same time are ordered by id, so
 // the order, and hence every NextToken position, is deterministic.
-func NewDataset(events []model.Event) *Dataset {
+func NewDataset(events []model.Event) *Dataset { return newLazyDataset(events, nil) }
+
+// newLazyDataset is NewDataset for events whose Raw is written on demand by
+// records[i] (parallel to events), so that only what is served is written.
+func newLazyDataset(events []model.Event, records []func() string) *Dataset {
 	d := &Dataset{byRegion: map[string]*regionEvents{}, total: len(events)}
 	// Sort positions rather than the events themselves: an Event is large,
 	// and moving int32s is what keeps a --demo start quick.
@@ -61,9 +72,15 @@ func NewDataset(events []model.Event) *Dataset {
 			hi++
 		}
 		r := &regionEvents{events: make([]model.Event, hi-lo)}
+		if records != nil {
+			r.records = make([]func() string, hi-lo)
+		}
 		for i, k := range order[lo:hi] {
 			r.events[i] = events[k]
 			r.events[i].Region = name
+			if records != nil {
+				r.records[i] = records[k]
+			}
 		}
 		r.index()
 		d.byRegion[name] = r
@@ -111,9 +128,33 @@ func (d *Dataset) Regions() []string { return slices.Clone(d.regions) }
 // the slice or its events.
 func (d *Dataset) Events(region string) []model.Event {
 	if r := d.byRegion[region]; r != nil {
+		r.fillRecords()
 		return r.events
 	}
 	return nil
+}
+
+// fillRecords writes every record not written yet into its event's Raw.
+func (r *regionEvents) fillRecords() {
+	if r.records == nil {
+		return
+	}
+	r.fill.Do(func() {
+		for i := range r.events {
+			r.events[i].Raw = r.records[i]()
+		}
+		r.filled.Store(true)
+	})
+}
+
+// raw returns event i's record. Before Events has filled them all it writes
+// the record afresh and leaves Raw alone, so that serving never races a
+// caller of Events.
+func (r *regionEvents) raw(i int) string {
+	if r.records == nil || r.filled.Load() {
+		return r.events[i].Raw
+	}
+	return r.records[i]()
 }
 
 // Len returns the number of events in every region together.

@@ -7,9 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"lazytrail/model"
@@ -55,7 +53,7 @@ func Demo(end time.Time) *Dataset {
 	g.awsServices()
 	g.iamAndSTS()
 	g.noise()
-	return NewDataset(g.render())
+	return g.render()
 }
 
 type demoGen struct {
@@ -187,38 +185,45 @@ func awsService(service string) *actor {
 // start fast; Username comes from model.DeriveUsername, and a test checks
 // that model.FromRecord derives the same fields from every record. The work
 // is split across CPUs; ids were drawn before, so the split changes nothing.
-func (g *demoGen) render() []model.Event {
+// render gives every call its event and a function that writes its record.
+// Writing the records is most of the demo's cost, so the dataset does it
+// only for the events it serves (or when a caller asks for them all): a
+// --demo start then costs the lookup fields alone.
+func (g *demoGen) render() *Dataset {
 	events := make([]model.Event, len(g.calls))
-	workers := min(runtime.GOMAXPROCS(0), 4)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(g.calls); i += workers {
-				events[i] = g.calls[i].event()
-			}
-		})
+	records := make([]func() string, len(g.calls))
+	for i := range g.calls {
+		c := &g.calls[i]
+		events[i] = c.event()
+		records[i] = c.rawRecord
 	}
-	wg.Wait()
-	return events
+	return newLazyDataset(events, records)
 }
 
-func (c *call) event() model.Event {
-	rec := c.record()
+// rawRecord writes the call's CloudTrail record as JSON.
+func (c *call) rawRecord() string {
 	var buf bytes.Buffer
 	buf.Grow(2048)
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // CloudTrail writes "<sensitiveDataRemoved>" as is
-	if err := enc.Encode(rec); err != nil {
+	if err := enc.Encode(c.record()); err != nil {
 		panic(fmt.Sprintf("localtrail: demo record %s does not encode: %v", c.name, err)) // a bug in a template
 	}
-	raw := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return string(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+func (c *call) event() model.Event {
+	eventType := c.eventType
+	if eventType == "" {
+		eventType = "AwsApiCall"
+	}
 	e := model.Event{
 		ID: c.eventID, Time: c.at.UTC(), Name: c.name, Source: c.source, Region: c.region,
 		ErrorCode: c.errCode, ErrorMessage: c.errMsg, SourceIP: c.who.sourceIP, UserAgent: c.who.userAgent,
-		EventType: rec.EventType, Identity: identityOf(c.who.identity), Resources: c.resources, Raw: string(raw),
+		EventType: eventType, Identity: identityOf(c.who.identity), Resources: c.resources,
 	}
-	if rec.ReadOnly != nil {
-		e.ReadOnly = model.TristateOf(*rec.ReadOnly)
+	if eventType != "AwsServiceEvent" { // as record() writes readOnly
+		e.ReadOnly = model.TristateOf(c.readOnly)
 	}
 	if c.eventType == "AwsConsoleSignIn" { // a sign-in's MFA is in additionalEventData
 		switch {

@@ -208,7 +208,7 @@ func (s *Server) servePage(w http.ResponseWriter, region string, st *regionState
 	for i, k := range page {
 		if malformed[i] {
 			var buf bytes.Buffer
-			encodeEvent(&buf, &events.events[k], breakJSON(events.events[k].Raw))
+			encodeEvent(&buf, &events.events[k], breakJSON(events.raw(k)))
 			encoded[i] = buf.Bytes()
 		} else {
 			encoded[i] = events.encoded(k)

@@ -104,7 +104,7 @@ func (r *regionEvents) encoded(i int) []byte {
 		return *b
 	}
 	var buf bytes.Buffer
-	encodeEvent(&buf, &r.events[i], r.events[i].Raw)
+	encodeEvent(&buf, &r.events[i], r.raw(i))
 	b := buf.Bytes()
 	r.wire[i].Store(&b)
 	return b
