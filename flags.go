@@ -241,10 +241,11 @@ func checkRegionSpec(spec string) error {
 
 // isRegionName accepts the shape of AWS region names (eu-west-1,
 // us-gov-east-1, ap-southeast-7, eusc-de-east-1), not a fixed list, so new
-// regions work without a release.
+// regions work without a release. It is the shape fetch.Regions accepts: a
+// 2-4 letter prefix, lower-case words, then a number of 1-2 digits.
 func isRegionName(s string) bool {
 	parts := strings.Split(s, "-")
-	if len(parts) < 3 {
+	if len(parts) < 3 || len(parts[0]) < 2 || len(parts[0]) > 4 || len(parts[len(parts)-1]) > 2 {
 		return false
 	}
 	for i, p := range parts {
