@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -13,6 +14,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"lazytrail/fetch"
 	"lazytrail/model"
 )
 
@@ -89,6 +93,9 @@ func FuzzParseArgs(f *testing.F) {
 		}
 		if o.limit < 0 || !(o.rate > 0) {
 			t.Fatalf("accepted %q with limit %d rate %v", args, o.limit, o.rate)
+		}
+		if _, _, err := fetch.Regions(context.Background(), aws.Config{}, o.region, ""); o.region != "all" && err != nil {
+			t.Fatalf("accepted --region %q, which region discovery then refuses: %v", o.region, err)
 		}
 		if u, err := url.Parse(o.endpointURL); o.endpointURL != "" && (err != nil || u.Host == "") {
 			t.Fatalf("accepted --endpoint-url %q, which the SDK cannot use (%v)", o.endpointURL, err)
