@@ -455,7 +455,7 @@ func leastPrivilegeFailures(t *testing.T, motoURL string) {
 		}, code: exitFailed, stderr: "expired"},
 		{name: "invalid credentials", setup: func(r *recorder) {
 			r.answer = stsError("InvalidClientTokenId", "The security token included in the request is invalid.")
-		}, code: exitFailed, stderr: "not recognized"},
+		}, code: exitFailed, stderr: "access keys are wrong"},
 		{name: "unreachable endpoint", endpoint: func(string) string { return closedEndpoint(t) }, code: exitFailed, stderr: "lazytrail:"},
 		{name: "denied region", needMoto: true, setup: func(r *recorder) {
 			r.trail.SetFault("eu-west-1", localtrail.Fault{AccessDenied: true})

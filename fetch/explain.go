@@ -77,7 +77,12 @@ func explainAPI(apiErr smithy.APIError, op string, exhausted bool) (cause, hint 
 	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation":
 		return "access denied" + onOp(op), "the credentials need " + permission(op) + " (see the README's IAM policy)"
 	case "UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure":
-		return "credentials not recognized" + onOp(op), "the region may be disabled (opt-in) for this account, or the access keys are wrong"
+		if strings.HasPrefix(op, "CloudTrail") {
+			// The same keys work in other regions, so the likely cause is
+			// an opt-in region that is not enabled.
+			return "credentials not recognized" + onOp(op), "the region may be disabled (opt-in) for this account, or the access keys are wrong"
+		}
+		return "credentials not recognized" + onOp(op), "the access keys are wrong or were deleted: check the profile or environment, or run `aws configure`"
 	case "ExpiredToken", "ExpiredTokenException", "RequestExpired":
 		return "the AWS session token has expired", "refresh the credentials (`aws sso login` or a new session) and retry"
 	case "InvalidNextTokenException":
