@@ -64,8 +64,17 @@ func signedRegion(auth string) (string, *apiError) {
 		"Authorization header has no SigV4 credential scope (Credential=KEY/DATE/REGION/cloudtrail/aws4_request).")
 }
 
+// maxRegionStates bounds the per-region state a client can make the server
+// keep by signing with made-up region names; there are about 40 real ones.
+const maxRegionStates = 256
+
 func (s *Server) lookupEvents(w http.ResponseWriter, r *http.Request, region string) {
 	s.mu.Lock()
+	if _, known := s.regions[region]; !known && len(s.regions) >= maxRegionStates {
+		s.mu.Unlock()
+		writeError(w, badRequest("UnrecognizedClientException", "The security token included in the request is invalid."))
+		return
+	}
 	st := s.state(region)
 	st.stats.Requests++
 	st.faultN++

@@ -3,6 +3,7 @@ package localtrail
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"slices"
 	"testing"
@@ -207,5 +208,26 @@ func TestNewDeferredWaitsForItsDataset(t *testing.T) {
 	close(release)
 	if n := <-done; n != 1 {
 		t.Errorf("got %d events, want the dataset's 1", n)
+	}
+}
+
+// A client signing with ever new region names cannot grow the server's
+// per-region state without bound.
+func TestMadeUpRegionsAreBounded(t *testing.T) {
+	srv := New(NewDataset(nil), Options{Quota: -1})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	for i := range maxRegionStates + 20 {
+		_, err := client(ts.URL, fmt.Sprintf("xx-made-%d", i), 1).LookupEvents(context.Background(), &cloudtrail.LookupEventsInput{})
+		var unrecognized interface{ ErrorCode() string }
+		if i >= maxRegionStates && !(errors.As(err, &unrecognized) && unrecognized.ErrorCode() == "UnrecognizedClientException") {
+			t.Fatalf("region %d past the bound: want UnrecognizedClientException, got %v", i, err)
+		}
+	}
+	srv.mu.Lock()
+	n := len(srv.regions)
+	srv.mu.Unlock()
+	if n > maxRegionStates {
+		t.Errorf("the server keeps state for %d regions", n)
 	}
 }
