@@ -27,6 +27,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"lazytrail/fetch/localtrail"
+	"lazytrail/fetch/localtrail/moto"
 	"lazytrail/model"
 	"lazytrail/tui"
 )
@@ -304,44 +305,13 @@ func checkAllExercised(t *testing.T, ops map[string]int) {
 	}
 }
 
-// motoServer starts moto_server on a free port, for EC2 DescribeRegions and
-// STS GetCallerIdentity.
-func motoServer(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(base + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			return base
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("moto_server did not start within 30s")
-		}
-	}
-}
-
 // TestLeastPrivilege records every request of whole sessions, headless and
 // in the TUI, healthy and failing, against one moto_server (it takes
 // seconds to start).
 func TestLeastPrivilege(t *testing.T) {
 	motoURL := ""
 	if _, err := exec.LookPath("moto_server"); err == nil {
-		motoURL = motoServer(t)
+		motoURL = moto.Start(t)
 	}
 	t.Run("headless", func(t *testing.T) { needMoto(t, motoURL); leastPrivilegeHeadless(t, motoURL) })
 	t.Run("tui", func(t *testing.T) { needMoto(t, motoURL); leastPrivilegeTUI(t, motoURL) })

@@ -1,19 +1,16 @@
 package fetch
 
 import (
-	"fmt"
 	"net"
-	"net/http"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"lazytrail/fetch/localtrail"
+	"lazytrail/fetch/localtrail/moto"
 )
 
 var staticConfig = aws.Config{
@@ -21,39 +18,8 @@ var staticConfig = aws.Config{
 	Credentials: credentials.NewStaticCredentialsProvider("AKIDLAZYTRAILTEST", "test-secret", ""),
 }
 
-// motoServer starts moto_server on a free port for the test (its EC2 API
-// answers DescribeRegions) and returns its URL.
-func motoServer(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		t.Skip("moto_server is not on PATH")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(url + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			return url
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("moto_server did not start within 30s")
-		}
-	}
-}
-
 func TestRegionsAllFromDescribeRegions(t *testing.T) {
-	url := motoServer(t)
+	url := moto.Start(t)
 	regions, note, err := Regions(t.Context(), staticConfig, "all", url)
 	if err != nil || note != "" {
 		t.Fatalf("Regions: %v, note %q", err, note)
