@@ -425,3 +425,32 @@ func TestStatusBarDropsWholePartsWhenNarrow(t *testing.T) {
 		t.Errorf("the loaded count must always fit: %q", top)
 	}
 }
+
+// A long resource type and a long ARN wrap under the value column, and no
+// detail line is wider than the pane.
+func TestDetailWrapsLongResourcesUnderTheirValue(t *testing.T) {
+	e := testEvent(0, "adam", "PutBucketPolicy", "eu-west-1")
+	e.Resources = []model.Resource{{Type: "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
+		Name: "arn:aws:servicecatalog:eu-west-1:123456789012:stack/very-long-product-name-for-wrapping/pp-0123456789abcdef0123456789"}}
+	app, _ := newTestApp(t, 80, 24, []model.Event{e})
+	press(app, "enter")
+	lines := app.detail.render(&e)
+	found := false
+	for i, l := range lines {
+		if w := displayWidth(l); w > 80 {
+			t.Errorf("line %d is %d wide: %q", i, w, plain(l))
+		}
+		if strings.Contains(plain(l), "AWS::ServiceCatalog") {
+			found = true
+			at := strings.Index(plain(l), "arn:aws:servicecatalog")
+			value := displayWidth(plain(l)[:max(at, 0)]) // the value's column
+			next := plain(lines[i+1])
+			if at < 0 || len(next) <= value || strings.TrimSpace(next[:value]) != "" || next[value] == ' ' {
+				t.Errorf("the ARN's continuation does not start under the value:\n%q\n%q", plain(l), next)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the resource is not in the detail")
+	}
+}

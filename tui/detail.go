@@ -72,10 +72,14 @@ func (d *detailPane) render(e *model.Event) []string {
 		if len(value) > maxDetailValue {
 			value = value[:maxDetailValue] + fmt.Sprintf(" …(%d more bytes; see the JSON pane)", len(value)-maxDetailValue)
 		}
-		head := "  " + styled(d.st.Label, pad(cut(label, 40)+" ", labelWidth))
-		for i, part := range d.wrapValue(model.Printable(value)) {
+		// A long label (a resource type) widens the label column for its
+		// own value, so continuation lines stay under the value.
+		label = cut(label, 40) + " "
+		lw := max(labelWidth, cellWidth(label))
+		head := "  " + styled(d.st.Label, pad(label, lw))
+		for i, part := range d.wrapValue(model.Printable(value), lw) {
 			if i > 0 {
-				head = spaces(2 + labelWidth)
+				head = spaces(2 + lw)
 			}
 			lines = append(lines, head+styled(d.st.Value, part))
 		}
@@ -158,8 +162,8 @@ func (d *detailPane) View() []string {
 
 // wrapValue breaks a long value into lines that fit beside the labels, so
 // that continuation lines keep the value column.
-func (d *detailPane) wrapValue(v string) []string {
-	w := d.width - 2 - labelWidth
+func (d *detailPane) wrapValue(v string, labelCol int) []string {
+	w := d.width - 2 - labelCol
 	if w < 16 || cellWidth(v) <= w {
 		return []string{v}
 	}
