@@ -21,7 +21,6 @@ type Config struct {
 	Open     func() (Source, Query) // opens a stream for a fresh query (at start and on r)
 	Filter   string                 // initial filter text (from --user PREFIX)
 	Location *time.Location         // local zone for t; nil = time.Local
-	Now      func() time.Time       // nil = time.Now (tests pin it)
 	Notice   string                 // shown on the info line at start, e.g. why regions were guessed
 }
 
@@ -99,9 +98,6 @@ type demand struct {
 func New(cfg Config) *App {
 	if cfg.Location == nil {
 		cfg.Location = time.Local
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
 	}
 	a := &App{cfg: cfg, keys: keymap.DefaultKeyMap(), help: help.New(), parent: context.Background(), utc: true,
 		flash: model.Printable(cfg.Notice)}

@@ -31,7 +31,7 @@ func TestEndToEndDemoOverTheLocalEndpoint(t *testing.T) {
 		Rate:        1000,
 	}
 	q := fetch.Query{Regions: ds.Regions(), Start: testNow.Add(-fetch.History), End: testNow}
-	app := New(Config{Account: "demo", Location: time.UTC, Now: func() time.Time { return testNow },
+	app := New(Config{Account: "demo", Location: time.UTC,
 		Open: func() (Source, Query) {
 			return fetch.Open(context.Background(), opts, q), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
 		}})

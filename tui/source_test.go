@@ -152,7 +152,7 @@ func mixedEvents(n int) []model.Event {
 // open) and the source it reads.
 func newTestApp(t testing.TB, w, h int, evs []model.Event) (*App, *memSource) {
 	src := newMemSource(nil, 50)
-	app := New(Config{Account: "demo", Location: time.UTC, Now: func() time.Time { return testNow },
+	app := New(Config{Account: "demo", Location: time.UTC,
 		Open: func() (Source, Query) {
 			return src, Query{Start: testNow.Add(-90 * 24 * time.Hour), End: testNow, Regions: 2}
 		}})

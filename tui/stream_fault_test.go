@@ -84,7 +84,7 @@ func runStreamApp(t *testing.T, opts fetch.Options, q fetch.Query) *App {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
-	app := New(Config{Account: "faults", Location: time.UTC, Now: func() time.Time { return testNow }, Filter: "nobody-at-all",
+	app := New(Config{Account: "faults", Location: time.UTC, Filter: "nobody-at-all",
 		Open: func() (Source, Query) {
 			return fetch.Open(ctx, opts, q), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
 		}})
