@@ -225,21 +225,32 @@ func (p *progressLine) show(printed int, regions []model.RegionProgress) {
 		return
 	}
 	p.last = time.Now()
-	var checked, paging int
-	var oldest time.Time
-	for _, r := range regions {
-		checked += r.Events
-		if !r.Finished() {
-			paging++
-		}
-		if !r.Oldest.IsZero() && (oldest.IsZero() || r.Oldest.After(oldest)) {
-			oldest = r.Oldest
-		}
-	}
-	line := fmt.Sprintf("%d printed, %d checked, back to %s, %d of %d regions paging",
-		printed, checked, oldest.Format("2006-01-02 15:04"), paging, len(regions))
+	line := progressText(printed, regions)
 	fmt.Fprintf(p.w, "\r\x1b[2K%s", line)
 	p.shown = true
+}
+
+// progressText says how far a headless run has got. "Back to" is where
+// every region still paging has been read back to: the newest of their
+// oldest times, since a finished region no longer holds anything back.
+func progressText(printed int, regions []model.RegionProgress) string {
+	var checked, paging int
+	var reached time.Time
+	for _, r := range regions {
+		checked += r.Events
+		if r.Finished() {
+			continue
+		}
+		paging++
+		if !r.Oldest.IsZero() && r.Oldest.After(reached) {
+			reached = r.Oldest
+		}
+	}
+	back := "not yet known"
+	if !reached.IsZero() {
+		back = reached.Format("2006-01-02 15:04")
+	}
+	return fmt.Sprintf("%d printed, %d checked, back to %s, %d of %d regions paging", printed, checked, back, paging, len(regions))
 }
 
 func (p *progressLine) clear() {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"lazytrail/fetch/localtrail"
+	"lazytrail/model"
 )
 
 // demoEnd pins the demo account so tests see the same data every run.
@@ -173,5 +174,21 @@ func TestPrintTableIsReadable(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("adam's RunInstances of i-064bd95a9b9b0a4e6 is missing from the table")
+	}
+}
+
+// A region that finished early (few events) must not pin "back to" at its
+// last, recent event: only regions still paging count.
+func TestProgressTextCountsRegionsStillPaging(t *testing.T) {
+	day := func(d int) time.Time { return demoEnd.Add(-time.Duration(d) * 24 * time.Hour) }
+	got := progressText(7, []model.RegionProgress{
+		{Region: "sa-east-1", State: model.RegionDone, Events: 3, Oldest: day(1)},
+		{Region: "us-east-1", State: model.RegionPaging, Events: 500, Oldest: day(10)},
+		{Region: "eu-west-1", State: model.RegionPaging, Events: 400, Oldest: day(12)},
+		{Region: "eu-north-1", State: model.RegionFailed, Events: 0},
+	})
+	want := "7 printed, 903 checked, back to " + day(10).Format("2006-01-02 15:04") + ", 2 of 4 regions paging"
+	if got != want {
+		t.Errorf("progress\n got %q\nwant %q", got, want)
 	}
 }
