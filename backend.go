@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 
 	"lazytrail/fetch"
 	"lazytrail/fetch/localtrail"
@@ -132,7 +133,10 @@ func widenToRecords(o *options, ds *localtrail.Dataset) {
 func openAWSBackend(ctx context.Context, o *options) (*backend, error) {
 	ctx, cancel := context.WithTimeout(ctx, credentialCheckTimeout)
 	defer cancel()
-	var loadOpts []func(*config.LoadOptions) error
+	// The SDK logs warnings (an IMDS fallback, say) straight to stderr,
+	// which would land in the middle of the TUI; errors reach the user
+	// through Explain instead.
+	loadOpts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
 	if o.profile != "" {
 		loadOpts = append(loadOpts, config.WithSharedConfigProfile(o.profile))
 	}

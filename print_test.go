@@ -5,6 +5,10 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -190,5 +194,38 @@ func TestProgressTextCountsRegionsStillPaging(t *testing.T) {
 	want := "7 printed, 903 checked, back to " + day(10).Format("2006-01-02 15:04") + ", 2 of 4 regions paging"
 	if got != want {
 		t.Errorf("progress\n got %q\nwant %q", got, want)
+	}
+}
+
+// The SDK logs warnings (here: falling back to IMDSv1 while it looks for
+// credentials) straight to the process's stderr, where they would land in
+// the TUI. Run the real binary with an IMDS that refuses tokens and check
+// that stderr stays empty.
+func TestSDKWarningsStayOffStderr(t *testing.T) {
+	bin := buildBinary(t)
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			w.WriteHeader(http.StatusForbidden) // no IMDSv2: the SDK warns and falls back
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer imds.Close()
+	ds := demoData()
+	ct := httptest.NewServer(localtrail.New(ds, localtrail.Options{Quota: -1}))
+	defer ct.Close()
+
+	cmd := exec.Command(bin, "--endpoint-url", ct.URL, "--region", "eu-west-1", "--print", "jsonl", "--limit", "3")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "AWS_EC2_METADATA_SERVICE_ENDPOINT=" + imds.URL}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v; stderr %q", err, stderr.String())
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("stderr should be empty, got %q", stderr.String())
+	}
+	if n := strings.Count(stdout.String(), "\n"); n != 3 {
+		t.Errorf("want 3 events, got %d lines", n)
 	}
 }
