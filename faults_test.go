@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"net"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,67 +13,11 @@ import (
 	"go.uber.org/goleak"
 
 	"lazytrail/fetch/localtrail"
-	"lazytrail/model"
+	"lazytrail/fetch/localtrail/localtest"
 )
 
 // faultEnd pins the synthetic account's newest moment.
 var faultEnd = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-
-var faultRegions = []string{"ap-south-1", "eu-central-1", "eu-west-1", "sa-east-1", "us-east-1"}
-
-// faultRecord is one synthetic raw CloudTrail record: event k is k*7 seconds
-// before faultEnd, so every event has its own second and the global
-// newest-first order has no ties to argue about.
-func faultRecord(k int, region string) string {
-	at := faultEnd.Add(-time.Duration(k*7+1) * time.Second)
-	rec := map[string]any{
-		"eventVersion": "1.08", "eventID": fmt.Sprintf("0000%04d-fa17-4000-8000-%012d", k, k),
-		"eventTime": at.Format(time.RFC3339), "eventName": "StopInstances", "eventSource": "ec2.amazonaws.com",
-		"awsRegion": region, "eventType": "AwsApiCall", "readOnly": false, "sourceIPAddress": "198.51.100.4",
-		"userAgent": "aws-cli/2.15.0", "recipientAccountId": "123456789012",
-		"userIdentity": map[string]any{"type": "IAMUser", "userName": fmt.Sprintf("ops-%d", k%4),
-			"arn": fmt.Sprintf("arn:aws:iam::123456789012:user/ops-%d", k%4), "accountId": "123456789012"},
-		"requestParameters": map[string]any{"instancesSet": map[string]any{"items": []any{
-			map[string]any{"instanceId": fmt.Sprintf("i-%017x", k)}}}},
-	}
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		panic(err)
-	}
-	return string(raw)
-}
-
-// faultDataset is perRegion events in each of faultRegions, interleaved in
-// time, built from raw records the way --records builds them.
-func faultDataset(t testing.TB, perRegion int) *localtrail.Dataset {
-	t.Helper()
-	var evs []model.Event
-	for k := range perRegion * len(faultRegions) {
-		e, err := model.FromRecord(faultRecord(k, faultRegions[k%len(faultRegions)]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		evs = append(evs, e)
-	}
-	return localtrail.NewDataset(evs)
-}
-
-// groundTruth is computed from the dataset alone: the ids of every event of
-// the regions not excluded, newest first.
-func groundTruth(ds *localtrail.Dataset, excluded ...string) []string {
-	var all []model.Event
-	for _, r := range ds.Regions() {
-		if !slices.Contains(excluded, r) {
-			all = append(all, ds.Events(r)...)
-		}
-	}
-	slices.SortFunc(all, func(a, b model.Event) int { return b.Time.Compare(a.Time) })
-	ids := make([]string, len(all))
-	for i := range all {
-		ids[i] = all[i].ID
-	}
-	return ids
-}
 
 // faultRun runs --print jsonl over ds on an in-process endpoint without
 // quota, with small pages (so every region pages several times), short
@@ -142,30 +83,17 @@ func sameOrder(t *testing.T, got, want []string) {
 // everyRegion applies one fault to all regions.
 func everyRegion(f localtrail.Fault) map[string]localtrail.Fault {
 	m := map[string]localtrail.Fault{}
-	for _, r := range faultRegions {
+	for _, r := range localtest.Regions {
 		m[r] = f
 	}
 	return m
-}
-
-// closedPort returns an address nothing listens on: a port that was just
-// free, then released.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
 }
 
 // refuseRegion points one region's CloudTrail client at a closed port and
 // the others at the local endpoint, through the SDK's per-region endpoint
 // resolver, so that region's every connection is refused by the kernel.
 func refuseRegion(t *testing.T, region string) func(*backend) {
-	dead := "http://" + closedPort(t)
+	dead := "http://" + localtest.ClosedURL(t)
 	return func(b *backend) {
 		live := b.fetch.EndpointURL
 		b.fetch.EndpointURL = ""
@@ -186,7 +114,7 @@ func refuseRegion(t *testing.T, region string) func(*backend) {
 // regions arrives in order exactly once, and a failing region is named on
 // stderr with exit code 3.
 func TestFaultMatrixHeadless(t *testing.T) {
-	ds := faultDataset(t, 60)
+	ds := localtest.Dataset(t, 60, faultEnd)
 	cases := []struct {
 		name   string
 		faults map[string]localtrail.Fault
@@ -196,7 +124,7 @@ func TestFaultMatrixHeadless(t *testing.T) {
 	}{
 		{name: "throttling storm", faults: everyRegion(localtrail.Fault{ThrottleEvery: 3}),
 			check: func(t *testing.T, srv *localtrail.Server, _ []string) {
-				for _, r := range faultRegions {
+				for _, r := range localtest.Regions {
 					if srv.Stats(r).Throttled == 0 {
 						t.Errorf("%s was never throttled: the storm did not happen", r)
 					}
@@ -254,7 +182,7 @@ func TestFaultMatrixHeadless(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ids, lines, stderr, code, srv := faultRun(t, ds, c.faults, c.tune)
-			sameOrder(t, ids, groundTruth(ds, c.failed))
+			sameOrder(t, ids, localtest.NewestFirstIDs(ds, c.failed))
 			if c.failed == "" {
 				if code != exitOK || stderr != "" {
 					t.Fatalf("exit %d, stderr %q; want 0 and nothing", code, stderr)
@@ -294,7 +222,7 @@ func (w *cancelOnWrite) Write(p []byte) (int, error) {
 // behind: not the stream's, the SDK's, nor the in-process endpoint's.
 func TestHeadlessCancelledMidScanLeavesNothingBehind(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	ds := faultDataset(t, 60)
+	ds := localtest.Dataset(t, 60, faultEnd)
 	var file bytes.Buffer
 	for _, r := range ds.Regions() {
 		for _, e := range ds.Events(r) {

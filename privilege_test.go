@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -27,7 +26,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"lazytrail/fetch/localtrail"
-	"lazytrail/fetch/localtrail/moto"
+	"lazytrail/fetch/localtrail/localtest"
 	"lazytrail/model"
 	"lazytrail/tui"
 )
@@ -311,7 +310,7 @@ func checkAllExercised(t *testing.T, ops map[string]int) {
 func TestLeastPrivilege(t *testing.T) {
 	motoURL := ""
 	if _, err := exec.LookPath("moto_server"); err == nil {
-		motoURL = moto.Start(t)
+		motoURL = localtest.Moto(t)
 	}
 	t.Run("headless", func(t *testing.T) { needMoto(t, motoURL); leastPrivilegeHeadless(t, motoURL) })
 	t.Run("tui", func(t *testing.T) { needMoto(t, motoURL); leastPrivilegeTUI(t, motoURL) })
@@ -426,7 +425,7 @@ func leastPrivilegeFailures(t *testing.T, motoURL string) {
 		{name: "invalid credentials", setup: func(r *recorder) {
 			r.answer = stsError("InvalidClientTokenId", "The security token included in the request is invalid.")
 		}, code: exitFailed, stderr: "access keys are wrong"},
-		{name: "unreachable endpoint", endpoint: func(string) string { return closedEndpoint(t) }, code: exitFailed, stderr: "lazytrail:"},
+		{name: "unreachable endpoint", endpoint: func(string) string { return localtest.ClosedURL(t) }, code: exitFailed, stderr: "lazytrail:"},
 		{name: "denied region", needMoto: true, setup: func(r *recorder) {
 			r.trail.SetFault("eu-west-1", localtrail.Fault{AccessDenied: true})
 		}, code: exitPartial, stderr: "eu-west-1"},
@@ -459,15 +458,4 @@ func leastPrivilegeFailures(t *testing.T, motoURL string) {
 			t.Logf("exit %d, recorded %v, stderr: %s", s.code, ops, strings.TrimSpace(s.stderr))
 		})
 	}
-}
-
-// closedEndpoint is a URL on which nothing listens.
-func closedEndpoint(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr
 }

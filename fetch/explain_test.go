@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"lazytrail/fetch/localtrail"
+	"lazytrail/fetch/localtrail/localtest"
 	"lazytrail/model"
 )
 
@@ -75,7 +76,7 @@ func TestExplainNamesCauseAndFix(t *testing.T) {
 		{"denied", localtrail.Fault{AccessDenied: true}, "", []string{"access denied", "cloudtrail:LookupEvents"}},
 		{"unrecognized", localtrail.Fault{UnrecognizedClient: true}, "", []string{"not recognized", "opt-in"}},
 		{"throttled", localtrail.Fault{ThrottleEvery: 1}, "", []string{"throttled", "retries ran out"}},
-		{"refused", localtrail.Fault{}, closedPort(t), []string{"connection refused", "unreachable"}},
+		{"refused", localtrail.Fault{}, localtest.ClosedURL(t), []string{"connection refused", "unreachable"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package fetch
 
 import (
-	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -10,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"lazytrail/fetch/localtrail"
-	"lazytrail/fetch/localtrail/moto"
+	"lazytrail/fetch/localtrail/localtest"
 )
 
 var staticConfig = aws.Config{
@@ -19,7 +18,7 @@ var staticConfig = aws.Config{
 }
 
 func TestRegionsAllFromDescribeRegions(t *testing.T) {
-	url := moto.Start(t)
+	url := localtest.Moto(t)
 	regions, note, err := Regions(t.Context(), staticConfig, "all", url)
 	if err != nil || note != "" {
 		t.Fatalf("Regions: %v, note %q", err, note)
@@ -41,7 +40,7 @@ func TestRegionsAllFromDescribeRegions(t *testing.T) {
 
 func TestRegionsFallBackWhenDescribeRegionsFails(t *testing.T) {
 	for name, endpoint := range map[string]string{
-		"refused":           closedPort(t),
+		"refused":           localtest.ClosedURL(t),
 		"not an EC2 server": cloudTrailOnly(t),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -70,16 +69,6 @@ func TestRegionsExplicitList(t *testing.T) {
 			t.Errorf("Regions(%q) = %v, want a one-line error", bad, err)
 		}
 	}
-}
-
-func closedPort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr
 }
 
 // cloudTrailOnly is the local CloudTrail endpoint, which answers an EC2

@@ -3,11 +3,8 @@ package tui
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"net"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,51 +16,8 @@ import (
 
 	"lazytrail/fetch"
 	"lazytrail/fetch/localtrail"
-	"lazytrail/model"
+	"lazytrail/fetch/localtrail/localtest"
 )
-
-var faultRegions = []string{"ap-south-1", "eu-central-1", "eu-west-1", "sa-east-1", "us-east-1"}
-
-// faultDataset is perRegion synthetic events in each of faultRegions, built
-// from raw records; event k is k*7 s before testNow, so no two share a
-// second and the global order is unambiguous.
-func faultDataset(t testing.TB, perRegion int) *localtrail.Dataset {
-	var evs []model.Event
-	for k := range perRegion * len(faultRegions) {
-		region := faultRegions[k%len(faultRegions)]
-		raw, _ := json.Marshal(map[string]any{
-			"eventVersion": "1.08", "eventID": fmt.Sprintf("0000%04d-fa17-4000-8000-%012d", k, k),
-			"eventTime": testNow.Add(-time.Duration(k*7+1) * time.Second).Format(time.RFC3339),
-			"eventName": "StopInstances", "eventSource": "ec2.amazonaws.com", "awsRegion": region,
-			"eventType": "AwsApiCall", "readOnly": false, "userAgent": "aws-cli/2.15.0",
-			"userIdentity": map[string]any{"type": "IAMUser", "userName": fmt.Sprintf("ops-%d", k%4),
-				"arn": fmt.Sprintf("arn:aws:iam::123456789012:user/ops-%d", k%4)},
-		})
-		e, err := model.FromRecord(string(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		evs = append(evs, e)
-	}
-	return localtrail.NewDataset(evs)
-}
-
-// expectedIDs is the ground truth from the dataset alone: every event of
-// the regions not excluded, newest first.
-func expectedIDs(ds *localtrail.Dataset, excluded string) []string {
-	var all []model.Event
-	for _, r := range ds.Regions() {
-		if r != excluded {
-			all = append(all, ds.Events(r)...)
-		}
-	}
-	slices.SortFunc(all, func(a, b model.Event) int { return b.Time.Compare(a.Time) })
-	ids := make([]string, len(all))
-	for i := range all {
-		ids[i] = all[i].ID
-	}
-	return ids
-}
 
 // faultOptions talks to url through the real SDK, fast: no pacing to
 // speak of, pages of 10 so every region pages several times, short backoff.
@@ -121,8 +75,8 @@ func runStreamApp(t *testing.T, opts fetch.Options, q fetch.Query) *App {
 // healthy regions in order exactly once, the status bar counts the failed
 // region and the regions panel names it with its cause.
 func TestFaultMatrixInTheApp(t *testing.T) {
-	ds := faultDataset(t, 40)
-	q := fetch.Query{Regions: faultRegions, Start: testNow.Add(-24 * time.Hour), End: testNow}
+	ds := localtest.Dataset(t, 40, testNow)
+	q := fetch.Query{Regions: localtest.Regions, Start: testNow.Add(-24 * time.Hour), End: testNow}
 	cases := []struct {
 		name   string
 		faults map[string]localtrail.Fault
@@ -156,7 +110,7 @@ func TestFaultMatrixInTheApp(t *testing.T) {
 			})
 			for region, f := range c.faults {
 				if region == "*" {
-					for _, r := range faultRegions {
+					for _, r := range localtest.Regions {
 						srv.SetFault(r, f)
 					}
 				} else {
@@ -169,7 +123,7 @@ func TestFaultMatrixInTheApp(t *testing.T) {
 			}
 			app := runStreamApp(t, opts, q)
 
-			want := expectedIDs(ds, c.failed)
+			want := localtest.NewestFirstIDs(ds, c.failed)
 			if app.tl.Len() != len(want) {
 				t.Fatalf("loaded %d events, the healthy regions hold %d", app.tl.Len(), len(want))
 			}
@@ -252,7 +206,7 @@ func refuse(t *testing.T, o *fetch.Options, region string) {
 // no goroutine behind, the stream's, the SDK's and the endpoint's included.
 func TestRunOverARealStreamCancelledLeavesNothingBehind(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	srv := localtrail.New(faultDataset(t, 40), localtrail.Options{Quota: -1})
+	srv := localtrail.New(localtest.Dataset(t, 40, testNow), localtrail.Options{Quota: -1})
 	url, err := srv.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -263,7 +217,7 @@ func TestRunOverARealStreamCancelledLeavesNothingBehind(t *testing.T) {
 		_ = srv.Shutdown(ctx)
 	}()
 	srv.SetFault("eu-west-1", localtrail.Fault{Hang: true})
-	q := fetch.Query{Regions: faultRegions, Start: testNow.Add(-24 * time.Hour), End: testNow}
+	q := fetch.Query{Regions: localtest.Regions, Start: testNow.Add(-24 * time.Hour), End: testNow}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -1,7 +1,4 @@
-// Package moto starts moto_server, a third-party AWS mock, for tests that
-// need the EC2 (DescribeRegions) and STS (GetCallerIdentity) APIs beside
-// the local CloudTrail endpoint.
-package moto
+package localtest
 
 import (
 	"fmt"
@@ -12,9 +9,11 @@ import (
 	"time"
 )
 
-// Start runs moto_server on a free loopback port until the test ends and
-// returns its URL; the test is skipped when moto_server is not on PATH.
-func Start(t testing.TB) string {
+// Moto runs moto_server, a third-party AWS mock, on a free loopback port
+// until the test ends and returns its URL, for tests that need EC2
+// (DescribeRegions) and STS (GetCallerIdentity) beside the local CloudTrail
+// endpoint. The test is skipped when moto_server is not on PATH.
+func Moto(t testing.TB) string {
 	t.Helper()
 	bin, err := exec.LookPath("moto_server")
 	if err != nil {
