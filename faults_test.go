@@ -93,7 +93,7 @@ func everyRegion(f localtrail.Fault) map[string]localtrail.Fault {
 // the others at the local endpoint, through the SDK's per-region endpoint
 // resolver, so that region's every connection is refused by the kernel.
 func refuseRegion(t *testing.T, region string) func(*backend) {
-	dead := "http://" + localtest.ClosedURL(t)
+	dead := localtest.ClosedURL(t)
 	return func(b *backend) {
 		live := b.fetch.EndpointURL
 		b.fetch.EndpointURL = ""
@@ -120,6 +120,7 @@ func TestFaultMatrixHeadless(t *testing.T) {
 		faults map[string]localtrail.Fault
 		tune   func(*backend)
 		failed string // the region expected to fail, or ""
+		cause  string // what stderr must say of it
 		check  func(t *testing.T, srv *localtrail.Server, lines []string)
 	}{
 		{name: "throttling storm", faults: everyRegion(localtrail.Fault{ThrottleEvery: 3}),
@@ -137,9 +138,9 @@ func TestFaultMatrixHeadless(t *testing.T) {
 				}
 			}},
 		{name: "one region denied", faults: map[string]localtrail.Fault{"eu-central-1": {AccessDenied: true}},
-			failed: "eu-central-1"},
+			failed: "eu-central-1", cause: "access denied"},
 		{name: "one region unrecognized client", faults: map[string]localtrail.Fault{"sa-east-1": {UnrecognizedClient: true}},
-			failed: "sa-east-1"},
+			failed: "sa-east-1", cause: "not recognized"},
 		{name: "one region hangs then a retry gets through", faults: map[string]localtrail.Fault{"us-east-1": {HangEvery: 2}},
 			tune: func(b *backend) { b.fetch.RequestTimeout = 300 * time.Millisecond },
 			check: func(t *testing.T, srv *localtrail.Server, _ []string) {
@@ -149,8 +150,8 @@ func TestFaultMatrixHeadless(t *testing.T) {
 			}},
 		{name: "one region hangs for good", faults: map[string]localtrail.Fault{"ap-south-1": {Hang: true}},
 			tune:   func(b *backend) { b.fetch.RequestTimeout = 200 * time.Millisecond; b.fetch.MaxAttempts = 2 },
-			failed: "ap-south-1"},
-		{name: "one region refuses connections", tune: refuseRegion(t, "eu-west-1"), failed: "eu-west-1"},
+			failed: "ap-south-1", cause: "timed out"},
+		{name: "one region refuses connections", tune: refuseRegion(t, "eu-west-1"), failed: "eu-west-1", cause: "connection refused"},
 		{name: "malformed CloudTrailEvent", faults: map[string]localtrail.Fault{"eu-west-1": {MalformedEvery: 5}},
 			check: func(t *testing.T, srv *localtrail.Server, lines []string) {
 				broken := 0
@@ -193,6 +194,9 @@ func TestFaultMatrixHeadless(t *testing.T) {
 				}
 				if !strings.Contains(stderr, "region "+c.failed+" failed: ") || !strings.Contains(stderr, "1 of 5 regions failed") {
 					t.Errorf("stderr does not report %s: %q", c.failed, stderr)
+				}
+				if !strings.Contains(stderr, c.cause) {
+					t.Errorf("stderr does not say %q: %q", c.cause, stderr)
 				}
 				if n := strings.Count(stderr, "\n"); n != 2 {
 					t.Errorf("want one line for the region and one summary, got %d lines: %q", n, stderr)
