@@ -260,10 +260,7 @@ func identityOf(u *recIdentity) model.Identity {
 const requestIDSlot = "{{requestID}}"
 
 func (c *call) record() *record {
-	response := c.response
-	if strings.Contains(response, requestIDSlot) {
-		response = strings.Replace(response, requestIDSlot, c.requestID, 1)
-	}
+	response := strings.Replace(c.response, requestIDSlot, c.requestID, 1)
 	r := &record{
 		EventVersion: "1.09", UserIdentity: c.who.identity, EventTime: c.at.UTC().Format(time.RFC3339),
 		EventSource: c.source, EventName: c.name, AWSRegion: c.region,

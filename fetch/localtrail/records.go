@@ -174,7 +174,7 @@ func parseRecords(data []byte, add func(model.Event)) error {
 		case envelope.Records != nil:
 			var records []json.RawMessage
 			if err := json.Unmarshal(envelope.Records, &records); err != nil {
-				return fmt.Errorf("Records is not a list of records: %v", err)
+				return fmt.Errorf("its \"Records\" key is not a list of records: %v", err)
 			}
 			return addRecords(records, add)
 		case envelope.Events != nil:
