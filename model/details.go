@@ -5,9 +5,11 @@ import (
 	"errors"
 )
 
-// Details is the part of a record that only the detail pane needs. It is
-// not kept on every Event (a million of them would double the memory);
-// Event.Details re-reads Raw for the one event on screen.
+// Details is the context of a record that only the detail pane shows. It
+// is not kept on every Event (a million of them would double the memory);
+// Event.Details re-reads Raw for the one event on screen. The free-form
+// objects (requestParameters and the like) are not here: the panes read
+// them from Raw with a lexer that copes with any depth and broken records.
 type Details struct {
 	EventVersion       string
 	EventCategory      string // Management, Data, Insight, NetworkActivity
@@ -21,13 +23,6 @@ type Details struct {
 	// (both 2014-03-06T15:15:06Z and 20131102T010628Z occur).
 	SessionCreated string
 	TLSVersion     string
-
-	// The free-form objects, as raw JSON; nil when absent or null.
-	RequestParameters   json.RawMessage
-	ResponseElements    json.RawMessage
-	AdditionalEventData json.RawMessage
-	ServiceEventDetails json.RawMessage
-	InsightDetails      json.RawMessage
 }
 
 type detailsRecord struct {
@@ -49,11 +44,6 @@ type detailsRecord struct {
 	TLSDetails *struct {
 		TLSVersion string `json:"tlsVersion"`
 	} `json:"tlsDetails"`
-	RequestParameters   json.RawMessage `json:"requestParameters"`
-	ResponseElements    json.RawMessage `json:"responseElements"`
-	AdditionalEventData json.RawMessage `json:"additionalEventData"`
-	ServiceEventDetails json.RawMessage `json:"serviceEventDetails"`
-	InsightDetails      json.RawMessage `json:"insightDetails"`
 }
 
 // Details re-parses Raw for the fields only the detail pane shows. Like
@@ -70,19 +60,14 @@ func (e *Event) Details() (Details, error) {
 		return Details{}, err
 	}
 	d := Details{
-		EventVersion:        r.EventVersion,
-		EventCategory:       r.EventCategory,
-		RecipientAccountID:  r.RecipientAccountID,
-		RequestID:           r.RequestID,
-		SharedEventID:       r.SharedEventID,
-		APIVersion:          r.APIVersion,
-		VPCEndpointID:       r.VPCEndpointID,
-		ManagementEvent:     parseTristate(r.ManagementEvent),
-		RequestParameters:   nonNull(r.RequestParameters),
-		ResponseElements:    nonNull(r.ResponseElements),
-		AdditionalEventData: nonNull(r.AdditionalEventData),
-		ServiceEventDetails: nonNull(r.ServiceEventDetails),
-		InsightDetails:      nonNull(r.InsightDetails),
+		EventVersion:       r.EventVersion,
+		EventCategory:      r.EventCategory,
+		RecipientAccountID: r.RecipientAccountID,
+		RequestID:          r.RequestID,
+		SharedEventID:      r.SharedEventID,
+		APIVersion:         r.APIVersion,
+		VPCEndpointID:      r.VPCEndpointID,
+		ManagementEvent:    parseTristate(r.ManagementEvent),
 	}
 	if u := r.UserIdentity; u != nil && u.SessionContext != nil && u.SessionContext.Attributes != nil {
 		d.SessionCreated = u.SessionContext.Attributes.CreationDate
@@ -91,18 +76,4 @@ func (e *Event) Details() (Details, error) {
 		d.TLSVersion = r.TLSDetails.TLSVersion
 	}
 	return d, err
-}
-
-// RequestParameters returns the record's requestParameters as raw JSON, or
-// nil when the record has none (absent or null).
-func (e *Event) RequestParameters() (json.RawMessage, error) {
-	d, err := e.Details()
-	return d.RequestParameters, err
-}
-
-func nonNull(m json.RawMessage) json.RawMessage {
-	if len(m) == 0 || string(m) == "null" {
-		return nil
-	}
-	return m
 }

@@ -454,3 +454,24 @@ func TestDetailWrapsLongResourcesUnderTheirValue(t *testing.T) {
 		t.Fatal("the resource is not in the detail")
 	}
 }
+
+// The detail pane shows the record's context: when the session began, the
+// request id, TLS, and the account that received a cross-account call.
+func TestDetailShowsRecordContext(t *testing.T) {
+	e, err := model.FromRecord(`{"eventVersion":"1.09","eventID":"ctx-1","eventTime":"2026-11-23T11:00:00Z",
+		"eventName":"GetObject","eventSource":"s3.amazonaws.com","awsRegion":"eu-west-1","requestID":"REQ-7Q2",
+		"recipientAccountId":"999988887777","tlsDetails":{"tlsVersion":"TLSv1.3"},
+		"userIdentity":{"type":"AssumedRole","accountId":"123456789012","arn":"arn:aws:sts::123456789012:assumed-role/ops/adam",
+			"sessionContext":{"attributes":{"creationDate":"2026-11-23T10:58:00Z","mfaAuthenticated":"true"}}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, _ := newTestApp(t, 80, 40, []model.Event{e})
+	press(app, "enter")
+	got := plain(content(app))
+	for _, want := range []string{"session since 2026-11-23T10:58:00Z", "recipient     999988887777", "request id    REQ-7Q2", "TLS           TLSv1.3"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("detail lacks %q:\n%s", want, got)
+		}
+	}
+}

@@ -85,6 +85,10 @@ func (d *detailPane) render(e *model.Event) []string {
 		}
 	}
 
+	// The context fields come from one re-read of the record; a record
+	// encoding/json refuses (a parse error) simply shows without them.
+	ctx, _ := e.Details()
+
 	section("WHEN")
 	if !e.Time.IsZero() {
 		field("UTC", e.Time.UTC().Format("2006-01-02 15:04:05 UTC"))
@@ -104,6 +108,7 @@ func (d *detailPane) render(e *model.Event) []string {
 		field("role ARN", id.SessionIssuerARN)
 	}
 	field("MFA", id.MFAAuthenticated.String())
+	field("session since", ctx.SessionCreated)
 	field("invoked by", id.InvokedBy)
 	field("source identity", id.SourceIdentity)
 	field("source IP", e.SourceIP)
@@ -115,7 +120,12 @@ func (d *detailPane) render(e *model.Event) []string {
 	field("type", e.EventType)
 	field("read-only", e.ReadOnly.String())
 	field("region", e.Region)
+	if ctx.RecipientAccountID != id.AccountID { // cross-account access
+		field("recipient", ctx.RecipientAccountID)
+	}
 	field("event id", e.ID)
+	field("request id", ctx.RequestID)
+	field("TLS", ctx.TLSVersion)
 	if e.Failed() {
 		lines = append(lines, "  "+styled(d.st.Label, pad("error ", labelWidth))+styled(d.st.Error, model.Printable(e.ErrorCode)))
 		field("message", e.ErrorMessage)
