@@ -14,6 +14,9 @@ type Event struct {
 	Name   string    // eventName, e.g. RunInstances
 	Source string    // eventSource, e.g. ec2.amazonaws.com
 	Region string    // awsRegion
+	// Account is the account the event was recorded in: recipientAccountId,
+	// else the caller's account, else the account the source was read for.
+	Account string
 
 	// Username is the user name as LookupEvents reports it (the role session
 	// name for AssumedRole, "root" for Root, …); see DeriveUsername.

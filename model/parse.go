@@ -22,6 +22,7 @@ type record struct {
 	EventName           string          `json:"eventName"`
 	EventSource         string          `json:"eventSource"`
 	AWSRegion           string          `json:"awsRegion"`
+	RecipientAccountID  string          `json:"recipientAccountId"`
 	ErrorCode           string          `json:"errorCode"`
 	ErrorMessage        string          `json:"errorMessage"`
 	SourceIPAddress     string          `json:"sourceIPAddress"`
@@ -147,6 +148,10 @@ func decodeRecord(raw string, e *Event) error {
 		e.Identity.MFAAuthenticated = consoleLoginMFA(r.AdditionalEventData)
 	}
 	e.AccessKeyID = e.Identity.AccessKeyID
+	e.Account = intern(r.RecipientAccountID)
+	if e.Account == "" {
+		e.Account = e.Identity.AccountID
+	}
 	e.Username = intern(DeriveUsername(&e.Identity))
 	e.Resources = recordResources(&r)
 	return err

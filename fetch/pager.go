@@ -1,0 +1,58 @@
+package fetch
+
+import (
+	"context"
+	"time"
+
+	"lazytrail/model"
+)
+
+// A Pager delivers one partition's events (one account × region of one
+// source, or one file read whole) newest first, a page at a time. The
+// stream calls Next from one goroutine at a time, and only when the merge
+// wants more of this partition; Close is called once, after the last Next.
+// Each source is one implementation: LookupEvents (lookup.go) and trail log
+// files (package trail).
+type Pager interface {
+	Next(ctx context.Context) (Page, error)
+	Close()
+}
+
+// Page is one delivery of a partition.
+type Page struct {
+	// Events newest first. An event newer than an earlier page's Horizon
+	// breaks the partition's promise; it is still delivered (never
+	// dropped) and counted as late.
+	Events []model.Event
+
+	// Horizon is the newest time any later page of this partition can
+	// hold. Zero means the oldest event on this page, inclusive: the
+	// LookupEvents promise, where a later page can only hold events as old
+	// as or older than what was delivered. Trail files promise more: every
+	// unread file was delivered before its name time, so the horizon is the
+	// newest name time (plus its minute) still unread.
+	Horizon time.Time
+
+	// Done says this was the partition's last page.
+	Done bool
+
+	// Skipped names what was left out while reading this page (a file
+	// that is not a log file, a corrupt gzip, a record without eventTime)
+	// and why; the rest of the partition goes on.
+	Skipped []Skip
+}
+
+// Skip is one file or record a pager left out, with the cause. Both are
+// attacker- or user-controlled text: escape before display.
+type Skip struct {
+	What string // "s3://bucket/key", a path, or "path record 17"
+	Why  string // one line: "not valid gzip: unexpected EOF"
+}
+
+// Partition is one pager with the labels the status area shows.
+type Partition struct {
+	Source  string // "lookup", "files", "s3"
+	Account string // account id or profile; "" when unknown (a loose file)
+	Region  string // region; for a loose file, its path
+	Pager   Pager
+}
