@@ -71,8 +71,8 @@ func drain(t testing.TB, s *Stream, match func(*model.Event) bool, n int) []mode
 			}
 			return all
 		}
-		if len(b.Progress) != len(s.Query().Regions) {
-			t.Fatalf("batch has progress for %d regions, want %d", len(b.Progress), len(s.Query().Regions))
+		if len(b.Progress) != len(s.parts) {
+			t.Fatalf("batch has progress for %d partitions, want %d", len(b.Progress), len(s.parts))
 		}
 		all = append(all, b.Events...)
 	}

@@ -18,9 +18,33 @@ type merge struct {
 	pageSize int
 	pending  entryHeap // buffered, unreleased events of every region
 
+	// lookahead is how many events a partition that does not hold the
+	// watermark may buffer, once the demand is larger than one page of
+	// every partition (a scan, not a first screen): partitions busy at
+	// different times then all page at once instead of in turns.
+	lookahead int
+	// tieLimit bounds the events the watermark holder may buffer at its
+	// own bound: past it, events tied at the watermark are released, so a
+	// second holding thousands of events never holds output back.
+	tieLimit int
+
 	match func(*model.Event) bool // demand: nil matches every event
 	want  int                     // matching events still wanted; <= 0 means demand met
+
+	// lastNanos is the time of the last event released and lastIDs the ids
+	// released at that time: a duplicate (the same record in two log
+	// files, or on two pages) pops next to its twin and is dropped there.
+	lastNanos int64
+	lastIDs   map[string]struct{}
+	dropped   int // duplicates dropped at release
 }
+
+// Budgets of the merge, in events. lookaheadBudget is shared by every
+// partition (about 40 MB at 2 KB an event); each gets at least a page.
+const (
+	lookaheadBudget = 20000
+	tieLimitPages   = 4
+)
 
 // regionBuf is what the merge knows about one region.
 type regionBuf struct {
@@ -28,6 +52,7 @@ type regionBuf struct {
 	finished bool  // done or failed: it no longer holds the watermark back
 	bound    int64 // unix nanos of the oldest event delivered so far
 	buffered int   // delivered but not yet released
+	late     int   // events delivered newer than an event already released
 
 	// boundaryIDs holds the ids of the events delivered at exactly bound:
 	// the only events a well-behaved region can deliver again (at a page
@@ -45,7 +70,14 @@ type entry struct {
 }
 
 func newMerge(regions int, pageSize int) *merge {
-	m := &merge{regions: make([]regionBuf, regions), pageSize: pageSize}
+	m := &merge{
+		regions:   make([]regionBuf, regions),
+		pageSize:  pageSize,
+		lookahead: max(pageSize, lookaheadBudget/max(regions, 1)),
+		tieLimit:  tieLimitPages * pageSize,
+		lastNanos: math.MaxInt64,
+		lastIDs:   map[string]struct{}{},
+	}
 	for i := range m.regions {
 		m.regions[i].boundaryIDs = map[string]struct{}{}
 	}
@@ -96,6 +128,26 @@ func (m *merge) add(r int, page []model.Event) int {
 	return fresh
 }
 
+// addHorizon takes one page from a partition that promises more than the
+// LookupEvents contract: no later page holds an event newer than horizon
+// (unix nanos). Its bound is the horizon, not the page's oldest event, so
+// events between the two are released without waiting for the next page.
+// The page itself need not be ordered. It returns the events added.
+func (m *merge) addHorizon(r int, page []model.Event, horizon int64) int {
+	rb := &m.regions[r]
+	for i := range page {
+		ev := &page[i]
+		m.pending.push(entry{nanos: ev.Time.UnixNano(), region: int32(r), ev: ev})
+	}
+	rb.buffered += len(page)
+	if !rb.started || horizon < rb.bound {
+		rb.bound = horizon
+	}
+	rb.started = true
+	clear(rb.boundaryIDs)
+	return len(page)
+}
+
 // finish marks region r as finished (history ended or failed): it stops
 // holding the watermark back; what it delivered is still released in order.
 func (m *merge) finish(r int) {
@@ -127,9 +179,31 @@ func (m *merge) watermark() int64 {
 // counts the matching ones against the demand.
 func (m *merge) release(dst []model.Event) []model.Event {
 	w := m.watermark()
+	if m.tiesOverflow(w) {
+		w-- // release the events tied at the watermark too
+	}
 	for m.pending.len() > 0 && m.pending.top().nanos > w {
 		e := m.pending.pop()
-		m.regions[e.region].buffered--
+		rb := &m.regions[e.region]
+		rb.buffered--
+		switch {
+		case e.nanos < m.lastNanos:
+			m.lastNanos = e.nanos
+			clear(m.lastIDs)
+		case e.nanos > m.lastNanos:
+			// Newer than what was already released: the partition broke
+			// its promise. Shown anyway, out of place, and counted.
+			rb.late++
+		}
+		if e.ev.ID != "" {
+			if _, dup := m.lastIDs[e.ev.ID]; dup && e.nanos == m.lastNanos {
+				m.dropped++
+				continue
+			}
+			if e.nanos == m.lastNanos {
+				m.lastIDs[e.ev.ID] = struct{}{}
+			}
+		}
 		if m.want > 0 && (m.match == nil || m.match(e.ev)) {
 			m.want--
 		}
@@ -138,16 +212,37 @@ func (m *merge) release(dst []model.Event) []model.Event {
 	return dst
 }
 
+// tiesOverflow reports whether an unfinished partition holding the
+// watermark w buffers more than tieLimit events: they can only be tied at
+// w (everything newer was released), and waiting for an older event to
+// release them could take the whole history.
+func (m *merge) tiesOverflow(w int64) bool {
+	if w == math.MaxInt64 || w == math.MinInt64 {
+		return false
+	}
+	for i := range m.regions {
+		rb := &m.regions[i]
+		if !rb.finished && rb.started && rb.bound == w && rb.buffered > m.tieLimit {
+			return true
+		}
+	}
+	return false
+}
+
 // mayFetch reports whether region r may request its next page: only while
 // demand is open, the region has pages, and it buffers less than a page —
 // or it is the region holding the watermark back, whose buffer can only be
-// events tied at its bound that a next page may release.
+// events tied at its bound that a next page may release — or, when the
+// demand is a scan rather than a screen, it is within its lookahead.
 func (m *merge) mayFetch(r int) bool {
 	rb := &m.regions[r]
 	if !m.demandOpen() || rb.finished {
 		return false
 	}
-	return rb.buffered < m.pageSize || rb.bound == m.watermark()
+	if rb.buffered < m.pageSize || rb.bound == m.watermark() {
+		return true
+	}
+	return rb.buffered < m.lookahead && m.want > m.pageSize*len(m.regions)
 }
 
 // drained reports whether every region is finished and every event released.

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"lazytrail/fetch/internal/reqbody"
@@ -71,7 +70,7 @@ func Regions(ctx context.Context, cfg aws.Config, spec string, ec2Endpoint strin
 func enabledRegions(ctx context.Context, cfg aws.Config, ec2Endpoint string) ([]string, string, error) {
 	// A transport of its own, closed on return: a one-off call must not
 	// leave keep-alive connections (and their goroutines) behind.
-	transport := awshttp.NewBuildableClient().GetTransport()
+	transport := Transport(cfg)
 	defer transport.CloseIdleConnections()
 	client := ec2.NewFromConfig(cfg, func(o *ec2.Options) {
 		o.HTTPClient = reqbody.Buffer(&http.Client{Transport: transport})

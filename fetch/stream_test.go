@@ -170,9 +170,9 @@ func TestWantZeroStopsTheScan(t *testing.T) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for r := range s.pagers {
+	for r := range s.parts {
 		if s.core.mayFetch(r) {
-			t.Fatalf("region %s may still fetch after Want(nil, 0)", s.pagers[r].progress.Region)
+			t.Fatalf("region %s may still fetch after Want(nil, 0)", s.parts[r].progress.Region)
 		}
 	}
 	if s.stats.Pages >= ds.Len()/50 {

@@ -12,3 +12,7 @@ func intern(s string) string {
 	}
 	return unique.Make(s).Value()
 }
+
+// Intern is intern for the sources that build events outside this package
+// (LookupEvents results), so their strings are shared the same way.
+func Intern(s string) string { return intern(s) }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 )
 
 // record is the subset of a raw CloudTrail record that an Event keeps.
@@ -227,53 +226,6 @@ func fallbackID(raw string) string {
 	return "sha256-" + hex.EncodeToString(sum[:16])
 }
 
-// FromLookup builds an Event from one LookupEvents result; it never fails.
-// The lookup fields win over the record's where both exist, since they are
-// what the API filters on; region is the region the event was fetched from
-// and is used when the record does not name one. When CloudTrailEvent does
-// not parse, the event lists with the lookup fields and ParseError set.
-func FromLookup(le types.Event, region string) Event {
-	raw := deref(le.CloudTrailEvent)
-	var e Event
-	if le.CloudTrailEvent == nil {
-		e = Event{ParseError: "LookupEvents returned no CloudTrailEvent"}
-	} else {
-		e, _ = FromRecord(raw)
-	}
-	if le.EventId != nil {
-		e.ID = *le.EventId
-	}
-	if le.EventTime != nil {
-		e.Time = le.EventTime.UTC()
-	}
-	if le.EventName != nil {
-		e.Name = intern(*le.EventName)
-	}
-	if le.EventSource != nil {
-		e.Source = intern(*le.EventSource)
-	}
-	if le.Username != nil {
-		e.Username = intern(*le.Username)
-	}
-	if le.AccessKeyId != nil {
-		e.AccessKeyID = intern(*le.AccessKeyId)
-	}
-	if le.ReadOnly != nil {
-		e.ReadOnly = parseTristate([]byte(*le.ReadOnly))
-	}
-	if len(le.Resources) > 0 {
-		res := make([]Resource, 0, len(le.Resources))
-		for _, r := range le.Resources {
-			res = append(res, Resource{Type: intern(deref(r.ResourceType)), Name: intern(deref(r.ResourceName))})
-		}
-		e.Resources = res
-	}
-	if e.Region == "" {
-		e.Region = intern(region)
-	}
-	return e
-}
-
 // parseTristate reads a boolean written either as JSON true/false or as
 // the string "true"/"false" (CloudTrail uses both, field by field).
 func parseTristate(b []byte) Tristate {
@@ -290,9 +242,6 @@ func parseTristate(b []byte) Tristate {
 	return Unknown
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
+// ParseTristate reads a boolean written as JSON true/false or as the
+// string "true"/"false", as sources other than records report it.
+func ParseTristate(s string) Tristate { return parseTristate([]byte(s)) }

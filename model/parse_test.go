@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 )
 
 func readFixture(t testing.TB, name string) string {
@@ -256,43 +254,6 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
-}
-
-func TestFromLookup(t *testing.T) {
-	raw := readFixture(t, "assumed-role-skeddly.json")
-	when := time.Date(2024, 5, 3, 2, 0, 4, 0, time.FixedZone("x", 3600))
-	le := types.Event{
-		EventId: aws.String("lookup-id"), EventName: aws.String("StopInstances"), EventSource: aws.String("ec2.amazonaws.com"),
-		EventTime: &when, Username: aws.String("skeddly-7f3a9c"), AccessKeyId: aws.String("ASIAEXAMPLESKEDDLY01"),
-		ReadOnly:        aws.String("false"),
-		Resources:       []types.Resource{{ResourceType: aws.String("AWS::EC2::Instance"), ResourceName: aws.String("i-0123456789abcdef0")}},
-		CloudTrailEvent: aws.String(raw),
-	}
-	e := FromLookup(le, "us-west-2")
-	if e.ParseError != "" || e.ID != "lookup-id" || e.Time != when.UTC() || e.Region != "ap-southeast-2" ||
-		e.Username != "skeddly-7f3a9c" || e.ReadOnly != False || e.Identity.SessionIssuerName != "SkeddlyRole" || e.Raw != raw {
-		t.Errorf("FromLookup = %+v", e)
-	}
-	if want := []Resource{{"AWS::EC2::Instance", "i-0123456789abcdef0"}}; !slices.Equal(e.Resources, want) {
-		t.Errorf("lookup resources should win: %v", e.Resources)
-	}
-
-	// A malformed record still lists with what LookupEvents gave.
-	le.CloudTrailEvent = aws.String(`{"eventVersion":`)
-	bad := FromLookup(le, "us-west-2")
-	if bad.ParseError == "" || bad.ID != "lookup-id" || bad.Username != "skeddly-7f3a9c" || bad.Region != "us-west-2" ||
-		bad.Name != "StopInstances" || bad.ReadOnly != False || len(bad.Resources) != 1 {
-		t.Errorf("FromLookup of a malformed record = %+v", bad)
-	}
-
-	// An AWSService event has neither Username nor AccessKeyId in the lookup.
-	svc := FromLookup(types.Event{EventId: aws.String("svc"), CloudTrailEvent: aws.String(readFixture(t, "aws-service.json"))}, "eu-central-1")
-	if svc.ParseError != "" || svc.Username != "" || svc.Name != "AssumeRole" {
-		t.Errorf("FromLookup(AWSService) = %+v", svc)
-	}
-	if none := FromLookup(types.Event{EventId: aws.String("n")}, "eu-north-1"); none.ParseError == "" || none.Region != "eu-north-1" {
-		t.Errorf("FromLookup without CloudTrailEvent = %+v", none)
-	}
 }
 
 func TestDeriveUsername(t *testing.T) {

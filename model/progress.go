@@ -21,7 +21,9 @@ func (s RegionState) String() string {
 // RegionProgress is a snapshot of one region's pager, for the status bar,
 // the per-region panel and headless progress.
 type RegionProgress struct {
-	Region    string
+	Source    string // "lookup", "files", "s3"
+	Account   string // account id or profile; "" when unknown
+	Region    string // the region, or for a file read whole, its path
 	State     RegionState
 	Pages     int
 	Events    int       // events received from this region (before filtering)
@@ -29,6 +31,18 @@ type RegionProgress struct {
 	Retries   int       // retried attempts of any kind
 	Oldest    time.Time // oldest event time delivered so far (zero before the first page)
 	Err       string    // one-line cause when State is RegionFailed, or the last retried error
+	Late      int       // events that came newer than events already released (shown out of place)
+	Skipped   int       // files or records left out
+	Skips     []string  // the first of them, "what: why", already escaped
+}
+
+// Name is how the partition is named in messages: its region, with the
+// account in front when there is one.
+func (p RegionProgress) Name() string {
+	if p.Account == "" {
+		return p.Region
+	}
+	return p.Account + "/" + p.Region
 }
 
 // Finished reports whether the region will deliver nothing more.

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
+	"lazytrail/fetch"
 	"lazytrail/model"
 )
 
@@ -53,7 +54,7 @@ func TestEventsCarryEveryLookupFieldInTheWireTypes(t *testing.T) {
 	}
 	want := d.Events("eu-west-1")[:10]
 	for i, le := range out.Events {
-		got := model.FromLookup(le, "eu-west-1")
+		got := fetch.FromLookup(le, "eu-west-1")
 		w := want[i]
 		if got.ID != w.ID || !got.Time.Equal(w.Time) || got.Name != w.Name || got.Source != w.Source ||
 			got.Username != w.Username || got.AccessKeyID != w.AccessKeyID || got.ReadOnly != w.ReadOnly ||
