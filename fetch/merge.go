@@ -19,10 +19,10 @@ type merge struct {
 	pending  entryHeap // buffered, unreleased events of every region
 
 	// lookahead is how many events a partition that does not hold the
-	// watermark may buffer, once the demand is larger than one page of
-	// every partition (a scan, not a first screen): partitions busy at
-	// different times then all page at once instead of in turns.
-	lookahead int
+	// watermark may buffer while demand is open: partitions busy at
+	// different times then all page at once instead of in turns, and a
+	// filter that matches little pages every partition at full speed.
+	lookahead int64 // bytes per partition
 	// tieLimit bounds the events the watermark holder may buffer at its
 	// own bound: past it, events tied at the watermark are released, so a
 	// second holding thousands of events never holds output back.
@@ -39,10 +39,13 @@ type merge struct {
 	dropped   int // duplicates dropped at release
 }
 
-// Budgets of the merge, in events. lookaheadBudget is shared by every
-// partition (about 40 MB at 2 KB an event); each gets at least a page.
+// Budgets of the merge. lookaheadBudget is the memory that buffered events
+// may take, shared by every partition (each gets at least a page); an
+// event is counted as its raw record plus eventOverhead for the parsed
+// fields. tieLimitPages is in pages of events.
 const (
-	lookaheadBudget = 20000
+	lookaheadBudget = 256 << 20
+	eventOverhead   = 700
 	tieLimitPages   = 4
 )
 
@@ -53,6 +56,7 @@ type regionBuf struct {
 	bound    int64 // unix nanos of the oldest event delivered so far
 	buffered int   // delivered but not yet released
 	late     int   // events delivered newer than an event already released
+	bytes    int64 // memory of the buffered events, as eventSize counts it
 
 	// boundaryIDs holds the ids of the events delivered at exactly bound:
 	// the only events a well-behaved region can deliver again (at a page
@@ -73,7 +77,7 @@ func newMerge(regions int, pageSize int) *merge {
 	m := &merge{
 		regions:   make([]regionBuf, regions),
 		pageSize:  pageSize,
-		lookahead: max(pageSize, lookaheadBudget/max(regions, 1)),
+		lookahead: max(int64(pageSize)*2048, lookaheadBudget/int64(max(regions, 1))),
 		tieLimit:  tieLimitPages * pageSize,
 		lastNanos: math.MaxInt64,
 		lastIDs:   map[string]struct{}{},
@@ -123,6 +127,7 @@ func (m *merge) add(r int, page []model.Event) int {
 		}
 		m.pending.push(entry{nanos: nanos, region: int32(r), ev: ev})
 		rb.buffered++
+		rb.bytes += eventSize(ev)
 		fresh++
 	}
 	return fresh
@@ -138,6 +143,7 @@ func (m *merge) addHorizon(r int, page []model.Event, horizon int64) int {
 	for i := range page {
 		ev := &page[i]
 		m.pending.push(entry{nanos: ev.Time.UnixNano(), region: int32(r), ev: ev})
+		rb.bytes += eventSize(ev)
 	}
 	rb.buffered += len(page)
 	if !rb.started || horizon < rb.bound {
@@ -186,6 +192,7 @@ func (m *merge) release(dst []model.Event) []model.Event {
 		e := m.pending.pop()
 		rb := &m.regions[e.region]
 		rb.buffered--
+		rb.bytes -= eventSize(e.ev)
 		switch {
 		case e.nanos < m.lastNanos:
 			m.lastNanos = e.nanos
@@ -232,8 +239,8 @@ func (m *merge) tiesOverflow(w int64) bool {
 // mayFetch reports whether region r may request its next page: only while
 // demand is open, the region has pages, and it buffers less than a page —
 // or it is the region holding the watermark back, whose buffer can only be
-// events tied at its bound that a next page may release — or, when the
-// demand is a scan rather than a screen, it is within its lookahead.
+// events tied at its bound that a next page may release — or it is
+// within its lookahead.
 func (m *merge) mayFetch(r int) bool {
 	rb := &m.regions[r]
 	if !m.demandOpen() || rb.finished {
@@ -242,8 +249,11 @@ func (m *merge) mayFetch(r int) bool {
 	if rb.buffered < m.pageSize || rb.bound == m.watermark() {
 		return true
 	}
-	return rb.buffered < m.lookahead && m.want > m.pageSize*len(m.regions)
+	return rb.bytes < m.lookahead
 }
+
+// eventSize is what one buffered event is counted as against the budget.
+func eventSize(e *model.Event) int64 { return int64(len(e.Raw)) + eventOverhead }
 
 // drained reports whether every region is finished and every event released.
 func (m *merge) drained() bool {
