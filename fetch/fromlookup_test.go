@@ -58,4 +58,3 @@ func TestFromLookup(t *testing.T) {
 		t.Errorf("FromLookup without CloudTrailEvent = %+v", none)
 	}
 }
-
