@@ -14,7 +14,7 @@ import (
 // event-name prefix, `region:` prefix, `source:` event-source prefix, `res:`
 // substring of any resource name, `ip:` source-IP prefix, `id:` event-id
 // prefix, `err` failed calls only, `err:CODE` error-code prefix, `ro:true`
-// or `ro:false`. A term with an unknown key, or a bad `ro:` value, is a
+// or `ro:false`, `account:` account-id prefix. A term with an unknown key, or a bad `ro:` value, is a
 // user-name prefix as typed. Each term is case-insensitive unless it has an
 // upper-case letter (smart case).
 //
@@ -37,18 +37,20 @@ const (
 	fieldID
 	fieldError // err and err:CODE: failed calls whose code starts with value
 	fieldReadOnly
+	fieldAccount
 )
 
 var fieldKeys = map[string]field{
-	"user":   fieldUser,
-	"event":  fieldEvent,
-	"region": fieldRegion,
-	"source": fieldSource,
-	"res":    fieldResource,
-	"ip":     fieldIP,
-	"id":     fieldID,
-	"err":    fieldError,
-	"ro":     fieldReadOnly,
+	"user":    fieldUser,
+	"event":   fieldEvent,
+	"region":  fieldRegion,
+	"source":  fieldSource,
+	"res":     fieldResource,
+	"ip":      fieldIP,
+	"id":      fieldID,
+	"err":     fieldError,
+	"ro":      fieldReadOnly,
+	"account": fieldAccount,
 }
 
 type term struct {
@@ -180,6 +182,8 @@ func eventField(e *Event, f field) string {
 		return e.ID
 	case fieldError:
 		return e.ErrorCode
+	case fieldAccount:
+		return e.Account
 	}
 	return ""
 }

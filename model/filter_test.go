@@ -7,7 +7,7 @@ import (
 func filterEvent() *Event {
 	return &Event{
 		ID: "a1b2c3d4-0004", Name: "StopInstances", Source: "ec2.amazonaws.com", Region: "eu-west-1",
-		Username: "skeddly-7f3a9c", SourceIP: "34.201.12.9", ReadOnly: False,
+		Username: "skeddly-7f3a9c", SourceIP: "34.201.12.9", ReadOnly: False, Account: "111122223333",
 		ErrorCode: "Client.UnauthorizedOperation",
 		Resources: []Resource{{"AWS::EC2::Instance", "i-064bd95a9b9b0a4e6"}, {"AWS::EC2::SecurityGroup", "sg-0a1b"}},
 	}
@@ -37,6 +37,8 @@ func TestFilterMatch(t *testing.T) {
 		{"res:SG", &Event{Resources: []Resource{{"", "SG-1"}}}, e},
 		{"ip:34.201", e, ok},
 		{"id:a1b2", e, ok},
+		{"account:1111", e, ok},
+		{"account:4444", nil, e},
 		{"err", e, ok},
 		{"err:client.unauth", e, ok},
 		{"err:Client.Unauth", e, nil},
