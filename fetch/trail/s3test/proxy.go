@@ -1,0 +1,241 @@
+package s3test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Request is one S3 request the proxy saw, as the operation S3 would
+// serve (path-style addressing).
+type Request struct {
+	Op        string // ListObjectsV2, GetObject, HeadObject, PutObject, ...; "Other" when unknown
+	Bucket    string
+	Key       string // GetObject, HeadObject, PutObject
+	Prefix    string // ListObjectsV2
+	Delimiter string // ListObjectsV2
+}
+
+func (r Request) String() string {
+	switch r.Op {
+	case "ListObjectsV2":
+		return fmt.Sprintf("List %s (delimiter %q)", r.Prefix, r.Delimiter)
+	case "":
+		return "?"
+	}
+	return r.Op + " " + r.Key
+}
+
+// Proxy forwards to an S3 endpoint and records every request. Its rules
+// answer chosen keys itself: Deny with 403 AccessDenied (or the KMS
+// denial), Stall sends half an object and then holds the connection
+// until the client gives up.
+type Proxy struct {
+	URL string
+
+	target *url.URL
+	rp     *httputil.ReverseProxy
+
+	mu      sync.Mutex
+	reqs    []Request
+	deny    map[string]string // key or list prefix -> message
+	stall   map[string]chan struct{}
+	maxKeys string
+}
+
+// NewProxy starts a recording proxy in front of target until the test ends.
+func NewProxy(t testing.TB, target string) *Proxy {
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Proxy{target: u, deny: map[string]string{}, stall: map[string]chan struct{}{}}
+	p.rp = httputil.NewSingleHostReverseProxy(u)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	p.rp.Transport = tr
+	srv := httptest.NewServer(p)
+	p.URL = srv.URL
+	t.Cleanup(func() {
+		p.mu.Lock()
+		for k, ch := range p.stall {
+			close(ch)
+			delete(p.stall, k)
+		}
+		p.mu.Unlock()
+		srv.CloseClientConnections()
+		srv.Close()
+		tr.CloseIdleConnections()
+	})
+	return p
+}
+
+// Deny answers 403 AccessDenied for GetObject of key, or for a listing
+// with key as its prefix. With kms set, the message is the one S3 gives
+// for an SSE-KMS object the caller may not decrypt.
+func (p *Proxy) Deny(key string, kms bool) {
+	msg := "Access Denied"
+	if kms {
+		msg = "User: arn:aws:iam::111122223333:user/reader is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext because no identity-based policy allows the kms:Decrypt action"
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.deny[key] = msg
+}
+
+// Stall makes GetObject of key send its headers and the first half of the
+// object, then hang until the client closes the connection or the
+// returned release is called.
+func (p *Proxy) Stall(key string) (release func()) {
+	ch := make(chan struct{})
+	p.mu.Lock()
+	p.stall[key] = ch
+	p.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			p.mu.Lock()
+			if p.stall[key] == ch {
+				delete(p.stall, key)
+				close(ch)
+			}
+			p.mu.Unlock()
+		})
+	}
+}
+
+// MaxKeys rewrites every listing's max-keys to n, so a small folder takes
+// several pages.
+func (p *Proxy) MaxKeys(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.maxKeys = fmt.Sprint(n)
+}
+
+// Requests returns the requests so far, in arrival order.
+func (p *Proxy) Requests() []Request {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.reqs)
+}
+
+// Reset forgets the requests so far.
+func (p *Proxy) Reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.reqs = nil
+}
+
+// Count returns how many requests had operation op.
+func (p *Proxy) Count(op string) int {
+	n := 0
+	for _, r := range p.Requests() {
+		if r.Op == op {
+			n++
+		}
+	}
+	return n
+}
+
+// Classify names the S3 operation of a path-style request.
+func Classify(r *http.Request) Request {
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	bucket, key, _ := strings.Cut(path, "/")
+	q := r.URL.Query()
+	req := Request{Op: "Other", Bucket: bucket, Key: key}
+	switch {
+	case r.Method == http.MethodGet && key == "" && q.Get("list-type") == "2":
+		req.Op, req.Prefix, req.Delimiter = "ListObjectsV2", q.Get("prefix"), q.Get("delimiter")
+	case r.Method == http.MethodGet && key == "" && !q.Has("location") && len(q) <= 4:
+		req.Op, req.Prefix, req.Delimiter = "ListObjects", q.Get("prefix"), q.Get("delimiter")
+	case r.Method == http.MethodGet && key != "":
+		req.Op = "GetObject"
+	case r.Method == http.MethodHead && key != "":
+		req.Op = "HeadObject"
+	case r.Method == http.MethodHead:
+		req.Op = "HeadBucket"
+	case r.Method == http.MethodPut && key != "":
+		req.Op = "PutObject"
+	case r.Method == http.MethodDelete && key != "":
+		req.Op = "DeleteObject"
+	}
+	return req
+}
+
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	req := Classify(r)
+	p.mu.Lock()
+	p.reqs = append(p.reqs, req)
+	denyMsg, denied := "", false
+	switch req.Op {
+	case "GetObject", "HeadObject":
+		denyMsg, denied = p.deny[req.Key]
+	case "ListObjectsV2", "ListObjects":
+		denyMsg, denied = p.deny[req.Prefix]
+	}
+	stall := p.stall[req.Key]
+	if req.Op != "GetObject" {
+		stall = nil
+	}
+	if p.maxKeys != "" && req.Op == "ListObjectsV2" {
+		q := r.URL.Query()
+		q.Set("max-keys", p.maxKeys)
+		r.URL.RawQuery = q.Encode()
+	}
+	p.mu.Unlock()
+
+	if denied {
+		WriteError(w, http.StatusForbidden, "AccessDenied", denyMsg)
+		return
+	}
+	if stall != nil {
+		p.serveStalled(w, r, stall)
+		return
+	}
+	p.rp.ServeHTTP(w, r)
+}
+
+// serveStalled sends the object's headers and first half, then holds.
+func (p *Proxy) serveStalled(w http.ResponseWriter, r *http.Request, release chan struct{}) {
+	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.target.ResolveReference(&url.URL{Path: r.URL.Path}).String(), nil)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	out.Header = r.Header.Clone()
+	resp, err := p.rp.Transport.RoundTrip(out)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(body[:len(body)/2])
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	select {
+	case <-r.Context().Done():
+	case <-release:
+		_, _ = w.Write(body[len(body)/2:])
+	}
+}
+
+// WriteError answers as S3 does when it refuses a request.
+func WriteError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/xml")
+	w.Header().Set("X-Amz-Request-Id", "0A1B2C3D4E5F6789")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>%s</Code><Message>%s</Message><RequestId>0A1B2C3D4E5F6789</RequestId><HostId>aG9zdGlk</HostId></Error>`, code, message)
+}
