@@ -90,3 +90,15 @@ func (t *Timeline) matches(p *filterPlan, i int32) bool {
 	}
 	return true
 }
+
+// Accounts is how many distinct accounts the loaded events come from, so
+// the list can show an account column only when it tells events apart.
+func (t *Timeline) Accounts() int {
+	n := 0
+	for _, v := range t.column(fieldAccount).values {
+		if v != "" {
+			n++
+		}
+	}
+	return n
+}

@@ -251,6 +251,7 @@ func (a *App) onBatch(m batchMsg) tea.Cmd {
 		a.summary = summarize(a.progress)
 		a.regions.Update(a.progress, a.zone())
 	}
+	a.list.Refit()
 	a.list.keepVisible()
 	if !hadSelection {
 		a.syncPanes()

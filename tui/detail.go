@@ -120,8 +120,8 @@ func (d *detailPane) render(e *model.Event) []string {
 	field("type", e.EventType)
 	field("read-only", e.ReadOnly.String())
 	field("region", e.Region)
-	if ctx.RecipientAccountID != id.AccountID { // cross-account access
-		field("recipient", ctx.RecipientAccountID)
+	if e.Account != id.AccountID { // cross-account access, or a caller without one
+		field("recipient", e.Account)
 	}
 	field("event id", e.ID)
 	field("request id", ctx.RequestID)

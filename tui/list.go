@@ -29,19 +29,28 @@ type rowPaints struct{ normal, readOnly, failed, selected, loading paint }
 
 // listColumns are the cell widths for the current width; a zero width
 // drops the column.
-type listColumns struct{ time, region, name, user, source, resource int }
+type listColumns struct{ time, account, region, name, user, source, resource int }
 
 const (
 	timeLong    = "2006-01-02 15:04:05"
 	timeShort   = "01-02 15:04:05"
-	regionWidth = 14 // ap-southeast-2
+	regionWidth  = 14 // ap-southeast-2
+	accountWidth = 12 // 111122223333
 	sourceWidth = 12
 )
 
 func (l *listPane) SetSize(w, h int) {
 	l.width, l.height = w, h
-	l.cols = columnsFor(w)
+	l.cols = columnsFor(w, l.tl.Accounts() > 1)
 	l.keepVisible()
+}
+
+// Refit re-decides the columns after events arrive: the account column
+// appears once events of a second account are loaded.
+func (l *listPane) Refit() {
+	if several := l.tl.Accounts() > 1; several != (l.cols.account > 0) {
+		l.cols = columnsFor(l.width, several)
+	}
 }
 
 func (l *listPane) SetStyles(st *Styles) {
@@ -51,13 +60,18 @@ func (l *listPane) SetStyles(st *Styles) {
 }
 
 // columnsFor shrinks and drops columns so that time, region, event name and
-// user always fit at 80 columns and the rest appear as room allows.
-func columnsFor(w int) listColumns {
+// user always fit at 80 columns and the rest appear as room allows; the
+// account column, when events come from several accounts, from 100.
+func columnsFor(w int, accounts bool) listColumns {
 	c := listColumns{time: len(timeShort), region: regionWidth}
 	if w >= 120 {
 		c.time = len(timeLong)
 	}
 	rest := w - 2 - c.time - 1 - c.region - 1 // mark and separators
+	if accounts && w >= 100 {
+		c.account = accountWidth
+		rest -= accountWidth + 1
+	}
 	const minName, minUser, minResource = 22, 16, 16
 	if rest-sourceWidth-1 >= minName+1+minUser {
 		c.source = sourceWidth
@@ -130,7 +144,7 @@ func (l *listPane) View() []string {
 	if l.focused {
 		title = l.st.PaneTitleFocused
 	}
-	out = append(out, paintOf(title).wrap(clip(l.join(" ", "TIME ("+zone+")", "REGION", "EVENT", "USER", "SOURCE", "RESOURCE"), l.width)))
+	out = append(out, paintOf(title).wrap(clip(l.join(" ", "TIME ("+zone+")", "ACCOUNT", "REGION", "EVENT", "USER", "SOURCE", "RESOURCE"), l.width)))
 	n := l.tl.Matches()
 	for i := l.offset; len(out) < l.height; i++ {
 		switch {
@@ -170,14 +184,14 @@ func (l *listPane) row(e *model.Event, selected bool) string {
 	if l.cols.time == len(timeLong) {
 		format = timeLong
 	}
-	line := l.join(mark, t.Format(format), e.Region, e.Name, e.Username, shortSource(e.Source), resource)
+	line := l.join(mark, t.Format(format), e.Account, e.Region, e.Name, e.Username, shortSource(e.Source), resource)
 	return p.wrap(clip(line, l.width))
 }
 
 // join lays out one row's cells; mark is one cell wide.
 func (l *listPane) join(mark string, cells ...string) string {
 	c := l.cols
-	widths := []int{c.time, c.region, c.name, c.user, c.source, c.resource}
+	widths := []int{c.time, c.account, c.region, c.name, c.user, c.source, c.resource}
 	var b strings.Builder
 	b.Grow(l.width)
 	b.WriteString(fit(mark, 1))

@@ -7,8 +7,9 @@ import (
 	"lazytrail/model"
 )
 
-// regionsPanel is the per-region overlay: state, pages, events, throttles,
-// how far back, and the last error, escaped.
+// regionsPanel is the per-partition overlay (R): for each account × region
+// of every source its state, pages, events, throttles, how far back, and
+// the last error; then every file or record skipped, and why. All escaped.
 type regionsPanel struct {
 	st     *Styles
 	sc     scroller
@@ -23,13 +24,21 @@ func (r *regionsPanel) SetSize(w, h int) {
 
 func (r *regionsPanel) Update(ps []model.RegionProgress, zone *time.Location) {
 	top := r.sc.top
-	lines := []string{paintOf(r.st.PaneTitle).wrap(fmt.Sprintf("%-16s %-10s %6s %8s %9s %-12s %s", "REGION", "STATE", "PAGES", "EVENTS", "THROTTLES", "OLDEST", "LAST ERROR"))}
+	lines := []string{paintOf(r.st.PaneTitle).wrap(fmt.Sprintf("%-30s %-10s %6s %8s %9s %-12s %s", "SOURCE", "STATE", "PAGES", "EVENTS", "THROTTLES", "OLDEST", "LAST ERROR"))}
+	var skips []string
 	for _, p := range ps {
 		oldest := "-"
 		if !p.Oldest.IsZero() {
 			oldest = p.Oldest.In(zone).Format("01-02 15:04")
 		}
-		line := fmt.Sprintf("%s %-10s %6d %8d %9d %-12s %s", fit(p.Region, 16), p.State, p.Pages, p.Events, p.Throttles, oldest, model.Printable(p.Err))
+		line := fmt.Sprintf("%s %-10s %6d %8d %9d %-12s %s", fit(model.Printable(p.Name()), 30), p.State, p.Pages, p.Events, p.Throttles, oldest, model.Printable(p.Err))
+		if p.Late > 0 {
+			line += fmt.Sprintf(" (%d late)", p.Late)
+		}
+		skips = append(skips, p.Skips...)
+		if more := p.Skipped - len(p.Skips); more > 0 {
+			skips = append(skips, fmt.Sprintf("… and %d more in %s", more, model.Printable(p.Name())))
+		}
 		switch p.State {
 		case model.RegionFailed:
 			line = styled(r.st.Error, line)
@@ -39,7 +48,13 @@ func (r *regionsPanel) Update(ps []model.RegionProgress, zone *time.Location) {
 		lines = append(lines, line)
 	}
 	if len(ps) == 0 {
-		lines = append(lines, styled(r.st.Label, "no region has reported yet"))
+		lines = append(lines, styled(r.st.Label, "no source has reported yet"))
+	}
+	if len(skips) > 0 {
+		lines = append(lines, "", paintOf(r.st.PaneTitle).wrap(fmt.Sprintf("SKIPPED (%d)", len(skips))))
+		for _, sk := range skips {
+			lines = append(lines, styled(r.st.Scan, sk))
+		}
 	}
 	r.sc.SetLines(lines)
 	r.sc.top = top
@@ -47,6 +62,6 @@ func (r *regionsPanel) Update(ps []model.RegionProgress, zone *time.Location) {
 }
 
 func (r *regionsPanel) View() []string {
-	head := paintOf(r.st.PaneTitleFocused).wrap(clip("REGIONS  (esc or R closes)", r.width))
+	head := paintOf(r.st.PaneTitleFocused).wrap(clip("SOURCES  (esc or R closes)", r.width))
 	return append([]string{head}, r.sc.Lines()...)
 }

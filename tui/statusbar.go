@@ -13,15 +13,22 @@ import (
 // the scan line.
 type regionSummary struct {
 	total, done, paging, throttled, failed, idle int
+	skipped, late                                int    // files or records left out; events out of place
+	word                                         string // "regions", or "partitions" for files and several accounts
 	checked                                      int       // events received from every region, matching or not
 	reached                                      time.Time // every region has been read back to here (zero: not yet known)
 }
 
 func summarize(ps []model.RegionProgress) regionSummary {
-	s := regionSummary{total: len(ps)}
+	s := regionSummary{total: len(ps), word: "regions"}
 	var oldestAll time.Time
 	for _, p := range ps {
 		s.checked += p.Events
+		s.skipped += p.Skipped
+		s.late += p.Late
+		if p.Source != "" && p.Source != "lookup" || p.Account != "" {
+			s.word = "partitions"
+		}
 		switch p.State {
 		case model.RegionDone:
 			s.done++
@@ -62,7 +69,7 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 	// left out whole rather than cut mid-word.
 	parts := []string{key.wrap(" lazytrail " + cut(account, 24))}
 	if sum.total > 0 {
-		r, sep := bar.wrap(fmt.Sprintf("%d regions:", sum.total)), ""
+		r, sep := bar.wrap(fmt.Sprintf("%d %s:", sum.total, sum.word)), ""
 		for _, c := range []struct {
 			n     int
 			label string
@@ -70,6 +77,7 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 		}{
 			{sum.done, "done", bar}, {sum.paging, "paging", bar}, {sum.idle, "idle", bar},
 			{sum.throttled, "throttled", paintOf(s.st.StatusWarn)}, {sum.failed, "FAILED (R)", paintOf(s.st.StatusError)},
+			{sum.skipped, "skipped (R)", paintOf(s.st.StatusWarn)},
 		} {
 			if c.n > 0 {
 				r += bar.wrap(sep) + c.paint.wrap(fmt.Sprintf(" %d %s", c.n, c.label))
