@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
 )
 
 // record is the subset of a raw CloudTrail record that an Event keeps.

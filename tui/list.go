@@ -32,11 +32,11 @@ type rowPaints struct{ normal, readOnly, failed, selected, loading paint }
 type listColumns struct{ time, account, region, name, user, source, resource int }
 
 const (
-	timeLong    = "2006-01-02 15:04:05"
-	timeShort   = "01-02 15:04:05"
+	timeLong     = "2006-01-02 15:04:05"
+	timeShort    = "01-02 15:04:05"
 	regionWidth  = 14 // ap-southeast-2
 	accountWidth = 12 // 111122223333
-	sourceWidth = 12
+	sourceWidth  = 12
 )
 
 func (l *listPane) SetSize(w, h int) {

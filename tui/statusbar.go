@@ -13,8 +13,8 @@ import (
 // the scan line.
 type regionSummary struct {
 	total, done, paging, throttled, failed, idle int
-	skipped, late                                int    // files or records left out; events out of place
-	word                                         string // "regions", or "partitions" for files and several accounts
+	skipped, late                                int       // files or records left out; events out of place
+	word                                         string    // "regions", or "partitions" for files and several accounts
 	checked                                      int       // events received from every region, matching or not
 	reached                                      time.Time // every region has been read back to here (zero: not yet known)
 }
