@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"lazytrail/model"
 )
@@ -22,6 +23,13 @@ type Dataset struct {
 	regions  []string
 	byRegion map[string]*regionEvents
 	total    int
+
+	// oldest and newest bound every event's time (zero when empty).
+	oldest, newest time.Time
+	// whole makes a query without StartTime or EndTime cover every event
+	// (records loaded from files, which may be years old); otherwise the
+	// default is the 90 days before now, as in AWS's Event history.
+	whole bool
 }
 
 // regionEvents holds one region's events newest first, with indexes for the
@@ -83,6 +91,14 @@ func newLazyDataset(events []model.Event, records []func() string) *Dataset {
 			}
 		}
 		r.index()
+		if n := len(r.events); n > 0 {
+			if newest := r.events[0].Time; d.newest.IsZero() || newest.After(d.newest) {
+				d.newest = newest
+			}
+			if oldest := r.events[n-1].Time; d.oldest.IsZero() || oldest.Before(d.oldest) {
+				d.oldest = oldest
+			}
+		}
 		d.byRegion[name] = r
 		d.regions = append(d.regions, name) // already sorted
 		lo = hi
@@ -155,6 +171,26 @@ func (r *regionEvents) raw(i int) string {
 		return r.events[i].Raw
 	}
 	return r.records[i]()
+}
+
+// Span returns the times of the oldest and the newest event (zero times
+// when the dataset is empty).
+func (d *Dataset) Span() (oldest, newest time.Time) { return d.oldest, d.newest }
+
+// defaultRange is the time range of a query that names no StartTime or
+// EndTime: the 90 days before now, widened to every event of a dataset
+// loaded from records.
+func (d *Dataset) defaultRange(now time.Time) (start, end time.Time) {
+	start, end = now.Add(-history), now
+	if d.whole && d.total > 0 {
+		if d.oldest.Before(start) {
+			start = d.oldest
+		}
+		if d.newest.After(end) {
+			end = d.newest
+		}
+	}
+	return start, end
 }
 
 // Len returns the number of events in every region together.

@@ -146,7 +146,8 @@ func (s *Server) lookupEvents(w http.ResponseWriter, r *http.Request, region str
 		writeError(w, badRequest("SerializationException", "The request body is not a valid LookupEvents request: "+err.Error()))
 		return
 	}
-	q, apiErr := validate(&req, s.opts.Now().UTC())
+	defStart, defEnd := s.data.defaultRange(s.opts.Now().UTC())
+	q, apiErr := validate(&req, defStart, defEnd)
 	if apiErr == nil {
 		apiErr = s.servePage(w, region, st, f, q)
 	}

@@ -31,8 +31,9 @@ var attributeKeys = map[string]bool{
 	"ResourceType": true, "ResourceName": true, "EventSource": true, "AccessKeyId": true,
 }
 
-// validate checks a request as CloudTrail does and resolves its defaults.
-func validate(req *lookupRequest, now time.Time) (*query, *apiError) {
+// validate checks a request as CloudTrail does and resolves its defaults:
+// a missing StartTime or EndTime is the matching end of defStart..defEnd.
+func validate(req *lookupRequest, defStart, defEnd time.Time) (*query, *apiError) {
 	q := &query{limit: maxPageSize, rawStart: req.StartTime, rawEnd: req.EndTime, rawMax: req.MaxResults}
 	if m := req.MaxResults; m != nil {
 		if *m != math.Trunc(*m) || *m < 1 || *m > maxPageSize {
@@ -62,11 +63,11 @@ func validate(req *lookupRequest, now time.Time) (*query, *apiError) {
 		return nil, badRequest("InvalidLookupAttributesException",
 			fmt.Sprintf("Only one lookup attribute is allowed per request; %d were given.", len(req.LookupAttributes)))
 	}
-	q.end = now
+	q.end = defEnd
 	if req.EndTime != nil {
 		q.end = fromEpoch(*req.EndTime)
 	}
-	q.start = now.Add(-history)
+	q.start = defStart
 	if req.StartTime != nil {
 		q.start = fromEpoch(*req.StartTime)
 	}

@@ -23,7 +23,8 @@ import (
 // {"Records":[…]} (gzipped or not), JSON arrays of records, JSON lines, and
 // `aws cloudtrail lookup-events` output {"Events":[…]}. An event id seen
 // twice in a region is kept once. A file that cannot be read or parsed is
-// an error naming it.
+// an error naming it. A query that gives no StartTime or EndTime covers
+// every record loaded, however old (see Dataset.Span).
 func LoadRecords(paths ...string) (*Dataset, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no record files given: name files or folders of CloudTrail records")
@@ -61,7 +62,11 @@ func LoadRecords(paths ...string) (*Dataset, error) {
 			return nil, err
 		}
 	}
-	return NewDataset(events), nil
+	d := NewDataset(events)
+	// Files hold what the trail kept, often more than 90 days: a query
+	// without a time range serves all of it.
+	d.whole = true
+	return d, nil
 }
 
 func unwrapPathError(err error) error {

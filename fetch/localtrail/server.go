@@ -24,7 +24,8 @@ type Options struct {
 	Burst int
 	// Latency is added before every answer; SetLatency overrides it per region.
 	Latency time.Duration
-	// Now is the clock for the default time range (now-90d .. now); nil
+	// Now is the clock for the default time range (now-90d .. now, widened
+	// to every record of a LoadRecords dataset); nil
 	// means time.Now.
 	Now func() time.Time
 }
