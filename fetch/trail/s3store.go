@@ -2,11 +2,13 @@ package trail
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -230,7 +232,7 @@ func (s *s3Store) explain(ctx context.Context, err error, op, what string) error
 	bucketARN := "arn:aws:s3:::" + s.bucket
 	var api smithy.APIError
 	if !errors.As(err, &api) {
-		e.Cause = s3OneLine(s3TransportCause(err))
+		e.Cause, e.Hint = s3TransportCause(err)
 		return e
 	}
 	e.Code = api.ErrorCode()
@@ -287,25 +289,30 @@ func s3IsKMS(msg string) bool {
 	return strings.Contains(m, "kms") || strings.Contains(m, "key management service")
 }
 
-// s3TransportCause is the innermost useful text of an error that got no S3
-// answer (a refused connection, a TLS failure), without the SDK's
-// "operation error S3: GetObject, https response error ..." wrapping.
-func s3TransportCause(err error) string {
-	var oe *smithy.OperationError
-	if errors.As(err, &oe) && oe.Err != nil {
-		err = oe.Err
-	}
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			break
+// s3TransportCause is what went wrong with a request that got no S3
+// answer (a refused connection, a TLS failure, a timeout), without the
+// SDK's "operation error S3: GetObject, exceeded maximum attempts, ..."
+// wrapping, and a hint where one helps.
+func s3TransportCause(err error) (cause, hint string) {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		err = ue.Err
+	} else {
+		var oe *smithy.OperationError
+		if errors.As(err, &oe) && oe.Err != nil {
+			err = oe.Err
 		}
-		if _, isOp := u.(*smithy.OperationError); isOp {
-			break
-		}
-		err = u
 	}
-	return err.Error()
+	var ua x509.UnknownAuthorityError
+	var ci x509.CertificateInvalidError
+	var hn x509.HostnameError
+	switch {
+	case errors.As(err, &ua):
+		return "TLS: certificate signed by an unknown authority", "set AWS_CA_BUNDLE (or the profile's ca_bundle) to the CA that signs it"
+	case errors.As(err, &ci), errors.As(err, &hn):
+		return "TLS: " + err.Error(), "check the endpoint URL and AWS_CA_BUNDLE"
+	}
+	return err.Error(), ""
 }
 
 // s3OneLine keeps an error on one line and free of control characters: S3's

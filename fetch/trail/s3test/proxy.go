@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -239,3 +240,41 @@ func WriteError(w http.ResponseWriter, status int, code, message string) {
 	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
 <Error><Code>%s</Code><Message>%s</Message><RequestId>0A1B2C3D4E5F6789</RequestId><HostId>aG9zdGlk</HostId></Error>`, code, message)
 }
+
+// RegionFront stands for S3 in front of a bucket that lives in one region:
+// a request signed for another region gets S3's 301 PermanentRedirect
+// with the bucket's region in X-Amz-Bucket-Region; the others pass.
+type RegionFront struct {
+	URL       string
+	redirects atomic.Int64
+}
+
+// NewRegionFront serves target as a bucket of region until the test ends.
+func NewRegionFront(t testing.TB, target, region string) *RegionFront {
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &RegionFront{}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	rp.Transport = tr
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Credential=AKID/20260302/REGION/s3/aws4_request
+		auth := r.Header.Get("Authorization")
+		if !strings.Contains(auth, "/"+region+"/s3/aws4_request") {
+			f.redirects.Add(1)
+			w.Header().Set("X-Amz-Bucket-Region", region)
+			WriteError(w, http.StatusMovedPermanently, "PermanentRedirect",
+				"The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.")
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	f.URL = srv.URL
+	t.Cleanup(func() { srv.Close(); tr.CloseIdleConnections() })
+	return f
+}
+
+// Redirects is how many requests were sent to the wrong region.
+func (f *RegionFront) Redirects() int { return int(f.redirects.Load()) }
