@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -88,7 +89,7 @@ func (s *Server) lookupEvents(w http.ResponseWriter, r *http.Request, region str
 
 	// Read the body before any wait: net/http notices a client that went
 	// away (and cancels r.Context) only once the body has been consumed.
-	body, readErr := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 
 	select {
 	case <-s.ready:
@@ -140,6 +141,13 @@ func (s *Server) lookupEvents(w http.ResponseWriter, r *http.Request, region str
 	err := readErr
 	if err == nil && len(strings.TrimSpace(string(body))) > 0 {
 		err = json.Unmarshal(body, &req)
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		count(&st.stats.Rejected)
+		writeError(w, &apiError{status: http.StatusRequestEntityTooLarge, code: "SerializationException",
+			message: fmt.Sprintf("The request body is over %d bytes; a LookupEvents request is a few hundred.", maxBodyBytes)})
+		return
 	}
 	if err != nil {
 		count(&st.stats.Rejected)

@@ -5,13 +5,19 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"lazytrail/model"
 )
 
 // Options configures a Server. The zero value is AWS's behaviour.
@@ -59,7 +65,30 @@ type Server struct {
 	closeOnce sync.Once
 	inflight  sync.WaitGroup
 	listeners []*http.Server
+	timeouts  timeouts // of the servers Listen starts
 }
+
+// timeouts bound how long a connection may hold the server's resources:
+// a client that trickles its headers or body, never reads its answer, or
+// keeps an idle connection open is dropped.
+type timeouts struct {
+	readHeader time.Duration // from the connection's first byte to the end of the headers
+	read       time.Duration // the whole request, body included
+	write      time.Duration // from the end of the headers to the end of the answer
+	idle       time.Duration // between requests on a kept-alive connection
+}
+
+// defaultTimeouts are generous for any real client: a LookupEvents request
+// is a few hundred bytes and its answer at most 50 events. write leaves room
+// for --latency and for a fault's hang, which lasts until the client gives up.
+var defaultTimeouts = timeouts{readHeader: 10 * time.Second, read: time.Minute, write: 2 * time.Minute, idle: 2 * time.Minute}
+
+// maxHeaderBytes bounds a request's headers (a signed request's are under
+// 2 KB); maxBodyBytes its body.
+const (
+	maxHeaderBytes = 64 << 10
+	maxBodyBytes   = 1 << 20
+)
 
 type regionState struct {
 	limiter *rate.Limiter
@@ -99,7 +128,7 @@ func newServer(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{opts: opts, regions: map[string]*regionState{}, closing: make(chan struct{}), ready: make(chan struct{})}
+	s := &Server{opts: opts, regions: map[string]*regionState{}, closing: make(chan struct{}), ready: make(chan struct{}), timeouts: defaultTimeouts}
 	rand.Read(s.tokenKey[:])
 	return s
 }
@@ -168,7 +197,15 @@ func (s *Server) Listen(addr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: s.timeouts.readHeader,
+		ReadTimeout:       s.timeouts.read,
+		WriteTimeout:      s.timeouts.write,
+		IdleTimeout:       s.timeouts.idle,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          log.New(printableWriter{os.Stderr}, "localtrail: ", log.LstdFlags),
+	}
 	s.mu.Lock()
 	s.listeners = append(s.listeners, hs)
 	s.mu.Unlock()
@@ -198,4 +235,20 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		errs = append(errs, ctx.Err())
 	}
 	return errors.Join(errs...)
+}
+
+// printableWriter writes each line of net/http's error log (which can quote
+// what a client sent) with its control characters escaped.
+type printableWriter struct{ w io.Writer }
+
+func (p printableWriter) Write(b []byte) (int, error) {
+	var out strings.Builder
+	for line := range strings.Lines(string(b)) {
+		out.WriteString(model.Printable(strings.TrimRight(line, "\r\n")))
+		out.WriteByte('\n')
+	}
+	if _, err := io.WriteString(p.w, out.String()); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
