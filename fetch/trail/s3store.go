@@ -188,16 +188,19 @@ func (b *s3Body) Read(p []byte) (int, error) {
 		if cerr := b.ctx.Err(); cerr != nil {
 			err = cerr
 		}
-		err = &S3Error{Name: b.store.Name(b.key), Cause: "read: " + s3OneLine(err.Error()), err: err}
+		err = &fs.PathError{Op: "read", Path: s3OneLine(b.store.Name(b.key)),
+			Err: &S3Error{Name: b.store.Name(b.key), Cause: s3OneLine(err.Error()), err: err}}
 	}
 	return n, err
 }
 
 func (b *s3Body) Close() error { return b.rc.Close() }
 
-// S3Error is a failed S3 request, told in one line with what to do about
-// it: "s3://b/k: access denied (needs s3:GetObject on arn:aws:s3:::b/k)".
-// It wraps fs.ErrNotExist for an object or bucket that is not there,
+// S3Error is why an S3 request failed, told in one line with what to do
+// about it: "access denied (needs s3:GetObject on arn:aws:s3:::b/k)". The
+// store returns it inside an *fs.PathError naming the operation and the
+// object ("get s3://b/k: access denied (...)"), as os does for a file. It
+// wraps fs.ErrNotExist for an object or bucket that is not there,
 // fs.ErrPermission for a denial, and the context's error for a
 // cancellation, so callers test it with errors.Is as for a local file.
 type S3Error struct {
@@ -209,7 +212,7 @@ type S3Error struct {
 }
 
 func (e *S3Error) Error() string {
-	msg := e.Name + ": " + e.Cause
+	msg := e.Cause
 	if e.Hint != "" {
 		msg += " (" + e.Hint + ")"
 	}
@@ -218,9 +221,14 @@ func (e *S3Error) Error() string {
 
 func (e *S3Error) Unwrap() error { return e.err }
 
-// explain turns an SDK error into an S3Error. op is "list" or "get"; what
-// is the folder or key, relative to the store.
+// explain turns an SDK error into an *fs.PathError holding an S3Error. op
+// is "list" or "get"; what is the folder or key, relative to the store.
 func (s *s3Store) explain(ctx context.Context, err error, op, what string) error {
+	e := s.explainS3(ctx, err, op, what)
+	return &fs.PathError{Op: op, Path: s3OneLine(e.Name), Err: e}
+}
+
+func (s *s3Store) explainS3(ctx context.Context, err error, op, what string) *S3Error {
 	e := &S3Error{Name: s.Name(what), err: err}
 	if cerr := ctx.Err(); cerr != nil && errors.Is(err, cerr) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		e.Cause = "cancelled"
@@ -254,11 +262,12 @@ func (s *s3Store) explain(ctx context.Context, err error, op, what string) error
 			e.Hint = "needs kms:Decrypt on the trail's KMS key"
 		case op == "list":
 			e.Name = "s3://" + s.bucket + "/" + s.prefix + what
-			e.Cause = "access denied listing this folder"
+			e.Cause = "access denied"
 			e.Hint = "needs s3:ListBucket on " + bucketARN
 		default:
 			e.Cause = "access denied"
-			e.Hint = "needs s3:GetObject on " + bucketARN + "/" + s.prefix + what
+			// The policy's resource, not the key again.
+			e.Hint = "needs s3:GetObject on " + bucketARN + "/" + s.prefix + "*"
 		}
 	case "KMS.AccessDeniedException", "KMSAccessDenied", "KMS.DisabledException", "KMS.NotFoundException":
 		e.err = errors.Join(fs.ErrPermission, err)

@@ -264,12 +264,13 @@ func TestS3StoreOpenAndName(t *testing.T) {
 
 // checkOneLine asserts err is told in one line, names what failed, carries
 // the hint and none of the SDK's wrapping.
-func checkOneLine(t *testing.T, err error, name string, wants ...string) {
+func checkOneLine(t *testing.T, err error, opName string, wants ...string) {
 	t.Helper()
 	if err == nil {
 		t.Fatal("no error")
 	}
 	msg := err.Error()
+	t.Log(msg)
 	if strings.ContainsAny(msg, "\n\r") {
 		t.Errorf("error spans lines: %q", msg)
 	}
@@ -278,8 +279,12 @@ func checkOneLine(t *testing.T, err error, name string, wants ...string) {
 			t.Errorf("error carries the SDK's %q: %q", raw, msg)
 		}
 	}
-	if !strings.HasPrefix(msg, name+": ") {
-		t.Errorf("error %q does not start with %q", msg, name)
+	if !strings.HasPrefix(msg, opName+": ") {
+		t.Errorf("error %q does not start with %q", msg, opName)
+	}
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || strings.Contains(pe.Err.Error(), "s3://") {
+		t.Errorf("error %q is not a PathError whose cause leaves out the name", msg)
 	}
 	for _, w := range wants {
 		if !strings.Contains(msg, w) {
@@ -303,7 +308,7 @@ func TestS3StoreErrors(t *testing.T) {
 		}
 		up.Delete(t, es[0].Key)
 		_, err = s.Open(ctx, es[0].Key)
-		checkOneLine(t, err, s.Name(es[0].Key), "no longer exists")
+		checkOneLine(t, err, "get "+s.Name(es[0].Key), "no longer exists")
 		if !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("errors.Is(%v, fs.ErrNotExist) = false", err)
 		}
@@ -319,7 +324,7 @@ func TestS3StoreErrors(t *testing.T) {
 		key := g.Newest["333333333333/us-east-1"][0]
 		p.Deny(key, false)
 		_, err := s.Open(ctx, key)
-		checkOneLine(t, err, s.Name(key), "access denied", "s3:GetObject", "arn:aws:s3:::"+bucket+"/"+key)
+		checkOneLine(t, err, "get "+s.Name(key), "access denied", "s3:GetObject", "arn:aws:s3:::"+bucket+"/*)")
 		if !errors.Is(err, fs.ErrPermission) {
 			t.Errorf("errors.Is(%v, fs.ErrPermission) = false", err)
 		}
@@ -328,7 +333,7 @@ func TestS3StoreErrors(t *testing.T) {
 		key := g.Newest["333333333333/eu-west-1"][0]
 		p.Deny(key, true)
 		_, err := s.Open(ctx, key)
-		checkOneLine(t, err, s.Name(key), "KMS", "kms:Decrypt")
+		checkOneLine(t, err, "get "+s.Name(key), "KMS", "kms:Decrypt")
 		if strings.Contains(err.Error(), "s3:GetObject") {
 			t.Errorf("a KMS denial blames s3:GetObject: %v", err)
 		}
@@ -340,7 +345,7 @@ func TestS3StoreErrors(t *testing.T) {
 		dir := "AWSLogs/" + g.Org + "/333333333333/"
 		p.Deny(dir, false)
 		_, err := s.List(ctx, dir)
-		checkOneLine(t, err, s.Name(dir), "access denied", "s3:ListBucket", "arn:aws:s3:::"+bucket)
+		checkOneLine(t, err, "list "+s.Name(dir), "access denied", "s3:ListBucket", "arn:aws:s3:::"+bucket)
 		if !errors.Is(err, fs.ErrPermission) {
 			t.Errorf("errors.Is(%v, fs.ErrPermission) = false", err)
 		}
@@ -348,7 +353,7 @@ func TestS3StoreErrors(t *testing.T) {
 	t.Run("no such bucket", func(t *testing.T) {
 		none := proxiedStore(t, p, bucket+"-none", "")
 		_, err := none.List(ctx, "")
-		checkOneLine(t, err, "s3://"+bucket+"-none", "no such bucket")
+		checkOneLine(t, err, "list s3://"+bucket+"-none", "no such bucket")
 		if !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("errors.Is(%v, fs.ErrNotExist) = false", err)
 		}
@@ -357,7 +362,7 @@ func TestS3StoreErrors(t *testing.T) {
 		cfg := s3test.Config(t, closedURL(t))
 		cfg.RetryMaxAttempts = 1
 		_, err := newS3Store(cfg, bucket, "").List(ctx, "")
-		checkOneLine(t, err, "s3://"+bucket+"/", "connection refused")
+		checkOneLine(t, err, "list s3://"+bucket+"/", "connection refused")
 	})
 }
 
@@ -421,7 +426,7 @@ func TestS3StoreReadEndsOnCancelAndClose(t *testing.T) {
 					t.Errorf("after cancel: %v, want context.Canceled", err)
 				}
 				if how == "cancel" {
-					checkOneLine(t, err, s.Name(key))
+					checkOneLine(t, err, "read "+s.Name(key))
 				}
 				t.Logf("%s ended the read in %v: %v", how, time.Since(start), err)
 			case <-time.After(10 * time.Second):
