@@ -16,7 +16,7 @@ import (
 
 // One moto_server serves every test of the package: started by the first
 // test that needs it (through localtest.Moto), stopped after the last.
-var shared struct {
+var motoShared struct {
 	once     sync.Once
 	url      string
 	skip     string
@@ -25,63 +25,63 @@ var shared struct {
 	buckets  atomic.Int64
 }
 
-// pkgTB adapts the package's lifetime to the testing.TB localtest.Moto
+// s3PkgTB adapts the package's lifetime to the testing.TB localtest.Moto
 // takes: its cleanups run when m.Run returns.
-type pkgTB struct {
+type s3PkgTB struct {
 	testing.TB // nil: only the methods below are called
 }
 
-func (pkgTB) Helper() {}
-func (pkgTB) Cleanup(f func()) {
-	shared.cleanups = append(shared.cleanups, f)
+func (s3PkgTB) Helper() {}
+func (s3PkgTB) Cleanup(f func()) {
+	motoShared.cleanups = append(motoShared.cleanups, f)
 }
-func (pkgTB) Skip(args ...any) { shared.skip = fmt.Sprint(args...); runtime.Goexit() }
-func (pkgTB) Fatal(args ...any) {
-	shared.fatal = fmt.Sprint(args...)
+func (s3PkgTB) Skip(args ...any) { motoShared.skip = fmt.Sprint(args...); runtime.Goexit() }
+func (s3PkgTB) Fatal(args ...any) {
+	motoShared.fatal = fmt.Sprint(args...)
 	runtime.Goexit()
 }
-func (pkgTB) Fatalf(format string, args ...any) {
-	shared.fatal = fmt.Sprintf(format, args...)
+func (s3PkgTB) Fatalf(format string, args ...any) {
+	motoShared.fatal = fmt.Sprintf(format, args...)
 	runtime.Goexit()
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for i := len(shared.cleanups) - 1; i >= 0; i-- {
-		shared.cleanups[i]()
+	for i := len(motoShared.cleanups) - 1; i >= 0; i-- {
+		motoShared.cleanups[i]()
 	}
 	os.Exit(code)
 }
 
-// moto returns the package's moto_server URL, starting it on first use.
+// s3Moto returns the package's moto_server URL, starting it on first use.
 // The test is skipped when moto_server is not installed (.ci/run refuses
 // to run without it).
-func moto(t testing.TB) string {
+func s3Moto(t testing.TB) string {
 	t.Helper()
-	shared.once.Do(func() {
+	motoShared.once.Do(func() {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			shared.url = localtest.Moto(pkgTB{})
+			motoShared.url = localtest.Moto(s3PkgTB{})
 		}()
 		<-done
 	})
 	switch {
-	case shared.fatal != "":
-		t.Fatal(shared.fatal)
-	case shared.skip != "":
-		t.Skip(shared.skip)
+	case motoShared.fatal != "":
+		t.Fatal(motoShared.fatal)
+	case motoShared.skip != "":
+		t.Skip(motoShared.skip)
 	}
-	return shared.url
+	return motoShared.url
 }
 
-// newBucket creates a fresh bucket on the package's moto_server and a
+// s3NewBucket creates a fresh bucket on the package's moto_server and a
 // recording proxy in front of it: the store under test talks to the
 // proxy, the test uploads straight to moto.
-func newBucket(t testing.TB) (bucket string, up *s3test.Uploader, proxy *s3test.Proxy) {
+func s3NewBucket(t testing.TB) (bucket string, up *s3test.Uploader, proxy *s3test.Proxy) {
 	t.Helper()
-	url := moto(t)
-	bucket = fmt.Sprintf("trail-%d-%s", shared.buckets.Add(1), strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name())))
+	url := s3Moto(t)
+	bucket = fmt.Sprintf("trail-%d-%s", motoShared.buckets.Add(1), strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name())))
 	if len(bucket) > 63 {
 		bucket = strings.TrimRight(bucket[:63], "-")
 	}
@@ -89,15 +89,15 @@ func newBucket(t testing.TB) (bucket string, up *s3test.Uploader, proxy *s3test.
 	return bucket, up, s3test.NewProxy(t, url)
 }
 
-// proxiedStore is the store under test over the proxy.
-func proxiedStore(t testing.TB, p *s3test.Proxy, bucket, prefix string) Store {
+// s3ProxiedStore is the store under test over the proxy.
+func s3ProxiedStore(t testing.TB, p *s3test.Proxy, bucket, prefix string) Store {
 	return newS3Store(s3test.Config(t, p.URL), bucket, prefix)
 }
 
 func TestProxyClassifiesWhatTheStoreSends(t *testing.T) {
-	bucket, up, p := newBucket(t)
+	bucket, up, p := s3NewBucket(t)
 	up.Put(t, map[string][]byte{"a/b.json": []byte(`{}`)})
-	s := proxiedStore(t, p, bucket, "")
+	s := s3ProxiedStore(t, p, bucket, "")
 	ctx := context.Background()
 	if _, err := s.List(ctx, "a/"); err != nil {
 		t.Fatal(err)

@@ -21,9 +21,9 @@ import (
 	"lazytrail/fetch/trail/s3test"
 )
 
-// orgTrail is a generated organisation trail as its S3 objects, with the
+// s3OrgTrail is a generated organisation trail as its S3 objects, with the
 // ground truth computed while writing them (not by reading them back).
-type orgTrail struct {
+type s3OrgTrail struct {
 	Org      string
 	Accounts []string
 	Regions  []string
@@ -35,15 +35,15 @@ type orgTrail struct {
 	Logs   []string // every log file key
 }
 
-// genOrgTrail writes an organisation trail of accounts × regions over days
+// s3GenOrgTrail writes an organisation trail of accounts × regions over days
 // days ending on end's day (UTC). Each partition gets four files a day,
 // stamped on 5-minute boundaries with records of the minutes before the
 // stamp; the first file of each day after the first also holds a record
 // of the day before (a late delivery, under the next day's folder), and
 // its third file holds a record older than its second file's stamp. Beside
 // them: digest and Insight files, stray keys and 0-byte folder markers.
-func genOrgTrail(prefix string, days int, end time.Time) *orgTrail {
-	g := &orgTrail{
+func s3GenOrgTrail(prefix string, days int, end time.Time) *s3OrgTrail {
+	g := &s3OrgTrail{
 		Org:      "o-a1b2c3d4e5",
 		Accounts: []string{"111111111111", "222222222222", "333333333333"},
 		Regions:  []string{"ap-southeast-2", "eu-west-1", "us-east-1"},
@@ -130,9 +130,9 @@ func genOrgTrail(prefix string, days int, end time.Time) *orgTrail {
 	return g
 }
 
-// oneLevel is the reference listing: the immediate children of dir among
+// s3OneLevel is the reference listing: the immediate children of dir among
 // keys, computed from the objects alone (folder markers left out).
-func oneLevel(objects map[string][]byte, prefix, dir string) []Entry {
+func s3OneLevel(objects map[string][]byte, prefix, dir string) []Entry {
 	full := prefix + dir
 	seen := map[string]bool{}
 	var out []Entry
@@ -151,16 +151,16 @@ func oneLevel(objects map[string][]byte, prefix, dir string) []Entry {
 		}
 		out = append(out, Entry{Key: dir + rest, Size: int64(len(body))})
 	}
-	sortEntries(out)
+	s3SortEntries(out)
 	return out
 }
 
-func sortEntries(es []Entry) {
+func s3SortEntries(es []Entry) {
 	slices.SortFunc(es, func(a, b Entry) int { return strings.Compare(a.Key, b.Key) })
 }
 
-// folders is every folder of the objects, relative to prefix, root first.
-func folders(objects map[string][]byte, prefix string) []string {
+// s3Folders is every folder of the objects, relative to prefix, root first.
+func s3Folders(objects map[string][]byte, prefix string) []string {
 	set := map[string]bool{"": true}
 	for k := range objects {
 		rel, ok := strings.CutPrefix(k, prefix)
@@ -188,26 +188,26 @@ func TestS3StoreListsEveryLevel(t *testing.T) {
 		{"under a prefix, two keys a page", "trails/org/", 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			bucket, up, p := newBucket(t)
+			bucket, up, p := s3NewBucket(t)
 			end := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
-			g := genOrgTrail(tc.prefix, 4, end)
+			g := s3GenOrgTrail(tc.prefix, 4, end)
 			up.Put(t, g.Objects)
 			if tc.maxKeys > 0 {
 				p.MaxKeys(tc.maxKeys)
 			}
-			s := proxiedStore(t, p, bucket, strings.TrimSuffix(tc.prefix, "/"))
+			s := s3ProxiedStore(t, p, bucket, strings.TrimSuffix(tc.prefix, "/"))
 			ctx := context.Background()
-			dirs := folders(g.Objects, tc.prefix)
+			dirs := s3Folders(g.Objects, tc.prefix)
 			if len(dirs) < 100 {
-				t.Fatalf("only %d folders generated", len(dirs))
+				t.Fatalf("only %d s3Folders generated", len(dirs))
 			}
 			for _, dir := range dirs {
 				got, err := s.List(ctx, dir)
 				if err != nil {
 					t.Fatalf("List(%q): %v", dir, err)
 				}
-				sortEntries(got)
-				if want := oneLevel(g.Objects, tc.prefix, dir); !slices.Equal(got, want) {
+				s3SortEntries(got)
+				if want := s3OneLevel(g.Objects, tc.prefix, dir); !slices.Equal(got, want) {
 					t.Fatalf("List(%q) =\n%v\nwant\n%v", dir, got, want)
 				}
 			}
@@ -228,17 +228,17 @@ func TestS3StoreListsEveryLevel(t *testing.T) {
 				lists++
 			}
 			if tc.maxKeys > 0 && lists <= len(dirs)+1 {
-				t.Errorf("%d listings for %d folders at %d keys a page: the paginator did not follow", lists, len(dirs)+1, tc.maxKeys)
+				t.Errorf("%d listings for %d s3Folders at %d keys a page: the paginator did not follow", lists, len(dirs)+1, tc.maxKeys)
 			}
 		})
 	}
 }
 
 func TestS3StoreOpenAndName(t *testing.T) {
-	bucket, up, p := newBucket(t)
-	g := genOrgTrail("logs/", 2, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC))
+	bucket, up, p := s3NewBucket(t)
+	g := s3GenOrgTrail("logs/", 2, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC))
 	up.Put(t, g.Objects)
-	s := proxiedStore(t, p, bucket, "logs")
+	s := s3ProxiedStore(t, p, bucket, "logs")
 	key := strings.TrimPrefix(g.Logs[5], "logs/")
 	rc, err := s.Open(context.Background(), key)
 	if err != nil {
@@ -262,9 +262,9 @@ func TestS3StoreOpenAndName(t *testing.T) {
 	}
 }
 
-// checkOneLine asserts err is told in one line, names what failed, carries
+// s3CheckOneLine asserts err is told in one line, names what failed, carries
 // the hint and none of the SDK's wrapping.
-func checkOneLine(t *testing.T, err error, opName string, wants ...string) {
+func s3CheckOneLine(t *testing.T, err error, opName string, wants ...string) {
 	t.Helper()
 	if err == nil {
 		t.Fatal("no error")
@@ -294,10 +294,10 @@ func checkOneLine(t *testing.T, err error, opName string, wants ...string) {
 }
 
 func TestS3StoreErrors(t *testing.T) {
-	bucket, up, p := newBucket(t)
-	g := genOrgTrail("", 1, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC))
+	bucket, up, p := s3NewBucket(t)
+	g := s3GenOrgTrail("", 1, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC))
 	up.Put(t, g.Objects)
-	s := proxiedStore(t, p, bucket, "")
+	s := s3ProxiedStore(t, p, bucket, "")
 	ctx := context.Background()
 	day := "AWSLogs/" + g.Org + "/222222222222/CloudTrail/eu-west-1/2026/03/02/"
 
@@ -308,7 +308,7 @@ func TestS3StoreErrors(t *testing.T) {
 		}
 		up.Delete(t, es[0].Key)
 		_, err = s.Open(ctx, es[0].Key)
-		checkOneLine(t, err, "get "+s.Name(es[0].Key), "no longer exists")
+		s3CheckOneLine(t, err, "get "+s.Name(es[0].Key), "no longer exists")
 		if !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("errors.Is(%v, fs.ErrNotExist) = false", err)
 		}
@@ -324,7 +324,7 @@ func TestS3StoreErrors(t *testing.T) {
 		key := g.Newest["333333333333/us-east-1"][0]
 		p.Deny(key, false)
 		_, err := s.Open(ctx, key)
-		checkOneLine(t, err, "get "+s.Name(key), "access denied", "s3:GetObject", "arn:aws:s3:::"+bucket+"/*)")
+		s3CheckOneLine(t, err, "get "+s.Name(key), "access denied", "s3:GetObject", "arn:aws:s3:::"+bucket+"/*)")
 		if !errors.Is(err, fs.ErrPermission) {
 			t.Errorf("errors.Is(%v, fs.ErrPermission) = false", err)
 		}
@@ -333,7 +333,7 @@ func TestS3StoreErrors(t *testing.T) {
 		key := g.Newest["333333333333/eu-west-1"][0]
 		p.Deny(key, true)
 		_, err := s.Open(ctx, key)
-		checkOneLine(t, err, "get "+s.Name(key), "KMS", "kms:Decrypt")
+		s3CheckOneLine(t, err, "get "+s.Name(key), "KMS", "kms:Decrypt")
 		if strings.Contains(err.Error(), "s3:GetObject") {
 			t.Errorf("a KMS denial blames s3:GetObject: %v", err)
 		}
@@ -345,29 +345,29 @@ func TestS3StoreErrors(t *testing.T) {
 		dir := "AWSLogs/" + g.Org + "/333333333333/"
 		p.Deny(dir, false)
 		_, err := s.List(ctx, dir)
-		checkOneLine(t, err, "list "+s.Name(dir), "access denied", "s3:ListBucket", "arn:aws:s3:::"+bucket)
+		s3CheckOneLine(t, err, "list "+s.Name(dir), "access denied", "s3:ListBucket", "arn:aws:s3:::"+bucket)
 		if !errors.Is(err, fs.ErrPermission) {
 			t.Errorf("errors.Is(%v, fs.ErrPermission) = false", err)
 		}
 	})
 	t.Run("no such bucket", func(t *testing.T) {
-		none := proxiedStore(t, p, bucket+"-none", "")
+		none := s3ProxiedStore(t, p, bucket+"-none", "")
 		_, err := none.List(ctx, "")
-		checkOneLine(t, err, "list s3://"+bucket+"-none", "no such bucket")
+		s3CheckOneLine(t, err, "list s3://"+bucket+"-none", "no such bucket")
 		if !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("errors.Is(%v, fs.ErrNotExist) = false", err)
 		}
 	})
 	t.Run("nothing listening", func(t *testing.T) {
-		cfg := s3test.Config(t, closedURL(t))
+		cfg := s3test.Config(t, s3ClosedURL(t))
 		cfg.RetryMaxAttempts = 1
 		_, err := newS3Store(cfg, bucket, "").List(ctx, "")
-		checkOneLine(t, err, "list s3://"+bucket+"/", "connection refused")
+		s3CheckOneLine(t, err, "list s3://"+bucket+"/", "connection refused")
 	})
 }
 
-// closedURL is a loopback URL where nothing listens.
-func closedURL(t *testing.T) string {
+// s3ClosedURL is a loopback URL where nothing listens.
+func s3ClosedURL(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -377,13 +377,13 @@ func closedURL(t *testing.T) string {
 }
 
 func TestS3StoreReadEndsOnCancelAndClose(t *testing.T) {
-	bucket, up, p := newBucket(t)
+	bucket, up, p := s3NewBucket(t)
 	big := make([]byte, 256<<10)
 	for i := range big {
 		big[i] = byte(i * 7)
 	}
 	up.Put(t, map[string][]byte{"stall/a.json.gz": big, "stall/b.json.gz": big})
-	s := proxiedStore(t, p, bucket, "")
+	s := s3ProxiedStore(t, p, bucket, "")
 	for _, how := range []string{"cancel", "close"} {
 		t.Run(how, func(t *testing.T) {
 			key := "stall/a.json.gz"
@@ -426,7 +426,7 @@ func TestS3StoreReadEndsOnCancelAndClose(t *testing.T) {
 					t.Errorf("after cancel: %v, want context.Canceled", err)
 				}
 				if how == "cancel" {
-					checkOneLine(t, err, "read "+s.Name(key))
+					s3CheckOneLine(t, err, "read "+s.Name(key))
 				}
 				t.Logf("%s ended the read in %v: %v", how, time.Since(start), err)
 			case <-time.After(10 * time.Second):
@@ -441,7 +441,7 @@ func TestS3StoreReadEndsOnCancelAndClose(t *testing.T) {
 // environment into the config itself: the store must follow them, with
 // path-style addressing, and use the virtual hosts of AWS without them.
 func TestS3StoreFollowsTheSDKsEndpointSettings(t *testing.T) {
-	bucket, up, p := newBucket(t)
+	bucket, up, p := s3NewBucket(t)
 	up.Put(t, map[string][]byte{"AWSLogs/x.json": []byte(`{"Records":[]}`)})
 	// localhost, not 127.0.0.1: the SDK would pick path style by
 	// itself for an IP address.
@@ -455,7 +455,7 @@ func TestS3StoreFollowsTheSDKsEndpointSettings(t *testing.T) {
 		name string
 		env  map[string]string
 	}{
-		{"AWS_ENDPOINT_URL_S3, over AWS_ENDPOINT_URL", map[string]string{"AWS_ENDPOINT_URL_S3": local, "AWS_ENDPOINT_URL": closedURL(t)}},
+		{"AWS_ENDPOINT_URL_S3, over AWS_ENDPOINT_URL", map[string]string{"AWS_ENDPOINT_URL_S3": local, "AWS_ENDPOINT_URL": s3ClosedURL(t)}},
 		{"AWS_ENDPOINT_URL", map[string]string{"AWS_ENDPOINT_URL": local}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -509,7 +509,7 @@ func TestS3StoreFollowsTheSDKsEndpointSettings(t *testing.T) {
 // A bucket in another region than the config's: S3 answers 301 with the
 // bucket's region, and the store follows it once.
 func TestS3StoreFollowsTheBucketsRegion(t *testing.T) {
-	bucket, up, p := newBucket(t)
+	bucket, up, p := s3NewBucket(t)
 	up.Put(t, map[string][]byte{"AWSLogs/x.json": []byte(`{}`)})
 	front := s3test.NewRegionFront(t, p.URL, "eu-central-1")
 	cfg := s3test.Config(t, front.URL)
