@@ -65,16 +65,45 @@ func signedRegion(auth string) (string, *apiError) {
 		"Authorization header has no SigV4 credential scope (Credential=KEY/DATE/REGION/cloudtrail/aws4_request).")
 }
 
-// maxRegionStates bounds the per-region state a client can make the server
-// keep by signing with made-up region names; there are about 40 real ones.
-const maxRegionStates = 256
+// maxMadeUpRegions bounds the per-region state a client can make the server
+// keep by signing with region names of the right shape that are neither
+// real (realRegions) nor the dataset's; those always have room.
+const maxMadeUpRegions = 64
+
+// knownRegion reports whether a region has state already, is a real one,
+// or holds events; s.mu is held.
+func (s *Server) knownRegion(region string) bool {
+	if s.regions[region] != nil || realRegions[region] {
+		return true
+	}
+	select {
+	case <-s.ready: // s.data is there to read
+		_, held := s.data.byRegion[region]
+		return held
+	default:
+		return false
+	}
+}
 
 func (s *Server) lookupEvents(w http.ResponseWriter, r *http.Request, region string) {
 	s.mu.Lock()
-	if _, known := s.regions[region]; !known && len(s.regions) >= maxRegionStates {
-		s.mu.Unlock()
-		writeError(w, badRequest("UnrecognizedClientException", "The security token included in the request is invalid."))
-		return
+	if !s.knownRegion(region) {
+		if !isRegionName(region) {
+			// What AWS answers a scope naming no region at all; nothing
+			// is kept for it.
+			s.mu.Unlock()
+			writeError(w, badRequest("InvalidSignatureException", "Credential should be scoped to a valid region."))
+			return
+		}
+		if s.madeUp >= maxMadeUpRegions {
+			// Too many names that may be regions this endpoint does not
+			// know: answer as AWS does in a region not enabled for the
+			// account.
+			s.mu.Unlock()
+			writeError(w, badRequest("UnrecognizedClientException", "The security token included in the request is invalid."))
+			return
+		}
+		s.madeUp++
 	}
 	st := s.state(region)
 	st.stats.Requests++

@@ -60,6 +60,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	regions map[string]*regionState
+	madeUp  int // regions in regions that are neither real nor the dataset's
 
 	closing   chan struct{}
 	closeOnce sync.Once

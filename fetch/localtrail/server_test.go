@@ -2,10 +2,13 @@ package localtrail
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,22 +216,99 @@ func TestNewDeferredWaitsForItsDataset(t *testing.T) {
 }
 
 // A client signing with ever new region names cannot grow the server's
-// per-region state without bound.
+// per-region state, nor lock the real regions out: names of the wrong shape
+// are refused as AWS refuses them and keep nothing; made-up names of the
+// right shape share a bounded room; the real regions and the dataset's own
+// always answer.
 func TestMadeUpRegionsAreBounded(t *testing.T) {
-	srv := New(NewDataset(nil), Options{Quota: -1})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	for i := range maxRegionStates + 20 {
-		_, err := client(ts.URL, fmt.Sprintf("xx-made-%d", i), 1).LookupEvents(context.Background(), &cloudtrail.LookupEventsInput{})
-		var unrecognized interface{ ErrorCode() string }
-		if i >= maxRegionStates && !(errors.As(err, &unrecognized) && unrecognized.ErrorCode() == "UnrecognizedClientException") {
-			t.Fatalf("region %d past the bound: want UnrecognizedClientException, got %v", i, err)
+	odd := syntheticRecord("zz-local-1", "odd-1") // a dataset region outside the real list
+	srv := New(NewDataset(append(fixture(), odd)), Options{Quota: -1, Now: func() time.Time { return fixtureEnd }})
+	url := serve(t, srv)
+	code := func(region string) string {
+		_, err := client(url, region, 1).LookupEvents(context.Background(), &cloudtrail.LookupEventsInput{MaxResults: aws.Int32(1)})
+		var apiErr interface{ ErrorCode() string }
+		if errors.As(err, &apiErr) {
+			return apiErr.ErrorCode()
+		}
+		if err != nil {
+			return err.Error()
+		}
+		return ""
+	}
+	garbage := []string{"EU-WEST-1", "eu-west-100", "e-west-1", "europe-west-1", "eu-west", "eu--1", "eu-west-1-", "eu_west_1",
+		"eu-west-1a", "eu-w3st-1", "x-1", strings.Repeat("a", 300), "eu-west-\u009b2J", "eu-west-1 ", "eu-west-é-1"}
+	for i := range 300 {
+		g := garbage[i%len(garbage)]
+		if i >= len(garbage) {
+			g = fmt.Sprintf("%s-%d", g, 100+i)
+		}
+		if got := rawCode(t, url, g); got != "InvalidSignatureException" {
+			t.Fatalf("region %q: got %q, want InvalidSignatureException", g, got)
 		}
 	}
 	srv.mu.Lock()
 	n := len(srv.regions)
 	srv.mu.Unlock()
-	if n > maxRegionStates {
+	if n != 0 {
+		t.Fatalf("300 refused scopes left state for %d regions", n)
+	}
+	for i := range 300 {
+		region := fmt.Sprintf("zz-made%c%c-%d", 'a'+i/26%26, 'a'+i%26, i%100)
+		got := code(region)
+		if i < maxMadeUpRegions && got != "" || i >= maxMadeUpRegions && got != "UnrecognizedClientException" {
+			t.Fatalf("well-shaped made-up region %d %s: got %q", i, region, got)
+		}
+	}
+	for _, region := range []string{"eu-west-1", "us-east-1", "ap-south-1", "us-gov-east-1", "ap-southeast-7", "zz-local-1"} {
+		if got := code(region); got != "" {
+			t.Errorf("real or dataset region %s after the flood: %q", region, got)
+		}
+	}
+	srv.mu.Lock()
+	n = len(srv.regions)
+	srv.mu.Unlock()
+	if n > maxMadeUpRegions+6 {
 		t.Errorf("the server keeps state for %d regions", n)
+	}
+}
+
+// rawCode sends a LookupEvents request signed for any region name, as a
+// hostile client would (the SDK refuses to sign some), and returns the
+// error code of the answer ("" for 200).
+func rawCode(t *testing.T, url, region string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader("{}"))
+	req.Header.Set("X-Amz-Target", lookupEventsTarget)
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/"+region+"/cloudtrail/aws4_request, SignedHeaders=host, Signature=00")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		return ""
+	}
+	var body struct {
+		Type string `json:"__type"`
+	}
+	json.NewDecoder(resp.Body).Decode(&body)
+	return body.Type
+}
+
+func syntheticRecord(region, id string) model.Event {
+	return model.Event{ID: id, Time: fixtureEnd, Region: region, Name: "DescribeInstances", Raw: `{"eventName":"DescribeInstances"}`}
+}
+
+func TestIsRegionName(t *testing.T) {
+	for _, ok := range []string{"eu-west-1", "us-gov-east-1", "ap-southeast-7", "eusc-de-east-1", "cn-northwest-1", "me-central-12"} {
+		if !isRegionName(ok) {
+			t.Errorf("%s refused", ok)
+		}
+	}
+	for _, bad := range []string{"", "eu", "eu-west", "eu-west-123", "E-west-1", "eu-West-1", "abcde-west-1", "eu-west-x", "eu-west-1\n"} {
+		if isRegionName(bad) {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }
