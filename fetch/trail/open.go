@@ -35,6 +35,8 @@ type Options struct {
 	// MaxFileBytes is the most one file may hold once decompressed; a
 	// larger file is skipped. 0 is DefaultMaxFileBytes (1 GiB).
 	MaxFileBytes int64
+
+	wrap func(Store) Store // tests: wraps every store (to count its calls)
 }
 
 // S3Workers is the default read-ahead when a root is in S3.
@@ -87,6 +89,9 @@ func Open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition,
 	}
 	for _, root := range roots {
 		specs, st, source, sk, err := discover(ctx, root, opts)
+		if err == nil && opts.wrap != nil {
+			st = opts.wrap(st)
+		}
 		if err != nil {
 			return fail(err)
 		}
