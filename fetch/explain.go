@@ -2,6 +2,8 @@ package fetch
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -61,6 +63,8 @@ func explain(err error, profile string) (cause, hint string) {
 		return explainAPI(apiErr, op, errors.As(err, &attempts))
 	case isNoCredentials(err):
 		return "no AWS credentials found", "run `aws configure` or `aws sso login`, or pass --profile, or try --demo"
+	case isTLS(err):
+		return explainTLS(err, op)
 	case errors.As(err, &dnsErr):
 		return fmt.Sprintf("cannot resolve %s", dnsErr.Name), "the endpoint is unreachable: check --endpoint-url and the network"
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -69,6 +73,54 @@ func explain(err error, profile string) (cause, hint string) {
 		return "request timed out" + onOp(op), "the endpoint did not answer in time; check the network or raise the request timeout"
 	}
 	return lastLine(err), ""
+}
+
+// caHint is what to do when a certificate's authority is not trusted.
+const caHint = "behind a TLS-inspecting proxy set AWS_CA_BUNDLE (or ca_bundle in the profile) to its CA"
+
+func isTLS(err error) bool {
+	var (
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		record   tls.RecordHeaderError
+	)
+	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &hostname) ||
+		errors.As(err, &invalid) || errors.As(err, &record) || plainAnswer(err)
+}
+
+// plainAnswer is net/http's error for an https:// URL answered in plain
+// HTTP (it turns the tls.RecordHeaderError into an unexported error).
+func plainAnswer(err error) bool {
+	return strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
+}
+
+// explainTLS names a failed TLS handshake in a line, instead of the SDK's
+// "https response error … tls: failed to verify certificate: x509: …".
+func explainTLS(err error, op string) (cause, hint string) {
+	var (
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		record   tls.RecordHeaderError
+	)
+	prefix := "TLS" + onOp(op) + ": "
+	switch {
+	case errors.As(err, &unknown):
+		return prefix + "the endpoint's certificate is signed by an unknown authority", caHint
+	case errors.As(err, &hostname):
+		return prefix + fmt.Sprintf("the endpoint's certificate is not valid for %s", hostname.Host),
+			"check the host in --endpoint-url (or AWS_ENDPOINT_URL); a TLS-inspecting proxy must issue certificates for the names it fronts"
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		return prefix + "the endpoint's certificate has expired or is not valid yet",
+			"check this machine's clock; if it is right, the endpoint (or a proxy in front of it) must renew its certificate"
+	case errors.As(err, &invalid):
+		return prefix + "the endpoint's certificate was refused: " + strings.TrimPrefix(invalid.Error(), "x509: "), caHint
+	case errors.As(err, &record) || plainAnswer(err):
+		return prefix + "the endpoint did not answer in TLS", "a plain-HTTP endpoint (such as lazytrail demo-server) takes an http:// --endpoint-url"
+	}
+	return prefix + "the endpoint's certificate could not be verified", caHint
 }
 
 func explainAPI(apiErr smithy.APIError, op string, exhausted bool) (cause, hint string) {

@@ -2,13 +2,30 @@ package fetch
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 
 	"lazytrail/fetch/localtrail"
 	"lazytrail/fetch/localtrail/localtest"
@@ -129,4 +146,103 @@ func TestExplainCanceledAndProfile(t *testing.T) {
 	if got := Explain(err); !strings.Contains(got, `"prod" not found`) || !strings.Contains(got, "--profile") {
 		t.Errorf("Explain(missing profile) = %q", got)
 	}
+}
+
+// tlsClient is the real SDK CloudTrail client against url, trusting roots
+// (nil: the system's), with no retries.
+func tlsClient(url string, roots *x509.CertPool) *cloudtrail.Client {
+	return cloudtrail.New(cloudtrail.Options{
+		Region:       "eu-west-1",
+		BaseEndpoint: aws.String(url),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "test-secret", ""),
+		Retryer:      retry.AddWithMaxAttempts(retry.NewStandard(), 1),
+		HTTPClient: awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+			tr.TLSClientConfig = &tls.Config{RootCAs: roots}
+		}),
+	})
+}
+
+// expiredCert is a self-signed certificate for 127.0.0.1 that expired
+// yesterday.
+func expiredCert(t *testing.T) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "expired"},
+		NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := x509.ParseCertificate(der)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
+}
+
+// A TLS failure gets one line with its cause and what to do, never the
+// SDK's raw "https response error … x509: …" text. Each error is the real
+// one, from the SDK's CloudTrail client against a real TLS server.
+func TestExplainTLS(t *testing.T) {
+	ds := localtrail.NewDataset([]model.Event{syntheticEvent("eu-west-1", 0, demoEnd, "adam")})
+	handler := localtrail.New(ds, localtrail.Options{Quota: -1})
+	quiet := log.New(io.Discard, "", 0) // the refused handshakes are expected
+	ts := httptest.NewUnstartedServer(handler)
+	ts.Config.ErrorLog = quiet
+	ts.StartTLS() // its certificate names 127.0.0.1 and example.com
+	t.Cleanup(ts.Close)
+	trusted := x509.NewCertPool()
+	trusted.AddCert(ts.Certificate())
+
+	expired := httptest.NewUnstartedServer(handler)
+	cert := expiredCert(t)
+	expired.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	expired.Config.ErrorLog = quiet
+	expired.StartTLS()
+	t.Cleanup(expired.Close)
+	expiredRoots := x509.NewCertPool()
+	expiredRoots.AddCert(cert.Leaf)
+
+	plain := httptest.NewServer(handler)
+	t.Cleanup(plain.Close)
+
+	cases := []struct {
+		name  string
+		url   string
+		roots *x509.CertPool
+		want  []string
+	}{
+		{"unknown authority", ts.URL, nil, []string{"TLS", "unknown authority", "AWS_CA_BUNDLE", "ca_bundle"}},
+		{"name mismatch", strings.Replace(ts.URL, "127.0.0.1", "localhost", 1), trusted, []string{"TLS", "not valid for localhost", "--endpoint-url"}},
+		{"expired", expired.URL, expiredRoots, []string{"TLS", "expired", "clock"}},
+		{"not TLS", strings.Replace(plain.URL, "http://", "https://", 1), nil, []string{"TLS", "did not answer in TLS", "http://"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := tlsClient(c.url, c.roots).LookupEvents(t.Context(), &cloudtrail.LookupEventsInput{})
+			if err == nil {
+				t.Fatal("the call succeeded")
+			}
+			got := Explain(err)
+			t.Log(got)
+			for _, w := range c.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("explanation %q does not mention %q (raw: %v)", got, w, err)
+				}
+			}
+			if strings.Contains(got, "\n") || strings.Contains(got, "x509:") || strings.Contains(got, "tls:") || strings.Contains(got, "https response error") {
+				t.Errorf("explanation %q is not one line of our own", got)
+			}
+		})
+	}
+	t.Run("through the stream", func(t *testing.T) {
+		got := failWith(t, staticConfig, localtrail.Fault{}, ts.URL)
+		if !strings.Contains(got, "unknown authority") || !strings.Contains(got, "AWS_CA_BUNDLE") || strings.Contains(got, "x509:") {
+			t.Errorf("the region's error %q", got)
+		}
+	})
 }
