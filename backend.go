@@ -15,14 +15,17 @@ import (
 
 	"lazytrail/fetch"
 	"lazytrail/fetch/localtrail"
+	"lazytrail/model"
 	"lazytrail/tui"
 )
 
 // backend is where events come from: AWS through the default credential
 // chain, or an in-process local endpoint serving the demo account or files.
 type backend struct {
-	fetch   fetch.Options
-	regions []string
+	fetch    fetch.Options   // LookupEvents of one account
+	accounts []fetch.Options // or of several (--profile a,b,c), each with its regions
+	records  *recordsSource  // or trail log files (--records)
+	regions  []string
 	account string             // for the status bar: "demo", the profile, or the caller's ARN
 	note    string             // something the user should know, e.g. a region-discovery fallback
 	server  *localtrail.Server // the in-process endpoint, when there is one
@@ -34,8 +37,13 @@ type backend struct {
 const credentialCheckTimeout = 20 * time.Second
 
 func openBackend(ctx context.Context, o *options) (*backend, error) {
-	if o.demo || len(o.records) > 0 {
+	switch {
+	case o.demo:
 		return openLocalBackend(o)
+	case len(o.records) > 0:
+		return openRecordsBackend(ctx, o)
+	case len(o.profiles) > 1:
+		return openAccountsBackend(ctx, o)
 	}
 	return openAWSBackend(ctx, o)
 }
@@ -44,19 +52,11 @@ func openBackend(ctx context.Context, o *options) (*backend, error) {
 // in-process endpoint and points the real SDK client at it over HTTP, with
 // AWS's quota of 2 requests/s and a plausible latency per region.
 func openLocalBackend(o *options) (*backend, error) {
-	if o.demo {
-		// The demo account is built while the terminal starts up; the
-		// endpoint holds requests until it is there.
-		end := time.Now().UTC().Truncate(time.Minute)
-		srv := localtrail.NewDeferred(func() *localtrail.Dataset { return localtrail.Demo(end) }, localtrail.Options{Quota: 2})
-		return serveOn(o, srv, slices.Sorted(slices.Values(localtrail.DemoRegions)), "demo", demoLatency)
-	}
-	ds, err := localtrail.LoadRecords(o.records...)
-	if err != nil {
-		return nil, fmt.Errorf("%v: give CloudTrail log files (.json, .json.gz) or lookup-events output", err)
-	}
-	widenToRecords(o, ds)
-	return serveLocal(o, ds, "records", localtrail.Options{Quota: 2}, demoLatency)
+	// The demo account is built while the terminal starts up; the
+	// endpoint holds requests until it is there.
+	end := time.Now().UTC().Truncate(time.Minute)
+	srv := localtrail.NewDeferred(func() *localtrail.Dataset { return localtrail.Demo(end) }, localtrail.Options{Quota: 2})
+	return serveOn(o, srv, slices.Sorted(slices.Values(localtrail.DemoRegions)), "demo", demoLatency)
 }
 
 // serveLocal starts the local endpoint for ds; tests call it with their own
@@ -106,90 +106,122 @@ func demoLatency(i int) time.Duration {
 	return time.Duration(60+(i*37)%190) * time.Millisecond
 }
 
-// widenToRecords makes the default time range cover every record loaded
-// from files, which are usually older than the 90 days of Event history.
-func widenToRecords(o *options, ds *localtrail.Dataset) {
-	if o.since != "90d" || o.until != "" {
-		return
-	}
-	var oldest, newest time.Time
-	for _, r := range ds.Regions() {
-		evs := ds.Events(r)
-		if len(evs) == 0 {
-			continue
-		}
-		if n := evs[0].Time; newest.IsZero() || n.After(newest) {
-			newest = n
-		}
-		if od := evs[len(evs)-1].Time; oldest.IsZero() || od.Before(oldest) {
-			oldest = od
-		}
-	}
-	if !oldest.IsZero() {
-		o.start, o.end = oldest, newest.Add(time.Second)
-	}
-}
-
 func openAWSBackend(ctx context.Context, o *options) (*backend, error) {
 	ctx, cancel := context.WithTimeout(ctx, credentialCheckTimeout)
 	defer cancel()
+	acct, err := openAccount(ctx, o, o.profile)
+	if err != nil {
+		return nil, err
+	}
+	return &backend{
+		regions: acct.regions,
+		account: acct.label,
+		note:    acct.note,
+		fetch:   acct.fetch,
+		close:   func() {},
+	}, nil
+}
+
+// openAccountsBackend pages every profile's account × region through one
+// merge, each account with its own quota and its own enabled regions.
+func openAccountsBackend(ctx context.Context, o *options) (*backend, error) {
+	ctx, cancel := context.WithTimeout(ctx, credentialCheckTimeout)
+	defer cancel()
+	b := &backend{close: func() {}}
+	var labels, notes []string
+	for _, profile := range o.profiles {
+		acct, err := openAccount(ctx, o, profile)
+		if err != nil {
+			return nil, fmt.Errorf("profile %s: %v", model.Printable(profile), err)
+		}
+		acct.fetch.Account = profile
+		acct.fetch.Regions = acct.regions
+		b.accounts = append(b.accounts, acct.fetch)
+		b.regions = append(b.regions, acct.regions...)
+		labels = append(labels, acct.label)
+		if acct.note != "" {
+			notes = append(notes, profile+": "+acct.note)
+		}
+	}
+	b.account = fmt.Sprintf("%d accounts", len(labels))
+	b.note = strings.Join(notes, "; ")
+	return b, nil
+}
+
+// account is one AWS account as a profile reaches it.
+type account struct {
+	fetch   fetch.Options
+	regions []string
+	label   string // the profile and account id, for the status bar
+	note    string
+}
+
+// loadConfig loads the SDK's config for a profile ("" = the default
+// chain), with the SDK's own logger silenced.
+func loadConfig(ctx context.Context, profile string) (aws.Config, error) {
 	// The SDK logs warnings (an IMDS fallback, say) straight to stderr,
 	// which would land in the middle of the TUI; errors reach the user
 	// through Explain instead.
 	loadOpts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
-	if o.profile != "" {
-		loadOpts = append(loadOpts, config.WithSharedConfigProfile(o.profile))
+	if profile != "" {
+		loadOpts = append(loadOpts, config.WithSharedConfigProfile(profile))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
-		return nil, fmt.Errorf("%s", fetch.Explain(err))
+		return cfg, fmt.Errorf("%s", fetch.Explain(err))
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
+	return cfg, nil
+}
+
+func openAccount(ctx context.Context, o *options, profile string) (*account, error) {
+	cfg, err := loadConfig(ctx, profile)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
 		if o.endpointURL == "" {
-			return nil, fmt.Errorf("%s", fetch.Explain(err))
+			return nil, fmt.Errorf("%s", fetch.ExplainFor(err, profile))
 		}
 		// A local or proxy endpoint does not check signatures; sign with
 		// placeholders rather than refuse to start.
 		cfg.Credentials = credentials.NewStaticCredentialsProvider("AKIDLOCAL", "local-secret", "")
 	}
-	account := o.profile
+	label := profile
 	if o.endpointURL == "" {
 		who, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
-			return nil, fmt.Errorf("%s", fetch.Explain(err))
+			return nil, fmt.Errorf("%s", fetch.ExplainFor(err, profile))
 		}
-		account = aws.ToString(who.Account)
-		if o.profile != "" {
-			account = o.profile + " (" + account + ")"
+		label = aws.ToString(who.Account)
+		if profile != "" {
+			label = profile + " (" + label + ")"
 		}
-	} else if account == "" {
-		account = o.endpointURL
+	} else if label == "" {
+		label = o.endpointURL
 	}
-	ec2Endpoint := ""
-	if o.endpointURL != "" {
-		ec2Endpoint = o.endpointURL
-	}
-	regions, note, err := fetch.Regions(ctx, cfg, o.region, ec2Endpoint)
+	regions, note, err := fetch.Regions(ctx, cfg, o.region, o.endpointURL)
 	if err != nil {
-		return nil, fmt.Errorf("%s", fetch.Explain(err))
+		return nil, fmt.Errorf("%s", fetch.ExplainFor(err, profile))
 	}
-	return &backend{
+	return &account{
 		regions: regions,
-		account: account,
+		label:   label,
 		note:    note,
-		fetch:   fetch.Options{AWS: cfg, EndpointURL: o.endpointURL, Rate: o.rate},
-		close:   func() {},
+		fetch:   fetch.Options{AWS: cfg, EndpointURL: o.endpointURL, Rate: o.rate, Profile: profile},
 	}, nil
 }
 
 // open starts a query ending now (or at --until), keeping the window the
 // command line asked for, so that `r` in the TUI re-runs it up to now.
 func (b *backend) open(ctx context.Context, o *options, now time.Time) (*fetch.Stream, tui.Query) {
+	if b.records != nil {
+		return b.records.open(ctx)
+	}
 	start, end := o.start, o.end
-	if o.until == "" && !(len(o.records) > 0 && o.since == "90d") {
+	if !o.untilSet {
 		end = now
 		start = now.Add(-o.end.Sub(o.start))
 	}
@@ -198,7 +230,11 @@ func (b *backend) open(ctx context.Context, o *options, now time.Time) (*fetch.S
 	if o.attr != nil {
 		lookup = o.attr.Key + "=" + o.attr.Value
 	}
-	return fetch.Open(ctx, b.fetch, q), tui.Query{Start: start, End: end, Regions: len(b.regions), Lookup: lookup}
+	tq := tui.Query{Start: start, End: end, Regions: len(b.regions), Lookup: lookup}
+	if len(b.accounts) > 0 {
+		return fetch.OpenAccounts(ctx, q, b.accounts...), tq
+	}
+	return fetch.Open(ctx, b.fetch, q), tq
 }
 
 func splitRegions(spec string) []string {

@@ -53,7 +53,10 @@ type options struct {
 
 	// Derived by validate.
 	start, end time.Time
+	sinceSet   bool // --since was given; trail files otherwise cover everything they hold
+	untilSet   bool
 	attr       *fetch.Attribute
+	profiles   []string // --profile a,b,c
 }
 
 var printFormats = []string{"jsonl", "json", "csv", "table"}
@@ -71,8 +74,8 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("lazytrail", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.BoolVar(&o.demo, "demo", false, "browse the built-in demo account (no AWS account or network needed)")
-	fs.Var((*stringList)(&o.records), "records", "browse CloudTrail records from a file or folder instead of AWS (repeatable)")
-	fs.StringVar(&o.profile, "profile", "", "AWS profile to use (default: the default credential chain)")
+	fs.Var((*stringList)(&o.records), "records", "read CloudTrail log files directly: a file, a folder, - (stdin) or s3://bucket[/prefix] (repeatable)")
+	fs.StringVar(&o.profile, "profile", "", "AWS profile to use, or several (a,b,c) to page every account at once (default: the default credential chain)")
 	fs.StringVar(&o.region, "region", "all", `regions to search: "all" (every enabled region) or a list such as eu-west-1,us-east-1`)
 	fs.StringVar(&o.endpointURL, "endpoint-url", "", "send CloudTrail calls to this endpoint (LocalStack, a proxy, lazytrail demo-server)")
 	fs.StringVar(&o.since, "since", "90d", "oldest time to search: a duration back from now (90d, 12h, 30m) or a time (2026-11-01, RFC3339)")
@@ -144,19 +147,36 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	if o.version {
 		return nil
 	}
-	local := o.demo || len(o.records) > 0
+	local := o.demo || len(o.records) > 0 && !anyS3(o.records)
 	switch {
 	case o.demo && len(o.records) > 0:
 		return usagef("--demo and --records both choose what to browse: pass only one")
 	case local && set["profile"]:
 		return usagef("--profile has no meaning with %s, which needs no AWS account: drop one of them", localFlag(o))
-	case local && set["endpoint-url"]:
-		return usagef("--endpoint-url has no meaning with %s, which serves its own endpoint: drop one of them", localFlag(o))
+	case (o.demo || len(o.records) > 0) && set["endpoint-url"]:
+		return usagef("--endpoint-url has no meaning with %s, which reads no CloudTrail endpoint: drop one of them (AWS_ENDPOINT_URL_S3 points S3 elsewhere)", localFlag(o))
+	case len(o.records) > 0 && set["lookup"]:
+		return usagef("--lookup is a LookupEvents parameter; with --records use --user or --filter instead")
 	}
 	for _, p := range o.records {
-		if _, err := os.Stat(p); err != nil {
-			return usagef("--records %q: cannot read it (%s): give a CloudTrail log file or a folder of them", p, statReason(err))
+		if err := checkRecordsRoot(p); err != nil {
+			return err
 		}
+	}
+	if countStdin(o.records) > 1 {
+		return usagef("--records - (standard input) can be given once only")
+	}
+	o.profiles = nil
+	for _, p := range strings.Split(o.profile, ",") {
+		if p = strings.TrimSpace(p); p != "" && !slices.Contains(o.profiles, p) {
+			o.profiles = append(o.profiles, p)
+		}
+	}
+	if set["profile"] && len(o.profiles) == 0 {
+		return usagef("--profile %q names no profile: give a name from ~/.aws/config, or several as a,b,c", o.profile)
+	}
+	if len(o.profiles) > 1 && len(o.records) > 0 {
+		return usagef("--records reads one set of credentials: give one --profile (an organisation trail already holds every account)")
 	}
 	if o.endpointURL != "" && !isEndpointURL(o.endpointURL) {
 		return usagef("--endpoint-url %q must be a URL such as http://127.0.0.1:4599", o.endpointURL)
@@ -180,6 +200,7 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	if o.start, err = parseTimeFlag("--since", o.since, now); err != nil {
 		return err
 	}
+	o.sinceSet, o.untilSet = set["since"], o.until != ""
 	o.end = now
 	if o.until != "" {
 		if o.end, err = parseTimeFlag("--until", o.until, now); err != nil {
@@ -208,6 +229,57 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 func isEndpointURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// anyS3 reports whether a --records root is in S3 (and needs credentials).
+func anyS3(roots []string) bool {
+	return slices.ContainsFunc(roots, func(r string) bool { return strings.HasPrefix(r, "s3://") })
+}
+
+func countStdin(roots []string) int {
+	n := 0
+	for _, r := range roots {
+		if r == "-" {
+			n++
+		}
+	}
+	return n
+}
+
+// checkRecordsRoot checks one --records value: s3://bucket[/prefix] with a
+// bucket name S3 would accept, -, or a path that exists.
+func checkRecordsRoot(p string) error {
+	if rest, ok := strings.CutPrefix(p, "s3://"); ok {
+		bucket, _, _ := strings.Cut(rest, "/")
+		if !isBucketName(bucket) {
+			return usagef("--records %q: %q is not an S3 bucket name: give s3://bucket or s3://bucket/prefix", p, bucket)
+		}
+		return nil
+	}
+	if p == "-" {
+		return nil
+	}
+	if _, err := os.Stat(p); err != nil {
+		return usagef("--records %q: cannot read it (%s): give a CloudTrail log file, a folder of them, - or s3://bucket", p, statReason(err))
+	}
+	return nil
+}
+
+// isBucketName accepts S3's bucket naming rules: 3-63 characters of lower
+// case letters, digits, dots and hyphens, starting and ending with a letter
+// or digit.
+func isBucketName(b string) bool {
+	if len(b) < 3 || len(b) > 63 {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		alnum := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+		if !alnum && (c != '.' && c != '-' || i == 0 || i == len(b)-1) {
+			return false
+		}
+	}
+	return true
 }
 
 func localFlag(o *options) string {

@@ -357,7 +357,7 @@ func TestTmuxHostileRecords(t *testing.T) {
 		{[]string{"G"}, "the end of the JSON pane", `"userName": "malloryx`},
 		// Tab, not esc, back to the list: an esc followed at once by a key reads as alt+key.
 		{[]string{"Tab", "j", "j", "Tab", "Tab", "G"}, "the end of the deep JSON", `"userName": "mallory"`},
-		{[]string{"Tab", "R"}, "the regions panel", "REGIONS"},
+		{[]string{"Tab", "R"}, "the source panel", "SOURCES"},
 		{[]string{"R", "?"}, "the help", "fresh query"},
 		{[]string{"?", "g", "Tab", "Tab"}, "the hostile record's JSON again", `"eventID": "` + hostileEveryField},
 	}
@@ -399,7 +399,8 @@ func TestTmuxHostileRecords(t *testing.T) {
 }
 
 // A record nested deeper than Go's JSON reader goes (10,000 levels) in a
-// --records file: one line naming the problem, no stack trace, no hang.
+// --records file: skipped with one line naming the file and why, then one
+// line saying nothing could be read; no stack trace, no hang.
 func TestRecordsFileTooDeepIsOneLine(t *testing.T) {
 	path := t.TempDir() + "/deep.jsonl"
 	if err := os.WriteFile(path, []byte(hostileRecords(faultEnd)[hostileDeep]+"\n"), 0o600); err != nil {
@@ -408,8 +409,9 @@ func TestRecordsFileTooDeepIsOneLine(t *testing.T) {
 	var out, stderr bytes.Buffer
 	code := run(context.Background(), []string{"--records", path, "--print", "jsonl"}, &out, &stderr)
 	lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
-	if code != exitFailed || len(lines) != 1 || !strings.Contains(lines[0], path) || strings.Contains(stderr.String(), "goroutine") {
-		t.Errorf("exit %d, stderr %q: want exit %d and one line naming the file", code, stderr.String(), exitFailed)
+	if code != exitFailed || len(lines) != 2 || !strings.Contains(lines[0], path) || !strings.Contains(lines[0], "depth") ||
+		!strings.Contains(lines[1], "nothing could be read") || strings.Contains(stderr.String(), "goroutine") {
+		t.Errorf("exit %d, stderr %q: want exit %d, one line naming the file and why, one saying nothing was read", code, stderr.String(), exitFailed)
 	}
 	if out.Len() > 0 {
 		t.Errorf("nothing should be printed, got %.200q", out.String())

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,26 +77,67 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 	return reportRegions(last, printed, stderr)
 }
 
-// reportRegions says which regions failed, one line each, and picks the
-// exit code: complete, partial, or nothing fetched at all.
+// reportRegions says which partitions failed and what was skipped, one
+// line each, and picks the exit code: complete, partial, or nothing
+// fetched at all.
 func reportRegions(progress []model.RegionProgress, printed int, stderr io.Writer) int {
-	failed := 0
+	failed, skipped, late, real, received := 0, 0, 0, 0, 0
 	for _, p := range progress {
+		late += p.Late
+		received += p.Events
+		for _, sk := range p.Skips {
+			fmt.Fprintf(stderr, "lazytrail: skipped %s\n", sk) // escaped by the stream
+		}
+		if more := p.Skipped - len(p.Skips); more > 0 {
+			fmt.Fprintf(stderr, "lazytrail: skipped %d more in %s\n", more, model.Printable(p.Name()))
+		}
+		skipped += p.Skipped
+		if p.Pages == 0 && p.Events == 0 && p.State == model.RegionDone && p.Skipped > 0 {
+			continue // only carries skips
+		}
+		real++
 		if p.State == model.RegionFailed {
 			failed++
-			fmt.Fprintf(stderr, "lazytrail: region %s failed: %s\n", p.Region, model.Printable(p.Err))
+			fmt.Fprintf(stderr, "lazytrail: %s failed: %s\n", partitionName(p), model.Printable(p.Err))
 		}
 	}
+	if late > 0 {
+		fmt.Fprintf(stderr, "lazytrail: %d events were newer than the delivery time of their log file and are printed where they came, out of order\n", late)
+	}
+	what := partitionsWord(progress)
 	switch {
-	case failed == 0:
-		return exitOK
-	case failed == len(progress):
-		fmt.Fprintf(stderr, "lazytrail: every region failed; nothing was fetched\n")
+	case failed > 0 && failed == real:
+		fmt.Fprintf(stderr, "lazytrail: every %s failed; nothing was fetched\n", strings.TrimSuffix(what, "s"))
 		return exitFailed
-	default:
-		fmt.Fprintf(stderr, "lazytrail: %d of %d regions failed; the %d events printed are from the others only\n", failed, len(progress), printed)
+	case failed > 0:
+		fmt.Fprintf(stderr, "lazytrail: %d of %d %s failed; the %d events printed are from the others only\n", failed, real, what, printed)
+		return exitPartial
+	case skipped > 0 && received == 0:
+		fmt.Fprintf(stderr, "lazytrail: nothing could be read: everything was skipped (named above)\n")
+		return exitFailed
+	case skipped > 0:
+		fmt.Fprintf(stderr, "lazytrail: %d files or records skipped (named above); the %d events printed are from the rest\n", skipped, printed)
 		return exitPartial
 	}
+	return exitOK
+}
+
+// partitionsWord is what the partitions are called: regions when they are
+// the LookupEvents regions of one account, partitions otherwise.
+func partitionsWord(progress []model.RegionProgress) string {
+	if slices.ContainsFunc(progress, func(p model.RegionProgress) bool { return p.Source != "" && p.Source != "lookup" || p.Account != "" }) {
+		return "partitions"
+	}
+	return "regions"
+}
+
+// partitionName names a partition in a message: "region eu-west-1" for a
+// LookupEvents region of the one account, else account/region or the file.
+func partitionName(p model.RegionProgress) string {
+	if p.Source == "lookup" && p.Account == "" {
+		return "region " + model.Printable(p.Region)
+	}
+	return model.Printable(p.Name())
 }
 
 // printer writes one output format.
@@ -151,7 +193,7 @@ func (p *jsonPrinter) end() {
 	p.w.WriteString("\n]\n")
 }
 
-var csvHeader = []string{"time", "region", "event", "user", "source", "resources", "error", "source_ip", "read_only", "event_id"}
+var csvHeader = []string{"time", "region", "event", "user", "source", "resources", "error", "source_ip", "read_only", "event_id", "account"}
 
 type csvPrinter struct{ w *csv.Writer }
 
@@ -161,7 +203,7 @@ func (p *csvPrinter) event(e *model.Event) {
 		names = append(names, r.Name)
 	}
 	row := []string{e.Time.Format(time.RFC3339), e.Region, e.Name, e.Username, e.Source,
-		strings.Join(names, " "), e.ErrorCode, e.SourceIP, e.ReadOnly.String(), e.ID}
+		strings.Join(names, " "), e.ErrorCode, e.SourceIP, e.ReadOnly.String(), e.ID, e.Account}
 	for i := range row {
 		row[i] = model.Printable(row[i])
 	}
@@ -169,10 +211,10 @@ func (p *csvPrinter) event(e *model.Event) {
 }
 func (p *csvPrinter) end() { p.w.Flush() }
 
-var tableHeader = []string{"TIME (UTC)", "REGION", "EVENT", "USER", "SOURCE", "RESOURCE", "ERROR"}
+var tableHeader = []string{"TIME (UTC)", "ACCOUNT", "REGION", "EVENT", "USER", "SOURCE", "RESOURCE", "ERROR"}
 
 // tableWidths are fixed so rows stream out without buffering the result.
-var tableWidths = []int{20, 14, 32, 28, 16, 24, 0}
+var tableWidths = []int{20, 13, 15, 32, 28, 16, 24, 0}
 
 type tablePrinter struct{ w *bufio.Writer }
 
@@ -181,7 +223,7 @@ func (p *tablePrinter) event(e *model.Event) {
 	if len(e.Resources) > 0 {
 		res = e.Resources[0].Name
 	}
-	fmt.Fprintln(p.w, tableRow([]string{e.Time.Format("2006-01-02 15:04:05"), e.Region, e.Name, e.Username,
+	fmt.Fprintln(p.w, tableRow([]string{e.Time.Format("2006-01-02 15:04:05"), e.Account, e.Region, e.Name, e.Username,
 		strings.TrimSuffix(e.Source, ".amazonaws.com"), res, e.ErrorCode}))
 }
 func (p *tablePrinter) end() {}
@@ -250,7 +292,7 @@ func progressText(printed int, regions []model.RegionProgress) string {
 	if !reached.IsZero() {
 		back = reached.Format("2006-01-02 15:04")
 	}
-	return fmt.Sprintf("%d printed, %d checked, back to %s, %d of %d regions paging", printed, checked, back, paging, len(regions))
+	return model.Printable(fmt.Sprintf("%d printed, %d checked, back to %s, %d of %d %s paging", printed, checked, back, paging, len(regions), partitionsWord(regions)))
 }
 
 func (p *progressLine) clear() {

@@ -27,6 +27,7 @@ import (
 
 	"lazytrail/fetch/localtrail"
 	"lazytrail/fetch/localtrail/localtest"
+	"lazytrail/fetch/trail/s3test"
 	"lazytrail/model"
 	"lazytrail/tui"
 )
@@ -39,15 +40,25 @@ const (
 	privToken     = "FwoGZXIvPrivTestSessionToken//lazytrail+0123456789abcdef=="
 )
 
-// allowedOperations is the read-only policy lazytrail documents.
-var allowedOperations = []string{"cloudtrail:LookupEvents", "ec2:DescribeRegions", "sts:GetCallerIdentity"}
+// allowedOperations is the read-only policy lazytrail documents: what it
+// sends. LookupEvents sessions use the first three, trail buckets the S3
+// ones.
+var (
+	allowedOperations = []string{"cloudtrail:LookupEvents", "ec2:DescribeRegions", "s3:GetObject", "s3:ListBucket", "sts:GetCallerIdentity"}
+	lookupOperations  = []string{"cloudtrail:LookupEvents", "ec2:DescribeRegions", "sts:GetCallerIdentity"}
+	bucketOperations  = []string{"s3:GetObject", "s3:ListBucket"}
+	// serverSideOperations are in the policy but never sent by lazytrail:
+	// S3 checks kms:Decrypt on the caller's behalf for an SSE-KMS trail.
+	serverSideOperations = []string{"kms:Decrypt"}
+)
 
 // The README's policy and the allowed set must be the same list, so the
 // documentation cannot drift from what the tests enforce.
 func TestReadmePolicyIsTheAllowedSet(t *testing.T) {
 	actions := readmePolicyActions(t)
-	if !slices.Equal(actions, allowedOperations) {
-		t.Fatalf("README policy allows %v; the tests enforce %v", actions, allowedOperations)
+	want := slices.Sorted(slices.Values(append(slices.Clone(allowedOperations), serverSideOperations...)))
+	if !slices.Equal(actions, want) {
+		t.Fatalf("README policy allows %v; the tests enforce %v", actions, want)
 	}
 }
 
@@ -111,6 +122,9 @@ func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	service, accessKey := signingScope(r.Header.Get("Authorization"))
 	op := service + ":" + operationName(r, body)
+	if service == "s3" {
+		op = "s3:" + s3Action(r)
+	}
 
 	rec.mu.Lock()
 	rec.ops[op]++
@@ -128,7 +142,7 @@ func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case service == "cloudtrail":
 		rec.trail.ServeHTTP(w, r)
-	case (service == "ec2" || service == "sts") && rec.moto != nil:
+	case (service == "ec2" || service == "sts" || service == "s3") && rec.moto != nil:
 		rec.moto.ServeHTTP(w, r)
 	default:
 		http.Error(w, "not served by this test", http.StatusBadRequest)
@@ -139,6 +153,20 @@ func (rec *recorder) operations() map[string]int {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return maps.Clone(rec.ops)
+}
+
+// s3Action is the IAM action an S3 REST request needs: listings need
+// s3:ListBucket, reading an object (or its head) s3:GetObject; anything
+// else is named by its operation, which no policy here allows.
+func s3Action(r *http.Request) string {
+	switch op := s3test.Classify(r).Op; op {
+	case "ListObjectsV2", "ListObjects":
+		return "ListBucket"
+	case "GetObject", "HeadObject":
+		return "GetObject"
+	default:
+		return op
+	}
 }
 
 // signingScope reads the service and access key id from a SigV4
@@ -295,9 +323,9 @@ func checkWithinPolicy(t *testing.T, rec *recorder) map[string]int {
 	return ops
 }
 
-func checkAllExercised(t *testing.T, ops map[string]int) {
+func checkAllExercised(t *testing.T, ops map[string]int, want []string) {
 	t.Helper()
-	for _, op := range allowedOperations {
+	for _, op := range want {
 		if ops[op] == 0 {
 			t.Errorf("%s was never called (recorded: %v): the session did not run in full", op, ops)
 		}
@@ -314,6 +342,7 @@ func TestLeastPrivilege(t *testing.T) {
 	}
 	t.Run("headless", func(t *testing.T) { needMoto(t, motoURL); leastPrivilegeHeadless(t, motoURL) })
 	t.Run("tui", func(t *testing.T) { needMoto(t, motoURL); leastPrivilegeTUI(t, motoURL) })
+	t.Run("trail bucket", func(t *testing.T) { needMoto(t, motoURL); leastPrivilegeBucket(t, motoURL) })
 	leastPrivilegeFailures(t, motoURL)
 }
 
@@ -340,7 +369,7 @@ func leastPrivilegeHeadless(t *testing.T, motoURL string) {
 		}
 	}
 	ops := checkWithinPolicy(t, rec)
-	checkAllExercised(t, ops)
+	checkAllExercised(t, ops, lookupOperations)
 	checkNoCredentials(t, "headless session", s.stdout, s.stderr)
 	if ops["cloudtrail:LookupEvents"] < 3 {
 		t.Errorf("only %d LookupEvents calls: the discovered regions were not all paged", ops["cloudtrail:LookupEvents"])
@@ -384,7 +413,7 @@ func leastPrivilegeTUI(t *testing.T, motoURL string) {
 	checkNoCredentials(t, "TUI screen", screen.String(), string(rest), final.View().Content)
 
 	ops := checkWithinPolicy(t, rec)
-	checkAllExercised(t, ops)
+	checkAllExercised(t, ops, lookupOperations)
 	t.Logf("recorded: %v", ops)
 }
 
@@ -458,4 +487,32 @@ func leastPrivilegeFailures(t *testing.T, motoURL string) {
 			t.Logf("exit %d, recorded %v, stderr: %s", s.code, ops, strings.TrimSpace(s.stderr))
 		})
 	}
+}
+
+// A headless run over a trail bucket (--records s3://…) sends only the S3
+// reads of the policy, and both of them.
+func leastPrivilegeBucket(t *testing.T, motoURL string) {
+	now := time.Now().UTC()
+	up := s3test.NewUploader(t, motoURL, "priv-trail")
+	objects := map[string][]byte{}
+	for i, e := range privilegeEvents(t, now) {
+		key := fmt.Sprintf("AWSLogs/123456789012/CloudTrail/%s/%s/123456789012_CloudTrail_%s_%s_priv%d.json.gz",
+			e.Region, e.Time.Format("2006/01/02"), e.Region, e.Time.Add(5*time.Minute).Format("20060102T1504Z"), i)
+		objects[key] = s3test.Gzip([]byte(`{"Records":[` + e.Raw + `]}`))
+	}
+	up.Put(t, objects)
+	rec, endpoint := newRecorder(t, motoURL)
+	s := runHeadless(t, rec, endpoint, "--records", "s3://priv-trail", "--print", "jsonl")
+	if s.code != exitOK || s.stderr != "" {
+		t.Fatalf("exit %d, stderr:\n%s", s.code, s.stderr)
+	}
+	for i := range 3 {
+		if !strings.Contains(s.stdout, fmt.Sprintf(`"eventID":"priv-event-%d"`, i)) {
+			t.Errorf("event priv-event-%d missing from the output:\n%s", i, s.stdout)
+		}
+	}
+	ops := checkWithinPolicy(t, rec)
+	checkAllExercised(t, ops, bucketOperations)
+	checkNoCredentials(t, "bucket session", s.stdout, s.stderr)
+	t.Logf("recorded: %v", ops)
 }

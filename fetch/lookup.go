@@ -39,6 +39,7 @@ type Options struct {
 	MaxBackoff     time.Duration // 0 = 5s
 	Profile        string        // the AWS profile in use, named in error hints ("" = default)
 	Account        string        // the account label of these partitions ("" for a single account)
+	Regions        []string      // this account's regions, when they differ from the query's
 }
 
 func (o Options) withDefaults() Options {
@@ -69,13 +70,18 @@ func Open(ctx context.Context, opts Options, q Query) *Stream {
 }
 
 // OpenAccounts pages LookupEvents for every account × region, each with its
-// own quota, through one merge. Every account gets the query's regions.
+// own quota, through one merge. An account pages the query's regions, or
+// its own Options.Regions (enabled regions differ between accounts).
 func OpenAccounts(ctx context.Context, q Query, accounts ...Options) *Stream {
 	q = q.pinned()
 	s := newStream(ctx)
 	var parts []Partition
 	for _, opts := range accounts {
-		parts = append(parts, s.lookupPartitions(opts.withDefaults(), q)...)
+		aq := q
+		if opts.Regions != nil {
+			aq.Regions = Query{Regions: opts.Regions, Start: q.Start, End: q.End}.pinned().Regions
+		}
+		parts = append(parts, s.lookupPartitions(opts.withDefaults(), aq)...)
 	}
 	s.start(parts, 50)
 	return s

@@ -239,8 +239,10 @@ func (m *merge) tiesOverflow(w int64) bool {
 // mayFetch reports whether region r may request its next page: only while
 // demand is open, the region has pages, and it buffers less than a page —
 // or it is the region holding the watermark back, whose buffer can only be
-// events tied at its bound that a next page may release — or it is
-// within its lookahead.
+// events tied at its bound that a next page may release — or it buffers
+// fewer events than are still wanted, within its share of the lookahead
+// budget: a first screen or a --limit costs about a page per partition,
+// a scan lets every partition page at once.
 func (m *merge) mayFetch(r int) bool {
 	rb := &m.regions[r]
 	if !m.demandOpen() || rb.finished {
@@ -249,7 +251,7 @@ func (m *merge) mayFetch(r int) bool {
 	if rb.buffered < m.pageSize || rb.bound == m.watermark() {
 		return true
 	}
-	return rb.bytes < m.lookahead
+	return rb.buffered < m.want && rb.bytes < m.lookahead
 }
 
 // eventSize is what one buffered event is counted as against the budget.

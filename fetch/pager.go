@@ -56,3 +56,31 @@ type Partition struct {
 	Region  string // region; for a loose file, its path
 	Pager   Pager
 }
+
+// SkippedPartition carries what a source left out before paging (files
+// found while discovering partitions that are not log files, say) into the
+// stream's progress, so the status area and headless mode report them
+// like every other skip. It delivers no events.
+func SkippedPartition(source, label string, skips []Skip) Partition {
+	return Partition{Source: source, Region: label, Pager: &skipPager{skips: skips}}
+}
+
+type skipPager struct{ skips []Skip }
+
+func (p *skipPager) Next(context.Context) (Page, error) {
+	return Page{Done: true, Skipped: p.skips}, nil
+}
+
+func (p *skipPager) Close() {}
+
+// FailedPartition is a partition that could not even start (a bucket that
+// denies its first listing on a re-run, say): it fails at its first page
+// with err, and the others go on.
+func FailedPartition(source, label string, err error) Partition {
+	return Partition{Source: source, Region: label, Pager: failPager{err}}
+}
+
+type failPager struct{ err error }
+
+func (p failPager) Next(context.Context) (Page, error) { return Page{}, p.err }
+func (p failPager) Close()                             {}
