@@ -26,10 +26,10 @@ type backend struct {
 	accounts []fetch.Options // or of several (--profile a,b,c), each with its regions
 	records  *recordsSource  // or trail log files (--records)
 	regions  []string
-	account string             // for the status bar: "demo", the profile, or the caller's ARN
-	note    string             // something the user should know, e.g. a region-discovery fallback
-	server  *localtrail.Server // the in-process endpoint, when there is one
-	close   func()
+	account  string             // for the status bar: "demo", the profile, or the caller's ARN
+	note     string             // something the user should know, e.g. a region-discovery fallback
+	server   *localtrail.Server // the in-process endpoint, when there is one
+	close    func()
 }
 
 // credentialCheckTimeout bounds the start-up checks, so a hung credential

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-
 	"lazytrail/fetch"
 	"lazytrail/fetch/trail"
 	"lazytrail/model"
@@ -105,4 +104,3 @@ func (r *recordsSource) open(ctx context.Context) (*fetch.Stream, tui.Query) {
 	}
 	return fetch.OpenPartitions(ctx, parts, filePageSize), q
 }
-
