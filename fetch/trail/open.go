@@ -157,6 +157,7 @@ func discover(ctx context.Context, root string, opts Options) ([]*partSpec, Stor
 }
 
 // rootErr is the one error for a root that cannot be read, with a hint.
+// It wraps the cause, for errors.Is (fs.ErrNotExist, fs.ErrPermission).
 func rootErr(ctx context.Context, shown string, err error, hint string) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("records %s: %w", shown, ctx.Err())
@@ -164,11 +165,11 @@ func rootErr(ctx context.Context, shown string, err error, hint string) error {
 	var s3e *S3Error
 	if errors.As(err, &s3e) {
 		if s3e.Hint == "" && hint != "" {
-			return fmt.Errorf("records %s: %s (%s)", shown, s3e.Cause, hint)
+			return &rootError{fmt.Sprintf("records %s: %s (%s)", shown, s3e.Cause, hint), err}
 		}
-		return fmt.Errorf("records %s: %w", shown, err)
+		return &rootError{fmt.Sprintf("records %s: %s", shown, s3e.Error()), err}
 	}
-	err = bare(err)
+	cause := bare(err)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		hint = "no such file or folder; check the path"
@@ -176,7 +177,15 @@ func rootErr(ctx context.Context, shown string, err error, hint string) error {
 		hint = "permission denied; check the path's permissions"
 	}
 	if hint != "" {
-		return fmt.Errorf("records %s: %s (%s)", shown, oneLine(err), hint)
+		return &rootError{fmt.Sprintf("records %s: %s (%s)", shown, oneLine(cause), hint), err}
 	}
-	return fmt.Errorf("records %s: %s", shown, oneLine(err))
+	return &rootError{fmt.Sprintf("records %s: %s", shown, oneLine(cause)), err}
 }
+
+type rootError struct {
+	msg string
+	err error
+}
+
+func (e *rootError) Error() string { return e.msg }
+func (e *rootError) Unwrap() error { return e.err }

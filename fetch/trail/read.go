@@ -115,7 +115,8 @@ func readErr(ctx context.Context, gz bool, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if gz {
+	var pe *fs.PathError
+	if gz && !errors.As(err, &pe) { // a store's read error is not the gzip's fault
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return errors.New("not valid gzip: truncated (unexpected EOF)")
 		}
