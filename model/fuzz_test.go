@@ -1,7 +1,9 @@
 package model
 
 import (
+	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -39,4 +41,40 @@ func FuzzFromRecord(f *testing.F) {
 			checkPrintable(t, s, Printable(s))
 		}
 	})
+}
+
+// FuzzFastDecoderAgrees checks goccy/go-json against encoding/json on any
+// input: where the standard decoder reads a record, the fast one must read
+// the same event (the fallback covers the rest).
+func FuzzFastDecoderAgrees(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "records", "*.json"))
+	for _, file := range files {
+		f.Add(readFixture(f, filepath.Base(file)))
+	}
+	f.Add(`{"eventTime":"2024-13-01T00:00:00Z","readOnly":"yes","userIdentity":{"sessionContext":{"sessionIssuer":{}}}}`)
+	f.Add(`{"eventName":"a\u0000b\ud800","awsRegion":"\u00e9","resources":[{"ARN":1}]}`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		var slow record
+		if json.Unmarshal([]byte(raw), &slow) != nil {
+			return
+		}
+		var fast record
+		if err := fastUnmarshal([]byte(raw), &fast); err != nil {
+			t.Fatalf("encoding/json reads the record, the fast path fails: %v", err)
+		}
+		if !reflect.DeepEqual(normalized(slow), normalized(fast)) {
+			t.Fatalf("decoders disagree:\n slow %+v\n fast %+v", slow, fast)
+		}
+	})
+}
+
+// normalized drops the difference between an absent and an empty borrowed
+// value, which no caller tells apart.
+func normalized(r record) record {
+	for _, b := range []*borrowedJSON{&r.ReadOnly, &r.RequestParameters, &r.ResponseElements, &r.AdditionalEventData} {
+		if len(*b) == 0 {
+			*b = nil
+		}
+	}
+	return r
 }
