@@ -5,9 +5,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 
-	gojson "github.com/goccy/go-json"
 	"errors"
 	"fmt"
+	gojson "github.com/goccy/go-json"
 	"strings"
 	"time"
 )
