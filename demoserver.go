@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"lazytrail/fetch/localtrail"
+	"lazytrail/model"
 )
 
 // runDemoServer serves the demo account (or record files) as a local
@@ -51,11 +52,13 @@ func runDemoServer(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if len(records) > 0 {
 		var err error
 		if ds, err = localtrail.LoadRecords(records...); err != nil {
-			fmt.Fprintf(stderr, "lazytrail demo-server: %v\n", err)
+			fmt.Fprintf(stderr, "lazytrail demo-server: %s\n", model.Printable(err.Error()))
 			return exitUsage
 		}
+		fmt.Fprintln(stderr, model.Printable(holdsLine(ds, "records")))
 	} else {
 		ds = localtrail.Demo(time.Now().UTC().Truncate(time.Minute))
+		fmt.Fprintln(stderr, model.Printable(holdsLine(ds, "demo account")))
 	}
 	srv := localtrail.New(ds, localtrail.Options{Quota: *quota, Latency: *latency})
 	url, err := srv.Listen(*addr)
@@ -74,4 +77,16 @@ func runDemoServer(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	fmt.Fprintln(stdout, "lazytrail demo-server: stopped")
 	return exitOK
+}
+
+// holdsLine says what time range a dataset holds: for records, what a
+// query without StartTime and EndTime is served; the demo account is the
+// 90 days before now, as Event history is.
+func holdsLine(ds *localtrail.Dataset, what string) string {
+	if ds.Len() == 0 {
+		return "lazytrail demo-server: " + what + ": no events"
+	}
+	oldest, newest := ds.Span()
+	return fmt.Sprintf("lazytrail demo-server: %s: %d events from %s to %s; a query without a time range gets all of them",
+		what, ds.Len(), oldest.UTC().Format(time.RFC3339), newest.UTC().Format(time.RFC3339))
 }
