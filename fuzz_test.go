@@ -186,7 +186,10 @@ func FuzzRecordJSON(f *testing.F) {
 		f.Add(raw, "StopInstances", "skeddly-1\x1b[31m")
 	}
 	f.Fuzz(func(t *testing.T, raw, name, user string) {
-		e := &model.Event{ID: "id-1", Name: name, Username: user, Raw: raw, Time: testNow}
+		// Built as every source builds events: FromRecord says whether
+		// the record parsed, which recordJSON relies on.
+		parsed, _ := model.FromRecord(raw)
+		e := &model.Event{ID: "id-1", Name: name, Username: user, Raw: raw, Time: testNow, ParseError: parsed.ParseError}
 		out := recordJSON(e)
 		if !json.Valid(out) {
 			t.Fatalf("output is not JSON: %q from %q", out, raw)

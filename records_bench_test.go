@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"lazytrail/fetch/trail/trailtest"
+)
+
+// benchTrail is the large set: 1,000 log files of 1,000 records
+// (8 regions × 7 days × 18 files a day, about 1.4 GB of JSON), written once
+// per directory. LAZYTRAIL_BENCH_RECORDS scales the records per file.
+func benchTrail(tb testing.TB, dir string) string {
+	tb.Helper()
+	perFile := 1000
+	if v, err := strconv.Atoi(os.Getenv("LAZYTRAIL_BENCH_RECORDS")); err == nil && v > 0 {
+		perFile = v
+	}
+	root := filepath.Join(dir, "trail-"+strconv.Itoa(perFile))
+	if _, err := os.Stat(root+".complete"); err == nil {
+		return root
+	}
+	tree := trailtest.Generate(trailtest.Spec{
+		Accounts: []string{"111122223333"},
+		Regions:  []string{"ap-southeast-2", "eu-central-1", "eu-north-1", "eu-west-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-2"},
+		Start:    time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Days: 7, FilesPerDay: 18, RecordsPerFile: perFile,
+		LateEvery: 10, Seed: 7,
+	})
+	if err := tree.WriteDir(root); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(root+".complete", nil, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return root
+}
+
+// benchDir is where the large set lives between runs: LAZYTRAIL_BENCH_DIR,
+// or a temporary folder of the benchmark's own.
+func benchDir(b *testing.B) string {
+	if d := os.Getenv("LAZYTRAIL_BENCH_DIR"); d != "" {
+		return d
+	}
+	return b.TempDir()
+}
+
+// TestGenerateBenchTrail writes the large set for .ci/bench-records, only
+// when asked to (LAZYTRAIL_BENCH_DIR set).
+func TestGenerateBenchTrail(t *testing.T) {
+	dir := os.Getenv("LAZYTRAIL_BENCH_DIR")
+	if dir == "" {
+		t.Skip("set LAZYTRAIL_BENCH_DIR to write the benchmark trail")
+	}
+	t.Logf("trail at %s", benchTrail(t, dir))
+}
+
+// firstLineWriter notes when the first line arrives, then cancels.
+type firstLineWriter struct {
+	got    chan struct{}
+	cancel context.CancelFunc
+	buf    bytes.Buffer
+}
+
+func (w *firstLineWriter) Write(p []byte) (int, error) {
+	w.buf.Write(p)
+	if bytes.Count(w.buf.Bytes(), []byte("\n")) >= 50 && w.got != nil {
+		close(w.got)
+		w.got = nil
+		w.cancel()
+	}
+	return len(p), nil
+}
+
+// BenchmarkRecordsFirstScreen: from start to the first 50 events printed
+// (a screen) of --records over the large set, through run() as a user runs
+// it: discovery, the newest file of each partition, the merge.
+func BenchmarkRecordsFirstScreen(b *testing.B) {
+	root := benchTrail(b, benchDir(b))
+	var total time.Duration
+	for range b.N {
+		ctx, cancel := context.WithCancel(context.Background())
+		w := &firstLineWriter{got: make(chan struct{}), cancel: cancel}
+		got := w.got
+		t0 := time.Now()
+		run(ctx, []string{"--records", root, "--print", "jsonl", "--limit", "50"}, w, io.Discard)
+		select {
+		case <-got:
+		default:
+			b.Fatal("fewer than 50 events printed")
+		}
+		total += time.Since(t0)
+		cancel()
+	}
+	b.ReportMetric(total.Seconds()*1000/float64(b.N), "ms/first-screen")
+}
+
+// BenchmarkRecordsPrintAll: --records DIR --print jsonl to the end.
+func BenchmarkRecordsPrintAll(b *testing.B) {
+	root := benchTrail(b, benchDir(b))
+	var events int
+	var total time.Duration
+	for range b.N {
+		var n countingWriter
+		t0 := time.Now()
+		if code := run(context.Background(), []string{"--records", root, "--print", "jsonl"}, &n, io.Discard); code != exitOK {
+			b.Fatalf("exit %d", code)
+		}
+		total += time.Since(t0)
+		events += n.lines
+	}
+	b.ReportMetric(float64(events)/total.Seconds(), "events/s")
+	b.ReportMetric(float64(events)/float64(b.N), "events")
+}
+
+type countingWriter struct{ lines int }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.lines += bytes.Count(p, []byte("\n"))
+	return len(p), nil
+}
