@@ -147,9 +147,17 @@ func TestFaultMatrixHeadless(t *testing.T) {
 					t.Error("no request hung")
 				}
 			}},
+		// The timeout bounds the healthy regions' attempts too: 1s (not
+		// 200ms, which a loaded -race run exceeded twice in a row) keeps
+		// them clear of it, and the hung region still fails in about 2s.
 		{name: "one region hangs for good", faults: map[string]localtrail.Fault{"ap-south-1": {Hang: true}},
-			tune:   func(b *backend) { b.fetch.RequestTimeout = 200 * time.Millisecond; b.fetch.MaxAttempts = 2 },
-			failed: "ap-south-1", cause: "timed out"},
+			tune:   func(b *backend) { b.fetch.RequestTimeout = time.Second; b.fetch.MaxAttempts = 2 },
+			failed: "ap-south-1", cause: "timed out",
+			check: func(t *testing.T, srv *localtrail.Server, _ []string) {
+				if st := srv.Stats("ap-south-1"); st.Hung != 2 || st.Requests != 2 || st.Served != 0 {
+					t.Errorf("ap-south-1 %+v: want both attempts hung and nothing served", st)
+				}
+			}},
 		{name: "one region refuses connections", tune: refuseRegion(t, "eu-west-1"), failed: "eu-west-1", cause: "connection refused"},
 		{name: "malformed CloudTrailEvent", faults: map[string]localtrail.Fault{"eu-west-1": {MalformedEvery: 5}},
 			check: func(t *testing.T, srv *localtrail.Server, lines []string) {
