@@ -6,11 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
 
 	"lazytrail/fetch/trail/trailtest"
+	"lazytrail/model"
 )
 
 // benchTrail is the large set: 1,000 log files of 1,000 records
@@ -123,4 +125,44 @@ type countingWriter struct{ lines int }
 func (c *countingWriter) Write(p []byte) (int, error) {
 	c.lines += bytes.Count(p, []byte("\n"))
 	return len(p), nil
+}
+
+// BenchmarkRecordsTimelineMemory is the TUI's memory with the whole large
+// set loaded: every event of --records through the stream into the
+// timeline the TUI keeps, then the live heap against the records' raw
+// JSON (target ≤ 2×).
+func BenchmarkRecordsTimelineMemory(b *testing.B) {
+	root := benchTrail(b, benchDir(b))
+	for range b.N {
+		o, err := parseArgs([]string{"--records", root}, io.Discard, time.Now().UTC())
+		if err != nil {
+			b.Fatal(err)
+		}
+		be, err := openBackend(context.Background(), o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, _ := be.open(context.Background(), o, time.Now().UTC())
+		tl := model.NewTimeline()
+		s.Want(nil, 1<<40)
+		raw := 0
+		for {
+			batch, ok := s.Next(context.Background())
+			if !ok {
+				break
+			}
+			for i := range batch.Events {
+				raw += len(batch.Events[i].Raw)
+			}
+			tl.Add(batch.Events)
+		}
+		s.Close()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(float64(ms.HeapInuse)/float64(raw), "ratio-to-raw")
+		b.ReportMetric(float64(tl.Len()), "events")
+		b.ReportMetric(float64(ms.HeapInuse)/float64(tl.Len()), "bytes/event")
+		runtime.KeepAlive(tl)
+	}
 }
