@@ -81,10 +81,15 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 // line each, and picks the exit code: complete, partial, or nothing
 // fetched at all.
 func reportRegions(progress []model.RegionProgress, printed int, stderr io.Writer) int {
-	failed, skipped, late, real, received := 0, 0, 0, 0, 0
+	failed, skipped, late, real, received, ignored := 0, 0, 0, 0, 0, 0
+	example := ""
 	for _, p := range progress {
 		late += p.Late
 		received += p.Events
+		ignored += p.Ignored
+		if example == "" {
+			example = p.IgnoredExample
+		}
 		for _, sk := range p.Skips {
 			fmt.Fprintf(stderr, "lazytrail: skipped %s\n", sk) // escaped by the stream
 		}
@@ -92,7 +97,7 @@ func reportRegions(progress []model.RegionProgress, printed int, stderr io.Write
 			fmt.Fprintf(stderr, "lazytrail: skipped %d more in %s\n", more, model.Printable(p.Name()))
 		}
 		skipped += p.Skipped
-		if p.Pages == 0 && p.Events == 0 && p.State == model.RegionDone && p.Skipped > 0 {
+		if p.Pages == 0 && p.Events == 0 && p.State == model.RegionDone && p.Skipped+p.Ignored > 0 {
 			continue // only carries skips
 		}
 		real++
@@ -112,6 +117,9 @@ func reportRegions(progress []model.RegionProgress, printed int, stderr io.Write
 	case failed > 0:
 		fmt.Fprintf(stderr, "lazytrail: %d of %d %s failed; the %d events printed are from the others only\n", failed, real, what, printed)
 		return exitPartial
+	case received == 0 && skipped == 0 && ignored > 0:
+		fmt.Fprintf(stderr, "lazytrail: nothing could be read: %d files there are not CloudTrail log files (%s)\n", ignored, example)
+		return exitFailed
 	case skipped > 0 && received == 0:
 		fmt.Fprintf(stderr, "lazytrail: nothing could be read: everything was skipped (named above)\n")
 		return exitFailed

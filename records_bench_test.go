@@ -25,7 +25,7 @@ func benchTrail(tb testing.TB, dir string) string {
 		perFile = v
 	}
 	root := filepath.Join(dir, "trail-"+strconv.Itoa(perFile))
-	if _, err := os.Stat(root+".complete"); err == nil {
+	if _, err := os.Stat(root + ".complete"); err == nil {
 		return root
 	}
 	tree := trailtest.Generate(trailtest.Spec{

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"math"
+	"time"
 
 	"lazytrail/model"
 )
@@ -105,7 +106,7 @@ func (m *merge) add(r int, page []model.Event) int {
 	fresh := 0
 	for i := range page {
 		ev := &page[i]
-		nanos := ev.Time.UnixNano()
+		nanos := nanosOf(ev.Time)
 		if rb.started {
 			switch {
 			case nanos == rb.bound:
@@ -142,7 +143,7 @@ func (m *merge) addHorizon(r int, page []model.Event, horizon int64) int {
 	rb := &m.regions[r]
 	for i := range page {
 		ev := &page[i]
-		m.pending.push(entry{nanos: ev.Time.UnixNano(), region: int32(r), ev: ev})
+		m.pending.push(entry{nanos: nanosOf(ev.Time), region: int32(r), ev: ev})
 		rb.bytes += eventSize(ev)
 	}
 	rb.buffered += len(page)
@@ -325,4 +326,23 @@ func (h *entryHeap) pop() entry {
 		i = best
 	}
 	return top
+}
+
+// Times UnixNano can hold (years 1678 to 2262).
+var (
+	minNanosTime = time.Unix(0, math.MinInt64+1)
+	maxNanosTime = time.Unix(0, math.MaxInt64-1)
+)
+
+// nanosOf is t as unix nanoseconds, clamped to what an int64 holds: a
+// record claiming the year 9999 sorts as the newest of all instead of
+// wrapping around to a negative time and breaking the order.
+func nanosOf(t time.Time) int64 {
+	switch {
+	case t.Before(minNanosTime):
+		return math.MinInt64 + 1
+	case t.After(maxNanosTime):
+		return math.MaxInt64 - 1
+	}
+	return t.UnixNano()
 }

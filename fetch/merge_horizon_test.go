@@ -122,3 +122,18 @@ func TestMergeLooksAheadWithinItsBudget(t *testing.T) {
 		t.Fatal("a partition may fetch with the demand met")
 	}
 }
+
+// A record claiming the year 9999 (or 1) does not wrap around in the
+// merge's nanoseconds: it is released first (or last), and the order of
+// the rest holds.
+func TestMergeClampsTimesBeyondNanoseconds(t *testing.T) {
+	m := newMerge(1, 50)
+	m.setDemand(nil, 100)
+	far := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	old := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	m.add(0, []model.Event{{ID: "future", Time: far}, {ID: "now", Time: epoch}, {ID: "ancient", Time: old}})
+	m.finish(0)
+	if got := ids(m.release(nil)); !slices.Equal(got, []string{"future", "now", "ancient"}) {
+		t.Fatalf("released %v, want [future now ancient]", got)
+	}
+}

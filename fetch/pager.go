@@ -47,6 +47,10 @@ type Page struct {
 type Skip struct {
 	What string // "s3://bucket/key", a path, or "path record 17"
 	Why  string // one line: "not valid gzip: unexpected EOF"
+	// Ignored marks what is not a source's to read (a README beside the
+	// log files, a key that is no log file by its name): counted and
+	// shown, but not a fault, so it does not make a run partial.
+	Ignored bool
 }
 
 // Partition is one pager with the labels the status area shows.

@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -261,11 +262,19 @@ func (s *Stream) deliver(i int, pg Page, err error) bool {
 	defer s.broadcast()
 	s.changed = true
 	p := &s.parts[i].progress
-	s.stats.Skipped += len(pg.Skipped)
-	p.Skipped += len(pg.Skipped)
 	for _, sk := range pg.Skipped {
+		line := model.Printable(sk.What) + ": " + model.Printable(sk.Why)
+		if sk.Ignored {
+			p.Ignored++
+			if p.IgnoredExample == "" {
+				p.IgnoredExample = line
+			}
+			continue
+		}
+		s.stats.Skipped++
+		p.Skipped++
 		if len(p.Skips) < maxSkipsShown {
-			p.Skips = append(p.Skips, model.Printable(sk.What)+": "+model.Printable(sk.Why))
+			p.Skips = append(p.Skips, line)
 		}
 	}
 	if err != nil {
@@ -281,7 +290,7 @@ func (s *Stream) deliver(i int, pg Page, err error) bool {
 	if pg.Horizon.IsZero() {
 		fresh = s.core.add(i, pg.Events)
 	} else {
-		fresh = s.core.addHorizon(i, pg.Events, pg.Horizon.UnixNano())
+		fresh = s.core.addHorizon(i, pg.Events, horizonNanos(pg.Horizon))
 	}
 	p.Pages++
 	p.Events += fresh
@@ -322,4 +331,14 @@ func explainPartition(err error) string {
 		return string(done)
 	}
 	return ExplainFor(err, "")
+}
+
+// horizonNanos is a page's horizon as the merge counts it; one beyond
+// what nanoseconds hold means "anything yet", which is the merge's own
+// "not started" bound.
+func horizonNanos(t time.Time) int64 {
+	if t.After(maxNanosTime) {
+		return math.MaxInt64
+	}
+	return nanosOf(t)
 }

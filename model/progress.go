@@ -34,6 +34,10 @@ type RegionProgress struct {
 	Late      int       // events that came newer than events already released (shown out of place)
 	Skipped   int       // files or records left out
 	Skips     []string  // the first of them, "what: why", already escaped
+	// Ignored counts what is not the source's to read (a README beside the
+	// log files): not a fault. IgnoredExample names the first, escaped.
+	Ignored        int
+	IgnoredExample string
 }
 
 // Name is how the partition is named in messages: its region, with the

@@ -26,7 +26,12 @@ func (r *regionsPanel) Update(ps []model.RegionProgress, zone *time.Location) {
 	top := r.sc.top
 	lines := []string{paintOf(r.st.PaneTitle).wrap(fmt.Sprintf("%-30s %-10s %6s %8s %9s %-12s %s", "SOURCE", "STATE", "PAGES", "EVENTS", "THROTTLES", "OLDEST", "LAST ERROR"))}
 	var skips []string
+	ignored, example := 0, ""
 	for _, p := range ps {
+		ignored += p.Ignored
+		if example == "" {
+			example = p.IgnoredExample
+		}
 		oldest := "-"
 		if !p.Oldest.IsZero() {
 			oldest = p.Oldest.In(zone).Format("01-02 15:04")
@@ -49,6 +54,9 @@ func (r *regionsPanel) Update(ps []model.RegionProgress, zone *time.Location) {
 	}
 	if len(ps) == 0 {
 		lines = append(lines, styled(r.st.Label, "no source has reported yet"))
+	}
+	if ignored > 0 {
+		lines = append(lines, "", styled(r.st.Label, fmt.Sprintf("%d files ignored: not CloudTrail log files (%s)", ignored, example)))
 	}
 	if len(skips) > 0 {
 		lines = append(lines, "", paintOf(r.st.PaneTitle).wrap(fmt.Sprintf("SKIPPED (%d)", len(skips))))

@@ -48,6 +48,11 @@ func (w *walker) skip(key, why string) {
 	w.skips = append(w.skips, fetch.Skip{What: w.st.Name(key), Why: why})
 }
 
+// ignore notes a key that is not a log file: shown, but not a fault.
+func (w *walker) ignore(key, why string) {
+	w.skips = append(w.skips, fetch.Skip{What: w.st.Name(key), Why: why, Ignored: true})
+}
+
 // list lists dir; a failure below the root is a skip, at the root the
 // error.
 func (w *walker) list(dir string) ([]Entry, bool, error) {
@@ -73,9 +78,9 @@ func base(key string) string {
 // strays reports the entries of one folder that have no place in the
 // layout: a few by name, the rest counted.
 type strays struct {
-	w       *walker
-	dir     string
-	n, more int
+	w                    *walker
+	dir                  string
+	n, more, moreIgnored int
 }
 
 func (s *strays) add(e Entry, why string) {
@@ -90,9 +95,28 @@ func (s *strays) add(e Entry, why string) {
 	s.w.skip(e.Key, why)
 }
 
+// ignore is add for an entry that is merely not a log file (a README, a
+// LICENSE): a regular file that is no one's fault. An irregular one (a
+// FIFO, a looping link) is still a skip.
+func (s *strays) ignore(e Entry, why string) {
+	if e.Irregular {
+		s.add(e, why)
+		return
+	}
+	if s.n >= maxStray {
+		s.moreIgnored++
+		return
+	}
+	s.n++
+	s.w.ignore(e.Key, why)
+}
+
 func (s *strays) done() {
 	if s.more > 0 {
-		s.w.skip(s.dir, fmt.Sprintf("%d more keys that are not CloudTrail log files", s.more))
+		s.w.skip(s.dir, fmt.Sprintf("%d more entries that could not be read", s.more))
+	}
+	if s.moreIgnored > 0 {
+		s.w.ignore(s.dir, fmt.Sprintf("%d more keys that are not CloudTrail log files", s.moreIgnored))
 	}
 }
 
@@ -192,7 +216,7 @@ func (w *walker) looseFile(e Entry, st *strays, explicit bool) {
 				files: []fileRef{{key: e.Key, size: e.Size}}})
 			return
 		}
-		st.add(e, "not a CloudTrail log file (by its name)")
+		st.ignore(e, "not a CloudTrail log file (by its name)")
 	}
 }
 

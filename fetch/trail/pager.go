@@ -354,12 +354,12 @@ func (p *pager) expand(ctx context.Context, dir item) error {
 		case Digest, Insight:
 		default:
 			if stray++; stray <= maxStray {
-				p.skips = append(p.skips, fetch.Skip{What: p.st.Name(e.Key), Why: "not a CloudTrail log file (by its name)"})
+				p.skips = append(p.skips, fetch.Skip{What: p.st.Name(e.Key), Why: "not a CloudTrail log file (by its name)", Ignored: true})
 			}
 		}
 	}
 	if stray > maxStray {
-		p.skips = append(p.skips, fetch.Skip{What: p.st.Name(dir.key), Why: strconv.Itoa(stray-maxStray) + " more keys that are not CloudTrail log files"})
+		p.skips = append(p.skips, fetch.Skip{What: p.st.Name(dir.key), Why: strconv.Itoa(stray-maxStray) + " more keys that are not CloudTrail log files", Ignored: true})
 	}
 	return nil
 }
