@@ -285,7 +285,6 @@ func (s *Stream) deliver(i int, pg Page, err error) bool {
 		s.out = s.core.release(s.out)
 		return false
 	}
-	rb := &s.core.regions[i]
 	var fresh int
 	if pg.Horizon.IsZero() {
 		fresh = s.core.add(i, pg.Events)
@@ -294,8 +293,10 @@ func (s *Stream) deliver(i int, pg Page, err error) bool {
 	}
 	p.Pages++
 	p.Events += fresh
-	if rb.started {
-		p.Oldest = time.Unix(0, rb.bound).UTC()
+	for k := range pg.Events {
+		if t := pg.Events[k].Time; p.Oldest.IsZero() || t.Before(p.Oldest) {
+			p.Oldest = t
+		}
 	}
 	s.stats.Pages++
 	s.stats.Received += len(pg.Events)

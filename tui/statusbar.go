@@ -69,7 +69,11 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 	// left out whole rather than cut mid-word.
 	parts := []string{key.wrap(" lazytrail " + cut(account, 24))}
 	if sum.total > 0 {
-		r, sep := bar.wrap(fmt.Sprintf("%d %s:", sum.total, sum.word)), ""
+		word := sum.word
+		if sum.total == 1 {
+			word = strings.TrimSuffix(word, "s")
+		}
+		r, sep := bar.wrap(fmt.Sprintf("%d %s:", sum.total, word)), ""
 		for _, c := range []struct {
 			n     int
 			label string
