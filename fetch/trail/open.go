@@ -39,8 +39,10 @@ type Options struct {
 	wrap func(Store) Store // tests: wraps every store (to count its calls)
 }
 
-// S3Workers is the default read-ahead when a root is in S3.
-const S3Workers = 16
+// S3Workers is the default number of reads in flight when a root is in S3:
+// a GET mostly waits on the network, so many overlap on few cores (the
+// decoding after it is bounded by the cores separately).
+const S3Workers = 48
 
 // Open discovers the partitions of trail log files under roots: local
 // folders (the S3 layout copied to disk, flat folders of log files, single
@@ -74,7 +76,7 @@ func Open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition,
 		}
 	}
 	sh := &shared{since: opts.Since, until: opts.Until, limit: opts.MaxFileBytes,
-		sem: make(chan struct{}, workers), window: workers}
+		sem: make(chan struct{}, workers), cpu: make(chan struct{}, runtime.GOMAXPROCS(0)), window: workers}
 	if sh.limit <= 0 {
 		sh.limit = DefaultMaxFileBytes
 	}
@@ -104,6 +106,11 @@ func Open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition,
 				Pager: newPager(ctx, st, sh, spec)})
 		}
 	}
+	// Each partition may keep its share of the reads in flight (at least
+	// 4), so that read-ahead memory stays bounded by about twice the
+	// workers' files however many partitions there are. No pager has read
+	// anything yet.
+	sh.window = max(4, min(workers, 2*workers/max(len(parts), 1)))
 	return parts, skips, nil
 }
 

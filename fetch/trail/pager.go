@@ -44,8 +44,9 @@ type StatsPager interface {
 type shared struct {
 	since, until time.Time
 	limit        int64
-	sem          chan struct{}
-	window       int // most files one pager keeps in flight
+	sem          chan struct{} // reads in flight
+	cpu          chan struct{} // decodes at once: one a core
+	window       int           // most files one pager keeps in flight
 }
 
 // level is what an item of a pager's queue is.
@@ -296,7 +297,14 @@ func (p *pager) run(j *job) {
 		j.skips = []fetch.Skip{{What: name, Why: why}}
 		return
 	}
+	select {
+	case p.sh.cpu <- struct{}{}:
+	case <-p.ctx.Done():
+		j.err = p.ctx.Err()
+		return
+	}
 	evs, skips := decodeString(name, s)
+	<-p.sh.cpu
 	p.records.Add(int64(len(evs)))
 	kept := evs[:0]
 	for _, e := range evs {
