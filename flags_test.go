@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,12 @@ func TestParseArgsAcceptsGoodCommandLines(t *testing.T) {
 		{[]string{"--print", "csv", "--limit", "5", "--user", "skeddly-"}, func(o *options) bool { return o.print == "csv" && o.limit == 5 && o.user == "skeddly-" }},
 		{[]string{"--since", "36h"}, func(o *options) bool { return o.start.Equal(testNow.Add(-36 * time.Hour)) }},
 		{[]string{"--since", "2w"}, func(o *options) bool { return o.start.Equal(testNow.Add(-14 * 24 * time.Hour)) }},
+		{[]string{"--profile", "prod, staging,prod,audit"}, func(o *options) bool {
+			return slices.Equal(o.profiles, []string{"prod", "staging", "audit"})
+		}},
+		{[]string{"--records", ".", "--records", "s3://trail-bucket/team", "--records", "-", "--profile", "audit"}, func(o *options) bool {
+			return len(o.records) == 3 && !o.sinceSet && slices.Equal(o.profiles, []string{"audit"})
+		}},
 	}
 	for _, c := range cases {
 		o, err := parseArgs(c.args, &bytes.Buffer{}, testNow)
@@ -67,6 +74,14 @@ func TestBadCommandLinesGiveOneLineAndExit2(t *testing.T) {
 		{[]string{"--demo", "--endpoint-url", "http://x"}, "--endpoint-url has no meaning"},
 		{[]string{"--demo", "--records", "."}, "pass only one"},
 		{[]string{"--records", "/no/such/path"}, "no such file or folder"},
+		{[]string{"--records", "s3://A_Bucket"}, "is not an S3 bucket name"},
+		{[]string{"--records", "s3://"}, "is not an S3 bucket name"},
+		{[]string{"--records", "-", "--records", "-"}, "can be given once only"},
+		{[]string{"--records", ".", "--profile", "prod"}, "--profile has no meaning with --records"},
+		{[]string{"--records", "s3://trail-bucket", "--profile", "a,b"}, "give one --profile"},
+		{[]string{"--records", "s3://trail-bucket", "--endpoint-url", "http://x"}, "AWS_ENDPOINT_URL_S3"},
+		{[]string{"--records", ".", "--lookup", "EventName=RunInstances"}, "--lookup is a LookupEvents parameter"},
+		{[]string{"--profile", ", ,"}, "names no profile"},
 		{[]string{"--endpoint-url", "localhost:4599"}, "must be a URL"},
 		{[]string{"--rate", "0"}, "--rate 0"},
 		{[]string{"--user", "a\x1b[2Jb"}, "control character"},
