@@ -36,7 +36,7 @@ type merge struct {
 	// released at that time: a duplicate (the same record in two log
 	// files, or on two pages) pops next to its twin and is dropped there.
 	lastNanos int64
-	lastIDs   map[string]struct{}
+	lastIDs   idSet
 	dropped   int // duplicates dropped at release
 }
 
@@ -81,7 +81,6 @@ func newMerge(regions int, pageSize int) *merge {
 		lookahead: max(int64(pageSize)*2048, lookaheadBudget/int64(max(regions, 1))),
 		tieLimit:  tieLimitPages * pageSize,
 		lastNanos: math.MaxInt64,
-		lastIDs:   map[string]struct{}{},
 	}
 	for i := range m.regions {
 		m.regions[i].boundaryIDs = map[string]struct{}{}
@@ -197,20 +196,15 @@ func (m *merge) release(dst []model.Event) []model.Event {
 		switch {
 		case e.nanos < m.lastNanos:
 			m.lastNanos = e.nanos
-			clear(m.lastIDs)
+			m.lastIDs.reset()
 		case e.nanos > m.lastNanos:
 			// Newer than what was already released: the partition broke
 			// its promise. Shown anyway, out of place, and counted.
 			rb.late++
 		}
-		if e.ev.ID != "" {
-			if _, dup := m.lastIDs[e.ev.ID]; dup && e.nanos == m.lastNanos {
-				m.dropped++
-				continue
-			}
-			if e.nanos == m.lastNanos {
-				m.lastIDs[e.ev.ID] = struct{}{}
-			}
+		if e.nanos == m.lastNanos && e.ev.ID != "" && !m.lastIDs.add(e.ev.ID) {
+			m.dropped++
+			continue
 		}
 		if m.want > 0 && (m.match == nil || m.match(e.ev)) {
 			m.want--
@@ -345,4 +339,45 @@ func nanosOf(t time.Time) int64 {
 		return math.MaxInt64 - 1
 	}
 	return t.UnixNano()
+}
+
+// idSet is the ids released at one time: nearly always a handful, kept in
+// a slice; a map only once a second holds many (a burst of ties), and
+// dropped again at the next second so resetting stays cheap.
+type idSet struct {
+	few  []string
+	many map[string]struct{}
+}
+
+const idSetFew = 32
+
+// add records id and reports whether it was new.
+func (s *idSet) add(id string) bool {
+	if s.many != nil {
+		if _, dup := s.many[id]; dup {
+			return false
+		}
+		s.many[id] = struct{}{}
+		return true
+	}
+	for _, have := range s.few {
+		if have == id {
+			return false
+		}
+	}
+	if len(s.few) < idSetFew {
+		s.few = append(s.few, id)
+		return true
+	}
+	s.many = make(map[string]struct{}, 2*idSetFew)
+	for _, have := range s.few {
+		s.many[have] = struct{}{}
+	}
+	s.many[id] = struct{}{}
+	return true
+}
+
+func (s *idSet) reset() {
+	clear(s.few) // drop the references to released events' ids
+	s.few, s.many = s.few[:0], nil
 }
