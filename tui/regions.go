@@ -18,6 +18,9 @@ type regionsPanel struct {
 }
 
 func (r *regionsPanel) SetSize(w, h int) {
+	// Wrapped, so that a skipped file's reason, which comes after its
+	// long path, is read whole at any width.
+	r.sc.wrap = true
 	r.width, r.height = w, h
 	r.sc.SetSize(w, max(h-1, 0))
 }
@@ -56,7 +59,11 @@ func (r *regionsPanel) Update(ps []model.RegionProgress, zone *time.Location) {
 		lines = append(lines, styled(r.st.Label, "no source has reported yet"))
 	}
 	if ignored > 0 {
-		lines = append(lines, "", styled(r.st.Label, fmt.Sprintf("%d files ignored: not CloudTrail log files (%s)", ignored, example)))
+		what := "files"
+		if ignored == 1 {
+			what = "file"
+		}
+		lines = append(lines, "", styled(r.st.Label, fmt.Sprintf("%d %s ignored, not CloudTrail log files: %s", ignored, what, example)))
 	}
 	if len(skips) > 0 {
 		lines = append(lines, "", paintOf(r.st.PaneTitle).wrap(fmt.Sprintf("SKIPPED (%d)", len(skips))))
