@@ -167,7 +167,9 @@ func TestTmuxDemoStory(t *testing.T) {
 func TestTmuxTinyTerminalAndNoColor(t *testing.T) {
 	bin := buildBinary(t)
 	s := startTmux(t, 40, 10, []string{"TERM=xterm-256color", "NO_COLOR=1"}, bin, "--demo")
-	s.waitFor("the too-small message", func(sc string) bool { return strings.Contains(sc, "needs a terminal of at least") })
+	s.waitFor("the too-small message", func(sc string) bool {
+		return strings.Contains(strings.Join(strings.Fields(sc), " "), "needs at least 60×12")
+	})
 	s.tmux("resize-window", "-t", s.name, "-x", "100", "-y", "30")
 	s.waitFor("the list after growing", func(sc string) bool { return len(listRow.FindAllString(sc, -1)) > 10 })
 	colored := s.tmux("capture-pane", "-p", "-e", "-t", s.name)

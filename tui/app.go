@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"lazytrail/keymap"
@@ -216,6 +217,14 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.onBatch(msg)
 	case tea.KeyPressMsg:
 		a.flash = ""
+		if a.lay.tooSmall {
+			// Nothing is on screen to act on: only quitting works, so no
+			// key changes what the user will find once the window grows.
+			if key.Matches(msg, a.keys.Quit) || key.Matches(msg, a.keys.ForceQuit) {
+				return a, tea.Quit
+			}
+			return a, nil
+		}
 		if a.filtering {
 			return a, a.onFilterKey(msg)
 		}

@@ -152,7 +152,7 @@ func TestTimeZoneToggle(t *testing.T) {
 		t.Fatalf("want UTC times first:\n%s", content(app))
 	}
 	press(app, "t")
-	if got := content(app); !strings.Contains(got, "11-23 17:00:00") || !strings.Contains(got, "TIME (local)") {
+	if got := content(app); !strings.Contains(got, "11-23 17:00:00") || !strings.Contains(got, "TIME (XYZ)") {
 		t.Errorf("t should show local times:\n%s", got)
 	}
 }
@@ -206,11 +206,49 @@ func TestResizeKeepsSelection(t *testing.T) {
 
 func TestTinyTerminalShowsMessage(t *testing.T) {
 	app, _ := newTestApp(t, 50, 10, mixedEvents(30))
-	if got := content(app); !strings.Contains(got, "needs a terminal of at least 60×12") {
-		t.Errorf("want the size message, got:\n%s", got)
+	if got := strings.Join(strings.Fields(content(app)), " "); !strings.Contains(got, "needs at least 60×12; this terminal is 50×10") {
+		t.Errorf("want the size message, got:\n%s", content(app))
 	}
 	if !isQuit(press(app, "q")) {
 		t.Error("q should still quit")
+	}
+}
+
+// At 30×8 the whole message is on screen, wrapped within the width, and
+// keys pressed meanwhile do nothing unseen.
+func TestTinyTerminalMessageIsWholeAndKeysWait(t *testing.T) {
+	app, _ := newTestApp(t, 30, 8, mixedEvents(30))
+	got := content(app)
+	for _, l := range strings.Split(got, "\n") {
+		if displayWidth(l) > 30 {
+			t.Errorf("line %q is wider than the terminal", l)
+		}
+	}
+	if flat := strings.Join(strings.Fields(got), " "); !strings.Contains(flat, "needs at least 60×12; this terminal is 30×8. Enlarge it, or press q to quit.") {
+		t.Fatalf("the message is cut:\n%s", got)
+	}
+	press(app, "j", "j", "/", "x", "enter", "R")
+	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if app.list.cursor != 0 || app.filtering || app.filter.String() != "" || app.overlay != overlayNone {
+		t.Errorf("keys acted while the terminal was too small: cursor %d, filtering %v, filter %q, overlay %v",
+			app.list.cursor, app.filtering, app.filter.String(), app.overlay)
+	}
+}
+
+// q over the help or the source panel closes it; it does not quit.
+func TestQClosesAnOverlay(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(30))
+	for _, open := range []string{"?", "R"} {
+		press(app, open)
+		if app.overlay == overlayNone {
+			t.Fatalf("%s opened nothing", open)
+		}
+		if isQuit(press(app, "q")) || app.overlay != overlayNone {
+			t.Errorf("q over %s: quit or left it open", open)
+		}
+	}
+	if !isQuit(press(app, "q")) {
+		t.Error("q on the list should quit")
 	}
 }
 
@@ -473,5 +511,24 @@ func TestDetailShowsRecordContext(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("detail lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// t shows local time with the zone's name in the column title, not the
+// word "local".
+func TestLocalTimeNamesItsZone(t *testing.T) {
+	src := newMemSource(nil, 50)
+	zone := time.FixedZone("NPT", 5*3600+45*60)
+	app := New(Config{Account: "demo", Location: zone, Open: func() (Source, Query) {
+		return src, Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1}
+	}})
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	feed(app, mixedEvents(10), true)
+	before := plain(content(app))
+	press(app, "t")
+	after := plain(content(app))
+	if strings.Contains(before+after, "(local)") || !(strings.Contains(before, "TIME (NPT)") || strings.Contains(after, "TIME (NPT)")) {
+		t.Errorf("the time column does not name the zone:\n%s\n%s", before, after)
 	}
 }

@@ -73,12 +73,15 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// onOverlayKey handles a key over the help or the source panel: q, esc
+// and the key that opened it close it (a reader of the help pressing q
+// wants the help gone, not the session); ctrl+c still quits.
 func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := a.keys
 	switch {
-	case key.Matches(msg, k.ForceQuit), key.Matches(msg, k.Quit):
+	case key.Matches(msg, k.ForceQuit):
 		return tea.Quit
-	case key.Matches(msg, k.Back), key.Matches(msg, k.Help) && a.overlay == overlayHelp,
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit), key.Matches(msg, k.Help) && a.overlay == overlayHelp,
 		key.Matches(msg, k.Regions) && a.overlay == overlayRegions:
 		a.overlay = overlayNone
 	case a.overlay == overlayRegions:

@@ -138,7 +138,14 @@ func (l *listPane) View() []string {
 	}
 	zone := "UTC"
 	if !l.utc {
-		zone = "local"
+		// The zone's own name (CET, EST, +0530), not "local": a reader
+		// over SSH may not know which zone the bastion is in. The name
+		// of the newest row, since a zone's name changes with DST.
+		at := time.Now()
+		if l.tl.Matches() > 0 {
+			at = l.tl.Match(l.offset).Time
+		}
+		zone = at.In(l.zone).Format("MST")
 	}
 	title := l.st.PaneTitle
 	if l.focused {

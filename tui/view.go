@@ -19,8 +19,7 @@ func (a *App) View() tea.View {
 func (a *App) render() string {
 	l := a.lay
 	if l.tooSmall {
-		return fmt.Sprintf("lazytrail needs a terminal of at least %d×%d (this one is %d×%d).\nEnlarge the window, or press q to quit.",
-			minWidth, minHeight, l.width, l.height)
+		return tooSmallMessage(l.width, l.height)
 	}
 	lines := make([]string, 0, l.height)
 	lines = append(lines, a.status.View(a.cfg.Account, a.query, a.tl.Len(), a.summary, a.zone()))
@@ -99,4 +98,33 @@ func (a *App) footer() string {
 		bindings = a.keys.FilterHelp()
 	}
 	return clip(a.help.ShortHelpView(bindings), a.lay.width)
+}
+
+// tooSmallMessage says the terminal is too small, wrapped at its width and
+// cut to its height, keeping the sizes first: at 30×8 it must still be read
+// whole ("lazytrail needs a terminal of" alone says nothing).
+func tooSmallMessage(w, h int) string {
+	words := strings.Fields(fmt.Sprintf("lazytrail needs at least %d×%d; this terminal is %d×%d. Enlarge it, or press q to quit.",
+		minWidth, minHeight, w, h))
+	var lines []string
+	line := ""
+	for _, word := range words {
+		switch {
+		case line == "":
+			line = word
+		case cellWidth(line)+1+cellWidth(word) <= w:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	lines = append(lines, line)
+	if h > 0 && len(lines) > h {
+		lines = lines[:h]
+	}
+	for i := range lines {
+		lines[i] = clip(lines[i], max(w, 1))
+	}
+	return strings.Join(lines, "\n")
 }
