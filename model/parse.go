@@ -173,7 +173,7 @@ func fastUnmarshal(data []byte, r *record) (err error) {
 			err = json.Unmarshal(data, r)
 		}
 	}()
-	err = gojson.UnmarshalNoEscape(data, r)
+	err = gojson.Unmarshal(data, r)
 	var typeErr *gojson.UnmarshalTypeError
 	if err != nil && !errors.As(err, &typeErr) {
 		*r = record{}
