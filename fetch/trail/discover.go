@@ -220,7 +220,11 @@ func (w *walker) looseFile(e Entry, st *strays, explicit bool) {
 	}
 }
 
-func (w *walker) awsLogs(dir string) error {
+// folder lists one folder of the layout and hands each sub-folder to
+// sub, which says whether it knew what to do with it; a sub-folder it
+// did not know is ignored (another service's logs share the bucket:
+// AWSLogs/<account>/elasticloadbalancing/), and files go to looseFile.
+func (w *walker) folder(dir, unknownWhy string, sub func(e Entry, name string) (bool, error)) error {
 	es, ok, err := w.list(dir)
 	if !ok {
 		return err
@@ -230,106 +234,68 @@ func (w *walker) awsLogs(dir string) error {
 		if e.Key == dir {
 			continue
 		}
-		b := base(e.Key)
-		switch {
-		case e.Dir && isOrgID(b):
-			if err := w.org(e.Key); err != nil {
-				return err
-			}
-		case e.Dir && isAccount(b):
-			if err := w.account(e.Key, b); err != nil {
-				return err
-			}
-		case e.Dir && w.local:
-			if err := w.unknown(e.Key, 1); err != nil {
-				return err
-			}
-		case e.Dir:
-			w.skip(e.Key, "not an account or organisation folder")
-		default:
+		if !e.Dir {
 			w.looseFile(e, &st, false)
+			continue
+		}
+		known, err := sub(e, base(e.Key))
+		if err != nil {
+			return err
+		}
+		if !known {
+			w.ignore(e.Key, unknownWhy)
 		}
 	}
 	st.done()
 	return nil
+}
+
+func (w *walker) awsLogs(dir string) error {
+	return w.folder(dir, "not an account or organisation folder", func(e Entry, b string) (bool, error) {
+		switch {
+		case isOrgID(b):
+			return true, w.org(e.Key)
+		case isAccount(b):
+			return true, w.account(e.Key, b)
+		case w.local:
+			return true, w.unknown(e.Key, 1)
+		}
+		return false, nil
+	})
 }
 
 func (w *walker) org(dir string) error {
-	es, ok, err := w.list(dir)
-	if !ok {
-		return err
-	}
-	st := strays{w: w, dir: dir}
-	for _, e := range es {
-		if e.Key == dir {
-			continue
+	return w.folder(dir, "not an account folder", func(e Entry, b string) (bool, error) {
+		if isAccount(b) {
+			return true, w.account(e.Key, b)
 		}
-		switch b := base(e.Key); {
-		case e.Dir && isAccount(b):
-			if err := w.account(e.Key, b); err != nil {
-				return err
-			}
-		case e.Dir:
-			w.skip(e.Key, "not an account folder")
-		default:
-			w.looseFile(e, &st, false)
-		}
-	}
-	st.done()
-	return nil
+		return false, nil
+	})
 }
 
 func (w *walker) account(dir, acct string) error {
-	es, ok, err := w.list(dir)
-	if !ok {
-		return err
-	}
-	st := strays{w: w, dir: dir}
-	for _, e := range es {
-		if e.Key == dir {
-			continue
+	return w.folder(dir, "not a CloudTrail folder", func(e Entry, b string) (bool, error) {
+		switch b {
+		case "CloudTrail":
+			return true, w.cloudTrail(e.Key, acct)
+		case "CloudTrail-Digest", "CloudTrail-Insight":
+			return true, nil // not events
 		}
-		switch b := base(e.Key); {
-		case e.Dir && b == "CloudTrail":
-			if err := w.cloudTrail(e.Key, acct); err != nil {
-				return err
-			}
-		case e.Dir && (b == "CloudTrail-Digest" || b == "CloudTrail-Insight"):
-			// not events
-		case e.Dir:
-			w.skip(e.Key, "not a CloudTrail folder")
-		default:
-			w.looseFile(e, &st, false)
-		}
-	}
-	st.done()
-	return nil
+		return false, nil
+	})
 }
 
 // cloudTrail lists the region folders: each is one partition, and is not
 // looked into now.
 func (w *walker) cloudTrail(dir, acct string) error {
-	es, ok, err := w.list(dir)
-	if !ok {
-		return err
-	}
-	st := strays{w: w, dir: dir}
-	for _, e := range es {
-		if e.Key == dir {
-			continue
+	return w.folder(dir, "not a region folder", func(e Entry, b string) (bool, error) {
+		if !isRegionName(b) {
+			return false, nil
 		}
-		switch b := base(e.Key); {
-		case e.Dir && isRegionName(b):
-			p := w.part(acct, b)
-			p.dirs = append(p.dirs, e.Key)
-		case e.Dir:
-			w.skip(e.Key, "not a region folder")
-		default:
-			w.looseFile(e, &st, false)
-		}
-	}
-	st.done()
-	return nil
+		p := w.part(acct, b)
+		p.dirs = append(p.dirs, e.Key)
+		return true, nil
+	})
 }
 
 // specs returns the partitions found, named ones by account and region,
