@@ -45,6 +45,7 @@ type options struct {
 	since       string
 	until       string
 	user        string
+	filter      string
 	lookup      string
 	print       string
 	limit       int
@@ -80,7 +81,8 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.endpointURL, "endpoint-url", "", "send CloudTrail calls to this endpoint (LocalStack, a proxy, lazytrail demo-server)")
 	fs.StringVar(&o.since, "since", "90d", "oldest time to search: a duration back from now (90d, 12h, 30m) or a time (2026-11-01, RFC3339)")
 	fs.StringVar(&o.until, "until", "", "newest time to search, same forms as --since (default: now)")
-	fs.StringVar(&o.user, "user", "", "show only events whose user name starts with this prefix (smart case)")
+	fs.StringVar(&o.user, "user", "", "show only events whose user name starts with this prefix (smart case); shorthand for --filter user:PREFIX")
+	fs.StringVar(&o.filter, "filter", "", "the filter bar's language, e.g. 'event:Authorize,Revoke res:sg- -user:AutoScaling' (see the README)")
 	fs.StringVar(&o.lookup, "lookup", "", "one exact attribute the API filters on, KEY=VALUE (EventName, Username, ResourceName, ResourceType, EventSource, EventId, AccessKeyId, ReadOnly)")
 	fs.StringVar(&o.print, "print", "", "no TUI: print matching events to stdout as jsonl, json, csv or table, then exit")
 	fs.IntVar(&o.limit, "limit", 0, "with --print: stop after this many events (0: no limit)")
@@ -220,7 +222,23 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	if strings.ContainsFunc(o.user, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return usagef("--user contains a control character: give the plain prefix, such as --user skeddly-")
 	}
+	if strings.ContainsFunc(o.filter, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+		return usagef("--filter contains a control character: give terms such as --filter 'event:RunInstances user:adam'")
+	}
+	if err := model.ParseFilter(o.filterText()).Err(); err != "" {
+		return usagef("--filter: %s (see the filter terms in the README)", err)
+	}
 	return nil
+}
+
+// filterText is the filter both flags make: --filter's terms and --user
+// as a user-name term.
+func (o *options) filterText() string {
+	text := strings.TrimSpace(o.filter)
+	if u := strings.TrimSpace(o.user); u != "" {
+		text = strings.TrimSpace(text + " " + u)
+	}
+	return text
 }
 
 // isEndpointURL accepts what the SDK can send requests to: an http or

@@ -30,6 +30,9 @@ func TestParseArgsAcceptsGoodCommandLines(t *testing.T) {
 		{[]string{"--print", "csv", "--limit", "5", "--user", "skeddly-"}, func(o *options) bool { return o.print == "csv" && o.limit == 5 && o.user == "skeddly-" }},
 		{[]string{"--since", "36h"}, func(o *options) bool { return o.start.Equal(testNow.Add(-36 * time.Hour)) }},
 		{[]string{"--since", "2w"}, func(o *options) bool { return o.start.Equal(testNow.Add(-14 * 24 * time.Hour)) }},
+		{[]string{"--filter", "event:Authorize,Revoke -ro:true", "--user", "maria"}, func(o *options) bool {
+			return o.filterText() == "event:Authorize,Revoke -ro:true maria"
+		}},
 		{[]string{"--profile", "prod, staging,prod,audit"}, func(o *options) bool {
 			return slices.Equal(o.profiles, []string{"prod", "staging", "audit"})
 		}},
@@ -82,6 +85,9 @@ func TestBadCommandLinesGiveOneLineAndExit2(t *testing.T) {
 		{[]string{"--records", "s3://trail-bucket", "--endpoint-url", "http://x"}, "AWS_ENDPOINT_URL_S3"},
 		{[]string{"--records", ".", "--lookup", "EventName=RunInstances"}, "--lookup is a LookupEvents parameter"},
 		{[]string{"--profile", ", ,"}, "names no profile"},
+		{[]string{"--filter", "eventname:Create"}, "unknown key eventname — did you mean event:?"},
+		{[]string{"--filter", "ro:perhaps", "--print", "jsonl"}, "ro: takes true or false"},
+		{[]string{"--filter", "user:a\x1b[2J"}, "control character"},
 		{[]string{"--endpoint-url", "localhost:4599"}, "must be a URL"},
 		{[]string{"--rate", "0"}, "--rate 0"},
 		{[]string{"--user", "a\x1b[2Jb"}, "control character"},

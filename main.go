@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err = tui.Run(ctx, tui.Config{
 		Account: b.account,
 		Open:    func() (tui.Source, tui.Query) { return b.open(ctx, o, time.Now().UTC()) },
-		Filter:  o.user,
+		Filter:  o.filterText(),
 		Notice:  b.note,
 	})
 	if err != nil {

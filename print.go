@@ -20,7 +20,7 @@ import (
 // runPrint is the headless mode: stream matching events to stdout in order,
 // then exit with a code that tells complete results from partial ones.
 func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Writer) int {
-	filter := model.ParseFilter(o.user)
+	filter := model.ParseFilter(o.filterText())
 	stream, _ := b.open(ctx, o, time.Now().UTC())
 	defer stream.Close()
 

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -227,5 +228,56 @@ func TestSDKWarningsStayOffStderr(t *testing.T) {
 	}
 	if n := strings.Count(stdout.String(), "\n"); n != 3 {
 		t.Errorf("want 3 events, got %d lines", n)
+	}
+}
+
+// --filter takes the bar's language headless: the security-group story
+// (event:Authorize,Revoke res:sg- -user:…) prints exactly the events an
+// independent pass over the endpoint's data selects, newest first.
+func TestPrintFilterLanguage(t *testing.T) {
+	ds := demoData()
+	out, stderr, code, _ := headless(t, ds, nil, "--print", "jsonl", "--filter", "event:Authorize,Revoke res:sg- -user:AutoScaling")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var rec struct{ EventID string }
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("not JSON: %q", line)
+		}
+		got = append(got, rec.EventID)
+	}
+	type key struct {
+		at time.Time
+		id string
+	}
+	var want []key
+	start := demoEnd.Add(-90 * 24 * time.Hour)
+	for _, r := range ds.Regions() {
+		for _, e := range ds.Events(r) {
+			if e.Time.Before(start) || e.Time.After(demoEnd) || e.Username == "AutoScaling" ||
+				!strings.HasPrefix(e.Name, "AuthorizeSecurityGroup") && !strings.HasPrefix(e.Name, "RevokeSecurityGroup") {
+				continue
+			}
+			for _, res := range e.Resources {
+				if strings.Contains(res.Name, "sg-") {
+					want = append(want, key{e.Time, e.ID})
+					break
+				}
+			}
+		}
+	}
+	sort.SliceStable(want, func(i, j int) bool { return want[i].at.After(want[j].at) })
+	if len(want) < 2 {
+		t.Fatalf("the demo account has %d security-group events; the story needs both", len(want))
+	}
+	if len(got) != len(want) {
+		t.Fatalf("printed %d events %v, want %d", len(got), got, len(want))
+	}
+	for i := range want {
+		if got[i] != want[i].id {
+			t.Fatalf("event %d is %s, want %s", i, got[i], want[i].id)
+		}
 	}
 }

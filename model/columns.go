@@ -9,7 +9,8 @@ package model
 
 // columnFields are the fields kept as columns. Event ids are unique, and
 // resources and read-only are tested on the Event itself.
-var columnFields = [...]field{fieldUser, fieldEvent, fieldRegion, fieldSource, fieldIP, fieldError, fieldAccount}
+var columnFields = [...]field{fieldUser, fieldEvent, fieldRegion, fieldSource, fieldIP, fieldError, fieldAccount,
+	fieldAccessKey, fieldRole, fieldIdentityType, fieldAgent}
 
 // column is one dictionary-encoded field of every loaded event.
 type column struct {

@@ -1,27 +1,35 @@
 package model
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// Filter is the client-side predicate typed in the filter bar or given by
-// --user. Its zero value matches everything.
+// Filter is the predicate typed in the filter bar or given by --filter and
+// --user, the same language everywhere. Its zero value matches everything.
 //
 // The language: space-separated terms, all of which must hold. A bare term
 // is a user-name prefix (`skeddly-`). Keyed terms: `user:` prefix, `event:`
 // event-name prefix, `region:` prefix, `source:` event-source prefix, `res:`
 // substring of any resource name, `ip:` source-IP prefix, `id:` event-id
 // prefix, `err` failed calls only, `err:CODE` error-code prefix, `ro:true`
-// or `ro:false`, `account:` account-id prefix. A term with an unknown key, or a bad `ro:` value, is a
-// user-name prefix as typed. Each term is case-insensitive unless it has an
-// upper-case letter (smart case).
+// or `ro:false`, `account:` account-id prefix, `key:` access-key-id prefix,
+// `role:` session-issuer (role) name prefix, `type:` identity-type prefix,
+// `agent:` substring of the user agent, `raw:` substring of the whole raw
+// record. A value may list alternatives (`event:Authorize,Revoke`), any of
+// which may match, and a leading `-` negates a term (`-user:AutoScaling`,
+// `-ro:true`). Each value is case-insensitive unless it has an upper-case
+// letter (smart case). An unknown key or a bad `ro:` value is an error (see
+// Err), never silently a user name.
 //
 // Filters hold a slice, so compare them with String, not ==.
 type Filter struct {
 	text  string
 	terms []term
+	err   string // the first malformed term, explained; "" when the text parses
+	valid string // the words that parsed, when some did not
 }
 
 // field is what a term looks at.
@@ -38,6 +46,11 @@ const (
 	fieldError // err and err:CODE: failed calls whose code starts with value
 	fieldReadOnly
 	fieldAccount
+	fieldAccessKey
+	fieldRole
+	fieldIdentityType
+	fieldAgent
+	fieldRaw
 )
 
 var fieldKeys = map[string]field{
@@ -51,47 +64,171 @@ var fieldKeys = map[string]field{
 	"err":     fieldError,
 	"ro":      fieldReadOnly,
 	"account": fieldAccount,
+	"key":     fieldAccessKey,
+	"role":    fieldRole,
+	"type":    fieldIdentityType,
+	"agent":   fieldAgent,
+	"raw":     fieldRaw,
 }
+
+// substringFields match a value anywhere in the text, not at its start.
+func (f field) substring() bool { return f == fieldResource || f == fieldAgent || f == fieldRaw }
 
 type term struct {
 	field    field
-	value    string   // prefix, or substring for fieldResource
+	value    string   // prefix, or substring for substring fields; the first alternative
+	alts     []string // every alternative, value included, when there are several
 	fold     bool     // compare ignoring case
 	readOnly Tristate // for fieldReadOnly
+	negate   bool     // the term holds when its test does not
 }
 
-// ParseFilter reads the filter bar's text. It accepts any text.
+// ParseFilter reads the filter bar's text. It accepts any text; a term it
+// cannot read makes Err say why (and the filter still matches by the
+// terms it could read, so callers decide whether to apply it).
 func ParseFilter(text string) Filter {
 	f := Filter{text: text}
+	var valid []string
 	for _, word := range strings.Fields(text) {
-		f.terms = append(f.terms, parseTerm(word))
+		t, err := parseTerm(word)
+		if err != "" {
+			if f.err == "" {
+				f.err = err
+			}
+			continue
+		}
+		f.terms = append(f.terms, t)
+		valid = append(valid, word)
+	}
+	if f.err != "" {
+		f.valid = strings.Join(valid, " ")
 	}
 	return f
 }
 
-func parseTerm(word string) term {
+// Readable is the filter of the terms that parsed: the filter itself when
+// every term did, else the text without the bad terms (which the bar shows
+// while the user mends them).
+func (f Filter) Readable() Filter {
+	if f.err == "" {
+		return f
+	}
+	return ParseFilter(f.valid)
+}
+
+// Err explains the first term that could not be read ("unknown key
+// eventname — did you mean event:?"), or is "" when every term parsed.
+func (f Filter) Err() string { return f.err }
+
+func parseTerm(word string) (term, string) {
+	negate := false
+	if len(word) > 1 && word[0] == '-' {
+		negate, word = true, word[1:]
+	}
+	t, err := parsePositive(word)
+	// A negated term still being typed ("-user:") holds for everything,
+	// as its positive does, rather than for nothing.
+	t.negate = negate && !t.matchesAll()
+	return t, err
+}
+
+func parsePositive(word string) (term, string) {
 	if word == "err" {
-		return textTerm(fieldError, "")
+		return textTerm(fieldError, ""), ""
 	}
 	key, value, keyed := strings.Cut(word, ":")
-	fld, known := fieldKeys[key]
-	if !keyed || !known {
-		return textTerm(fieldUser, word)
+	if !keyed {
+		return textTerm(fieldUser, word), ""
+	}
+	fld, known := fieldKeys[strings.ToLower(key)]
+	if !known {
+		return term{}, unknownKey(key)
 	}
 	if fld == fieldReadOnly {
 		switch {
 		case strings.EqualFold(value, "true"):
-			return term{field: fld, readOnly: True}
+			return term{field: fld, readOnly: True}, ""
 		case strings.EqualFold(value, "false"):
-			return term{field: fld, readOnly: False}
+			return term{field: fld, readOnly: False}, ""
 		}
-		return textTerm(fieldUser, word)
+		return term{}, Printable("ro:" + value + " — ro: takes true or false")
 	}
-	return textTerm(fld, value)
+	return textTerm(fld, value), ""
+}
+
+// unknownKey explains an unknown key with the nearest known one.
+func unknownKey(key string) string {
+	best, bestDist := "", 1<<30
+	lower := strings.ToLower(key)
+	for k := range fieldKeys {
+		d := editDistance(lower, k)
+		if strings.HasPrefix(lower, k) || strings.HasPrefix(k, lower) {
+			d = min(d, 1)
+		}
+		if d < bestDist || d == bestDist && k < best {
+			best, bestDist = k, d
+		}
+	}
+	msg := "unknown key " + Printable(key)
+	if bestDist <= max(2, len(lower)/2) {
+		msg += " — did you mean " + best + ":?"
+	} else {
+		msg += " — keys are " + strings.Join(sortedKeys(), ": ") + ":"
+	}
+	return msg
+}
+
+func sortedKeys() []string {
+	keys := make([]string, 0, len(fieldKeys))
+	for k := range fieldKeys {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// editDistance is the Levenshtein distance of two short keys.
+func editDistance(a, b string) int {
+	if len(a) > 64 {
+		a = a[:64]
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func textTerm(fld field, value string) term {
-	return term{field: fld, value: value, fold: !hasUpper(value)}
+	t := term{field: fld, value: value, fold: !hasUpper(value)}
+	if strings.Contains(value, ",") {
+		for _, alt := range strings.Split(value, ",") {
+			if alt != "" {
+				t.alts = append(t.alts, alt)
+			}
+		}
+		switch len(t.alts) {
+		case 0:
+			t.value, t.alts = "", nil
+		case 1:
+			t.value, t.alts = t.alts[0], nil
+		default:
+			t.value = t.alts[0]
+		}
+	}
+	return t
 }
 
 func hasUpper(s string) bool {
@@ -108,6 +245,9 @@ func (f Filter) String() string { return f.text }
 
 // IsZero reports whether the filter matches everything.
 func (f Filter) IsZero() bool {
+	if f.err != "" {
+		return false
+	}
 	for i := range f.terms {
 		if !f.terms[i].matchesAll() {
 			return false
@@ -116,19 +256,12 @@ func (f Filter) IsZero() bool {
 	return true
 }
 
-// UserPrefix returns the user-name prefix of the filter's first user term
-// (bare or `user:`), as typed, or "" when it has none.
-func (f Filter) UserPrefix() string {
-	for _, t := range f.terms {
-		if t.field == fieldUser && t.value != "" {
-			return t.value
-		}
-	}
-	return ""
-}
-
-// Match reports whether e passes the filter. It does not allocate.
+// Match reports whether e passes the filter; a filter with an error
+// matches nothing. It does not allocate.
 func (f Filter) Match(e *Event) bool {
+	if f.err != "" {
+		return false
+	}
 	for i := range f.terms {
 		if !f.terms[i].match(e) {
 			return false
@@ -137,6 +270,8 @@ func (f Filter) Match(e *Event) bool {
 	return true
 }
 
+// matchesAll reports whether the term holds for every event: an empty
+// value (a term still being typed), negated or not.
 func (t *term) matchesAll() bool {
 	switch t.field {
 	case fieldError:
@@ -148,6 +283,11 @@ func (t *term) matchesAll() bool {
 }
 
 func (t *term) match(e *Event) bool {
+	return t.positive(e) != t.negate
+}
+
+// positive is the term's test before negation.
+func (t *term) positive(e *Event) bool {
 	switch t.field {
 	case fieldReadOnly:
 		return t.readOnly == Unknown || e.ReadOnly == t.readOnly
@@ -156,14 +296,18 @@ func (t *term) match(e *Event) bool {
 			return true
 		}
 		for i := range e.Resources {
-			if t.contains(e.Resources[i].Name) {
+			if t.matchText(e.Resources[i].Name) {
 				return true
 			}
 		}
 		return false
 	}
-	return t.matchValue(eventField(e, t.field))
+	return t.testValue(eventField(e, t.field))
 }
+
+// matchValue applies a one-valued field's whole test, negation included,
+// to that field's text (the timeline's columns test each distinct value).
+func (t *term) matchValue(s string) bool { return t.testValue(s) != t.negate }
 
 // eventField returns the text a one-valued field looks at.
 func eventField(e *Event, f field) string {
@@ -184,30 +328,40 @@ func eventField(e *Event, f field) string {
 		return e.ErrorCode
 	case fieldAccount:
 		return e.Account
+	case fieldAccessKey:
+		return e.AccessKeyID
+	case fieldRole:
+		return e.Identity.SessionIssuerName
+	case fieldIdentityType:
+		return e.Identity.Type
+	case fieldAgent:
+		return e.UserAgent
+	case fieldRaw:
+		return e.Raw
 	}
 	return ""
 }
 
-// matchValue applies a one-valued field's test to that field's text.
-func (t *term) matchValue(s string) bool {
+// testValue is a one-valued field's test before negation.
+func (t *term) testValue(s string) bool {
 	if t.field == fieldError && s == "" {
 		return false // only failed calls
 	}
-	return t.hasPrefix(s)
+	return t.matchText(s)
 }
 
-func (t *term) hasPrefix(s string) bool {
+func (t *term) hasPrefix(s, value string) bool {
 	if t.fold {
-		return hasPrefixFold(s, t.value)
+		return hasPrefixFold(s, value)
 	}
-	return strings.HasPrefix(s, t.value)
+	return strings.HasPrefix(s, value)
 }
 
-func (t *term) contains(s string) bool {
+func (t *term) contains(s, value string) bool {
 	if t.fold {
-		return containsFold(s, t.value)
+		return containsFold(s, value)
 	}
-	return strings.Contains(s, t.value)
+	return strings.Contains(s, value)
 }
 
 // Narrows reports whether every event f matches is also matched by g, so
@@ -237,8 +391,12 @@ func (f Filter) implies(want *term) bool {
 }
 
 func (t *term) implies(want *term) bool {
-	if t.field != want.field {
-		return false
+	if t.field == want.field && t.negate == want.negate && t.value == want.value && t.fold == want.fold &&
+		t.readOnly == want.readOnly && slices.Equal(t.alts, want.alts) {
+		return true // the same term
+	}
+	if t.field != want.field || t.negate || want.negate || t.alts != nil || want.alts != nil {
+		return false // safe: the timeline rescans
 	}
 	if t.field == fieldReadOnly {
 		return t.readOnly == want.readOnly
@@ -253,10 +411,23 @@ func (t *term) implies(want *term) bool {
 	return (t.fold || utf8.ValidString(t.value)) && want.matchText(t.value)
 }
 
-// matchText applies the term's text test to s.
+// matchText applies the term's text test to s: any alternative, as a
+// prefix or, for substring fields, anywhere.
 func (t *term) matchText(s string) bool {
-	if t.field == fieldResource {
-		return t.contains(s)
+	if t.alts == nil {
+		return t.matchOne(s, t.value)
 	}
-	return t.hasPrefix(s)
+	for _, v := range t.alts {
+		if t.matchOne(s, v) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *term) matchOne(s, value string) bool {
+	if t.field.substring() {
+		return t.contains(s, value)
+	}
+	return t.hasPrefix(s, value)
 }

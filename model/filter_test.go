@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -44,8 +45,8 @@ func TestFilterMatch(t *testing.T) {
 		{"err:Client.Unauth", e, nil},
 		{"ro:false", e, ok},
 		{"ro:TRUE", ok, e},
-		{"foo:bar", &Event{Username: "foo:bar-x"}, e}, // unknown key: a user prefix as typed
-		{"ro:maybe", &Event{Username: "ro:maybe"}, e},
+		{"foo:bar", nil, &Event{Username: "foo:bar-x"}}, // unknown key: an error, matching nothing, never a user name
+		{"ro:maybe", nil, &Event{Username: "ro:maybe"}},
 		{"user: event:", e, nil}, // empty values match everything
 		{"skeddly- event:Run", nil, e},
 		{"café", &Event{Username: "CAFÉ-1"}, e},
@@ -65,16 +66,70 @@ func TestFilterMatch(t *testing.T) {
 	}
 }
 
-func TestFilterIsZeroAndUserPrefix(t *testing.T) {
-	for text, zero := range map[string]bool{"": true, " ": true, "user:": true, "res: id:": true, "err": false, "x": false, "ro:true": false} {
+func TestFilterIsZero(t *testing.T) {
+	for text, zero := range map[string]bool{"": true, " ": true, "user:": true, "res: id:": true, "-user:": true, "event:,": true,
+		"err": false, "-err": false, "x": false, "ro:true": false, "-ro:true": false} {
 		if got := ParseFilter(text).IsZero(); got != zero {
 			t.Errorf("ParseFilter(%q).IsZero() = %v", text, got)
 		}
 	}
-	for text, want := range map[string]string{"": "", "skeddly-": "skeddly-", "event:Run user:Adam": "Adam", "err foo": "foo", "user:": ""} {
-		if got := ParseFilter(text).UserPrefix(); got != want {
-			t.Errorf("ParseFilter(%q).UserPrefix() = %q, want %q", text, got, want)
+}
+
+// Alternatives, negation and the identity keys, each against an event that
+// must match and one that must not.
+func TestFilterAlternativesNegationAndNewKeys(t *testing.T) {
+	auth := &Event{Name: "AuthorizeSecurityGroupIngress", Username: "maria.sec", ReadOnly: False, AccessKeyID: "AKIAMARIA",
+		UserAgent: "aws-cli/2.15 Python/3.11", Identity: Identity{Type: "IAMUser"}, Raw: `{"sourceIPAddress":"203.0.113.7"}`}
+	revoke := &Event{Name: "RevokeSecurityGroupIngress", Username: "maria.sec", ReadOnly: False, ErrorCode: "AccessDenied"}
+	asg := &Event{Name: "DescribeInstances", Username: "AutoScaling", ReadOnly: True, AccessKeyID: "ASIAASG",
+		UserAgent: "autoscaling.amazonaws.com", Identity: Identity{Type: "AssumedRole", SessionIssuerName: "AWSServiceRoleForAutoScaling"}}
+	for _, tc := range []struct {
+		text      string
+		yes, no   *Event
+		alsoMatch *Event
+	}{
+		{"event:Authorize,Revoke", auth, asg, revoke},
+		{"event:authorize,revoke user:maria", revoke, asg, auth},
+		{"-user:AutoScaling", auth, asg, revoke},
+		{"-ro:true", auth, asg, revoke},
+		{"-err", auth, revoke, asg},
+		{"-event:Describe,Revoke", auth, asg, nil},
+		{"key:AKIA", auth, asg, nil},
+		{"role:awsservicerole", asg, auth, nil},
+		{"type:assumed", asg, auth, nil},
+		{"agent:cli/2", auth, asg, nil},
+		{"raw:203.0.113.", auth, asg, nil},
+		{"-raw:203.0.113.", asg, auth, nil},
+	} {
+		f := ParseFilter(tc.text)
+		if f.Err() != "" {
+			t.Errorf("%q: %s", tc.text, f.Err())
+			continue
 		}
+		if !f.Match(tc.yes) || f.Match(tc.no) || tc.alsoMatch != nil && !f.Match(tc.alsoMatch) {
+			t.Errorf("%q matched wrongly", tc.text)
+		}
+	}
+}
+
+// An unknown key or a bad value is an error with a suggestion, never read
+// as a user name (which against AWS would start a 90-day scan).
+func TestFilterUnknownKeysAreErrors(t *testing.T) {
+	for text, want := range map[string]string{
+		"eventname:Create": "unknown key eventname — did you mean event:?",
+		"usr:adam":         "unknown key usr — did you mean user:?",
+		"regoin:eu":        "unknown key regoin — did you mean region:?",
+		"ro:maybe":         "ro: takes true or false",
+		"adam zzzzzzzz:1":  "unknown key zzzzzzzz — keys are",
+		"-colour:blue":     "unknown key colour",
+	} {
+		f := ParseFilter(text)
+		if !strings.Contains(f.Err(), want) {
+			t.Errorf("ParseFilter(%q).Err() = %q, want %q", text, f.Err(), want)
+		}
+	}
+	if err := ParseFilter("skeddly- event:Run -ro:true account:1111").Err(); err != "" {
+		t.Errorf("a good filter has an error: %s", err)
 	}
 }
 
@@ -143,6 +198,5 @@ func FuzzFilter(f *testing.F) {
 		if !cur.Narrows(cur) {
 			t.Fatalf("%q does not narrow itself", newText)
 		}
-		_ = old.UserPrefix()
 	})
 }

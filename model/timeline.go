@@ -78,7 +78,11 @@ func (t *Timeline) Filter() Filter { return t.filter }
 // force (the user typed one more character), just the current view is
 // filtered again; otherwise every loaded event is.
 func (t *Timeline) SetFilter(f Filter) {
-	narrowing := f.Narrows(t.filter)
+	if f.Err() != "" {
+		t.filter, t.view = f, t.view[:0] // a filter with an error matches nothing
+		return
+	}
+	narrowing := f.Narrows(t.filter) && t.filter.Err() == ""
 	t.filter = f
 	if narrowing && len(t.view) <= smallView {
 		// A few thousand events are quicker to test directly than to

@@ -68,11 +68,12 @@ type App struct {
 	progress []model.RegionProgress
 	summary  regionSummary
 
-	tl      *model.Timeline
-	filter  model.Filter
-	selAll  int  // loaded index the user last moved to; filter changes return to it or the nearest match
-	stopped bool // esc stopped a scan; moving down or a new filter resumes demand
-	sent    demand
+	tl        *model.Timeline
+	filter    model.Filter
+	filterErr string // why the text in the bar does not parse; the filter above stays applied
+	selAll    int    // loaded index the user last moved to; filter changes return to it or the nearest match
+	stopped   bool   // esc stopped a scan; moving down or a new filter resumes demand
+	sent      demand
 
 	list    listPane
 	detail  detailPane
@@ -369,10 +370,16 @@ func (a *App) updateMore() {
 // user chose if it still matches or else the nearest one, and renews the
 // demand.
 func (a *App) applyFilter(text string) {
-	if text == a.filter.String() {
+	f := model.ParseFilter(text)
+	// A term that does not parse (an unknown key, say) is shown as an
+	// error and left out: the view and the demand are those of the terms
+	// that read, so a typo never starts a scan of its own.
+	a.filterErr = f.Err()
+	f = f.Readable()
+	if f.String() == a.filter.String() {
 		return
 	}
-	a.filter = model.ParseFilter(text)
+	a.filter = f
 	a.tl.SetFilter(a.filter)
 	a.stopped = false
 	if a.tl.Matches() > 0 {

@@ -532,3 +532,31 @@ func TestLocalTimeNamesItsZone(t *testing.T) {
 		t.Errorf("the time column does not name the zone:\n%s\n%s", before, after)
 	}
 }
+
+// An unknown key in the bar is an error with a suggestion; the view and
+// the demand stay as they were (no scan starts), enter keeps the bar open,
+// and mending the text applies it.
+func TestFilterErrorStartsNoScan(t *testing.T) {
+	app, src := newTestApp(t, 100, 24, mixedEvents(60))
+	press(app, "/")
+	typeText(app, "skeddly-")
+	before, wantBefore := app.tl.Matches(), src.lastWant()
+	typeText(app, " eventname:Stop")
+	if got := plain(content(app)); !strings.Contains(got, "unknown key eventname — did you mean event:?") {
+		t.Fatalf("no error in the bar:\n%s", got)
+	}
+	if app.tl.Matches() != before || src.lastWant() != wantBefore || app.filter.String() != "skeddly-" {
+		t.Errorf("the bad text changed the view (%d -> %d) or the demand (%d -> %d)", before, app.tl.Matches(), wantBefore, src.lastWant())
+	}
+	press(app, "enter")
+	if !app.filtering {
+		t.Error("enter left the bar with an error in it")
+	}
+	for range len("eventname:Stop") {
+		press(app, "backspace")
+	}
+	typeText(app, "event:Stop")
+	if app.filterErr != "" || app.filter.String() != "skeddly- event:Stop" {
+		t.Errorf("the mended text was not applied: %q (%s)", app.filter.String(), app.filterErr)
+	}
+}

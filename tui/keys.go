@@ -14,11 +14,15 @@ func (a *App) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, a.keys.ForceQuit):
 		return tea.Quit
 	case key.Matches(msg, a.keys.ApplyFilter):
+		if a.filterErr != "" {
+			return nil // stay in the bar: the error says what to mend
+		}
 		a.filtering = false
 		a.input.Blur()
 		return nil
 	case key.Matches(msg, a.keys.ClearFilter):
 		a.filtering = false
+		a.filterErr = ""
 		a.input.Blur()
 		a.input.Reset()
 		a.applyFilter("")

@@ -70,7 +70,9 @@ func (a *App) infoLine() string {
 		left = " filter " + fit(a.filter.String(), 30)
 	}
 	var right string
-	if !a.filter.IsZero() || a.filtering {
+	if a.filtering && a.filterErr != "" {
+		right = styled(a.st.Error, a.filterErr)
+	} else if !a.filter.IsZero() || a.filtering {
 		right = fmt.Sprintf("%s of %s loaded match", count(a.tl.Matches()), count(a.tl.Len()))
 	} else {
 		right = count(a.tl.Len()) + " events loaded"
