@@ -20,6 +20,7 @@ type KeyMap struct {
 	ToggleZone  key.Binding
 	ToggleWrap  key.Binding
 	Refresh     key.Binding
+	ScanToEnd   key.Binding // page every source until history ends for the filter
 	Regions     key.Binding
 	Help        key.Binding
 	Quit        key.Binding
@@ -48,7 +49,8 @@ func DefaultKeyMap() KeyMap {
 		ToggleZone:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "UTC/local time")),
 		ToggleWrap:  key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap JSON")),
 		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "fresh query up to now")),
-		Regions:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "regions")),
+		ScanToEnd:   key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "scan to end")),
+		Regions:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "sources")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		ForceQuit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
@@ -72,6 +74,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
 		{k.Filter, k.Open, k.Back, k.NextPane, k.PrevPane},
-		{k.Copy, k.ToggleZone, k.ToggleWrap, k.Refresh, k.Regions, k.Help, k.Quit},
+		{k.Copy, k.ToggleZone, k.ToggleWrap, k.Refresh, k.ScanToEnd, k.Regions, k.Help, k.Quit},
 	}
 }

@@ -5,6 +5,7 @@ package tui
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -70,9 +71,10 @@ type App struct {
 
 	tl        *model.Timeline
 	filter    model.Filter
-	filterErr string // why the text in the bar does not parse; the filter above stays applied
-	selAll    int    // loaded index the user last moved to; filter changes return to it or the nearest match
-	stopped   bool   // esc stopped a scan; moving down or a new filter resumes demand
+	filterErr string    // why the text in the bar does not parse; the filter above stays applied
+	selAll    int       // loaded index the user last moved to; filter changes return to it or the nearest match
+	stopped   bool      // esc stopped a scan; moving down or a new filter resumes demand
+	toEnd     scanToEnd // L: page to the end of history for the filter
 	sent      demand
 
 	list    listPane
@@ -173,6 +175,7 @@ func (a *App) reopen() tea.Cmd {
 	a.list.tl = a.tl
 	a.list.Top()
 	a.selAll, a.ended, a.stopped, a.sent = 0, false, false, demand{}
+	a.toEnd = scanToEnd{}
 	a.progress, a.summary = nil, regionSummary{}
 	a.regions.Update(nil, a.zone())
 	a.askForMore()
@@ -316,8 +319,11 @@ func (a *App) syncPanes() {
 }
 
 // wanted is how many matching rows the list should have: where the user is
-// plus two screens.
+// plus two screens, or everything while scanning to the end.
 func (a *App) wanted() int {
+	if a.toEnd.on {
+		return math.MaxInt32
+	}
 	rows := max(a.list.rows(), 1)
 	return max(a.list.cursor, a.list.offset) + 2*rows
 }
@@ -358,7 +364,9 @@ func (a *App) updateMore() {
 	case a.ended:
 		a.list.more = ""
 	case a.stopped:
-		a.list.more = "scan stopped (move down to go on)"
+		a.list.more = "scan stopped (move down to go on, L to the end)"
+	case a.toEnd.on:
+		a.list.more = "scanning to the end…"
 	case a.scanning():
 		a.list.more = "scanning further back…"
 	default:

@@ -338,7 +338,7 @@ func TestLoadingRowAndEndOfHistory(t *testing.T) {
 		t.Error("want a loading row while the stream can deliver")
 	}
 	feed(app, nil, false)
-	if got := content(app); strings.Contains(got, "loading…") || !strings.Contains(got, "end of history") {
+	if got := content(app); strings.Contains(got, "loading…") || !strings.Contains(got, "complete") {
 		t.Errorf("after the stream ended:\n%s", got)
 	}
 }
@@ -558,5 +558,63 @@ func TestFilterErrorStartsNoScan(t *testing.T) {
 	typeText(app, "event:Stop")
 	if app.filterErr != "" || app.filter.String() != "skeddly- event:Stop" {
 		t.Errorf("the mended text was not applied: %q (%s)", app.filter.String(), app.filterErr)
+	}
+}
+
+// L scans to the end: the demand opens to everything for the filter, the
+// info line says so with how much of the range is covered, esc stops and
+// keeps what was found, and the end of the stream reads "complete".
+func TestScanToEnd(t *testing.T) {
+	app, src := newTestApp(t, 80, 24, mixedEvents(60))
+	press(app, "/")
+	typeText(app, "skeddly-")
+	press(app, "enter")
+	screenWant := src.lastWant()
+	press(app, "L")
+	if src.lastWant() < 1<<20 || !app.toEnd.on {
+		t.Fatalf("L asked for %d more (a screen was %d): not a scan to the end", src.lastWant(), screenWant)
+	}
+	// Half the range read: the frontier is 45 of the 90 days back.
+	app.Update(batchMsg{gen: app.gen, ok: true, batch: model.Batch{Progress: []model.RegionProgress{
+		{Region: "eu-west-1", State: model.RegionPaging, Events: 900, Oldest: testNow.Add(-45 * 24 * time.Hour)},
+	}}})
+	got := plain(content(app))
+	if !strings.Contains(got, "scanning to the end") {
+		t.Fatalf("the info line does not say it scans to the end:\n%s", got)
+	}
+	app.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
+	if got := plain(content(app)); !strings.Contains(got, "█████░░░░░  50%") {
+		t.Errorf("no coverage bar at 160 columns:\n%s", got)
+	}
+	press(app, "esc")
+	if src.lastWant() != 0 || app.toEnd.on || !strings.Contains(plain(content(app)), "scan stopped") {
+		t.Errorf("esc did not stop the scan: want %d, on %v", src.lastWant(), app.toEnd.on)
+	}
+	press(app, "L")
+	feed(app, nil, false)
+	if got := plain(content(app)); !strings.Contains(got, "complete") || app.toEnd.on && app.scanning() {
+		t.Errorf("the end of the stream does not read complete:\n%s", got)
+	}
+}
+
+func TestCoverageBar(t *testing.T) {
+	q := Query{Start: testNow.Add(-100 * time.Hour), End: testNow}
+	for _, c := range []struct {
+		reached time.Time
+		want    string
+	}{
+		{testNow, "░░░░░░░░░░   0%"},
+		{testNow.Add(-25 * time.Hour), "███░░░░░░░  25%"},
+		{testNow.Add(-100 * time.Hour), "██████████ 100%"},
+		{testNow.Add(-500 * time.Hour), "██████████ 100%"},
+	} {
+		var s scanToEnd
+		s.start(regionSummary{}, testNow)
+		if got := s.status(q, regionSummary{reached: c.reached}, testNow); got != c.want {
+			t.Errorf("reached %v: %q, want %q", c.reached, got, c.want)
+		}
+	}
+	if got := (&scanToEnd{}).status(Query{}, regionSummary{reached: testNow}, testNow); got != "" {
+		t.Errorf("no range, yet %q", got)
 	}
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -46,6 +47,12 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		a.overlay = overlayHelp
 	case key.Matches(msg, k.Regions):
 		a.overlay = overlayRegions
+	case key.Matches(msg, k.ScanToEnd):
+		if !a.ended {
+			a.toEnd.start(a.summary, time.Now())
+			a.stopped = false
+			a.askForMore()
+		}
 	case key.Matches(msg, k.Filter):
 		a.filtering = true
 		a.input.SetValue(a.filter.String())
@@ -103,6 +110,7 @@ func (a *App) back() {
 		a.setFocus(paneList)
 	case a.scanning():
 		a.stopped = true
+		a.toEnd.on = false
 		a.askForMore()
 	}
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -56,7 +57,10 @@ func (a *App) body() []string {
 }
 
 // infoLine is the filter bar while typing, else the filter and its
-// counts, the scan progress, or a one-off message.
+// counts, the scan progress, or a one-off message. Its parts go in order
+// of importance and are left out whole when they do not fit: the word
+// that says whether a search is complete comes first, so it is read even
+// at 80 columns.
 func (a *App) infoLine() string {
 	w := a.lay.width
 	if a.flash != "" {
@@ -69,29 +73,48 @@ func (a *App) infoLine() string {
 	case !a.filter.IsZero():
 		left = " filter " + fit(a.filter.String(), 30)
 	}
-	var right string
 	if a.filtering && a.filterErr != "" {
-		right = styled(a.st.Error, a.filterErr)
-	} else if !a.filter.IsZero() || a.filtering {
-		right = fmt.Sprintf("%s of %s loaded match", count(a.tl.Matches()), count(a.tl.Len()))
+		return clip(left+"  "+styled(a.st.Error, a.filterErr), w)
+	}
+	var parts []string
+	scan := func(s string) { parts = append(parts, styled(a.st.Scan, s)) }
+	switch {
+	case a.ended:
+		parts = append(parts, "complete")
+	case a.toEnd.on:
+		scan("scanning to the end")
+	case a.scanning():
+		scan("scanning")
+	case a.stopped:
+		parts = append(parts, "scan stopped")
+	}
+	if !a.filter.IsZero() || a.filtering {
+		parts = append(parts, fmt.Sprintf("%s of %s loaded match", count(a.tl.Matches()), count(a.tl.Len())))
 	} else {
-		right = count(a.tl.Len()) + " events loaded"
+		parts = append(parts, count(a.tl.Len())+" events loaded")
 	}
-	if a.scanning() {
-		s := a.summary
-		scan := fmt.Sprintf(" · scanning: %s checked", count(max(s.checked, a.tl.Len())))
-		if !s.reached.IsZero() {
-			scan += " · back to " + s.reached.In(a.zone()).Format("2006-01-02 15:04")
+	if a.toEnd.on && !a.ended {
+		if st := a.toEnd.status(a.query, a.summary, time.Now()); st != "" {
+			scan(st)
 		}
-		scan += fmt.Sprintf(" · %d regions paging · esc stops", s.total-s.done-s.failed)
-		right += styled(a.st.Scan, scan)
-	} else if a.stopped {
-		right += " · scan stopped"
 	}
-	if a.ended {
-		right += " · end of history"
+	if a.scanning() || a.toEnd.on && !a.ended {
+		s := a.summary
+		scan(count(max(s.checked, a.tl.Len())) + " checked")
+		if !s.reached.IsZero() {
+			scan("back to " + s.reached.In(a.zone()).Format("2006-01-02 15:04"))
+		}
+		scan(fmt.Sprintf("%d %s paging", s.total-s.done-s.failed, s.word))
+		scan("esc stops")
 	}
-	return clip(left+"  "+right, w)
+	line := left + "  " + parts[0]
+	for _, p := range parts[1:] {
+		if cellWidth(line)+3+cellWidth(p) > w {
+			break
+		}
+		line += " · " + p
+	}
+	return clip(line, w)
 }
 
 func (a *App) footer() string {
