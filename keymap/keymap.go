@@ -21,6 +21,7 @@ type KeyMap struct {
 	ToggleWrap  key.Binding
 	Refresh     key.Binding
 	ScanToEnd   key.Binding // page every source until history ends for the filter
+	Summary     key.Binding // the summary view: counts by user, event, …
 	Regions     key.Binding
 	Help        key.Binding
 	Quit        key.Binding
@@ -50,6 +51,7 @@ func DefaultKeyMap() KeyMap {
 		ToggleWrap:  key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap JSON")),
 		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "fresh query up to now")),
 		ScanToEnd:   key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "scan to end")),
+		Summary:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "summary")),
 		Regions:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "sources")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -61,7 +63,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the footer's help while browsing.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Filter, k.Open, k.NextPane, k.Copy, k.Regions, k.Help, k.Quit}
+	return []key.Binding{k.Filter, k.Open, k.NextPane, k.Summary, k.Copy, k.Help, k.Quit} // R is named by the status bar when it matters
 }
 
 // FilterHelp is the footer's help while the filter bar has the keyboard.
@@ -73,7 +75,7 @@ func (k KeyMap) FilterHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
-		{k.Filter, k.Open, k.Back, k.NextPane, k.PrevPane},
+		{k.Filter, k.Open, k.Back, k.NextPane, k.PrevPane, k.Summary},
 		{k.Copy, k.ToggleZone, k.ToggleWrap, k.Refresh, k.ScanToEnd, k.Regions, k.Help, k.Quit},
 	}
 }

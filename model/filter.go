@@ -141,7 +141,10 @@ func parsePositive(word string) (term, string) {
 		return textTerm(fieldUser, word), ""
 	}
 	fld, known := fieldKeys[strings.ToLower(key)]
-	if !known {
+	switch {
+	case key == "":
+		return term{}, "“:” needs a key before it, such as event:"
+	case !known:
 		return term{}, unknownKey(key)
 	}
 	if fld == fieldReadOnly {
@@ -369,6 +372,12 @@ func (t *term) contains(s, value string) bool {
 // It may answer false when that holds in some subtle way; it never answers
 // true when it does not.
 func (f Filter) Narrows(g Filter) bool {
+	switch {
+	case f.err != "":
+		return true // f matches nothing
+	case g.err != "":
+		return false // g matches nothing, f something
+	}
 	for i := range g.terms {
 		if !f.implies(&g.terms[i]) {
 			return false

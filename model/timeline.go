@@ -16,6 +16,7 @@ type Timeline struct {
 	view   []int32 // indexes into the loaded events that match filter, ascending
 
 	columns [len(columnFields)]column // see columns.go
+	seconds []int64                   // each loaded event's time, unix seconds, for the histogram
 }
 
 const (
@@ -52,6 +53,7 @@ func (t *Timeline) Add(evs []Event) int {
 		if t.filter.Match(&evs[i]) {
 			t.view = append(t.view, int32(t.n))
 		}
+		t.seconds = append(t.seconds, evs[i].Time.Unix())
 		t.n++
 		added++
 	}

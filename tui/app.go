@@ -47,6 +47,7 @@ const (
 	overlayNone overlay = iota
 	overlayHelp
 	overlayRegions
+	overlaySummary
 )
 
 // App is the root model. It is the only tea.Model; the panes are plain
@@ -81,6 +82,7 @@ type App struct {
 	detail  detailPane
 	json    jsonPane
 	regions regionsPanel
+	answers summaryPane // the summary view (s)
 	status  statusBar
 	input   textinput.Model
 
@@ -122,7 +124,7 @@ func New(cfg Config) *App {
 func (a *App) applyStyles(dark bool) {
 	a.st = NewStyles(dark)
 	a.list.SetStyles(&a.st)
-	a.detail.st, a.json.st, a.regions.st, a.status.st = &a.st, &a.st, &a.st, &a.st
+	a.detail.st, a.json.st, a.regions.st, a.status.st, a.answers.st = &a.st, &a.st, &a.st, &a.st, &a.st
 	a.detail.Invalidate()
 	a.json.Invalidate()
 	a.help.Styles = a.st.Help
@@ -259,6 +261,9 @@ func (a *App) onBatch(m batchMsg) tea.Cmd {
 		// from what the timeline holds (duplicates it dropped included).
 		a.sent = demand{}
 	}
+	if len(m.batch.Events) > 0 {
+		a.refreshSummary()
+	}
 	if m.batch.Progress != nil {
 		a.progress = m.batch.Progress
 		a.summary = summarize(a.progress)
@@ -290,6 +295,8 @@ func (a *App) resize(w, h int) {
 	a.detail.SetSize(a.lay.detailWidth, a.lay.lowerHeight)
 	a.json.SetSize(a.lay.jsonWidth, a.lay.lowerHeight)
 	a.regions.SetSize(w, a.lay.body)
+	a.answers.SetSize(w, a.lay.body)
+	a.refreshSummary()
 	if !a.lay.wide && a.focus != paneList {
 		a.detail.SetSize(w, a.lay.body)
 		a.json.SetSize(w, a.lay.body)
@@ -397,6 +404,15 @@ func (a *App) applyFilter(text string) {
 	}
 	a.askForMore()
 	a.syncPanes()
+	a.refreshSummary()
+}
+
+// refreshSummary recounts the summary view, only while it is open: the
+// count is one pass over the filtered view.
+func (a *App) refreshSummary() {
+	if a.overlay == overlaySummary {
+		a.answers.Refresh(a.tl, a.query)
+	}
 }
 
 // moved records a cursor move by the user.

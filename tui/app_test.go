@@ -618,3 +618,46 @@ func TestCoverageBar(t *testing.T) {
 		t.Errorf("no range, yet %q", got)
 	}
 }
+
+// s opens the summary: the filtered events counted by user, most frequent
+// first, "≥ … so far" until the stream ends and "complete" after; tab
+// moves to the next grouping; enter on a row filters the list to it.
+func TestSummaryView(t *testing.T) {
+	evs := mixedEvents(60)
+	app, _ := newTestApp(t, 100, 30, evs)
+	press(app, "s")
+	if app.overlay != overlaySummary {
+		t.Fatal("s did not open the summary")
+	}
+	want := map[string]int{}
+	for _, e := range evs {
+		want[e.Username]++
+	}
+	got := plain(content(app))
+	for user, n := range want {
+		if !strings.Contains(got, fmt.Sprintf("%s ", user)) || !strings.Contains(got, fmt.Sprintf("%d ", n)) {
+			t.Errorf("no row %s %d:\n%s", user, n, got)
+		}
+	}
+	if !strings.Contains(got, "≥ 60 matches so far") {
+		t.Errorf("counts before the end are not lower bounds:\n%s", got)
+	}
+	press(app, "tab")
+	if !strings.Contains(plain(content(app)), "SUMMARY by event") {
+		t.Fatalf("tab did not move to the event grouping:\n%s", plain(content(app)))
+	}
+	top := app.answers.groups[0]
+	press(app, "enter")
+	if app.overlay != overlayNone || app.filter.String() != "event:"+top.Value || app.tl.Matches() != top.Count {
+		t.Errorf("enter filtered to %q with %d matches, want event:%s with %d", app.filter.String(), app.tl.Matches(), top.Value, top.Count)
+	}
+	press(app, "s")
+	feed(app, nil, false)
+	if got := plain(content(app)); !strings.Contains(got, fmt.Sprintf("%d matches, complete", top.Count)) {
+		t.Errorf("after the end the counts are not complete:\n%s", got)
+	}
+	press(app, "q")
+	if app.overlay != overlayNone {
+		t.Error("q did not close the summary")
+	}
+}

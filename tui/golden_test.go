@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 )
 
-// Golden screens of list, detail and JSON at 80×24 and 160×48, rendered
+// Golden screens of list, detail, JSON and the summary view at 80×24 and 160×48, rendered
 // through the Ascii profile (as with NO_COLOR: no colours, attributes kept)
 // with time pinned to UTC. Regenerate with: go test ./tui -run Golden -update
 func TestGoldenScreens(t *testing.T) {
@@ -19,6 +19,8 @@ func TestGoldenScreens(t *testing.T) {
 		{"detail", []string{"j", "enter"}},
 		{"json", []string{"j", "enter", "tab"}},
 		{"filtered", []string{"/", "s", "k", "e", "d", "enter"}},
+		{"summary", []string{"s"}},
+		{"summary_by_event", []string{"s", "tab"}},
 	}
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		for _, c := range cases {

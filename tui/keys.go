@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -47,6 +48,9 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		a.overlay = overlayHelp
 	case key.Matches(msg, k.Regions):
 		a.overlay = overlayRegions
+	case key.Matches(msg, k.Summary):
+		a.overlay = overlaySummary
+		a.refreshSummary()
 	case key.Matches(msg, k.ScanToEnd):
 		if !a.ended {
 			a.toEnd.start(a.summary, time.Now())
@@ -93,8 +97,10 @@ func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.ForceQuit):
 		return tea.Quit
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit), key.Matches(msg, k.Help) && a.overlay == overlayHelp,
-		key.Matches(msg, k.Regions) && a.overlay == overlayRegions:
+		key.Matches(msg, k.Regions) && a.overlay == overlayRegions, key.Matches(msg, k.Summary) && a.overlay == overlaySummary:
 		a.overlay = overlayNone
+	case a.overlay == overlaySummary:
+		a.onSummaryKey(msg)
 	case a.overlay == overlayRegions:
 		a.scroll(&a.regions.sc, msg)
 	}
@@ -202,5 +208,37 @@ func (a *App) scroll(sc *scroller, msg tea.KeyPressMsg) {
 		sc.Top()
 	case key.Matches(msg, k.Bottom):
 		sc.Bottom()
+	}
+}
+
+// onSummaryKey moves in the summary view, cycles its grouping (tab), and
+// turns the row under the cursor into a filter (enter): the current
+// filter narrowed by it, the list showing the result.
+func (a *App) onSummaryKey(msg tea.KeyPressMsg) {
+	k := a.keys
+	switch {
+	case key.Matches(msg, k.NextPane):
+		a.answers.Cycle(1)
+		a.refreshSummary()
+	case key.Matches(msg, k.PrevPane):
+		a.answers.Cycle(-1)
+		a.refreshSummary()
+	case key.Matches(msg, k.Up):
+		a.answers.Move(-1)
+	case key.Matches(msg, k.Down):
+		a.answers.Move(1)
+	case key.Matches(msg, k.PageUp):
+		a.answers.Move(-a.answers.rows())
+	case key.Matches(msg, k.PageDown):
+		a.answers.Move(a.answers.rows())
+	case key.Matches(msg, k.Top):
+		a.answers.Move(-len(a.answers.groups))
+	case key.Matches(msg, k.Bottom):
+		a.answers.Move(len(a.answers.groups))
+	case key.Matches(msg, k.Open):
+		if term := a.answers.Selected(); term != "" {
+			a.overlay = overlayNone
+			a.applyFilter(strings.TrimSpace(a.filter.String() + " " + term))
+		}
 	}
 }

@@ -1,0 +1,160 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"lazytrail/model"
+)
+
+// summaryPane is the answers view (s): the filtered events counted by a
+// grouping (user first; tab cycles), with counts, shares and bars, most
+// frequent first, and a histogram of the matches over the query's range.
+// Counts are complete once history is scanned to the end for the filter
+// (L), and lower bounds ("≥") before. enter on a row filters to it.
+type summaryPane struct {
+	st     *Styles
+	width  int
+	height int
+	by     model.Grouping
+	groups []model.Group
+	total  int
+	hist   []int
+	span   time.Duration // of one histogram bin
+	start  time.Time
+	cursor int
+	top    int
+}
+
+// histRows is the histogram's height: sparkline and its axis.
+const histRows = 2
+
+func (p *summaryPane) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.keepVisible()
+}
+
+// Refresh recounts from the timeline's filtered view; the App calls it when
+// events arrive, the filter changes, or the grouping does.
+func (p *summaryPane) Refresh(tl *model.Timeline, q Query) {
+	p.groups = tl.GroupCounts(p.by)
+	p.total = tl.Matches()
+	p.hist, p.start, p.span = nil, time.Time{}, 0
+	if bins := p.width - 2; bins > 0 && !q.Start.IsZero() && q.End.After(q.Start) {
+		p.hist, p.start = tl.Histogram(q.Start, q.End, bins), q.Start
+		p.span = q.End.Sub(q.Start) / time.Duration(bins)
+	}
+	p.keepVisible()
+}
+
+func (p *summaryPane) rows() int { return max(p.height-2-histRows-1, 1) } // title, header, histogram and its gap
+
+func (p *summaryPane) Move(n int) {
+	p.cursor += n
+	p.keepVisible()
+}
+
+func (p *summaryPane) keepVisible() {
+	p.cursor = max(min(p.cursor, len(p.groups)-1), 0)
+	if p.cursor < p.top {
+		p.top = p.cursor
+	}
+	if p.cursor >= p.top+p.rows() {
+		p.top = p.cursor - p.rows() + 1
+	}
+}
+
+// Cycle moves to the next (1) or previous (-1) grouping.
+func (p *summaryPane) Cycle(dir int) {
+	p.by = p.by.Next(dir)
+	p.cursor, p.top = 0, 0
+}
+
+// Selected is the filter term that the row under the cursor becomes, or
+// "" when there is none. A value is cut at its first space (a term holds
+// no space), which for user agents keeps the product name.
+func (p *summaryPane) Selected() string {
+	if p.cursor >= len(p.groups) {
+		return ""
+	}
+	v := p.groups[p.cursor].Value
+	if p.by == model.ByError && v == "" {
+		return "-err"
+	}
+	if i := strings.IndexByte(v, ' '); i >= 0 {
+		v = v[:i]
+	}
+	if v == "" {
+		return ""
+	}
+	return p.by.Key() + ":" + v
+}
+
+func (p *summaryPane) View(complete bool, zone *time.Location) []string {
+	title := paintOf(p.st.PaneTitleFocused)
+	head := fmt.Sprintf("SUMMARY by %s · %s", p.by, matchesText(p.total, complete))
+	keys := "  tab: grouping · enter: filter to it · s/esc: close"
+	if cellWidth(head+keys) <= p.width {
+		head += keys
+	}
+	lines := []string{title.wrap(fit(head, p.width))}
+	valueW := max(p.width-7-1-9-1-7-1-22, 10)
+	barW := max(p.width-7-1-valueW-1-9-1-7-1, 1)
+	lines = append(lines, paintOf(p.st.PaneTitle).wrap(fit(fmt.Sprintf("%6s %s %9s %7s", "#", fit(strings.ToUpper(p.by.String()), valueW), "COUNT", "SHARE"), p.width)))
+	for i := p.top; i < len(p.groups) && i < p.top+p.rows(); i++ {
+		g := p.groups[i]
+		value := model.Printable(g.Value)
+		if value == "" {
+			value = "(none)"
+		}
+		share := float64(g.Count) / float64(max(p.total, 1))
+		line := fmt.Sprintf("%6d %s %9s %6.1f%% %s", i+1, fit(value, valueW), count(g.Count), 100*share, bar(share, barW))
+		line = fit(line, p.width)
+		if i == p.cursor {
+			line = paintOf(p.st.RowSelected).wrap(line)
+		}
+		lines = append(lines, line)
+	}
+	if len(p.groups) == 0 {
+		lines = append(lines, styled(p.st.Label, fit("  nothing matches yet", p.width)))
+	}
+	for len(lines) < p.height-histRows {
+		lines = append(lines, spaces(p.width))
+	}
+	return append(lines[:p.height-histRows], p.histogram(zone)...)
+}
+
+// matchesText is the count with whether it is complete.
+func matchesText(n int, complete bool) string {
+	if complete {
+		return count(n) + " matches, complete"
+	}
+	return "≥ " + count(n) + " matches so far (L scans to the end)"
+}
+
+// histogram is a sparkline of the matches over the range and its axis.
+func (p *summaryPane) histogram(zone *time.Location) []string {
+	if len(p.hist) == 0 {
+		return []string{spaces(p.width), styled(p.st.Label, fit("  no time range to chart", p.width))}
+	}
+	peak := 0
+	for _, n := range p.hist {
+		peak = max(peak, n)
+	}
+	const levels = "▁▂▃▄▅▆▇█"
+	var b strings.Builder
+	b.WriteString("  ")
+	for _, n := range p.hist {
+		switch {
+		case n == 0:
+			b.WriteByte(' ')
+		default:
+			k := (n*len([]rune(levels)) - 1) / max(peak, 1)
+			b.WriteRune([]rune(levels)[min(k, 7)])
+		}
+	}
+	axis := fmt.Sprintf("  %s → %s · one cell %s · peak %s", p.start.In(zone).Format("2006-01-02 15:04"),
+		p.start.Add(p.span*time.Duration(len(p.hist))).In(zone).Format("2006-01-02 15:04"), shortDuration(p.span), count(peak))
+	return []string{styled(p.st.Scan, fit(b.String(), p.width)), styled(p.st.Label, fit(axis, p.width))}
+}
