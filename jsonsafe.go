@@ -1,102 +1,10 @@
 package main
 
-import (
-	"bytes"
-	"encoding/json"
-	"unicode/utf8"
+import "lazytrail/model"
 
-	"lazytrail/model"
+// The jsonl/json record encoding lives in model (RecordJSON), shared with
+// the TUI's export; these names keep the root's tests and fuzz corpora.
+var (
+	recordJSON   = model.RecordJSON
+	escapeUnsafe = model.EscapeUnsafe
 )
-
-// recordJSON returns the event's raw record as one line of JSON that is safe
-// to write to a terminal: compacted, with every character a terminal could
-// act on (C1 controls, DEL, bidi overrides, U+2028/9) written as a \u
-// escape, which JSON readers decode back to the same text. A record that is
-// not valid JSON is wrapped in an object that carries it as a string, so
-// the output stays valid JSON and nothing is lost.
-func recordJSON(e *model.Event) []byte {
-	if e.ParseError == "" && e.Raw != "" && !hasControlByte(e.Raw) {
-		// The record parsed as an object (FromRecord set no ParseError),
-		// so it is valid JSON; without a control byte it is one line
-		// already (JSON strings cannot hold them raw) and nothing below
-		// 0x7f needs escaping; spaces between tokens are harmless.
-		// Skipping the validation and compaction halves the cost of
-		// --print jsonl. FuzzRecordJSON holds the decoder to this.
-		return escapeUnsafe([]byte(e.Raw))
-	}
-	var buf bytes.Buffer
-	if json.Valid([]byte(e.Raw)) && json.Compact(&buf, []byte(e.Raw)) == nil {
-		return escapeUnsafe(buf.Bytes())
-	}
-	wrapped, _ := json.Marshal(struct {
-		EventID    string `json:"eventID"`
-		EventTime  string `json:"eventTime"`
-		EventName  string `json:"eventName"`
-		Source     string `json:"eventSource"`
-		Region     string `json:"awsRegion"`
-		Username   string `json:"username"`
-		ParseError string `json:"lazytrailParseError"`
-		Raw        string `json:"rawCloudTrailEvent"`
-	}{
-		EventID: e.ID, EventTime: e.Time.Format("2006-01-02T15:04:05Z"), EventName: e.Name, Source: e.Source,
-		Region: e.Region, Username: e.Username, ParseError: e.ParseError, Raw: e.Raw,
-	})
-	return escapeUnsafe(wrapped)
-}
-
-// escapeUnsafe rewrites unsafe runes inside valid, compact JSON. Outside
-// strings compact JSON holds only ASCII punctuation, digits and letters, so
-// every byte >= 0x7f is inside a string and may be escaped there.
-func escapeUnsafe(b []byte) []byte {
-	clean := true
-	for _, c := range b {
-		if c >= 0x7f {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return b
-	}
-	out := make([]byte, 0, len(b)+16)
-	for i := 0; i < len(b); {
-		if b[i] < 0x7f {
-			out = append(out, b[i])
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(b[i:])
-		if model.Printable(string(b[i:i+n])) == string(b[i:i+n]) && r != '\u2028' && r != '\u2029' {
-			out = append(out, b[i:i+n]...)
-		} else {
-			out = appendUnicodeEscape(out, r)
-		}
-		i += n
-	}
-	return out
-}
-
-func appendUnicodeEscape(out []byte, r rune) []byte {
-	const hex = "0123456789abcdef"
-	if r > 0xffff {
-		r1, r2 := utf16Pair(r)
-		out = appendUnicodeEscape(out, r1)
-		return appendUnicodeEscape(out, r2)
-	}
-	return append(out, '\\', 'u', hex[r>>12&15], hex[r>>8&15], hex[r>>4&15], hex[r&15])
-}
-
-func utf16Pair(r rune) (rune, rune) {
-	r -= 0x10000
-	return 0xd800 + (r>>10)&0x3ff, 0xdc00 + r&0x3ff
-}
-
-// hasControlByte reports whether s holds a byte below 0x20.
-func hasControlByte(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 {
-			return true
-		}
-	}
-	return false
-}

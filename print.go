@@ -160,7 +160,7 @@ func newPrinter(format string, w *bufio.Writer) printer {
 		return &jsonPrinter{w: w}
 	case "csv":
 		c := csv.NewWriter(w)
-		_ = c.Write(csvHeader)
+		_ = c.Write(model.CSVHeader)
 		return &csvPrinter{w: c}
 	case "table":
 		fmt.Fprintln(w, tableRow(tableHeader))
@@ -201,23 +201,10 @@ func (p *jsonPrinter) end() {
 	p.w.WriteString("\n]\n")
 }
 
-var csvHeader = []string{"time", "region", "event", "user", "source", "resources", "error", "source_ip", "read_only", "event_id", "account"}
-
 type csvPrinter struct{ w *csv.Writer }
 
-func (p *csvPrinter) event(e *model.Event) {
-	names := make([]string, 0, len(e.Resources))
-	for _, r := range e.Resources {
-		names = append(names, r.Name)
-	}
-	row := []string{e.Time.Format(time.RFC3339), e.Region, e.Name, e.Username, e.Source,
-		strings.Join(names, " "), e.ErrorCode, e.SourceIP, e.ReadOnly.String(), e.ID, e.Account}
-	for i := range row {
-		row[i] = model.Printable(row[i])
-	}
-	_ = p.w.Write(row)
-}
-func (p *csvPrinter) end() { p.w.Flush() }
+func (p *csvPrinter) event(e *model.Event) { _ = p.w.Write(model.CSVRow(e)) }
+func (p *csvPrinter) end()                 { p.w.Flush() }
 
 var tableHeader = []string{"TIME (UTC)", "ACCOUNT", "REGION", "EVENT", "USER", "SOURCE", "RESOURCE", "ERROR"}
 

@@ -9,14 +9,20 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
 	"lazytrail/fetch/localtrail"
 	"lazytrail/model"
+	"lazytrail/tui"
 )
 
 // demoEnd pins the demo account so tests see the same data every run.
@@ -280,4 +286,60 @@ func TestPrintFilterLanguage(t *testing.T) {
 			t.Fatalf("event %d is %s, want %s", i, got[i], want[i].id)
 		}
 	}
+}
+
+// The check: the security-group story exported from the TUI (the
+// filter typed in the bar, L to the end, e) equals --print jsonl --filter
+// with the same terms over the same data and range, byte for byte.
+func TestTUIExportEqualsHeadless(t *testing.T) {
+	ds := demoData()
+	const terms = "event:Authorize,Revoke res:sg-"
+	want, stderr, code, _ := headless(t, ds, nil, "--print", "jsonl", "--filter", terms)
+	if code != exitOK || want == "" {
+		t.Fatalf("headless: exit %d, %s", code, stderr)
+	}
+	args := []string{"--until", demoEnd.Format(time.RFC3339), "--rate", "1000"}
+	o, err := parseArgs(args, &bytes.Buffer{}, demoEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := serveLocal(o, ds, "demo", localtrail.Options{Quota: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.close)
+	dir := t.TempDir()
+	app := tui.New(tui.Config{Account: "demo", ExportDir: dir, Location: time.UTC,
+		Open: func() (tui.Source, tui.Query) { return b.open(t.Context(), o, demoEnd) }})
+	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(120, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	tm.Type("/" + terms)
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	tm.Type("L")
+	var screen bytes.Buffer
+	teatest.WaitFor(t, tm.Output(), func(out []byte) bool {
+		screen.Write(out)
+		return bytes.Contains(screen.Bytes(), []byte("complete"))
+	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	tm.Type("e")
+	teatest.WaitFor(t, tm.Output(), func(out []byte) bool {
+		screen.Write(out)
+		return bytes.Contains(screen.Bytes(), []byte("wrote "))
+	}, teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.FinalModel(t).(*tui.App).Close()
+	files, _ := filepath.Glob(filepath.Join(dir, "lazytrail-*.jsonl"))
+	if len(files) != 1 {
+		t.Fatalf("%d export files", len(files))
+	}
+	got, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Fatalf("the export differs from --print jsonl --filter %q:\n got %d bytes, %d lines\nwant %d bytes, %d lines",
+			terms, len(got), strings.Count(string(got), "\n"), len(want), strings.Count(want, "\n"))
+	}
+	t.Logf("%d events exported, equal to headless", strings.Count(want, "\n"))
 }

@@ -19,11 +19,12 @@ import (
 
 // Config is what main hands the app.
 type Config struct {
-	Account  string                 // status bar: "demo", the profile, or the account id/ARN
-	Open     func() (Source, Query) // opens a stream for a fresh query (at start and on r)
-	Filter   string                 // initial filter text (from --user PREFIX)
-	Location *time.Location         // local zone for t; nil = time.Local
-	Notice   string                 // shown on the info line at start, e.g. why regions were guessed
+	Account   string                 // status bar: "demo", the profile, or the account id/ARN
+	Open      func() (Source, Query) // opens a stream for a fresh query (at start and on r)
+	Filter    string                 // initial filter text (from --user PREFIX)
+	Location  *time.Location         // local zone for t; nil = time.Local
+	Notice    string                 // shown on the info line at start, e.g. why regions were guessed
+	ExportDir string                 // where e and E write their files; "" = the working directory
 }
 
 // Query says what a stream covers, for the status bar.
@@ -218,6 +219,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		a.applyStyles(msg.IsDark())
 		a.syncPanes()
+		return a, nil
+	case exportedMsg:
+		a.exported(msg)
 		return a, nil
 	case batchMsg:
 		return a, a.onBatch(msg)

@@ -3,6 +3,8 @@ package tui
 import (
 	"fmt"
 	"image/color"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -659,5 +661,65 @@ func TestSummaryView(t *testing.T) {
 	press(app, "q")
 	if app.overlay != overlayNone {
 		t.Error("q did not close the summary")
+	}
+}
+
+// e writes the filtered view as jsonl: one line per match, each the raw
+// record as --print jsonl writes it (model.RecordJSON), in view order, to
+// a file that appears whole (written aside, then renamed); E writes csv.
+func TestExportWritesTheFilteredView(t *testing.T) {
+	evs := mixedEvents(60)
+	app, _ := newTestApp(t, 100, 30, evs)
+	app.cfg.ExportDir = t.TempDir()
+	press(app, "/")
+	typeText(app, "skeddly-")
+	press(app, "enter")
+	cmd := press(app, "e")
+	if cmd == nil {
+		t.Fatal("e returned no command")
+	}
+	msg := cmd().(exportedMsg)
+	app.Update(msg)
+	if msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	data, err := os.ReadFile(msg.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	f := model.ParseFilter("skeddly-")
+	for i := range evs {
+		if f.Match(&evs[i]) {
+			want = append(want, string(model.RecordJSON(&evs[i])))
+		}
+	}
+	got := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("the file holds %d lines, want the %d matches in order", len(got), len(want))
+	}
+	if s := plain(content(app)); !strings.Contains(s, fmt.Sprintf("wrote %d events (", len(want))) || !strings.Contains(s, "loaded so far") {
+		t.Errorf("the info line does not name the export:\n%s", s)
+	}
+	if entries, _ := os.ReadDir(app.cfg.ExportDir); len(entries) != 1 {
+		t.Errorf("%d files in the export folder, want only the export (no temporary left)", len(entries))
+	}
+	csvMsg := press(app, "E")().(exportedMsg)
+	if csvMsg.err != nil || !strings.HasSuffix(csvMsg.path, ".csv") {
+		t.Fatalf("csv export: %v %s", csvMsg.err, csvMsg.path)
+	}
+	rows, _ := os.ReadFile(csvMsg.path)
+	if n := strings.Count(string(rows), "\n"); n != len(want)+1 {
+		t.Errorf("csv has %d lines, want a header and %d rows", n, len(want))
+	}
+}
+
+// An export into a folder that cannot be written says why in one line.
+func TestExportFailureIsOneLine(t *testing.T) {
+	app, _ := newTestApp(t, 100, 30, mixedEvents(5))
+	app.cfg.ExportDir = filepath.Join(t.TempDir(), "no-such-dir")
+	app.Update(press(app, "e")())
+	if s := plain(content(app)); !strings.Contains(s, "export failed:") || !strings.Contains(s, "no such file") {
+		t.Errorf("no failure line:\n%s", s)
 	}
 }

@@ -51,6 +51,10 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Summary):
 		a.overlay = overlaySummary
 		a.refreshSummary()
+	case key.Matches(msg, k.Export):
+		return a.export("jsonl")
+	case key.Matches(msg, k.ExportCSV):
+		return a.export("csv")
 	case key.Matches(msg, k.ScanToEnd):
 		if !a.ended {
 			a.toEnd.start(a.summary, time.Now())
