@@ -22,6 +22,8 @@ type KeyMap struct {
 	Refresh     key.Binding
 	ScanToEnd   key.Binding // page every source until history ends for the filter
 	Summary     key.Binding // the summary view: counts by user, event, …
+	Pivot       key.Binding // everything by this user, role, key, resource, IP, session
+	PivotBack   key.Binding // back to the filter before the last pivot
 	Export      key.Binding // write the filtered view to a jsonl file
 	ExportCSV   key.Binding // … or a csv file
 	Regions     key.Binding
@@ -54,6 +56,8 @@ func DefaultKeyMap() KeyMap {
 		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "fresh query up to now")),
 		ScanToEnd:   key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "scan to end")),
 		Summary:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "summary")),
+		Pivot:       key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pivot")),
+		PivotBack:   key.NewBinding(key.WithKeys("backspace"), key.WithHelp("⌫", "back from pivot")),
 		Export:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export jsonl")),
 		ExportCSV:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "export csv")),
 		Regions:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "sources")),
@@ -79,7 +83,7 @@ func (k KeyMap) FilterHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
-		{k.Filter, k.Open, k.Back, k.NextPane, k.PrevPane, k.Summary},
+		{k.Filter, k.Open, k.Back, k.NextPane, k.PrevPane, k.Summary, k.Pivot, k.PivotBack},
 		{k.Copy, k.Export, k.ExportCSV, k.ToggleZone, k.ToggleWrap, k.Refresh, k.ScanToEnd, k.Regions, k.Help, k.Quit},
 	}
 }

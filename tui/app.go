@@ -49,6 +49,7 @@ const (
 	overlayHelp
 	overlayRegions
 	overlaySummary
+	overlayPivot
 )
 
 // App is the root model. It is the only tea.Model; the panes are plain
@@ -79,13 +80,15 @@ type App struct {
 	toEnd     scanToEnd // L: page to the end of history for the filter
 	sent      demand
 
-	list    listPane
-	detail  detailPane
-	json    jsonPane
-	regions regionsPanel
-	answers summaryPane // the summary view (s)
-	status  statusBar
-	input   textinput.Model
+	list      listPane
+	detail    detailPane
+	json      jsonPane
+	regions   regionsPanel
+	answers   summaryPane // the summary view (s)
+	pivots    pivotMenu   // p over the selected event
+	pivotBack []pivotStep // where each pivot came from, for backspace
+	status    statusBar
+	input     textinput.Model
 
 	filtering bool // the filter bar has the keyboard
 	focus     pane
@@ -125,7 +128,7 @@ func New(cfg Config) *App {
 func (a *App) applyStyles(dark bool) {
 	a.st = NewStyles(dark)
 	a.list.SetStyles(&a.st)
-	a.detail.st, a.json.st, a.regions.st, a.status.st, a.answers.st = &a.st, &a.st, &a.st, &a.st, &a.st
+	a.detail.st, a.json.st, a.regions.st, a.status.st, a.answers.st, a.pivots.st = &a.st, &a.st, &a.st, &a.st, &a.st, &a.st
 	a.detail.Invalidate()
 	a.json.Invalidate()
 	a.help.Styles = a.st.Help
@@ -300,6 +303,7 @@ func (a *App) resize(w, h int) {
 	a.json.SetSize(a.lay.jsonWidth, a.lay.lowerHeight)
 	a.regions.SetSize(w, a.lay.body)
 	a.answers.SetSize(w, a.lay.body)
+	a.pivots.width, a.pivots.height = w, a.lay.body
 	a.refreshSummary()
 	if !a.lay.wide && a.focus != paneList {
 		a.detail.SetSize(w, a.lay.body)

@@ -723,3 +723,41 @@ func TestExportFailureIsOneLine(t *testing.T) {
 		t.Errorf("no failure line:\n%s", s)
 	}
 }
+
+// p over the selected event offers everything by its user, role, key,
+// resource, IP and session; a number pivots to it; backspace returns to
+// the filter and the event before.
+func TestPivotAndBack(t *testing.T) {
+	evs := mixedEvents(60)
+	app, _ := newTestApp(t, 100, 30, evs)
+	press(app, "/")
+	typeText(app, "event:Run")
+	press(app, "enter", "j", "j")
+	from := app.list.Selected()
+	fromID, fromFilter := from.ID, app.filter.String()
+	press(app, "p")
+	got := plain(content(app))
+	for _, want := range []string{"everything by user " + from.Username, "everything by the session role ops", "everything with access key ASIAEXAMPLE",
+		"everything on resource " + from.Resources[0].Name, "everything from IP 203.0.113.7", "everything in this session (ops/" + from.Username + ")"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("pivot menu lacks %q:\n%s", want, got)
+		}
+	}
+	press(app, "1")
+	if app.overlay != overlayNone || app.filter.String() != "user:"+from.Username {
+		t.Fatalf("pivot 1 gave filter %q", app.filter.String())
+	}
+	want := 0
+	for _, e := range evs {
+		if strings.HasPrefix(e.Username, from.Username) {
+			want++
+		}
+	}
+	if app.tl.Matches() != want {
+		t.Errorf("%d matches after the pivot, want %d", app.tl.Matches(), want)
+	}
+	press(app, "backspace")
+	if app.filter.String() != fromFilter || app.list.Selected().ID != fromID {
+		t.Errorf("backspace returned to %q at %s, want %q at %s", app.filter.String(), app.list.Selected().ID, fromFilter, fromID)
+	}
+}

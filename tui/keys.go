@@ -51,6 +51,13 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Summary):
 		a.overlay = overlaySummary
 		a.refreshSummary()
+	case key.Matches(msg, k.Pivot):
+		if e := a.list.Selected(); e != nil {
+			a.pivots.options = pivotsOf(e)
+			a.overlay = overlayPivot
+		}
+	case key.Matches(msg, k.PivotBack):
+		a.pivotReturn()
 	case key.Matches(msg, k.Export):
 		return a.export("jsonl")
 	case key.Matches(msg, k.ExportCSV):
@@ -101,10 +108,13 @@ func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.ForceQuit):
 		return tea.Quit
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit), key.Matches(msg, k.Help) && a.overlay == overlayHelp,
-		key.Matches(msg, k.Regions) && a.overlay == overlayRegions, key.Matches(msg, k.Summary) && a.overlay == overlaySummary:
+		key.Matches(msg, k.Regions) && a.overlay == overlayRegions, key.Matches(msg, k.Summary) && a.overlay == overlaySummary,
+		key.Matches(msg, k.Pivot) && a.overlay == overlayPivot:
 		a.overlay = overlayNone
 	case a.overlay == overlaySummary:
 		a.onSummaryKey(msg)
+	case a.overlay == overlayPivot && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
+		a.pivotTo(int(msg.Text[0] - '1'))
 	case a.overlay == overlayRegions:
 		a.scroll(&a.regions.sc, msg)
 	}

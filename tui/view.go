@@ -36,6 +36,8 @@ func (a *App) body() []string {
 		return block(strings.Split(a.help.FullHelpView(a.keys.FullHelp()), "\n"), l.width, l.body)
 	case overlayRegions:
 		return block(a.regions.View(), l.width, l.body)
+	case overlayPivot:
+		return block(a.pivots.View(), l.width, l.body)
 	case overlaySummary:
 		return block(a.answers.View(a.ended, a.zone()), l.width, l.body)
 	}

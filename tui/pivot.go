@@ -1,0 +1,93 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"lazytrail/model"
+)
+
+// pivot is one way to widen from the selected event to everything like it:
+// a label and the filter that finds it.
+type pivot struct {
+	label, filter string
+}
+
+// pivotsOf lists the pivots the event offers: by its user, its session's
+// role, its access key, its first resource, its source IP, and its
+// session (the role and the session name together). A value that cannot
+// be a term (it holds a space or a comma) offers none.
+func pivotsOf(e *model.Event) []pivot {
+	var out []pivot
+	add := func(label, key, value string) {
+		if value == "" || strings.ContainsAny(value, " ,\t") {
+			return
+		}
+		out = append(out, pivot{label: label + " " + value, filter: key + ":" + value})
+	}
+	add("everything by user", "user", e.Username)
+	add("everything by the session role", "role", e.Identity.SessionIssuerName)
+	add("everything with access key", "key", e.AccessKeyID)
+	if len(e.Resources) > 0 {
+		add("everything on resource", "res", e.Resources[0].Name)
+	}
+	add("everything from IP", "ip", e.SourceIP)
+	if e.Identity.Type == "AssumedRole" && e.Identity.SessionIssuerName != "" && e.Username != "" &&
+		!strings.ContainsAny(e.Username+e.Identity.SessionIssuerName, " ,\t") {
+		out = append(out, pivot{label: "everything in this session (" + e.Identity.SessionIssuerName + "/" + e.Username + ")",
+			filter: "role:" + e.Identity.SessionIssuerName + " user:" + e.Username})
+	}
+	return out
+}
+
+// pivotMenu is the overlay p opens over the selected event.
+type pivotMenu struct {
+	st      *Styles
+	options []pivot
+	width   int
+	height  int
+}
+
+func (m *pivotMenu) View() []string {
+	lines := []string{paintOf(m.st.PaneTitleFocused).wrap(fit("PIVOT  (a number picks; esc closes; backspace on the list returns)", m.width))}
+	for i, p := range m.options {
+		lines = append(lines, fit(fmt.Sprintf("  %d  %s", i+1, model.Printable(p.label)), m.width))
+	}
+	if len(m.options) == 0 {
+		lines = append(lines, styled(m.st.Label, fit("  this event offers nothing to pivot on", m.width)))
+	}
+	return lines
+}
+
+// pivotStep is where a pivot came from, for backspace.
+type pivotStep struct {
+	filter string
+	selAll int
+}
+
+// pivotTo applies option i of the menu, remembering the filter and the
+// event it came from.
+func (a *App) pivotTo(i int) {
+	if i < 0 || i >= len(a.pivots.options) {
+		return
+	}
+	a.pivotBack = append(a.pivotBack, pivotStep{filter: a.filter.String(), selAll: a.selAll})
+	a.overlay = overlayNone
+	a.setFocus(paneList)
+	a.applyFilter(a.pivots.options[i].filter)
+}
+
+// pivotReturn goes back to the filter and event before the last pivot.
+func (a *App) pivotReturn() bool {
+	n := len(a.pivotBack)
+	if n == 0 {
+		return false
+	}
+	step := a.pivotBack[n-1]
+	a.pivotBack = a.pivotBack[:n-1]
+	a.selAll = step.selAll
+	a.applyFilter(step.filter)
+	a.list.SetCursor(a.tl.Nearest(step.selAll))
+	a.syncPanes()
+	return true
+}
