@@ -37,6 +37,35 @@ type backend struct {
 const credentialCheckTimeout = 20 * time.Second
 
 func openBackend(ctx context.Context, o *options) (*backend, error) {
+	b, err := openSource(ctx, o)
+	if err == nil && len(o.records) == 0 {
+		b.note = joinNotes(b.note, historyNote(o, time.Now().UTC()))
+	}
+	return b, err
+}
+
+// historyNote says so when --since reaches past what LookupEvents keeps,
+// instead of silently finding nothing there.
+func historyNote(o *options, now time.Time) string {
+	kept := now.Add(-fetch.History)
+	if !o.sinceSet || !o.start.Before(kept.Add(-time.Hour)) {
+		return ""
+	}
+	return fmt.Sprintf("LookupEvents keeps 90 days: nothing before %s can be found (--since %s); --records reads a trail's log files for older events",
+		kept.Format("2006-01-02"), model.Printable(o.since))
+}
+
+func joinNotes(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+func openSource(ctx context.Context, o *options) (*backend, error) {
 	switch {
 	case o.demo:
 		return openLocalBackend(o)
@@ -235,6 +264,20 @@ func (b *backend) open(ctx context.Context, o *options, now time.Time) (*fetch.S
 		return fetch.OpenAccounts(ctx, q, b.accounts...), tq
 	}
 	return fetch.Open(ctx, b.fetch, q), tq
+}
+
+// openBack is a fresh query of the last back up to now (the TUI's time
+// presets), with the rest of the command line as it was.
+func (b *backend) openBack(ctx context.Context, o *options, back time.Duration, now time.Time) (*fetch.Stream, tui.Query) {
+	ranged := *o
+	ranged.start, ranged.end, ranged.sinceSet, ranged.untilSet = now.Add(-back), now, true, true
+	if b.records != nil {
+		r := *b.records
+		r.first, r.skips = nil, nil
+		r.opts.Since, r.opts.Until = ranged.start, ranged.end
+		return r.open(ctx)
+	}
+	return b.open(ctx, &ranged, now)
 }
 
 func splitRegions(spec string) []string {

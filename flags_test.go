@@ -154,3 +154,20 @@ func TestIsRegionName(t *testing.T) {
 		}
 	}
 }
+
+// --since past the 90 days LookupEvents keeps is accepted, and said: a
+// note names the oldest day there is and points at --records.
+func TestSinceBeyondHistoryIsSaid(t *testing.T) {
+	now := time.Now().UTC()
+	o, err := parseArgs([]string{"--since", "120d"}, &bytes.Buffer{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if note := historyNote(o, now); !strings.Contains(note, "LookupEvents keeps 90 days") || !strings.Contains(note, "--records") {
+		t.Errorf("note %q", note)
+	}
+	o, _ = parseArgs([]string{"--since", "30d"}, &bytes.Buffer{}, now)
+	if note := historyNote(o, now); note != "" {
+		t.Errorf("a 30-day range got a note: %q", note)
+	}
+}

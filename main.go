@@ -62,8 +62,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err = tui.Run(ctx, tui.Config{
 		Account: b.account,
 		Open:    func() (tui.Source, tui.Query) { return b.open(ctx, o, time.Now().UTC()) },
-		Filter:  o.filterText(),
-		Notice:  b.note,
+		OpenBack: func(back time.Duration) (tui.Source, tui.Query) {
+			return b.openBack(ctx, o, back, time.Now().UTC())
+		},
+		Filter: o.filterText(),
+		Notice: b.note,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "lazytrail: %v\n", err)

@@ -25,6 +25,9 @@ type Config struct {
 	Location  *time.Location         // local zone for t; nil = time.Local
 	Notice    string                 // shown on the info line at start, e.g. why regions were guessed
 	ExportDir string                 // where e and E write their files; "" = the working directory
+	// OpenBack opens a fresh query of the last back up to now (T\'s
+	// presets); nil offers none.
+	OpenBack func(back time.Duration) (Source, Query)
 }
 
 // Query says what a stream covers, for the status bar.
@@ -50,6 +53,7 @@ const (
 	overlayRegions
 	overlaySummary
 	overlayPivot
+	overlayTime
 )
 
 // App is the root model. It is the only tea.Model; the panes are plain
@@ -84,9 +88,11 @@ type App struct {
 	detail    detailPane
 	json      jsonPane
 	regions   regionsPanel
-	answers   summaryPane // the summary view (s)
-	pivots    pivotMenu   // p over the selected event
-	pivotBack []pivotStep // where each pivot came from, for backspace
+	answers   summaryPane   // the summary view (s)
+	pivots    pivotMenu     // p over the selected event
+	pivotBack []pivotStep   // where each pivot came from, for backspace
+	rangeBack time.Duration // T's preset in force; 0 is the command line's range
+	confirmR  bool          // r was pressed once over loaded events: a second r discards them
 	status    statusBar
 	input     textinput.Model
 
@@ -175,7 +181,11 @@ func (a *App) reopen() tea.Cmd {
 	}
 	a.gen++
 	a.ctx, a.cancel = context.WithCancel(a.parent)
-	a.src, a.query = a.cfg.Open()
+	if a.rangeBack > 0 && a.cfg.OpenBack != nil {
+		a.src, a.query = a.cfg.OpenBack(a.rangeBack)
+	} else {
+		a.src, a.query = a.cfg.Open()
+	}
 	a.tl = model.NewTimeline()
 	a.tl.SetFilter(a.filter)
 	a.list.tl = a.tl

@@ -761,3 +761,60 @@ func TestPivotAndBack(t *testing.T) {
 		t.Errorf("backspace returned to %q at %s, want %q at %s", app.filter.String(), app.list.Selected().ID, fromFilter, fromID)
 	}
 }
+
+// T offers time presets; a number opens a fresh query of that span (the
+// filter kept), and r afterwards keeps the preset.
+func TestTimePresets(t *testing.T) {
+	src := newMemSource(nil, 50)
+	var asked []time.Duration
+	app := New(Config{Account: "demo", Location: time.UTC,
+		Open: func() (Source, Query) { return src, Query{Start: testNow.Add(-90 * 24 * time.Hour), End: testNow, Regions: 1} },
+		OpenBack: func(back time.Duration) (Source, Query) {
+			asked = append(asked, back)
+			return newMemSource(nil, 50), Query{Start: testNow.Add(-back), End: testNow, Regions: 1}
+		}})
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	press(app, "/")
+	typeText(app, "adam")
+	press(app, "enter", "T")
+	if got := plain(content(app)); !strings.Contains(got, "the last 7 days") || !strings.Contains(got, "the last 15 minutes") {
+		t.Fatalf("no presets:\n%s", got)
+	}
+	press(app, "5")
+	if len(asked) != 1 || asked[0] != 7*24*time.Hour || app.overlay != overlayNone || app.filter.String() != "adam" {
+		t.Fatalf("preset 5 asked %v, filter %q", asked, app.filter.String())
+	}
+	if got := plain(content(app)); !strings.Contains(got, testNow.Add(-7*24*time.Hour).Format("2006-01-02 15:04")) {
+		t.Errorf("the status bar does not show the new range:\n%s", got)
+	}
+	press(app, "r")
+	if len(asked) != 2 || asked[1] != 7*24*time.Hour {
+		t.Errorf("r after a preset asked %v, want the preset again", asked)
+	}
+}
+
+// r over more than a screen of loaded events asks first: a second r
+// discards them, any other key cancels.
+func TestRefreshAsksBeforeDiscarding(t *testing.T) {
+	opened := 0
+	app := New(Config{Account: "demo", Location: time.UTC, Open: func() (Source, Query) {
+		opened++
+		return newMemSource(nil, 50), Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1}
+	}})
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	feed(app, mixedEvents(200), true)
+	press(app, "r")
+	if opened != 1 || !strings.Contains(plain(content(app)), "press r again to discard the 200 loaded events") {
+		t.Fatalf("the first r did not ask (opened %d):\n%s", opened, plain(content(app)))
+	}
+	press(app, "j", "r")
+	if opened != 1 {
+		t.Fatal("r after another key discarded without asking again")
+	}
+	press(app, "r")
+	if opened != 2 {
+		t.Errorf("the second r did not query afresh (opened %d)", opened)
+	}
+}

@@ -38,6 +38,9 @@ func (a *App) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := a.keys
+	if !key.Matches(msg, k.Refresh) {
+		a.confirmR = false
+	}
 	if a.overlay != overlayNone {
 		return a.onOverlayKey(msg)
 	}
@@ -92,7 +95,19 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.ToggleWrap):
 		a.json.SetWrap(!a.json.sc.wrap)
 	case key.Matches(msg, k.Refresh):
+		// A fresh query discards what is loaded; with much to lose (a
+		// long scan, say) it takes a second r.
+		if a.tl.Len() > a.list.rows() && !a.confirmR {
+			a.confirmR = true
+			a.flash = fmt.Sprintf("press r again to discard the %s loaded events and query afresh up to now", count(a.tl.Len()))
+			return nil
+		}
+		a.confirmR = false
 		return a.reopen()
+	case key.Matches(msg, k.TimeRange):
+		if a.cfg.OpenBack != nil {
+			a.overlay = overlayTime
+		}
 	default:
 		a.navigate(msg)
 	}
@@ -109,12 +124,17 @@ func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit), key.Matches(msg, k.Help) && a.overlay == overlayHelp,
 		key.Matches(msg, k.Regions) && a.overlay == overlayRegions, key.Matches(msg, k.Summary) && a.overlay == overlaySummary,
-		key.Matches(msg, k.Pivot) && a.overlay == overlayPivot:
+		key.Matches(msg, k.Pivot) && a.overlay == overlayPivot, key.Matches(msg, k.TimeRange) && a.overlay == overlayTime:
 		a.overlay = overlayNone
 	case a.overlay == overlaySummary:
 		a.onSummaryKey(msg)
 	case a.overlay == overlayPivot && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
 		a.pivotTo(int(msg.Text[0] - '1'))
+	case a.overlay == overlayTime && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
+		if ok, back := a.pickTime(int(msg.Text[0] - '1')); ok {
+			a.overlay, a.rangeBack = overlayNone, back
+			return a.reopen()
+		}
 	case a.overlay == overlayRegions:
 		a.scroll(&a.regions.sc, msg)
 	}

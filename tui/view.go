@@ -36,6 +36,8 @@ func (a *App) body() []string {
 		return block(strings.Split(a.help.FullHelpView(a.keys.FullHelp()), "\n"), l.width, l.body)
 	case overlayRegions:
 		return block(a.regions.View(), l.width, l.body)
+	case overlayTime:
+		return block(a.timeMenu(), l.width, l.body)
 	case overlayPivot:
 		return block(a.pivots.View(), l.width, l.body)
 	case overlaySummary:
