@@ -768,7 +768,9 @@ func TestTimePresets(t *testing.T) {
 	src := newMemSource(nil, 50)
 	var asked []time.Duration
 	app := New(Config{Account: "demo", Location: time.UTC,
-		Open: func() (Source, Query) { return src, Query{Start: testNow.Add(-90 * 24 * time.Hour), End: testNow, Regions: 1} },
+		Open: func() (Source, Query) {
+			return src, Query{Start: testNow.Add(-90 * 24 * time.Hour), End: testNow, Regions: 1}
+		},
 		OpenBack: func(back time.Duration) (Source, Query) {
 			asked = append(asked, back)
 			return newMemSource(nil, 50), Query{Start: testNow.Add(-back), End: testNow, Regions: 1}
