@@ -77,7 +77,7 @@ func (a *App) infoLine() string {
 	case a.filtering:
 		left = a.input.View()
 	case !a.filter.IsZero():
-		left = " filter " + fit(a.filter.String(), 30)
+		left = " filter " + cut(a.filter.String(), 30)
 	}
 	if a.filtering && a.filterErr != "" {
 		return clip(left+"  "+styled(a.st.Error, a.filterErr), w)
