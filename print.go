@@ -3,6 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
+	"io/fs"
+	"syscall"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -55,8 +58,7 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 		// Flush per batch so a pipe reader sees events as they come.
 		if err := out.Flush(); err != nil {
 			progress.clear()
-			fmt.Fprintf(stderr, "lazytrail: cannot write the output: %v\n", err)
-			return exitFailed
+			return writeFailed(err, printed, stderr)
 		}
 		progress.show(printed, batch.Progress)
 		if printed == want {
@@ -67,14 +69,28 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 	flushErr := out.Flush()
 	progress.clear()
 	if flushErr != nil {
-		fmt.Fprintf(stderr, "lazytrail: cannot write the output: %v\n", flushErr)
-		return exitFailed
+		return writeFailed(flushErr, printed, stderr)
 	}
 	if ctx.Err() != nil {
 		fmt.Fprintf(stderr, "lazytrail: interrupted after %d events; the output is incomplete\n", printed)
 		return exitPartial
 	}
 	return reportRegions(last, printed, stderr)
+}
+
+// writeFailed ends a run whose output could not be written: the output
+// is partial (exit 3). A reader that closed the pipe (| head) asked for
+// no more, so that is quiet; anything else (a full disk) says why.
+func writeFailed(err error, printed int, stderr io.Writer) int {
+	if errors.Is(err, syscall.EPIPE) {
+		return exitPartial
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	fmt.Fprintf(stderr, "lazytrail: cannot write the output after %d events: %s\n", printed, model.Printable(err.Error()))
+	return exitPartial
 }
 
 // reportRegions says which partitions failed and what was skipped, one

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -342,4 +344,34 @@ func TestTUIExportEqualsHeadless(t *testing.T) {
 			terms, len(got), strings.Count(string(got), "\n"), len(want), strings.Count(want, "\n"))
 	}
 	t.Logf("%d events exported, equal to headless", strings.Count(want, "\n"))
+}
+
+// errWriter fails every write with err, as a closed pipe or a full disk.
+type errWriter struct{ err error }
+
+func (w errWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// Output that cannot be written is a partial run (exit 3): quietly when
+// the reader closed the pipe, with the cause for anything else. The real
+// binary, piped into a reader that leaves, exits 3 too, not 141.
+func TestPrintWriteFailures(t *testing.T) {
+	for _, c := range []struct {
+		err    error
+		stderr string
+	}{
+		{&fs.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.EPIPE}, ""},
+		{&fs.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}, " events: no space left on device\n"},
+	} {
+		var stderr bytes.Buffer
+		code := run(context.Background(), []string{"--demo", "--print", "jsonl", "--since", "1d"}, errWriter{c.err}, &stderr)
+		if code != exitPartial || !strings.HasSuffix(stderr.String(), c.stderr) || c.stderr == "" && stderr.Len() != 0 {
+			t.Errorf("%v: exit %d, stderr %q", c.err, code, stderr.String())
+		}
+	}
+	bin := buildBinary(t)
+	cmd := exec.Command("bash", "-c", `"$0" --demo --print jsonl | head -1 >/dev/null; echo "${PIPESTATUS[0]}"`, bin)
+	out, err := cmd.Output()
+	if err != nil || strings.TrimSpace(string(out)) != "3" {
+		t.Errorf("piped into head: exit %q (%v), want 3", strings.TrimSpace(string(out)), err)
+	}
 }
