@@ -820,3 +820,22 @@ func TestRefreshAsksBeforeDiscarding(t *testing.T) {
 		t.Errorf("the second r did not query afresh (opened %d)", opened)
 	}
 }
+
+// With the cursor on the last event, applying a filter fills the screen
+// with matches rather than showing one row above an empty list.
+func TestFilterFromTheLastEventFillsTheScreen(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(90))
+	press(app, "G")
+	press(app, "/")
+	typeText(app, "adam")
+	press(app, "enter")
+	rows := 0
+	for _, l := range strings.Split(plain(content(app)), "\n") {
+		if strings.Contains(l, " adam ") {
+			rows++
+		}
+	}
+	if want := min(30, app.list.rows()); rows < want {
+		t.Errorf("%d rows of adam on screen, want %d:\n%s", rows, want, plain(content(app)))
+	}
+}

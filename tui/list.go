@@ -101,7 +101,9 @@ func (l *listPane) keepVisible() {
 			l.offset = l.cursor - rows + 1
 		}
 	}
-	l.offset = max(min(l.offset, n-1), 0)
+	// Never leave rows empty below the last match while earlier ones are
+	// off screen (a filter applied with the cursor on the last event).
+	l.offset = max(min(l.offset, n-l.rows()), 0)
 }
 
 func (l *listPane) Move(n int) {
