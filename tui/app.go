@@ -7,6 +7,7 @@ import (
 	"context"
 	"math"
 	"time"
+	"unicode"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -248,6 +249,15 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return a, nil
 		}
+		if esc, rest, ok := splitAlt(msg); ok {
+			// A terminal sends ESC then a key typed quickly after it as
+			// one alt+key: take it as the two presses it was, so that
+			// "esc /skeddly-" opens the filter instead of running
+			// s, k, e, d… as commands.
+			_, cmd1 := a.Update(esc)
+			_, cmd2 := a.Update(rest)
+			return a, tea.Batch(cmd1, cmd2)
+		}
 		if a.filtering {
 			return a, a.onFilterKey(msg)
 		}
@@ -443,4 +453,20 @@ func (a *App) moved(down bool) {
 	}
 	a.askForMore()
 	a.syncPanes()
+}
+
+// splitAlt takes an alt+key whose key is a printable character apart into
+// esc and the plain key.
+func splitAlt(msg tea.KeyPressMsg) (esc, rest tea.KeyPressMsg, ok bool) {
+	if !msg.Mod.Contains(tea.ModAlt) {
+		return esc, rest, false
+	}
+	code := msg.Code
+	if msg.Mod.Contains(tea.ModShift) && msg.ShiftedCode != 0 {
+		code = msg.ShiftedCode
+	}
+	if code < ' ' || code == 0x7f || code > unicode.MaxRune || !unicode.IsPrint(code) {
+		return esc, rest, false
+	}
+	return tea.KeyPressMsg{Code: tea.KeyEscape}, tea.KeyPressMsg{Code: code, Text: string(code)}, true
 }

@@ -839,3 +839,18 @@ func TestFilterFromTheLastEventFillsTheScreen(t *testing.T) {
 		t.Errorf("%d rows of adam on screen, want %d:\n%s", rows, want, plain(content(app)))
 	}
 }
+
+// ESC and / arriving together (alt+/) are esc then /: the text typed after
+// goes to the filter bar and runs no command.
+func TestAltSlashOpensTheFilter(t *testing.T) {
+	app, _ := newTestApp(t, 100, 30, mixedEvents(60))
+	press(app, "enter") // in the detail pane: esc must first go back to the list
+	app.Update(tea.KeyPressMsg{Code: '/', Mod: tea.ModAlt})
+	typeText(app, "skeddly-")
+	if !app.filtering || app.input.Value() != "skeddly-" || app.overlay != overlayNone || app.focus != paneList {
+		t.Fatalf("alt+/ then text: filtering %v, bar %q, overlay %v, focus %v", app.filtering, app.input.Value(), app.overlay, app.focus)
+	}
+	if got := app.filter.String(); got != "skeddly-" {
+		t.Errorf("filter %q", got)
+	}
+}
