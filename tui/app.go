@@ -190,6 +190,10 @@ func (a *App) reopen() tea.Cmd {
 	a.tl = model.NewTimeline()
 	a.tl.SetFilter(a.filter)
 	a.list.tl = a.tl
+	a.list.year = a.query.End.Year()
+	if a.query.End.IsZero() {
+		a.list.year = 0
+	}
 	a.list.Top()
 	a.selAll, a.ended, a.stopped, a.sent = 0, false, false, demand{}
 	a.toEnd = scanToEnd{}

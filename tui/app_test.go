@@ -854,3 +854,19 @@ func TestAltSlashOpensTheFilter(t *testing.T) {
 		t.Errorf("filter %q", got)
 	}
 }
+
+// Rows of another year than the query's show the year: a 2023 record does
+// not read "07-10 12:37" as if it were this July.
+func TestOtherYearsShowTheYear(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(5))
+	if got := plain(content(app)); strings.Contains(got, "2026-11-23") {
+		t.Fatalf("this year's rows show the year at 80 columns:\n%s", got)
+	}
+	old := testEvent(900, "adam", "RunInstances", "eu-west-1")
+	old.Time = time.Date(2023, 7, 10, 12, 37, 0, 0, time.UTC)
+	feed(app, []model.Event{old}, true)
+	got := plain(content(app))
+	if !strings.Contains(got, "2023-07-10 12:37") || !strings.Contains(got, "2026-11-23 12:00") {
+		t.Errorf("rows of 2023 and 2026 without their years:\n%s", got)
+	}
+}

@@ -21,6 +21,7 @@ type listPane struct {
 	zone    *time.Location
 	utc     bool
 	more    string // text of the row after the last one while the stream can deliver ("" when it cannot)
+	year    int    // the year of the query's end: rows of other years show theirs
 	cols    listColumns
 	paints  rowPaints
 }
@@ -34,22 +35,38 @@ type listColumns struct{ time, account, region, name, user, source, resource int
 const (
 	timeLong     = "2006-01-02 15:04:05"
 	timeShort    = "01-02 15:04:05"
-	regionWidth  = 14 // ap-southeast-2
-	accountWidth = 12 // 111122223333
+	timeYear     = "2006-01-02 15:04" // narrow, when events are not all of this year
+	regionWidth  = 14                 // ap-southeast-2
+	accountWidth = 12                 // 111122223333
 	sourceWidth  = 12
 )
 
 func (l *listPane) SetSize(w, h int) {
 	l.width, l.height = w, h
-	l.cols = columnsFor(w, l.tl.Accounts() > 1)
+	l.cols = columnsFor(w, l.tl.Accounts() > 1, l.otherYears())
 	l.keepVisible()
+}
+
+// otherYears reports whether loaded events reach outside this year: a
+// 2023 record must not read "07-10 12:37" as if it were this July.
+func (l *listPane) otherYears() bool {
+	n := l.tl.Len()
+	if n == 0 {
+		return false
+	}
+	year := l.year
+	if year == 0 {
+		year = time.Now().Year()
+	}
+	return l.tl.At(0).Time.Year() != year || l.tl.At(n-1).Time.Year() != year
 }
 
 // Refit re-decides the columns after events arrive: the account column
 // appears once events of a second account are loaded.
 func (l *listPane) Refit() {
-	if several := l.tl.Accounts() > 1; several != (l.cols.account > 0) {
-		l.cols = columnsFor(l.width, several)
+	several, years := l.tl.Accounts() > 1, l.otherYears()
+	if several != (l.cols.account > 0) || years != (l.cols.time != len(timeShort)) && l.width < 120 {
+		l.cols = columnsFor(l.width, several, years)
 	}
 }
 
@@ -62,10 +79,13 @@ func (l *listPane) SetStyles(st *Styles) {
 // columnsFor shrinks and drops columns so that time, region, event name and
 // user always fit at 80 columns and the rest appear as room allows; the
 // account column, when events come from several accounts, from 100.
-func columnsFor(w int, accounts bool) listColumns {
+func columnsFor(w int, accounts, years bool) listColumns {
 	c := listColumns{time: len(timeShort), region: regionWidth}
-	if w >= 120 {
+	switch {
+	case w >= 120:
 		c.time = len(timeLong)
+	case years:
+		c.time = len(timeYear)
 	}
 	rest := w - 2 - c.time - 1 - c.region - 1 // mark and separators
 	if accounts && w >= 100 {
@@ -190,8 +210,11 @@ func (l *listPane) row(e *model.Event, selected bool) string {
 		t = t.In(l.zone)
 	}
 	format := timeShort
-	if l.cols.time == len(timeLong) {
+	switch l.cols.time {
+	case len(timeLong):
 		format = timeLong
+	case len(timeYear):
+		format = timeYear
 	}
 	line := l.join(mark, t.Format(format), e.Account, e.Region, e.Name, e.Username, shortSource(e.Source), resource)
 	return p.wrap(clip(line, l.width))
