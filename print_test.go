@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"lazytrail/fetch/localtrail"
@@ -374,4 +376,74 @@ func TestPrintWriteFailures(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(out)) != "3" {
 		t.Errorf("piped into head: exit %q (%v), want 3", strings.TrimSpace(string(out)), err)
 	}
+}
+
+// The "who is running up the bill": /event:Run, enter, L, s — 13
+// keystrokes — shows, complete, each user's count of the matching events,
+// equal to an independent count over the endpoint's data.
+func TestTUISummaryWhoRanTheMostInstances(t *testing.T) {
+	ds := demoData()
+	o, err := parseArgs([]string{"--until", demoEnd.Format(time.RFC3339), "--rate", "1000"}, &bytes.Buffer{}, demoEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := serveLocal(o, ds, "demo", localtrail.Options{Quota: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.close)
+	app := tui.New(tui.Config{Account: "demo", Location: time.UTC,
+		Open: func() (tui.Source, tui.Query) { return b.open(t.Context(), o, demoEnd) }})
+	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	tm.Type("/event:Run")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	tm.Type("L")
+	var screen bytes.Buffer
+	teatest.WaitFor(t, tm.Output(), func(out []byte) bool {
+		screen.Write(out)
+		return bytes.Contains(screen.Bytes(), []byte("complete"))
+	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	tm.Type("s")
+	teatest.WaitFor(t, tm.Output(), func(out []byte) bool {
+		screen.Write(out)
+		return bytes.Contains(screen.Bytes(), []byte("SUMMARY by user"))
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	final := tm.FinalModel(t).(*tui.App)
+	defer final.Close()
+	shown := ansi.Strip(final.View().Content)
+
+	want := map[string]int{}
+	start := demoEnd.Add(-90 * 24 * time.Hour)
+	for _, r := range ds.Regions() {
+		for _, e := range ds.Events(r) {
+			if !e.Time.Before(start) && !e.Time.After(demoEnd) && strings.HasPrefix(strings.ToLower(e.Name), "run") {
+				want[e.Username]++
+			}
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the demo account has no RunInstances")
+	}
+	if !strings.Contains(shown, "matches, complete") {
+		t.Fatalf("the summary is not complete:\n%s", shown)
+	}
+	rows := 0
+	for _, line := range strings.Split(shown, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 4 || !strings.HasSuffix(f[3], "%") {
+			continue
+		}
+		user, n := f[1], strings.ReplaceAll(f[2], ",", "")
+		if fmt.Sprint(want[user]) != n {
+			t.Errorf("summary row %q: want %d for %s", line, want[user], user)
+		}
+		rows++
+	}
+	if rows != min(len(want), 17) {
+		t.Errorf("%d summary rows, want %d users:\n%s", rows, len(want), shown)
+	}
+	t.Logf("%d users ran RunInstances-like calls; the summary matched the independent count", len(want))
 }
