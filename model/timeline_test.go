@@ -227,3 +227,29 @@ func BenchmarkTimelineAdd(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*50/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkFilterTermKinds is one keystroke from no filter to each kind of
+// term over a million loaded events with ~90-character resource ARNs
+// (issue 10, item 9: every kind ≤ 16 ms). Column terms cost one test per
+// distinct value; res: and raw: read every event.
+func BenchmarkFilterTermKinds(b *testing.B) {
+	const n = 1_000_000
+	evs := timelineEvents(n)
+	for i := range evs {
+		evs[i].Resources = []Resource{{Type: "AWS::S3::Object", Name: fmt.Sprintf("arn:aws:s3:::lazytrail-benchmark-bucket-eu-west-1/logs/2026/11/object-%08d.json.gz", i)}}
+		evs[i].UserAgent = synthAgents[i%len(synthAgents)]
+	}
+	tl := NewTimeline()
+	tl.Add(evs)
+	for _, term := range []string{"skeddly-", "event:Describe", "region:eu", "account:1111", "agent:terraform", "-user:skeddly",
+		"event:DescribeInstances,DescribeVolumes", "res:zzzz", "res:object-0000", "res:é"} {
+		f := ParseFilter(term)
+		b.Run(term, func(b *testing.B) {
+			for b.Loop() {
+				tl.SetFilter(Filter{})
+				tl.SetFilter(f)
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/keystroke")
+		})
+	}
+}
