@@ -68,6 +68,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		OpenBack: func(back time.Duration) (tui.Source, tui.Query) {
 			return b.openBack(ctx, o, back, time.Now().UTC())
 		},
+		OpenAfter: func(after time.Time) (tui.Source, tui.Query) {
+			now := time.Now().UTC()
+			return b.openBack(ctx, o, now.Sub(after), now)
+		},
 		Filter: o.filterText(),
 		Notice: b.note,
 	})

@@ -24,6 +24,7 @@ type KeyMap struct {
 	Summary     key.Binding // the summary view: counts by user, event, …
 	Pivot       key.Binding // everything by this user, role, key, resource, IP, session
 	TimeRange   key.Binding // presets: 15m 1h 6h 24h 7d 30d 90d
+	Follow      key.Binding // poll for newer events, shown at the top
 	PivotBack   key.Binding // back to the filter before the last pivot
 	Export      key.Binding // write the filtered view to a jsonl file
 	ExportCSV   key.Binding // … or a csv file
@@ -59,6 +60,7 @@ func DefaultKeyMap() KeyMap {
 		Summary:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "summary")),
 		Pivot:       key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pivot")),
 		TimeRange:   key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "time range")),
+		Follow:      key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow new events")),
 		PivotBack:   key.NewBinding(key.WithKeys("backspace"), key.WithHelp("⌫", "back from pivot")),
 		Export:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export jsonl")),
 		ExportCSV:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "export csv")),
@@ -86,6 +88,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
 		{k.Filter, k.Open, k.Back, k.NextPane, k.PrevPane, k.Summary, k.Pivot, k.PivotBack},
-		{k.Copy, k.Export, k.ExportCSV, k.ToggleZone, k.ToggleWrap, k.Refresh, k.TimeRange, k.ScanToEnd, k.Regions, k.Help, k.Quit},
+		{k.Copy, k.Export, k.ExportCSV, k.ToggleZone, k.ToggleWrap, k.Refresh, k.TimeRange, k.Follow, k.ScanToEnd, k.Regions, k.Help, k.Quit},
 	}
 }

@@ -60,6 +60,20 @@ func (t *Timeline) Add(evs []Event) int {
 	return added
 }
 
+// WithNewer returns a timeline of evs (newest first, all newer than what
+// is loaded, as follow mode brings them) followed by everything loaded,
+// with the same filter. It copies: follow mode polls a recent window, and
+// an append-only store keeps every other path simple.
+func (t *Timeline) WithNewer(evs []Event) *Timeline {
+	out := NewTimeline()
+	out.SetFilter(t.filter)
+	out.Add(evs)
+	for _, c := range t.chunks {
+		out.Add(c)
+	}
+	return out
+}
+
 // Len is the number of events loaded.
 func (t *Timeline) Len() int { return t.n }
 

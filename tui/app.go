@@ -29,6 +29,9 @@ type Config struct {
 	// OpenBack opens a fresh query of the last back up to now (T\'s
 	// presets); nil offers none.
 	OpenBack func(back time.Duration) (Source, Query)
+	// OpenAfter opens a query of everything after a time up to now, for
+	// follow mode (F); nil offers none.
+	OpenAfter func(after time.Time) (Source, Query)
 }
 
 // Query says what a stream covers, for the status bar.
@@ -94,6 +97,7 @@ type App struct {
 	pivotBack []pivotStep   // where each pivot came from, for backspace
 	rangeBack time.Duration // T's preset in force; 0 is the command line's range
 	confirmR  bool          // r was pressed once over loaded events: a second r discards them
+	follow    follow        // F: poll for newer events
 	status    statusBar
 	input     textinput.Model
 
@@ -197,6 +201,7 @@ func (a *App) reopen() tea.Cmd {
 	a.list.Top()
 	a.selAll, a.ended, a.stopped, a.sent = 0, false, false, demand{}
 	a.toEnd = scanToEnd{}
+	a.follow.fresh = 0
 	a.progress, a.summary = nil, regionSummary{}
 	a.regions.Update(nil, a.zone())
 	a.askForMore()
@@ -241,6 +246,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case exportedMsg:
 		a.exported(msg)
 		return a, nil
+	case followTickMsg:
+		if msg.gen != a.gen || !a.follow.on {
+			return a, nil
+		}
+		return a, a.poll()
+	case followMsg:
+		return a, a.onFollow(msg)
 	case batchMsg:
 		return a, a.onBatch(msg)
 	case tea.KeyPressMsg:

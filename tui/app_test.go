@@ -870,3 +870,55 @@ func TestOtherYearsShowTheYear(t *testing.T) {
 		t.Errorf("rows of 2023 and 2026 without their years:\n%s", got)
 	}
 }
+
+// F follows: a poll brings the events newer than the newest loaded to the
+// top without moving the cursor off its event or the rows on screen, with
+// a badge of how many arrived; g goes to them and clears it; F again stops.
+func TestFollowAddsNewEventsAtTheTop(t *testing.T) {
+	evs := mixedEvents(60) // the newest is at testNow
+	var newer []model.Event
+	for i := 1; i <= 3; i++ {
+		e := testEvent(1000+i, "adam", "RunInstances", "eu-west-1")
+		e.Time = testNow.Add(time.Duration(4-i) * time.Minute)
+		newer = append(newer, e)
+	}
+	var after []time.Time
+	src := newMemSource(nil, 50)
+	app := New(Config{Account: "demo", Location: time.UTC,
+		Open: func() (Source, Query) { return src, Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1} },
+		OpenAfter: func(t time.Time) (Source, Query) {
+			after = append(after, t)
+			return newMemSource(append(newer, evs[0]), 50), Query{} // evs[0] again: already loaded
+		}})
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	feed(app, evs, true)
+	press(app, "j", "j", "j")
+	selected := app.list.Selected().ID
+	screenTop := app.list.offset
+	cmd := press(app, "F")
+	if cmd == nil || !app.follow.on {
+		t.Fatal("F did not start following")
+	}
+	app.Update(cmd())
+	if len(after) != 1 || !after[0].Equal(testNow) {
+		t.Fatalf("polled after %v, want the newest loaded %v", after, testNow)
+	}
+	if app.tl.Len() != 63 || app.tl.At(0).ID != newer[0].ID {
+		t.Fatalf("%d loaded, top %s: the new events are not at the top", app.tl.Len(), app.tl.At(0).ID)
+	}
+	if app.list.Selected().ID != selected || app.list.offset != screenTop+3 {
+		t.Errorf("the cursor moved to %s (offset %d), want %s (offset %d)", app.list.Selected().ID, app.list.offset, selected, screenTop+3)
+	}
+	if got := plain(content(app)); !strings.Contains(got, "following · 3 new (g)") {
+		t.Errorf("no badge:\n%s", got)
+	}
+	press(app, "g")
+	if app.list.Selected().ID != newer[0].ID || strings.Contains(plain(content(app)), "new (g)") {
+		t.Errorf("g did not go to the new events and clear the badge")
+	}
+	press(app, "F")
+	if app.follow.on {
+		t.Error("F did not stop following")
+	}
+}

@@ -104,6 +104,15 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		a.confirmR = false
 		return a.reopen()
+	case key.Matches(msg, k.Follow):
+		if a.cfg.OpenAfter == nil {
+			return nil
+		}
+		a.follow.on = !a.follow.on
+		a.follow.fresh = 0
+		if a.follow.on {
+			return a.poll()
+		}
 	case key.Matches(msg, k.TimeRange):
 		if a.cfg.OpenBack != nil {
 			a.overlay = overlayTime
@@ -215,6 +224,7 @@ func (a *App) navigate(msg tea.KeyPressMsg) {
 		a.list.Move(-page / 2)
 	case key.Matches(msg, k.Top):
 		a.list.Top()
+		a.follow.fresh = 0
 	case key.Matches(msg, k.Bottom):
 		a.list.Bottom()
 	default:

@@ -94,6 +94,9 @@ func (a *App) infoLine() string {
 	case a.stopped:
 		parts = append(parts, "scan stopped")
 	}
+	if f := a.followText(); f != "" {
+		parts = append(parts, styled(a.st.Scan, f))
+	}
 	if !a.filter.IsZero() || a.filtering {
 		parts = append(parts, fmt.Sprintf("%s of %s loaded match", count(a.tl.Matches()), count(a.tl.Len())))
 	} else {
