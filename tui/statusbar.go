@@ -73,22 +73,30 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 		if sum.total == 1 {
 			word = strings.TrimSuffix(word, "s")
 		}
-		r, sep := bar.wrap(fmt.Sprintf("%d %s:", sum.total, word)), ""
+		r, sep := "", ""
+		// Narrower than 100 columns only what needs attention is counted,
+		// so that "back to", the scan's frontier, still fits at 80.
+		compact := s.width < 100
 		for _, c := range []struct {
-			n     int
-			label string
-			paint paint
+			n      int
+			label  string
+			paint  paint
+			always bool
 		}{
-			{sum.done, "done", bar}, {sum.paging, "paging", bar}, {sum.idle, "idle", bar},
-			{sum.throttled, "throttled", paintOf(s.st.StatusWarn)}, {sum.failed, "FAILED (R)", paintOf(s.st.StatusError)},
-			{sum.skipped, "skipped (R)", paintOf(s.st.StatusWarn)},
+			{sum.done, "done", bar, false}, {sum.paging, "paging", bar, false}, {sum.idle, "idle", bar, false},
+			{sum.throttled, "throttled", paintOf(s.st.StatusWarn), true}, {sum.failed, "FAILED (R)", paintOf(s.st.StatusError), true},
+			{sum.skipped, "skipped (R)", paintOf(s.st.StatusWarn), true},
 		} {
-			if c.n > 0 {
+			if c.n > 0 && (c.always || !compact) {
 				r += bar.wrap(sep) + c.paint.wrap(fmt.Sprintf(" %d %s", c.n, c.label))
 				sep = " ·"
 			}
 		}
-		parts = append(parts, r)
+		label := fmt.Sprintf("%d %s", sum.total, word)
+		if r != "" {
+			label += ":"
+		}
+		parts = append(parts, bar.wrap(label)+r)
 	}
 	parts = append(parts, bar.wrap(count(loaded)+" loaded"))
 	if !sum.reached.IsZero() {
