@@ -258,6 +258,9 @@ func (b *backend) open(ctx context.Context, o *options, now time.Time) (*fetch.S
 	lookup := ""
 	if o.attr != nil {
 		lookup = o.attr.Key + "=" + o.attr.Value
+		if o.pushed || o.lookup == "" {
+			lookup = "pushed down " + lookup
+		}
 	}
 	tq := tui.Query{Start: start, End: end, Regions: len(b.regions), Lookup: lookup}
 	if len(b.accounts) > 0 {
@@ -278,6 +281,23 @@ func (b *backend) openBack(ctx context.Context, o *options, back time.Duration, 
 		return r.open(ctx)
 	}
 	return b.open(ctx, &ranged, now)
+}
+
+// openLookup is a fresh query with lookup ("EventName=RunInstances", or
+// "" for none) pushed down to LookupEvents, over the last back (0: the
+// command line's range): the TUI's planner.
+func (b *backend) openLookup(ctx context.Context, o *options, back time.Duration, lookup string, now time.Time) (*fetch.Stream, tui.Query) {
+	planned := *o
+	planned.attr = nil
+	if lookup != "" {
+		if a, err := fetch.ParseAttribute(lookup); err == nil {
+			planned.attr = &a
+		}
+	}
+	if back > 0 {
+		return b.openBack(ctx, &planned, back, now)
+	}
+	return b.open(ctx, &planned, now)
 }
 
 func splitRegions(spec string) []string {

@@ -58,6 +58,7 @@ type options struct {
 	untilSet   bool
 	attr       *fetch.Attribute
 	profiles   []string // --profile a,b,c
+	pushed     bool     // attr came from the filter's planner, not --lookup
 }
 
 var printFormats = []string{"jsonl", "json", "csv", "table"}
@@ -225,8 +226,18 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	if strings.ContainsFunc(o.filter, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
 		return usagef("--filter contains a control character: give terms such as --filter 'event:RunInstances user:adam'")
 	}
-	if err := model.ParseFilter(o.filterText()).Err(); err != "" {
+	f := model.ParseFilter(o.filterText())
+	if err := f.Err(); err != "" {
 		return usagef("--filter: %s (see the filter terms in the README)", err)
+	}
+	// The planner: an exact term LookupEvents can serve goes into the API
+	// call itself (unless --lookup chose one); the stream still applies
+	// the whole filter.
+	if k, v, ok := f.Pushdown(); ok && o.attr == nil && len(o.records) == 0 {
+		a, err := fetch.ParseAttribute(k + "=" + v)
+		if err == nil {
+			o.attr, o.pushed = &a, true
+		}
 	}
 	return nil
 }

@@ -72,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// target trades a little CPU while loading for memory near what is
 	// live (BenchmarkRecordsTimelineMemory, .ci/bench-records).
 	debug.SetGCPercent(tuiGCPercent)
-	err = tui.Run(ctx, tui.Config{
+	cfg := tui.Config{
 		Account: b.account,
 		Open:    func() (tui.Source, tui.Query) { return b.open(ctx, o, time.Now().UTC()) },
 		OpenBack: func(back time.Duration) (tui.Source, tui.Query) {
@@ -84,7 +84,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		},
 		Filter: o.filterText(),
 		Notice: b.note,
-	})
+	}
+	// The filter's planner pushes exact terms down to LookupEvents, unless
+	// --lookup chose the attribute or the source takes none (files).
+	if o.lookup == "" && b.records == nil {
+		cfg.OpenLookup = func(back time.Duration, lookup string) (tui.Source, tui.Query) {
+			return b.openLookup(ctx, o, back, lookup, time.Now().UTC())
+		}
+		if o.attr != nil {
+			cfg.Pushed = o.attr.String()
+		}
+	}
+	err = tui.Run(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "lazytrail: %v\n", err)
 		return exitFailed

@@ -447,3 +447,35 @@ func TestTUISummaryWhoRanTheMostInstances(t *testing.T) {
 	}
 	t.Logf("%d users ran RunInstances-like calls; the summary matched the independent count", len(want))
 }
+
+// The planner: an exact term (event=RunInstances) is pushed down to
+// LookupEvents, so the scan asks the API for those events only — a few
+// requests instead of the whole history — and prints exactly them.
+func TestPrintPushesExactTermsDown(t *testing.T) {
+	ds := demoData()
+	out, stderr, code, srv := headless(t, ds, nil, "--print", "jsonl", "--filter", "event=RunInstances -user:AutoScaling")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want := 0
+	start := demoEnd.Add(-90 * 24 * time.Hour)
+	for _, r := range ds.Regions() {
+		for _, e := range ds.Events(r) {
+			if e.Name == "RunInstances" && e.Username != "AutoScaling" && !e.Time.Before(start) && !e.Time.After(demoEnd) {
+				want++
+			}
+		}
+	}
+	if got := strings.Count(out, "\n"); got != want || want == 0 {
+		t.Fatalf("printed %d events, want %d", got, want)
+	}
+	requests, fullScan := 0, 0
+	for _, r := range ds.Regions() {
+		requests += srv.Stats(r).Requests
+		fullScan += (len(ds.Events(r)) + 49) / 50
+	}
+	if requests > 3*len(ds.Regions()) {
+		t.Errorf("%d requests for %d RunInstances (a full scan is %d): the term was not pushed down", requests, want, fullScan)
+	}
+	t.Logf("%d events in %d requests (a full scan: %d)", want, requests, fullScan)
+}

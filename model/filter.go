@@ -18,7 +18,9 @@ import (
 // or `ro:false`, `account:` account-id prefix, `key:` access-key-id prefix,
 // `role:` session-issuer (role) name prefix, `type:` identity-type prefix,
 // `agent:` substring of the user agent, `raw:` substring of the whole raw
-// record. A value may list alternatives (`event:Authorize,Revoke`), any of
+// record. key=value (event=RunInstances) matches the whole value exactly,
+// case-sensitive, as LookupEvents does, and can be pushed down to it. A
+// value may list alternatives (`event:Authorize,Revoke`), any of
 // which may match, and a leading `-` negates a term (`-user:AutoScaling`,
 // `-ro:true`). Each value is case-insensitive unless it has an upper-case
 // letter (smart case). An unknown key or a bad `ro:` value is an error (see
@@ -81,6 +83,7 @@ type term struct {
 	fold     bool     // compare ignoring case
 	readOnly Tristate // for fieldReadOnly
 	negate   bool     // the term holds when its test does not
+	exact    bool     // key=value: the whole value, case-sensitive, as LookupEvents matches
 }
 
 // ParseFilter reads the filter bar's text. It accepts any text; a term it
@@ -116,6 +119,41 @@ func (f Filter) Readable() Filter {
 	return ParseFilter(f.valid)
 }
 
+// lookupKeys are the fields LookupEvents can filter on, most selective
+// first (an event id names one event, an access key one session, …), with
+// the attribute name it takes.
+var lookupKeys = []struct {
+	field field
+	name  string
+}{
+	{fieldID, "EventId"}, {fieldAccessKey, "AccessKeyId"}, {fieldResource, "ResourceName"},
+	{fieldUser, "Username"}, {fieldEvent, "EventName"}, {fieldSource, "EventSource"},
+}
+
+// Pushdown is the term LookupEvents can serve in the API call itself: the
+// most selective exact term (key=value, one value, not negated) of a
+// field it filters on, or ro:true/ro:false; ok is false when there is
+// none. The stream still applies the whole filter.
+func (f Filter) Pushdown() (attribute, value string, ok bool) {
+	if f.err != "" {
+		return "", "", false
+	}
+	for _, k := range lookupKeys {
+		for i := range f.terms {
+			t := &f.terms[i]
+			if t.field == k.field && t.exact && !t.negate && t.alts == nil && t.value != "" {
+				return k.name, t.value, true
+			}
+		}
+	}
+	for i := range f.terms {
+		if t := &f.terms[i]; t.field == fieldReadOnly && !t.negate && t.readOnly != Unknown {
+			return "ReadOnly", t.readOnly.String(), true
+		}
+	}
+	return "", "", false
+}
+
 // Err explains the first term that could not be read ("unknown key
 // eventname — did you mean event:?"), or is "" when every term parsed.
 func (f Filter) Err() string { return f.err }
@@ -135,6 +173,16 @@ func parseTerm(word string) (term, string) {
 func parsePositive(word string) (term, string) {
 	if word == "err" {
 		return textTerm(fieldError, ""), ""
+	}
+	if key, value, ok := strings.Cut(word, "="); ok && !strings.Contains(key, ":") {
+		// key=value is an exact term, which LookupEvents can serve; a
+		// word whose part before "=" is no key is a user name (IAM
+		// names may hold "=").
+		if fld, known := fieldKeys[strings.ToLower(key)]; known && fld != fieldReadOnly && fld != fieldError {
+			t := textTerm(fld, value)
+			t.exact, t.fold = true, false
+			return t, ""
+		}
 	}
 	key, value, keyed := strings.Cut(word, ":")
 	if !keyed {
@@ -404,8 +452,11 @@ func (t *term) implies(want *term) bool {
 		t.readOnly == want.readOnly && slices.Equal(t.alts, want.alts) {
 		return true // the same term
 	}
-	if t.field != want.field || t.negate || want.negate || t.alts != nil || want.alts != nil {
+	if t.field != want.field || t.negate || want.negate || t.alts != nil || want.alts != nil || want.exact {
 		return false // safe: the timeline rescans
+	}
+	if t.exact {
+		return want.matchText(t.value) // t accepts only t.value
 	}
 	if t.field == fieldReadOnly {
 		return t.readOnly == want.readOnly
@@ -435,6 +486,9 @@ func (t *term) matchText(s string) bool {
 }
 
 func (t *term) matchOne(s, value string) bool {
+	if t.exact {
+		return s == value
+	}
 	if t.field.substring() {
 		return t.contains(s, value)
 	}

@@ -200,3 +200,38 @@ func FuzzFilter(f *testing.F) {
 		}
 	})
 }
+
+// key=value is exact and case-sensitive; the planner pushes the most
+// selective such term (or ro:) down to LookupEvents, never a prefix, a
+// negation or alternatives.
+func TestFilterExactTermsAndPushdown(t *testing.T) {
+	run := &Event{Name: "RunInstances", Username: "adam", AccessKeyID: "AKIAADAM", ID: "ev-1",
+		Resources: []Resource{{Type: "AWS::EC2::Instance", Name: "i-064bd95a9b9b0a4e6"}}}
+	runX := &Event{Name: "RunInstancesX", Username: "adam"}
+	if f := ParseFilter("event=RunInstances"); !f.Match(run) || f.Match(runX) || ParseFilter("event=runinstances").Match(run) {
+		t.Error("event=RunInstances must match exactly that name, case-sensitive")
+	}
+	if !ParseFilter("res=i-064bd95a9b9b0a4e6").Match(run) || ParseFilter("res=i-064b").Match(run) {
+		t.Error("res= must match a whole resource name")
+	}
+	if f := ParseFilter("a=b"); f.Err() != "" || !f.Match(&Event{Username: "a=b-1"}) {
+		t.Error("a word whose part before = is no key is a user name")
+	}
+	for text, want := range map[string]string{
+		"event=RunInstances user=adam":          "Username=adam",
+		"event=RunInstances key=AKIAADAM":       "AccessKeyId=AKIAADAM",
+		"user=adam id=ev-1":                     "EventId=ev-1",
+		"skeddly- event=StopInstances ro:false": "EventName=StopInstances",
+		"res=i-1 source=ec2.amazonaws.com":      "ResourceName=i-1",
+		"ro:true user:adam":                     "ReadOnly=true",
+		"event:Run":                             "",
+		"-event=RunInstances":                   "",
+		"event=Run,Stop":                        "",
+		"agent=terraform":                       "",
+	} {
+		k, v, ok := ParseFilter(text).Pushdown()
+		if got := k + "=" + v; ok && got != want || !ok && want != "" {
+			t.Errorf("Pushdown(%q) = %q %v, want %q", text, got, ok, want)
+		}
+	}
+}

@@ -32,6 +32,12 @@ type Config struct {
 	// OpenAfter opens a query of everything after a time up to now, for
 	// follow mode (F); nil offers none.
 	OpenAfter func(after time.Time) (Source, Query)
+	// OpenLookup opens a fresh query with one attribute pushed down to
+	// LookupEvents ("EventName=RunInstances"; "" for none) over the last
+	// back (0: the command line's range). When set, the app runs the
+	// filter's planner on enter: a new exact term becomes a new query.
+	OpenLookup func(back time.Duration, lookup string) (Source, Query)
+	Pushed     string // the attribute the first query pushed down, as OpenLookup takes it
 }
 
 // Query says what a stream covers, for the status bar.
@@ -98,6 +104,7 @@ type App struct {
 	rangeBack time.Duration // T's preset in force; 0 is the command line's range
 	confirmR  bool          // r was pressed once over loaded events: a second r discards them
 	follow    follow        // F: poll for newer events
+	pushed    string        // the attribute the current query pushed down ("" none)
 	status    statusBar
 	input     textinput.Model
 
@@ -120,7 +127,7 @@ func New(cfg Config) *App {
 	if cfg.Location == nil {
 		cfg.Location = time.Local
 	}
-	a := &App{cfg: cfg, keys: keymap.DefaultKeyMap(), help: help.New(), parent: context.Background(), utc: true,
+	a := &App{cfg: cfg, keys: keymap.DefaultKeyMap(), help: help.New(), parent: context.Background(), utc: true, pushed: cfg.Pushed,
 		flash: model.Printable(cfg.Notice)}
 	a.tl = model.NewTimeline()
 	a.filter = model.ParseFilter(cfg.Filter)
@@ -186,9 +193,12 @@ func (a *App) reopen() tea.Cmd {
 	}
 	a.gen++
 	a.ctx, a.cancel = context.WithCancel(a.parent)
-	if a.rangeBack > 0 && a.cfg.OpenBack != nil {
+	switch {
+	case a.cfg.OpenLookup != nil && (a.pushed != "" || a.cfg.Pushed != ""):
+		a.src, a.query = a.cfg.OpenLookup(a.rangeBack, a.pushed)
+	case a.rangeBack > 0 && a.cfg.OpenBack != nil:
 		a.src, a.query = a.cfg.OpenBack(a.rangeBack)
-	} else {
+	default:
 		a.src, a.query = a.cfg.Open()
 	}
 	a.tl = model.NewTimeline()
@@ -485,4 +495,24 @@ func splitAlt(msg tea.KeyPressMsg) (esc, rest tea.KeyPressMsg, ok bool) {
 		return esc, rest, false
 	}
 	return tea.KeyPressMsg{Code: tea.KeyEscape}, tea.KeyPressMsg{Code: code, Text: string(code)}, true
+}
+
+// plan runs the filter's planner when a filter is settled (enter, a pivot,
+// a summary row): when its best exact term differs from what the current
+// query pushed down to LookupEvents, a fresh query pushes the new one, so
+// event=RunInstances asks the API for those events only instead of
+// scanning 90 days of everything at the quota.
+func (a *App) plan() tea.Cmd {
+	if a.cfg.OpenLookup == nil {
+		return nil
+	}
+	want := ""
+	if k, v, ok := a.filter.Pushdown(); ok {
+		want = k + "=" + v
+	}
+	if want == a.pushed {
+		return nil
+	}
+	a.pushed = want
+	return a.reopen()
 }

@@ -744,12 +744,12 @@ func TestPivotAndBack(t *testing.T) {
 		}
 	}
 	press(app, "1")
-	if app.overlay != overlayNone || app.filter.String() != "user:"+from.Username {
+	if app.overlay != overlayNone || app.filter.String() != "user="+from.Username {
 		t.Fatalf("pivot 1 gave filter %q", app.filter.String())
 	}
 	want := 0
 	for _, e := range evs {
-		if strings.HasPrefix(e.Username, from.Username) {
+		if e.Username == from.Username {
 			want++
 		}
 	}
@@ -920,5 +920,52 @@ func TestFollowAddsNewEventsAtTheTop(t *testing.T) {
 	press(app, "F")
 	if app.follow.on {
 		t.Error("F did not stop following")
+	}
+}
+
+// The planner in the TUI: enter on a filter whose best exact term differs
+// from what the query pushed down opens a query pushing the new one; a
+// filter without one goes back to the unpushed query; the same term
+// opens nothing.
+func TestFilterPlannerPushesDownOnEnter(t *testing.T) {
+	var asked []string
+	opens := 0
+	app := New(Config{Account: "demo", Location: time.UTC,
+		Open: func() (Source, Query) {
+			opens++
+			return newMemSource(nil, 50), Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1}
+		},
+		OpenLookup: func(back time.Duration, lookup string) (Source, Query) {
+			asked = append(asked, lookup)
+			return newMemSource(nil, 50), Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1, Lookup: "pushed down " + lookup}
+		}})
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	press(app, "/")
+	typeText(app, "event=RunInstances user:ad")
+	if len(asked) != 0 {
+		t.Fatalf("typing opened queries: %v", asked)
+	}
+	press(app, "enter")
+	if len(asked) != 1 || asked[0] != "EventName=RunInstances" {
+		t.Fatalf("enter asked %v", asked)
+	}
+	if got := plain(content(app)); !strings.Contains(got, "pushed down EventName=RunInstances") {
+		t.Errorf("the status bar does not say what was pushed down:\n%s", got)
+	}
+	press(app, "/")
+	typeText(app, "x")
+	press(app, "enter")
+	if len(asked) != 1 {
+		t.Errorf("the same pushed term opened another query: %v", asked)
+	}
+	press(app, "/")
+	for range len("event=RunInstances user:adx") {
+		press(app, "backspace")
+	}
+	typeText(app, "adam")
+	press(app, "enter")
+	if len(asked) != 1 || opens != 2 {
+		t.Errorf("a filter without an exact term: lookups %v, plain opens %d; want the unpushed query again", asked, opens)
 	}
 }

@@ -21,7 +21,7 @@ func (a *App) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		a.filtering = false
 		a.input.Blur()
-		return nil
+		return a.plan()
 	case key.Matches(msg, a.keys.ClearFilter):
 		a.filtering = false
 		a.filterErr = ""
@@ -136,9 +136,9 @@ func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		key.Matches(msg, k.Pivot) && a.overlay == overlayPivot, key.Matches(msg, k.TimeRange) && a.overlay == overlayTime:
 		a.overlay = overlayNone
 	case a.overlay == overlaySummary:
-		a.onSummaryKey(msg)
+		return a.onSummaryKey(msg)
 	case a.overlay == overlayPivot && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
-		a.pivotTo(int(msg.Text[0] - '1'))
+		return a.pivotTo(int(msg.Text[0] - '1'))
 	case a.overlay == overlayTime && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
 		if ok, back := a.pickTime(int(msg.Text[0] - '1')); ok {
 			a.overlay, a.rangeBack = overlayNone, back
@@ -258,7 +258,7 @@ func (a *App) scroll(sc *scroller, msg tea.KeyPressMsg) {
 // onSummaryKey moves in the summary view, cycles its grouping (tab), and
 // turns the row under the cursor into a filter (enter): the current
 // filter narrowed by it, the list showing the result.
-func (a *App) onSummaryKey(msg tea.KeyPressMsg) {
+func (a *App) onSummaryKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := a.keys
 	switch {
 	case key.Matches(msg, k.NextPane):
@@ -283,6 +283,8 @@ func (a *App) onSummaryKey(msg tea.KeyPressMsg) {
 		if term := a.answers.Selected(); term != "" {
 			a.overlay = overlayNone
 			a.applyFilter(strings.TrimSpace(a.filter.String() + " " + term))
+			return a.plan()
 		}
 	}
+	return nil
 }

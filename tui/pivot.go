@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
 	"lazytrail/model"
 )
 
@@ -15,15 +17,16 @@ type pivot struct {
 
 // pivotsOf lists the pivots the event offers: by its user, its session's
 // role, its access key, its first resource, its source IP, and its
-// session (the role and the session name together). A value that cannot
-// be a term (it holds a space or a comma) offers none.
+// session (the role and the session name together). They are exact terms
+// (user=adam), so the planner can push them down to LookupEvents. A value
+// that cannot be a term (it holds a space or a comma) offers none.
 func pivotsOf(e *model.Event) []pivot {
 	var out []pivot
 	add := func(label, key, value string) {
 		if value == "" || strings.ContainsAny(value, " ,\t") {
 			return
 		}
-		out = append(out, pivot{label: label + " " + value, filter: key + ":" + value})
+		out = append(out, pivot{label: label + " " + value, filter: key + "=" + value})
 	}
 	add("everything by user", "user", e.Username)
 	add("everything by the session role", "role", e.Identity.SessionIssuerName)
@@ -35,7 +38,7 @@ func pivotsOf(e *model.Event) []pivot {
 	if e.Identity.Type == "AssumedRole" && e.Identity.SessionIssuerName != "" && e.Username != "" &&
 		!strings.ContainsAny(e.Username+e.Identity.SessionIssuerName, " ,\t") {
 		out = append(out, pivot{label: "everything in this session (" + e.Identity.SessionIssuerName + "/" + e.Username + ")",
-			filter: "role:" + e.Identity.SessionIssuerName + " user:" + e.Username})
+			filter: "role=" + e.Identity.SessionIssuerName + " user=" + e.Username})
 	}
 	return out
 }
@@ -67,14 +70,15 @@ type pivotStep struct {
 
 // pivotTo applies option i of the menu, remembering the filter and the
 // event it came from.
-func (a *App) pivotTo(i int) {
+func (a *App) pivotTo(i int) tea.Cmd {
 	if i < 0 || i >= len(a.pivots.options) {
-		return
+		return nil
 	}
 	a.pivotBack = append(a.pivotBack, pivotStep{filter: a.filter.String(), selAll: a.selAll})
 	a.overlay = overlayNone
 	a.setFocus(paneList)
 	a.applyFilter(a.pivots.options[i].filter)
+	return a.plan()
 }
 
 // pivotReturn goes back to the filter and event before the last pivot.
