@@ -87,9 +87,6 @@ func (t *Timeline) Contains(id string) bool {
 	return ok
 }
 
-// Filter returns the filter in force.
-func (t *Timeline) Filter() Filter { return t.filter }
-
 // SetFilter selects the events f matches. When f only narrows the filter in
 // force (the user typed one more character), just the current view is
 // filtered again; otherwise every loaded event is.

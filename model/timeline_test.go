@@ -99,7 +99,7 @@ func checkTimelineAgainstBruteForce(t *testing.T) {
 		} else {
 			tl.SetFilter(ParseFilter(texts[rng.IntN(len(texts))]))
 		}
-		f := tl.Filter()
+		f := tl.filter
 		var want []string
 		for i := range all {
 			if f.Match(&all[i]) {

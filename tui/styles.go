@@ -44,9 +44,8 @@ type Styles struct {
 	JSONLiteral lipgloss.Style
 	JSONPunct   lipgloss.Style
 
-	Overlay lipgloss.Style
-	Help    help.Styles
-	Input   textinput.Styles
+	Help  help.Styles
+	Input textinput.Styles
 }
 
 // NewStyles builds the styles for a dark (true) or light background.
@@ -90,7 +89,6 @@ func NewStyles(dark bool) Styles {
 	s.JSONLiteral = base.Foreground(bad)
 	s.JSONPunct = base.Foreground(muted)
 
-	s.Overlay = base.Foreground(text)
 	s.Help = help.DefaultStyles(dark)
 	s.Input = textinput.DefaultStyles(dark)
 	s.Input.Cursor.Blink = false // a steady cursor: no redraws twice a second over SSH
