@@ -40,8 +40,9 @@ type columnTest struct {
 
 // filterPlan is a filter prepared for scanning the timeline.
 type filterPlan struct {
-	columns []columnTest
-	others  []*term // terms tested on the Event
+	columns   []columnTest
+	resources []resourceTest // res: terms, over the resource arena
+	others    []*term        // terms tested on the Event
 }
 
 func (t *Timeline) plan(f Filter) filterPlan {
@@ -49,6 +50,10 @@ func (t *Timeline) plan(f Filter) filterPlan {
 	for i := range f.terms {
 		tm := &f.terms[i]
 		if tm.matchesAll() {
+			continue
+		}
+		if tm.field == fieldResource {
+			p.resources = append(p.resources, resourceTest{bits: t.resourceMatches(tm), negate: tm.negate})
 			continue
 		}
 		col := t.column(tm.field)
@@ -78,6 +83,11 @@ func (t *Timeline) column(f field) *column {
 func (t *Timeline) matches(p *filterPlan, i int32) bool {
 	for k := range p.columns {
 		if c := &p.columns[k]; !c.pass[c.codes[i]] {
+			return false
+		}
+	}
+	for k := range p.resources {
+		if !p.resources[k].pass(i) {
 			return false
 		}
 	}

@@ -15,8 +15,9 @@ type Timeline struct {
 	filter Filter
 	view   []int32 // indexes into the loaded events that match filter, ascending
 
-	columns [len(columnFields)]column // see columns.go
-	seconds []int64                   // each loaded event's time, unix seconds, for the histogram
+	columns   [len(columnFields)]column // see columns.go
+	seconds   []int64                   // each loaded event's time, unix seconds, for the histogram
+	resources resourceIndex             // every event's resource names, folded (resindex.go)
 }
 
 const (
@@ -54,6 +55,7 @@ func (t *Timeline) Add(evs []Event) int {
 			t.view = append(t.view, int32(t.n))
 		}
 		t.seconds = append(t.seconds, evs[i].Time.Unix())
+		t.resources.add(&evs[i])
 		t.n++
 		added++
 	}
@@ -121,7 +123,7 @@ var smallView = 8192
 // test runs as a tight loop over its codes; only events that pass it pay
 // for the rest.
 func (t *Timeline) scan(p *filterPlan, view []int32) []int32 {
-	if len(p.columns) == 0 && len(p.others) == 0 {
+	if len(p.columns) == 0 && len(p.others) == 0 && len(p.resources) == 0 {
 		view = slices.Grow(view, t.n)
 		for i := range int32(t.n) {
 			view = append(view, i)
@@ -139,7 +141,7 @@ func (t *Timeline) scan(p *filterPlan, view []int32) []int32 {
 	first, rest := p.columns[0], *p
 	rest.columns = rest.columns[1:]
 	for i, code := range first.codes[:t.n] {
-		if first.pass[code] && (len(rest.columns) == 0 && len(rest.others) == 0 || t.matches(&rest, int32(i))) {
+		if first.pass[code] && (len(rest.columns) == 0 && len(rest.others) == 0 && len(rest.resources) == 0 || t.matches(&rest, int32(i))) {
 			view = append(view, int32(i))
 		}
 	}
