@@ -302,34 +302,10 @@ func TestTUIExportEqualsHeadless(t *testing.T) {
 	if code != exitOK || want == "" {
 		t.Fatalf("headless: exit %d, %s", code, stderr)
 	}
-	args := []string{"--until", demoEnd.Format(time.RFC3339), "--rate", "1000"}
-	o, err := parseArgs(args, &bytes.Buffer{}, demoEnd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := serveLocal(o, ds, "demo", localtrail.Options{Quota: -1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.close)
 	dir := t.TempDir()
-	app := tui.New(tui.Config{Account: "demo", ExportDir: dir, Location: time.UTC,
-		Open: func() (tui.Source, tui.Query) { return b.open(t.Context(), o, demoEnd) }})
-	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(120, 30),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	tm.Type("/" + terms)
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	tm.Type("L")
-	var screen bytes.Buffer
-	teatest.WaitFor(t, tm.Output(), func(out []byte) bool {
-		screen.Write(out)
-		return bytes.Contains(screen.Bytes(), []byte("complete"))
-	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	tm, screen := demoTUI(t, ds, tui.Config{ExportDir: dir}, 120, 30, terms)
 	tm.Type("e")
-	teatest.WaitFor(t, tm.Output(), func(out []byte) bool {
-		screen.Write(out)
-		return bytes.Contains(screen.Bytes(), []byte("wrote "))
-	}, teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	waitScreen(t, tm, screen, "wrote ", 20*time.Second)
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 	tm.FinalModel(t).(*tui.App).Close()
@@ -383,32 +359,9 @@ func TestPrintWriteFailures(t *testing.T) {
 // equal to an independent count over the endpoint's data.
 func TestTUISummaryWhoRanTheMostInstances(t *testing.T) {
 	ds := demoData()
-	o, err := parseArgs([]string{"--until", demoEnd.Format(time.RFC3339), "--rate", "1000"}, &bytes.Buffer{}, demoEnd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := serveLocal(o, ds, "demo", localtrail.Options{Quota: -1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.close)
-	app := tui.New(tui.Config{Account: "demo", Location: time.UTC,
-		Open: func() (tui.Source, tui.Query) { return b.open(t.Context(), o, demoEnd) }})
-	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	tm.Type("/event:Run")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	tm.Type("L")
-	var screen bytes.Buffer
-	teatest.WaitFor(t, tm.Output(), func(out []byte) bool {
-		screen.Write(out)
-		return bytes.Contains(screen.Bytes(), []byte("complete"))
-	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	tm, screen := demoTUI(t, ds, tui.Config{}, 80, 24, "event:Run")
 	tm.Type("s")
-	teatest.WaitFor(t, tm.Output(), func(out []byte) bool {
-		screen.Write(out)
-		return bytes.Contains(screen.Bytes(), []byte("SUMMARY by user"))
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	waitScreen(t, tm, screen, "SUMMARY by user", 10*time.Second)
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 	final := tm.FinalModel(t).(*tui.App)
@@ -478,4 +431,38 @@ func TestPrintPushesExactTermsDown(t *testing.T) {
 		t.Errorf("%d requests for %d RunInstances (a full scan is %d): the term was not pushed down", requests, want, fullScan)
 	}
 	t.Logf("%d events in %d requests (a full scan: %d)", want, requests, fullScan)
+}
+
+// demoTUI runs the app over ds through the local endpoint and the real
+// SDK at w×h, types the filter, enter and L, and waits for "complete".
+func demoTUI(t *testing.T, ds *localtrail.Dataset, cfg tui.Config, w, h int, filter string) (*teatest.TestModel, *bytes.Buffer) {
+	t.Helper()
+	o, err := parseArgs([]string{"--until", demoEnd.Format(time.RFC3339), "--rate", "1000"}, &bytes.Buffer{}, demoEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := serveLocal(o, ds, "demo", localtrail.Options{Quota: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.close)
+	cfg.Account, cfg.Location = "demo", time.UTC
+	cfg.Open = func() (tui.Source, tui.Query) { return b.open(t.Context(), o, demoEnd) }
+	tm := teatest.NewTestModel(t, tui.New(cfg), teatest.WithInitialTermSize(w, h),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	tm.Type("/" + filter)
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	tm.Type("L")
+	var screen bytes.Buffer
+	waitScreen(t, tm, &screen, "complete", 60*time.Second)
+	return tm, &screen
+}
+
+// waitScreen waits until the output so far holds want.
+func waitScreen(t *testing.T, tm *teatest.TestModel, screen *bytes.Buffer, want string, d time.Duration) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(out []byte) bool {
+		screen.Write(out)
+		return bytes.Contains(screen.Bytes(), []byte(want))
+	}, teatest.WithDuration(d), teatest.WithCheckInterval(20*time.Millisecond))
 }

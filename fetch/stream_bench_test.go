@@ -89,24 +89,10 @@ func BenchmarkScan(b *testing.B) {
 		opts := testOptions(url, quota)
 		s := Open(context.Background(), opts, Query{Regions: names, End: demoEnd})
 		s.Want(nothing, 1)
-		consumed := make(chan struct{})
-		go func() {
-			defer close(consumed)
-			for {
-				if _, ok := s.Next(context.Background()); !ok {
-					return
-				}
-			}
-		}()
-		time.Sleep(warmUp)
-		before, t0 := s.Stats(), time.Now()
-		time.Sleep(window)
-		after, t1 := s.Stats(), time.Now()
-		s.Close()
-		<-consumed
-		fraction += float64(after.Received-before.Received) / t1.Sub(t0).Seconds() / ceiling
-		failed += after.Failed - before.Failed
-		throttled += after.Throttles - before.Throttles
+		delta, perSecond := measureScan(s, warmUp, window)
+		fraction += perSecond / ceiling
+		failed += delta.Failed
+		throttled += delta.Throttles
 	}
 	b.ReportMetric(fraction/float64(b.N), "of-ceiling")
 	b.ReportMetric(float64(failed)/float64(b.N), "failed/run")
@@ -145,24 +131,32 @@ func BenchmarkScanBusyInTurns(b *testing.B) {
 		_, url := endpoint(b, ds, localtrail.Options{Quota: quota, Latency: latency})
 		s := Open(context.Background(), testOptions(url, quota), Query{Regions: names, Start: demoEnd.Add(-History), End: demoEnd})
 		s.Want(nil, 1<<40) // a headless full scan
-		consumed := make(chan struct{})
-		go func() {
-			defer close(consumed)
-			for {
-				if _, ok := s.Next(context.Background()); !ok {
-					return
-				}
-			}
-		}()
-		time.Sleep(warmUp)
-		before, t0 := s.Stats(), time.Now()
-		time.Sleep(window)
-		after, t1 := s.Stats(), time.Now()
-		s.Close()
-		<-consumed
-		fraction += float64(after.Received-before.Received) / t1.Sub(t0).Seconds() / ceiling
-		failed += after.Failed - before.Failed
+		delta, perSecond := measureScan(s, warmUp, window)
+		fraction += perSecond / ceiling
+		failed += delta.Failed
 	}
 	b.ReportMetric(fraction/float64(b.N), "of-ceiling")
 	b.ReportMetric(float64(failed)/float64(b.N), "failed/run")
+}
+
+// measureScan consumes s, lets it warm up, and returns what changed over
+// the window and the events received per second in it; it closes s.
+func measureScan(s *Stream, warmUp, window time.Duration) (delta Stats, perSecond float64) {
+	consumed := make(chan struct{})
+	go func() {
+		defer close(consumed)
+		for {
+			if _, ok := s.Next(context.Background()); !ok {
+				return
+			}
+		}
+	}()
+	time.Sleep(warmUp)
+	before, t0 := s.Stats(), time.Now()
+	time.Sleep(window)
+	after, t1 := s.Stats(), time.Now()
+	s.Close()
+	<-consumed
+	delta = Stats{Failed: after.Failed - before.Failed, Throttles: after.Throttles - before.Throttles, Received: after.Received - before.Received}
+	return delta, float64(delta.Received) / t1.Sub(t0).Seconds()
 }
