@@ -9,8 +9,8 @@ import (
 
 // A res: term is a substring of any resource name: with a million events
 // of ~90-character ARNs, testing each event is a third of a second per
-// keystroke. The timeline therefore also keeps every event's resource
-// names case-folded in one arena, so a term is one bytes.Index pass over
+// keystroke. Once a res: term is used, the timeline therefore also keeps
+// every event's resource names case-folded in one arena, so a term is one bytes.Index pass over
 // it: only the events where the folded term occurs are then tested for
 // real (which settles case-sensitive terms and the rare false candidate).
 
@@ -70,6 +70,11 @@ func foldMin(r rune) rune {
 func (t *Timeline) resourceMatches(tm *term) []uint64 {
 	bits := make([]uint64, (t.n+63)/64)
 	x := &t.resources
+	// Built on first use and extended as events arrive: its memory (about
+	// the size of the names) is spent only by those who filter on them.
+	for i := len(x.ends); i < t.n; i++ {
+		x.add(t.At(i))
+	}
 	values := tm.alts
 	if values == nil {
 		values = []string{tm.value}

@@ -17,7 +17,7 @@ type Timeline struct {
 
 	columns   [len(columnFields)]column // see columns.go
 	seconds   []int64                   // each loaded event's time, unix seconds, for the histogram
-	resources resourceIndex             // every event's resource names, folded (resindex.go)
+	resources resourceIndex             // resource names, folded, built on the first res: term (resindex.go)
 }
 
 const (
@@ -55,7 +55,6 @@ func (t *Timeline) Add(evs []Event) int {
 			t.view = append(t.view, int32(t.n))
 		}
 		t.seconds = append(t.seconds, evs[i].Time.Unix())
-		t.resources.add(&evs[i])
 		t.n++
 		added++
 	}
