@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
 )
 
@@ -30,5 +31,17 @@ func TestGoldenScreens(t *testing.T) {
 				golden.RequireEqual(t, asciiScreen(t, content(app)))
 			})
 		}
+	}
+}
+
+// The summary view coloured, as a 256-colour terminal gets it (the styles
+// are those of a dark background), beside the NO_COLOR goldens above.
+func TestGoldenSummaryColoured(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		t.Run(fmt.Sprintf("summary_%dx%d", size[0], size[1]), func(t *testing.T) {
+			app, _ := newTestApp(t, size[0], size[1], mixedEvents(60))
+			press(app, "s")
+			golden.RequireEqual(t, profileScreen(t, content(app), colorprofile.ANSI256))
+		})
 	}
 }
