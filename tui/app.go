@@ -53,6 +53,7 @@ const (
 	paneList pane = iota
 	paneDetail
 	paneJSON
+	paneCount // how many panes focus cycles through
 )
 
 type overlay int

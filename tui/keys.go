@@ -145,7 +145,7 @@ func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 			return a.reopen()
 		}
 	case a.overlay == overlayRegions:
-		a.scroll(&a.regions.sc, msg)
+		a.move(&a.regions.sc, msg)
 	}
 	return nil
 }
@@ -174,7 +174,7 @@ func (a *App) setFocus(p pane) {
 // JSON (esc goes back to the list).
 func (a *App) cycleFocus(step int) {
 	if a.lay.wide {
-		a.setFocus(pane((int(a.focus) + step + 3) % 3))
+		a.setFocus(pane((int(a.focus) + step + int(paneCount)) % int(paneCount)))
 		return
 	}
 	switch a.focus {
@@ -199,60 +199,57 @@ func (a *App) copyRaw() tea.Cmd {
 
 // navigate moves the cursor of the focused pane.
 func (a *App) navigate(msg tea.KeyPressMsg) {
-	if a.focus != paneList {
-		sc := &a.detail.sc
-		if a.focus == paneJSON {
-			sc = &a.json.sc
-		}
-		a.scroll(sc, msg)
-		return
-	}
-	k, page := a.keys, max(a.list.rows(), 1)
-	before := a.list.cursor
-	switch {
-	case key.Matches(msg, k.Down):
-		a.list.Move(1)
-	case key.Matches(msg, k.Up):
-		a.list.Move(-1)
-	case key.Matches(msg, k.PageDown):
-		a.list.Move(page)
-	case key.Matches(msg, k.PageUp):
-		a.list.Move(-page)
-	case key.Matches(msg, k.HalfDown):
-		a.list.Move(page / 2)
-	case key.Matches(msg, k.HalfUp):
-		a.list.Move(-page / 2)
-	case key.Matches(msg, k.Top):
-		a.list.Top()
-		a.follow.fresh = 0
-	case key.Matches(msg, k.Bottom):
-		a.list.Bottom()
+	switch a.focus {
+	case paneDetail:
+		a.move(&a.detail.sc, msg)
+	case paneJSON:
+		a.move(&a.json.sc, msg)
 	default:
-		return
+		before := a.list.cursor
+		if !a.move(&a.list, msg) {
+			return
+		}
+		if key.Matches(msg, a.keys.Top) {
+			a.follow.fresh = 0
+		}
+		k := a.keys
+		a.moved(a.list.cursor > before || key.Matches(msg, k.Down, k.PageDown, k.HalfDown, k.Bottom))
 	}
-	a.moved(a.list.cursor > before || key.Matches(msg, k.Down, k.PageDown, k.HalfDown, k.Bottom))
 }
 
-func (a *App) scroll(sc *scroller, msg tea.KeyPressMsg) {
-	k, page := a.keys, max(sc.height, 1)
+// mover is what the movement keys act on: the list, a scrolled pane, the
+// summary's rows. One switch of keys serves them all.
+type mover interface {
+	Move(n int)
+	Top()
+	Bottom()
+	page() int // rows a page key moves
+}
+
+// move applies a movement key to m and reports whether it was one.
+func (a *App) move(m mover, msg tea.KeyPressMsg) bool {
+	k, page := a.keys, max(m.page(), 1)
 	switch {
 	case key.Matches(msg, k.Down):
-		sc.ScrollBy(1)
+		m.Move(1)
 	case key.Matches(msg, k.Up):
-		sc.ScrollBy(-1)
+		m.Move(-1)
 	case key.Matches(msg, k.PageDown):
-		sc.ScrollBy(page)
+		m.Move(page)
 	case key.Matches(msg, k.PageUp):
-		sc.ScrollBy(-page)
+		m.Move(-page)
 	case key.Matches(msg, k.HalfDown):
-		sc.ScrollBy(page / 2)
+		m.Move(page / 2)
 	case key.Matches(msg, k.HalfUp):
-		sc.ScrollBy(-page / 2)
+		m.Move(-page / 2)
 	case key.Matches(msg, k.Top):
-		sc.Top()
+		m.Top()
 	case key.Matches(msg, k.Bottom):
-		sc.Bottom()
+		m.Bottom()
+	default:
+		return false
 	}
+	return true
 }
 
 // onSummaryKey moves in the summary view, cycles its grouping (tab), and
@@ -267,18 +264,7 @@ func (a *App) onSummaryKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PrevPane):
 		a.answers.Cycle(-1)
 		a.refreshSummary()
-	case key.Matches(msg, k.Up):
-		a.answers.Move(-1)
-	case key.Matches(msg, k.Down):
-		a.answers.Move(1)
-	case key.Matches(msg, k.PageUp):
-		a.answers.Move(-a.answers.rows())
-	case key.Matches(msg, k.PageDown):
-		a.answers.Move(a.answers.rows())
-	case key.Matches(msg, k.Top):
-		a.answers.Move(-len(a.answers.groups))
-	case key.Matches(msg, k.Bottom):
-		a.answers.Move(len(a.answers.groups))
+	case a.move(&a.answers, msg):
 	case key.Matches(msg, k.Open):
 		if term := a.answers.Selected(); term != "" {
 			a.overlay = overlayNone

@@ -236,3 +236,5 @@ func (l *listPane) join(mark string, cells ...string) string {
 	}
 	return b.String()
 }
+
+func (l *listPane) page() int { return l.rows() }

@@ -158,3 +158,8 @@ func (p *summaryPane) histogram(zone *time.Location) []string {
 		p.start.Add(p.span*time.Duration(len(p.hist))).In(zone).Format("2006-01-02 15:04"), shortDuration(p.span), count(peak))
 	return []string{styled(p.st.Scan, fit(b.String(), p.width)), styled(p.st.Label, fit(axis, p.width))}
 }
+
+// Top, Bottom and page make the summary's rows a mover (keys.go).
+func (p *summaryPane) Top()      { p.Move(-len(p.groups)) }
+func (p *summaryPane) Bottom()   { p.Move(len(p.groups)) }
+func (p *summaryPane) page() int { return p.rows() }
