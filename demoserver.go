@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
+	"lazytrail/fetch"
 	"lazytrail/fetch/localtrail"
+	"lazytrail/fetch/trail"
 	"lazytrail/model"
 )
 
@@ -51,7 +54,7 @@ func runDemoServer(ctx context.Context, args []string, stdout, stderr io.Writer)
 	var ds *localtrail.Dataset
 	if len(records) > 0 {
 		var err error
-		if ds, err = localtrail.LoadRecords(records...); err != nil {
+		if ds, err = loadRecordsDataset(ctx, records, stderr); err != nil {
 			fmt.Fprintf(stderr, "lazytrail demo-server: %s\n", model.Printable(err.Error()))
 			return exitUsage
 		}
@@ -89,4 +92,45 @@ func holdsLine(ds *localtrail.Dataset, what string) string {
 	oldest, newest := ds.Span()
 	return fmt.Sprintf("lazytrail demo-server: %s: %d events from %s to %s; a query without a time range gets all of them",
 		what, ds.Len(), oldest.UTC().Format(time.RFC3339), newest.UTC().Format(time.RFC3339))
+}
+
+// loadRecordsDataset reads trail files with the same reader --records
+// uses (package trail: every shape, every bad file skipped and named on
+// stderr) into a dataset for the endpoint, each event once per region.
+func loadRecordsDataset(ctx context.Context, roots []string, stderr io.Writer) (*localtrail.Dataset, error) {
+	parts, skips, err := trail.Open(ctx, roots, trail.Options{})
+	if err != nil {
+		return nil, err
+	}
+	var events []model.Event
+	seen := map[[2]string]bool{}
+	for _, p := range parts {
+		for {
+			page, err := p.Pager.Next(ctx)
+			if err != nil {
+				skips = append(skips, fetch.Skip{What: p.Region, Why: err.Error()})
+				break
+			}
+			skips = append(skips, page.Skipped...)
+			for _, e := range page.Events {
+				if key := [2]string{e.Region, e.ID}; !seen[key] {
+					seen[key] = true
+					events = append(events, e)
+				}
+			}
+			if page.Done {
+				break
+			}
+		}
+		p.Pager.Close()
+	}
+	for _, sk := range skips {
+		if !sk.Ignored {
+			fmt.Fprintf(stderr, "lazytrail demo-server: skipped %s: %s\n", model.Printable(sk.What), model.Printable(sk.Why))
+		}
+	}
+	if len(events) == 0 {
+		return nil, fmt.Errorf("records %s: no CloudTrail records could be read there: give log files (.json, .json.gz), JSON lines or lookup-events output", strings.Join(roots, ", "))
+	}
+	return localtrail.NewRecordsDataset(events), nil
 }

@@ -140,7 +140,7 @@ func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 	case a.overlay == overlayPivot && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
 		return a.pivotTo(int(msg.Text[0] - '1'))
 	case a.overlay == overlayTime && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
-		if ok, back := a.pickTime(int(msg.Text[0] - '1')); ok {
+		if back, ok := a.pickTime(int(msg.Text[0] - '1')); ok {
 			a.overlay, a.rangeBack = overlayNone, back
 			return a.reopen()
 		}

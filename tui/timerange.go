@@ -20,20 +20,22 @@ func (a *App) timeMenu() []string {
 	w := a.lay.width
 	lines := []string{paintOf(a.st.PaneTitleFocused).wrap(fit("TIME RANGE  (a number picks a fresh query up to now; esc closes)", w))}
 	for i, p := range timePresets {
-		mark := " "
+		mark, label := " ", "the last "+p.label
 		if p.back == a.rangeBack {
 			mark = "•"
 		}
-		lines = append(lines, fit(fmt.Sprintf("  %s %d  the last %s", mark, i+1, p.label), w))
+		if p.back == 0 {
+			label = p.label
+		}
+		lines = append(lines, fit(fmt.Sprintf("  %s %d  %s", mark, i+1, label), w))
 	}
-	lines[len(lines)-1] = fit(fmt.Sprintf("  %s %d  %s", map[bool]string{true: "•", false: " "}[a.rangeBack == 0], len(timePresets), timePresets[len(timePresets)-1].label), w)
 	return lines
 }
 
-// pickTime runs preset i as a fresh query, keeping the filter.
-func (a *App) pickTime(i int) (bool, time.Duration) {
+// pickTime is preset i's span; ok is false when there is no such preset.
+func (a *App) pickTime(i int) (back time.Duration, ok bool) {
 	if i < 0 || i >= len(timePresets) || a.cfg.OpenBack == nil {
-		return false, 0
+		return 0, false
 	}
-	return true, timePresets[i].back
+	return timePresets[i].back, true
 }

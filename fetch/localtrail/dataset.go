@@ -3,7 +3,7 @@
 // parameter-bound NextTokens, the real error shapes, a per-region quota), so
 // that the real aws-sdk-go-v2 client and the AWS CLI can page through it.
 // It serves a Dataset: the built-in demo account (Demo) or records loaded
-// from files (LoadRecords). Fault knobs (SetFault) make regions fail in
+// from a trail's files (NewRecordsDataset). Fault knobs (SetFault) make regions fail in
 // reproducible ways for tests.
 package localtrail
 
@@ -55,6 +55,15 @@ type regionEvents struct {
 // every region newest first; events of the same time are ordered by id, so
 // the order, and hence every NextToken position, is deterministic.
 func NewDataset(events []model.Event) *Dataset { return newLazyDataset(events, nil) }
+
+// NewRecordsDataset is NewDataset for records read from a trail's files,
+// which hold what the trail kept, often more than 90 days: a query
+// without a time range serves all of it.
+func NewRecordsDataset(events []model.Event) *Dataset {
+	d := NewDataset(events)
+	d.whole = true
+	return d
+}
 
 // newLazyDataset is NewDataset for events whose Raw is written on demand by
 // records[i] (parallel to events), so that only what is served is written.

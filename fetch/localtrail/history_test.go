@@ -2,21 +2,20 @@ package localtrail
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+
+	"lazytrail/model"
 )
 
-// writeRecords writes n records, one a day from first, alternately in
-// eu-west-1 and us-east-1, as an S3 log file, and returns its path and the
+// recordsDataset makes n records, one a day from first, alternately in
+// eu-west-1 and us-east-1, into a records dataset, and returns it with the
 // ids of each region's records newest first.
-func writeRecords(t *testing.T, first time.Time, n int) (string, map[string][]string) {
+func recordsDataset(t *testing.T, first time.Time, n int) (*Dataset, map[string][]string) {
 	t.Helper()
 	var recs []string
 	want := map[string][]string{}
@@ -28,11 +27,15 @@ func writeRecords(t *testing.T, first time.Time, n int) (string, map[string][]st
 			id, at.Format(time.RFC3339), region))
 		want[region] = append([]string{id}, want[region]...)
 	}
-	path := filepath.Join(t.TempDir(), "old.json")
-	if err := os.WriteFile(path, []byte(`{"Records":[`+strings.Join(recs, ",")+`]}`), 0o600); err != nil {
-		t.Fatal(err)
+	var events []model.Event
+	for _, r := range recs {
+		e, err := model.FromRecord(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, e)
 	}
-	return path, want
+	return NewRecordsDataset(events), want
 }
 
 // Records years older than the 90 days of Event history are all served
@@ -40,11 +43,7 @@ func writeRecords(t *testing.T, first time.Time, n int) (string, map[string][]st
 // what it gets.
 func TestRecordsOlderThan90DaysAreServed(t *testing.T) {
 	first := time.Date(2023, 1, 15, 10, 0, 0, 0, time.UTC)
-	path, want := writeRecords(t, first, 300) // 2023-01-15 .. 2023-11-10
-	d, err := LoadRecords(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, want := recordsDataset(t, first, 300) // 2023-01-15 .. 2023-11-10
 	oldest, newest := d.Span()
 	if !oldest.Equal(first) || !newest.Equal(first.Add(299*24*time.Hour)) {
 		t.Fatalf("Span = %s .. %s", oldest, newest)
