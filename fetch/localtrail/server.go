@@ -31,7 +31,7 @@ type Options struct {
 	// Latency is added before every answer; SetLatency overrides it per region.
 	Latency time.Duration
 	// Now is the clock for the default time range (now-90d .. now, widened
-	// to every record of a LoadRecords dataset); nil
+	// to every record of a NewRecordsDataset); nil
 	// means time.Now.
 	Now func() time.Time
 }
