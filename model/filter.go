@@ -494,3 +494,50 @@ func (t *term) matchOne(s, value string) bool {
 	}
 	return t.hasPrefix(s, value)
 }
+
+// Term is one term of a filter as another engine needs it to translate
+// the filter (the Athena source compiles terms to SQL): the key it looks
+// at, the values any of which may match, and how they match.
+type Term struct {
+	Key       string   // a key of the language: user, event, res, err, ro, …
+	Values    []string // alternatives, any of which may match; empty for err and ro
+	Fold      bool     // compare ignoring case (the values have no upper case)
+	Exact     bool     // key=value: the whole value, case-sensitive
+	Substring bool     // the value may match anywhere (res, agent, raw), not only at the start
+	Negate    bool     // the term holds when its test does not
+	ReadOnly  Tristate // ro:true or ro:false; Unknown for other keys
+}
+
+// Terms lists the filter's terms that constrain anything (a term still
+// being typed, such as "user:", is left out), in the order typed; nil
+// for a filter with an error, which callers must check first with Err.
+func (f Filter) Terms() []Term {
+	if f.err != "" {
+		return nil
+	}
+	var out []Term
+	for i := range f.terms {
+		t := &f.terms[i]
+		if t.matchesAll() {
+			continue
+		}
+		values := t.alts
+		if values == nil && t.value != "" {
+			values = []string{t.value}
+		}
+		out = append(out, Term{
+			Key: keyOf(t.field), Values: slices.Clone(values), Fold: t.fold, Exact: t.exact,
+			Substring: t.field.substring(), Negate: t.negate, ReadOnly: t.readOnly,
+		})
+	}
+	return out
+}
+
+func keyOf(f field) string {
+	for k, v := range fieldKeys {
+		if v == f {
+			return k
+		}
+	}
+	return ""
+}

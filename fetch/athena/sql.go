@@ -1,0 +1,288 @@
+// Package athena is the Athena source: the filter compiled to one SELECT
+// over AWS's documented CloudTrail table, the query's lifecycle, and its
+// result pages delivered newest first as one partition of the stream.
+//
+// The SQL is kept to what Trino (Athena engine 3) and DuckDB read the same
+// way, so that a test can run it on DuckDB over the same records the
+// stream filters and compare. What that rules out, and why:
+//   - LIKE: '%' and '_' in a user's value would need ESCAPE; starts_with
+//     and strpos take the value as it is, in both engines.
+//   - regexp_like (DuckDB has regexp_matches), any_match and transform
+//     (DuckDB has list_* functions), cardinality of arrays, element_at on
+//     arrays, json_extract_scalar: one engine or the other lacks them.
+//   - UNNEST of the resources array: Trino expands a row's fields into
+//     columns, DuckDB keeps one struct column, so no alias list reads the
+//     same in both.
+//   - regexp_extract without a match is NULL in Trino and ” in DuckDB:
+//     every use is wrapped in nullif(…, ”).
+//   - NULL: every column is read through coalesce(…, ”), so that a
+//     negated term holds for a record without the field, as on the stream.
+//
+// One function is Trino's only: json_format, to search the resources
+// array's text. The DuckDB test defines it as a macro (CAST to VARCHAR).
+package athena
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"lazytrail/model"
+)
+
+// Table is the CloudTrail table a query reads and how it is partitioned.
+type Table struct {
+	Name string // as written in SQL: db.table or table, each part quoted as needed
+
+	// The partition columns, "" when the table has none of that kind.
+	// TimeColumn holds the delivery day in TimeLayout (Go's layout for
+	// the projection's format, yyyy/MM/dd -> 2006/01/02).
+	TimeColumn, TimeLayout string
+	RegionColumn           string
+	AccountColumn          string
+
+	// OnBehalfOf says whether userIdentity has onBehalfOf (tables made
+	// from the guide before Identity Center users lack it).
+	OnBehalfOf bool
+}
+
+// Query is what one Athena query selects.
+type Query struct {
+	Table        Table
+	Filter       model.Filter
+	Since, Until time.Time // inclusive, as the other sources; both must be set
+}
+
+// columns are the selected columns, in the order rows carry them.
+var columns = []string{
+	"eventversion", "eventid", "eventtime", "eventname", "eventsource", "awsregion",
+	"recipientaccountid", "errorcode", "errormessage", "sourceipaddress", "useragent",
+	"eventtype", "readonly", "requestparameters", "responseelements", "additionaleventdata",
+	"useridentity.type", "useridentity.principalid", "useridentity.arn", "useridentity.accountid",
+	"useridentity.accesskeyid", "useridentity.username", "useridentity.invokedby",
+	onBehalfOfColumn,
+	"useridentity.sessioncontext.sessionissuer.type", "useridentity.sessioncontext.sessionissuer.username",
+	"useridentity.sessioncontext.sessionissuer.arn", "useridentity.sessioncontext.attributes.mfaauthenticated",
+	resourcesText, `"$path"`,
+}
+
+const (
+	onBehalfOfColumn = "useridentity.onbehalfof.userid"
+	resourcesText    = "json_format(CAST(resources AS JSON))"
+)
+
+// Compile returns the SQL of q: one SELECT, bounded by the partitions of
+// the time range (and of the regions and accounts the filter names), with
+// every term of the filter in its WHERE, newest first. Terms that SQL
+// cannot decide exactly (res:, raw:) become a condition every match meets,
+// and the stream applies the whole filter to the rows as it does to every
+// source.
+func Compile(q Query) (string, error) {
+	if err := q.Filter.Err(); err != "" {
+		return "", fmt.Errorf("filter: %s", err)
+	}
+	if q.Since.IsZero() || q.Until.IsZero() {
+		return "", fmt.Errorf("an Athena query needs a time range (--since, --until)")
+	}
+	if q.Until.Before(q.Since) {
+		return "", fmt.Errorf("the time range ends before it starts")
+	}
+	c := compiler{t: q.Table}
+	var sel []string
+	for _, col := range columns {
+		if col == onBehalfOfColumn && !q.Table.OnBehalfOf {
+			col = "CAST(NULL AS VARCHAR)"
+		}
+		sel = append(sel, col)
+	}
+	where := c.partitions(q)
+	where = append(where,
+		"eventtime >= "+quote(q.Since.UTC().Format(time.RFC3339)),
+		"eventtime <= "+quote(q.Until.UTC().Format(time.RFC3339)))
+	for _, t := range q.Filter.Terms() {
+		if cond := c.term(t); cond != "" {
+			where = append(where, cond)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	b.WriteString(strings.Join(sel, ", "))
+	b.WriteString("\nFROM ")
+	b.WriteString(q.Table.Name)
+	b.WriteString("\nWHERE ")
+	b.WriteString(strings.Join(where, "\n  AND "))
+	b.WriteString("\nORDER BY eventtime DESC, eventid DESC")
+	return b.String(), nil
+}
+
+type compiler struct{ t Table }
+
+// partitions bounds the partition columns: the days of the range (a log
+// file is delivered within minutes of its events, so into the same day
+// or the next), and the regions and accounts the filter asks for.
+func (c compiler) partitions(q Query) []string {
+	var out []string
+	if col := c.t.TimeColumn; col != "" {
+		layout := c.t.TimeLayout
+		if layout == "" {
+			layout = "2006/01/02"
+		}
+		from := q.Since.UTC().Format(layout)
+		to := q.Until.UTC().Add(24 * time.Hour).Format(layout)
+		out = append(out, quoteIdent(col)+" >= "+quote(from), quoteIdent(col)+" <= "+quote(to))
+	}
+	for _, t := range q.Filter.Terms() {
+		if t.Negate {
+			continue // a partition is skipped only for what must hold
+		}
+		col := ""
+		switch t.Key {
+		case "region":
+			col = c.t.RegionColumn
+		case "account":
+			// The partition is the account the file was delivered for,
+			// which is the record's recipient: what account: matches.
+			col = c.t.AccountColumn
+		}
+		if col != "" {
+			out = append(out, c.test(t, "coalesce("+quoteIdent(col)+", '')"))
+		}
+	}
+	return out
+}
+
+// term is one filter term as a condition, or "" when SQL cannot narrow it
+// without losing matches (a negated res: or raw:).
+func (c compiler) term(t model.Term) string {
+	var cond string
+	switch t.Key {
+	case "ro":
+		want := "true"
+		if t.ReadOnly == model.False {
+			want = "false"
+		}
+		cond = "lower(coalesce(readonly, '')) = " + quote(want)
+	case "err":
+		if len(t.Values) == 0 {
+			cond = "coalesce(errorcode, '') <> ''"
+		} else {
+			cond = c.test(t, "coalesce(errorcode, '')")
+		}
+	case "res", "raw":
+		if t.Negate {
+			return "" // the SQL's test is wider than the term's: its negation would lose matches
+		}
+		return c.anyText(t, c.searchedText(t.Key))
+	default:
+		expr := c.expr(t.Key)
+		if expr == "" {
+			return ""
+		}
+		cond = c.test(t, expr)
+	}
+	if t.Negate {
+		return "NOT (" + cond + ")"
+	}
+	return cond
+}
+
+// expr is the SQL of the text a one-valued key looks at, equal to what
+// the stream's event holds for it.
+func (c compiler) expr(key string) string {
+	switch key {
+	case "user":
+		return usernameSQL(c.t.OnBehalfOf)
+	case "event":
+		return "coalesce(eventname, '')"
+	case "region":
+		return "coalesce(awsregion, '')"
+	case "source":
+		return "coalesce(eventsource, '')"
+	case "ip":
+		return "coalesce(sourceipaddress, '')"
+	case "id":
+		return "coalesce(eventid, '')"
+	case "account":
+		// The recipient, else the caller's account, else the account the
+		// file was delivered for, as the trail reader fills it in.
+		fallback := "''"
+		if c.t.AccountColumn != "" {
+			fallback = quoteIdent(c.t.AccountColumn)
+		}
+		return "coalesce(nullif(recipientaccountid, ''), nullif(useridentity.accountid, ''), " + fallback + ", '')"
+	case "key":
+		return "coalesce(useridentity.accesskeyid, '')"
+	case "role":
+		return "coalesce(useridentity.sessioncontext.sessionissuer.username, '')"
+	case "type":
+		return "coalesce(useridentity.type, '')"
+	case "agent":
+		return "coalesce(useragent, '')"
+	}
+	return ""
+}
+
+// searchedText lists the columns whose text a res: or raw: term must be
+// in for the stream to match it: resources, and the request and response
+// a resource name is derived from; for raw:, every text column.
+func (c compiler) searchedText(key string) []string {
+	texts := []string{"coalesce(" + resourcesText + ", '')", "coalesce(requestparameters, '')", "coalesce(responseelements, '')"}
+	if key == "raw" {
+		for _, col := range columns {
+			if col == resourcesText || col == "requestparameters" || col == "responseelements" || col == `"$path"` {
+				continue
+			}
+			if col == onBehalfOfColumn && !c.t.OnBehalfOf {
+				continue
+			}
+			texts = append(texts, "coalesce("+col+", '')")
+		}
+	}
+	return texts
+}
+
+// anyText holds when any value is in any of the texts.
+func (c compiler) anyText(t model.Term, texts []string) string {
+	var alts []string
+	for _, v := range t.Values {
+		for _, text := range texts {
+			alts = append(alts, "strpos("+c.folded(t, text)+", "+quote(v)+") > 0")
+		}
+	}
+	return "(" + strings.Join(alts, " OR ") + ")"
+}
+
+// test applies a term's values to expr: exact, prefix or substring, any
+// alternative.
+func (c compiler) test(t model.Term, expr string) string {
+	var alts []string
+	for _, v := range t.Values {
+		switch {
+		case t.Exact:
+			alts = append(alts, expr+" = "+quote(v))
+		case t.Substring:
+			alts = append(alts, "strpos("+c.folded(t, expr)+", "+quote(v)+") > 0")
+		default:
+			alts = append(alts, "starts_with("+c.folded(t, expr)+", "+quote(v)+")")
+		}
+	}
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	return "(" + strings.Join(alts, " OR ") + ")"
+}
+
+// folded lower-cases expr for a term that ignores case (smart case: its
+// values have no upper case, so lower-casing the text is enough).
+func (c compiler) folded(t model.Term, expr string) string {
+	if t.Fold && !t.Exact {
+		return "lower(" + expr + ")"
+	}
+	return expr
+}
+
+// quote is a SQL string literal.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// quoteIdent quotes one identifier ("timestamp" is a keyword in Trino).
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
