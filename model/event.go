@@ -38,6 +38,11 @@ type Event struct {
 	// the SDK's copy is shared rather than duplicated.
 	Raw string
 
+	// Origin is the log file the record was read from (s3://bucket/key or
+	// a path) when the source knows it but holds the record only as the
+	// columns of a query (Athena): the exact record can be read from there.
+	Origin string
+
 	// ParseError is set when Raw could not be parsed; the event still lists
 	// with what LookupEvents reported, and the detail pane shows the error.
 	ParseError string
