@@ -24,6 +24,7 @@ package athena
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,7 +64,8 @@ var columns = []string{
 	onBehalfOfColumn,
 	"useridentity.sessioncontext.sessionissuer.type", "useridentity.sessioncontext.sessionissuer.username",
 	"useridentity.sessioncontext.sessionissuer.arn", "useridentity.sessioncontext.attributes.mfaauthenticated",
-	resourcesText, `"$path"`,
+	resourcesText, "requestid", "apiversion", "serviceeventdetails", "sharedeventid", "vpcendpointid",
+	`"$path"`,
 }
 
 const (
@@ -172,7 +174,13 @@ func (c compiler) term(t model.Term) string {
 		if t.Negate {
 			return "" // the SQL's test is wider than the term's: its negation would lose matches
 		}
-		return c.anyText(t, c.searchedText(t.Key))
+		if t.Key == "raw" && !slices.ContainsFunc(t.Values, inRecordSyntax) {
+			return c.anyText(t, c.searchedText(t.Key))
+		}
+		if t.Key == "res" {
+			return c.anyText(t, c.searchedText(t.Key))
+		}
+		return "" // a key name or JSON syntax is in every record's text, not in its columns
 	default:
 		expr := c.expr(t.Key)
 		if expr == "" {
@@ -239,6 +247,39 @@ func (c compiler) searchedText(key string) []string {
 		}
 	}
 	return texts
+}
+
+// inRecordSyntax says whether a raw: value could match a record's text
+// outside its values (a field name, a brace, an escaped quote), where no
+// column holds it: SQL cannot narrow such a term, the stream decides.
+func inRecordSyntax(v string) bool {
+	if strings.ContainsAny(v, "\"\\{}[]:,") {
+		return true
+	}
+	for _, r := range v {
+		if r < 0x20 || r == 0x7f {
+			return true // escaped in the record's text
+		}
+	}
+	lv := strings.ToLower(v)
+	for _, k := range recordKeys {
+		if strings.Contains(strings.ToLower(k), lv) {
+			return true
+		}
+	}
+	return false
+}
+
+// recordKeys are the field names of a rebuilt record (row.go), which a
+// raw: value may match on the stream.
+var recordKeys = []string{
+	"eventVersion", "userIdentity", "type", "principalId", "arn", "accountId", "accessKeyId",
+	"userName", "invokedBy", "onBehalfOf", "userId", "sessionContext", "sessionIssuer",
+	"attributes", "mfaAuthenticated", "eventTime", "eventSource", "eventName", "awsRegion",
+	"sourceIPAddress", "userAgent", "errorCode", "errorMessage", "requestParameters",
+	"responseElements", "additionalEventData", "requestID", "eventID", "readOnly", "resources",
+	"ARN", "eventType", "apiVersion", "recipientAccountId", "serviceEventDetails",
+	"sharedEventID", "vpcEndpointId", "true", "false", "null",
 }
 
 // anyText holds when any value is in any of the texts.
