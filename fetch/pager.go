@@ -40,6 +40,12 @@ type Page struct {
 	// that is not a log file, a corrupt gzip, a record without eventTime)
 	// and why; the rest of the partition goes on.
 	Skipped []Skip
+
+	// Status is the source's own word on where it stands, when it has one
+	// beyond pages and events (an Athena query: "RUNNING · 1.2 GB scanned
+	// · $0.01"). A page may carry only a status, with no events; it is
+	// shown until a later page brings another.
+	Status string
 }
 
 // Skip is one file or record a pager left out, with the cause. Both are
@@ -58,7 +64,10 @@ type Partition struct {
 	Source  string // "lookup", "files", "s3"
 	Account string // account id or profile; "" when unknown (a loose file)
 	Region  string // region; for a loose file, its path
-	Pager   Pager
+	// Detail is what the partition runs, for the panel that lists the
+	// partitions (an Athena query's SQL); "" for most sources.
+	Detail string
+	Pager  Pager
 }
 
 // SkippedPartition carries what a source left out before paging (files

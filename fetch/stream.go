@@ -89,6 +89,7 @@ func (s *Stream) start(parts []Partition, pageSize int) {
 	for _, p := range parts {
 		s.parts = append(s.parts, &partState{pager: p.Pager, progress: model.RegionProgress{
 			Source: p.Source, Account: p.Account, Region: p.Region, State: model.RegionWaiting,
+			Detail: p.Detail,
 		}})
 	}
 	s.done.Add(len(s.parts))
@@ -285,13 +286,18 @@ func (s *Stream) deliver(i int, pg Page, err error) bool {
 		s.out = s.core.release(s.out)
 		return false
 	}
+	if pg.Status != "" {
+		p.Status = model.Printable(pg.Status)
+	}
 	var fresh int
 	if pg.Horizon.IsZero() {
 		fresh = s.core.add(i, pg.Events)
 	} else {
 		fresh = s.core.addHorizon(i, pg.Events, horizonNanos(pg.Horizon))
 	}
-	p.Pages++
+	if len(pg.Events) > 0 || pg.Status == "" {
+		p.Pages++ // a page that only reports a status is not one of results
+	}
 	p.Events += fresh
 	for k := range pg.Events {
 		if t := pg.Events[k].Time; p.Oldest.IsZero() || t.Before(p.Oldest) {

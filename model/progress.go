@@ -38,6 +38,11 @@ type RegionProgress struct {
 	// log files): not a fault. IgnoredExample names the first, escaped.
 	Ignored        int
 	IgnoredExample string
+	// Status is the source's own state line (an Athena query's state, data
+	// scanned and price), already escaped. Detail is what it runs (the
+	// SQL), several lines, not escaped: escape each line to show it.
+	Status string
+	Detail string
 }
 
 // Name is how the partition is named in messages: its region, with the

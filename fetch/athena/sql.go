@@ -327,3 +327,7 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'
 
 // quoteIdent quotes one identifier ("timestamp" is a keyword in Trino).
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// Columns lists the selected columns' SQL, in the order result rows carry
+// them (the test engines fill rows in this order).
+func Columns() []string { return slices.Clone(columns) }

@@ -1,0 +1,285 @@
+package athenatest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"lazytrail/fetch/athena"
+)
+
+// Results computes the rows (without the header) a query's SQL selects:
+// a real engine's answer (DuckDB) or an independent computation over the
+// same records.
+type Results func(sql string) ([][]*string, error)
+
+// Proxy stands in front of moto_server. moto runs no SQL and returns a
+// queued result whole, so the proxy, on each StartQueryExecution, asks
+// Results for the SQL's rows and queues them in moto (with the header row
+// real Athena puts first), then pages GetQueryResults by MaxResults with
+// its own NextToken. Everything else is forwarded as it is.
+type Proxy struct {
+	URL string
+
+	moto    string
+	region  string
+	results Results
+
+	mu       sync.Mutex
+	calls    map[string]int // by operation (StartQueryExecution, GetTable, …)
+	sql      []string
+	ids      []string
+	throttle map[string]int // operation -> how many more calls to throttle
+	fail     string         // GetQueryExecution reports FAILED with this reason
+	scanned  int64          // DataScannedInBytes reported
+	hold     bool           // report a SUCCEEDED query as RUNNING
+}
+
+// NewProxy starts a proxy to moto for region, closed when the test ends.
+func NewProxy(t testing.TB, moto, region string, results Results) *Proxy {
+	p := &Proxy{moto: moto, region: region, results: results, calls: map[string]int{}, throttle: map[string]int{}}
+	target, err := url.Parse(moto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forward := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		op := r.Header.Get("X-Amz-Target")
+		op = op[strings.LastIndex(op, ".")+1:]
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if op != "" && p.count(op) {
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"__type":"TooManyRequestsException","Message":"Rate exceeded"}`)
+			return
+		}
+		switch op {
+		case "StartQueryExecution":
+			if err := p.queue(body); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+		case "GetQueryExecution":
+			p.rewriteExecution(w, r, body)
+			return
+		case "GetQueryResults":
+			p.page(w, r, body)
+			return
+		}
+		rec := httptest.NewRecorder()
+		forward.ServeHTTP(rec, r)
+		if op == "StartQueryExecution" && rec.Code == http.StatusOK {
+			var out struct{ QueryExecutionId string }
+			_ = json.Unmarshal(rec.Body.Bytes(), &out)
+			p.mu.Lock()
+			p.ids = append(p.ids, out.QueryExecutionId)
+			p.mu.Unlock()
+		}
+		copyResponse(w, rec)
+	}))
+	t.Cleanup(srv.Close)
+	p.URL = srv.URL
+	return p
+}
+
+// count records a call and says whether to throttle it.
+func (p *Proxy) count(op string) (throttled bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls[op]++
+	if p.throttle[op] > 0 {
+		p.throttle[op]--
+		return true
+	}
+	return false
+}
+
+// queue asks Results for the SQL's rows and queues them in moto.
+func (p *Proxy) queue(body []byte) error {
+	var in struct{ QueryString string }
+	if err := json.Unmarshal(body, &in); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.sql = append(p.sql, in.QueryString)
+	p.mu.Unlock()
+	rows, err := p.results(in.QueryString)
+	if err != nil {
+		return fmt.Errorf("computing the rows of %s: %w", in.QueryString, err)
+	}
+	type datum struct {
+		VarCharValue *string `json:",omitempty"`
+	}
+	type wireRow struct{ Data []datum }
+	var wire []wireRow
+	var info []map[string]any
+	header := wireRow{}
+	for i, col := range athena.Columns() {
+		label := fmt.Sprintf("_col%d", i)
+		if !strings.ContainsAny(col, "(\"") {
+			label = col[strings.LastIndex(col, ".")+1:]
+		}
+		header.Data = append(header.Data, datum{&label})
+		info = append(info, map[string]any{"Name": label, "Label": label, "Type": "varchar", "Nullable": "UNKNOWN"})
+	}
+	wire = append(wire, header)
+	for _, r := range rows {
+		var w wireRow
+		for _, v := range r {
+			w.Data = append(w.Data, datum{v})
+		}
+		wire = append(wire, w)
+	}
+	payload, _ := json.Marshal(map[string]any{
+		"region":  p.region,
+		"results": []any{map[string]any{"rows": wire, "column_info": info}},
+	})
+	resp, err := http.Post(p.moto+"/moto-api/static/athena/query-results", "application/json", bytes.NewReader(payload))
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		return fmt.Errorf("moto refused the queued results: %s", resp.Status)
+	}
+	return nil
+}
+
+// rewriteExecution forwards GetQueryExecution and applies the test's
+// state: a failure, a hold, the bytes scanned.
+func (p *Proxy) rewriteExecution(w http.ResponseWriter, r *http.Request, body []byte) {
+	rec := p.forward(r, body)
+	var out map[string]any
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &out) != nil {
+		copyResponse(w, rec)
+		return
+	}
+	qe, _ := out["QueryExecution"].(map[string]any)
+	status, _ := qe["Status"].(map[string]any)
+	stats, _ := qe["Statistics"].(map[string]any)
+	p.mu.Lock()
+	fail, hold, scanned := p.fail, p.hold, p.scanned
+	p.mu.Unlock()
+	if status != nil {
+		switch {
+		case fail != "" && status["State"] != "CANCELLED":
+			status["State"], status["StateChangeReason"] = "FAILED", fail
+		case hold && status["State"] == "SUCCEEDED":
+			status["State"] = "RUNNING"
+		}
+	}
+	if stats != nil {
+		stats["DataScannedInBytes"] = scanned
+	}
+	writeJSON(w, out)
+}
+
+// page answers GetQueryResults with one page of moto's whole result.
+func (p *Proxy) page(w http.ResponseWriter, r *http.Request, body []byte) {
+	var in struct {
+		QueryExecutionId string
+		MaxResults       int
+		NextToken        string
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	whole, _ := json.Marshal(map[string]any{"QueryExecutionId": in.QueryExecutionId})
+	rec := p.forward(r, whole)
+	var out struct {
+		ResultSet struct {
+			Rows              []json.RawMessage
+			ResultSetMetadata json.RawMessage
+		}
+	}
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &out) != nil {
+		copyResponse(w, rec)
+		return
+	}
+	from, _ := strconv.Atoi(in.NextToken)
+	size := in.MaxResults
+	if size <= 0 {
+		size = 1000
+	}
+	rows := out.ResultSet.Rows
+	from = min(from, len(rows))
+	to := min(from+size, len(rows))
+	reply := map[string]any{"ResultSet": map[string]any{"Rows": rows[from:to], "ResultSetMetadata": out.ResultSet.ResultSetMetadata}}
+	if to < len(rows) {
+		reply["NextToken"] = strconv.Itoa(to)
+	}
+	writeJSON(w, reply)
+}
+
+func (p *Proxy) forward(r *http.Request, body []byte) *httptest.ResponseRecorder {
+	req, _ := http.NewRequest(r.Method, p.moto+r.URL.Path, bytes.NewReader(body))
+	req.Header = r.Header.Clone()
+	req.Header.Del("Content-Length")
+	rec := httptest.NewRecorder()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		rec.WriteHeader(http.StatusBadGateway)
+		return rec
+	}
+	defer resp.Body.Close()
+	for k, v := range resp.Header {
+		rec.Header()[k] = v
+	}
+	rec.WriteHeader(resp.StatusCode)
+	_, _ = io.Copy(rec, resp.Body)
+	return rec
+}
+
+func copyResponse(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	_, _ = w.Write(b)
+}
+
+// Throttle answers the next n calls of op with TooManyRequestsException.
+func (p *Proxy) Throttle(op string, n int) { p.mu.Lock(); p.throttle[op] += n; p.mu.Unlock() }
+
+// Fail makes every query report FAILED with reason.
+func (p *Proxy) Fail(reason string) { p.mu.Lock(); p.fail = reason; p.mu.Unlock() }
+
+// Hold keeps queries RUNNING (until released with Hold(false)).
+func (p *Proxy) Hold(on bool) { p.mu.Lock(); p.hold = on; p.mu.Unlock() }
+
+// Scanned sets the DataScannedInBytes every query reports.
+func (p *Proxy) Scanned(n int64) { p.mu.Lock(); p.scanned = n; p.mu.Unlock() }
+
+// Calls is how often op was called (throttled calls included).
+func (p *Proxy) Calls(op string) int { p.mu.Lock(); defer p.mu.Unlock(); return p.calls[op] }
+
+// SQL lists the queries started, in order.
+func (p *Proxy) SQL() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.sql...)
+}
+
+// IDs lists the query execution ids started, in order.
+func (p *Proxy) IDs() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.ids...)
+}

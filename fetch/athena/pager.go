@@ -1,0 +1,231 @@
+package athena
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/athena"
+	"github.com/aws/aws-sdk-go-v2/service/athena/types"
+
+	"lazytrail/fetch"
+	"lazytrail/model"
+)
+
+// pageRows is GetQueryResults' largest page.
+const pageRows = 1000
+
+// Polling GetQueryExecution starts fast, for the small queries a narrow
+// filter makes, and slows to once a second for long scans (Athena's
+// GetQueryExecution quota is 100 calls a second per account, far above
+// this).
+const (
+	firstPoll = 200 * time.Millisecond
+	lastPoll  = time.Second
+)
+
+// stopTimeout bounds the StopQueryExecution sent on Close: quitting must
+// not hang on a slow network, and a query left running costs money.
+const stopTimeout = 5 * time.Second
+
+// pager runs one query and delivers its result pages as they are asked
+// for: the stream calls Next only while its consumer wants more.
+type pager struct {
+	client *athena.Client
+	start  athena.StartQueryExecutionInput
+	until  time.Time
+
+	id       string // the query execution id, once started
+	finished bool   // the query reached a final state (or was never started)
+	results  bool   // SUCCEEDED: paging results
+	token    *string
+	header   bool // the first results page's first row is the header, still to skip
+	rowsRead int
+	oldest   time.Time // the oldest event delivered so far
+	poll     time.Duration
+	status   string // the last state line, with scanned bytes and price
+}
+
+// Next starts the query on its first call, then polls it, delivering its
+// state as a page with no events until it succeeds, and then one page of
+// results per call.
+func (p *pager) Next(ctx context.Context) (fetch.Page, error) {
+	if p.id == "" {
+		out, err := p.client.StartQueryExecution(ctx, &p.start)
+		if err != nil {
+			p.finished = true
+			return fetch.Page{}, fmt.Errorf("starting the Athena query: %w", err)
+		}
+		p.id = aws.ToString(out.QueryExecutionId)
+		p.header = true
+	}
+	if !p.results {
+		if p.poll > 0 {
+			select {
+			case <-ctx.Done():
+				return fetch.Page{}, ctx.Err()
+			case <-time.After(p.poll):
+			}
+		}
+		p.poll = min(max(p.poll*2, firstPoll), lastPoll)
+		done, err := p.check(ctx)
+		if err != nil || !done {
+			return fetch.Page{Horizon: p.until, Status: p.status}, err
+		}
+	}
+	return p.resultsPage(ctx)
+}
+
+// check asks for the query's state once; done reports SUCCEEDED.
+func (p *pager) check(ctx context.Context) (done bool, err error) {
+	out, err := p.client.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: &p.id})
+	if err != nil {
+		return false, fmt.Errorf("asking for the Athena query's state: %w", err)
+	}
+	qe := out.QueryExecution
+	if qe == nil || qe.Status == nil {
+		return false, errors.New("Athena reported no state for the query")
+	}
+	var scanned int64
+	if qe.Statistics != nil {
+		scanned = aws.ToInt64(qe.Statistics.DataScannedInBytes)
+	}
+	state := qe.Status.State
+	p.status = StatusLine(string(state), scanned)
+	switch state {
+	case types.QueryExecutionStateSucceeded:
+		p.finished, p.results = true, true
+		return true, nil
+	case types.QueryExecutionStateFailed, types.QueryExecutionStateCancelled:
+		p.finished = true
+		return false, fmt.Errorf("the Athena query %s was %s: %s", p.id, strings.ToLower(string(state)), reason(qe.Status))
+	}
+	return false, nil
+}
+
+// reason is why a query failed or was cancelled, in one line.
+func reason(s *types.QueryExecutionStatus) string {
+	why := aws.ToString(s.StateChangeReason)
+	if why == "" && s.AthenaError != nil {
+		why = aws.ToString(s.AthenaError.ErrorMessage)
+	}
+	if why == "" {
+		return "Athena gave no reason"
+	}
+	return strings.Join(strings.Fields(why), " ")
+}
+
+// resultsPage reads one page of results.
+func (p *pager) resultsPage(ctx context.Context) (fetch.Page, error) {
+	out, err := p.client.GetQueryResults(ctx, &athena.GetQueryResultsInput{
+		QueryExecutionId: &p.id, MaxResults: aws.Int32(pageRows), NextToken: p.token,
+	})
+	if err != nil {
+		return fetch.Page{}, fmt.Errorf("reading the Athena query's results: %w", err)
+	}
+	p.token = out.NextToken
+	pg := fetch.Page{Done: p.token == nil, Status: p.status}
+	if out.ResultSet == nil {
+		return pg, nil
+	}
+	rows := out.ResultSet.Rows
+	if p.header && len(rows) > 0 && isHeader(rows[0], out.ResultSet.ResultSetMetadata) {
+		rows = rows[1:]
+	}
+	p.header = false
+	pg.Events = make([]model.Event, 0, len(rows))
+	for _, r := range rows {
+		p.rowsRead++
+		values := make(row, len(r.Data))
+		for i, d := range r.Data {
+			values[i] = d.VarCharValue
+		}
+		e, err := eventFromRow(values)
+		if err != nil && e.ID == "" {
+			pg.Skipped = append(pg.Skipped, fetch.Skip{What: fmt.Sprintf("Athena query %s row %d", p.id, p.rowsRead), Why: err.Error()})
+			continue
+		}
+		pg.Events = append(pg.Events, e)
+	}
+	// Rows come newest first, so the zero Horizon (this page's oldest)
+	// is the promise; a page with no rows promises what the last did.
+	if n := len(pg.Events); n > 0 {
+		p.oldest = pg.Events[n-1].Time
+	} else if !pg.Done {
+		pg.Horizon = p.oldest
+		if pg.Horizon.IsZero() {
+			pg.Horizon = p.until
+		}
+	}
+	return pg, nil
+}
+
+// isHeader says whether a row is the column labels Athena puts first in
+// a SELECT's first page.
+func isHeader(r types.Row, meta *types.ResultSetMetadata) bool {
+	if meta == nil || len(meta.ColumnInfo) != len(r.Data) {
+		return false
+	}
+	for i, c := range meta.ColumnInfo {
+		label := aws.ToString(c.Label)
+		if label == "" {
+			label = aws.ToString(c.Name)
+		}
+		if aws.ToString(r.Data[i].VarCharValue) != label {
+			return false
+		}
+	}
+	return true
+}
+
+// Close stops a query still running, so that none is left scanning (and
+// billing) after the consumer has gone: a new filter, esc or quitting.
+func (p *pager) Close() {
+	if p.id == "" || p.finished {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+	defer cancel()
+	_, _ = p.client.StopQueryExecution(ctx, &athena.StopQueryExecutionInput{QueryExecutionId: &p.id})
+	p.finished = true
+}
+
+// StatusLine is a query's state as the status bar shows it: the state,
+// the data scanned so far and what that costs at $5 per TB (decimal, as
+// AWS bills it), with Athena's 10 MB minimum per query.
+func StatusLine(state string, scanned int64) string {
+	return fmt.Sprintf("athena %s · %s scanned · %s", state, bytesText(scanned), priceText(scanned))
+}
+
+const (
+	pricePerTB   = 5.0
+	minimumBills = 10 << 20
+)
+
+func priceText(scanned int64) string {
+	billed := max(scanned, minimumBills)
+	cost := float64(billed) / 1e12 * pricePerTB
+	if cost < 0.01 {
+		return fmt.Sprintf("$%.4f", cost)
+	}
+	return fmt.Sprintf("$%.2f", cost)
+}
+
+func bytesText(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	f, suffix := float64(n), ""
+	for _, s := range []string{"kB", "MB", "GB", "TB", "PB"} {
+		f /= unit
+		suffix = s
+		if f < unit {
+			break
+		}
+	}
+	return fmt.Sprintf("%.1f %s", f, suffix)
+}

@@ -1,0 +1,116 @@
+package athena
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
+	gluetypes "github.com/aws/aws-sdk-go-v2/service/glue/types"
+)
+
+// defaultDatabase is where Athena looks for a table named without one.
+const defaultDatabase = "default"
+
+// ResolveTable reads the table's definition from the Glue catalogue (one
+// GetTable call) and finds its partition columns: the day (a date
+// projection, or a key named like AWS's guide names it), the region and
+// the account. name is "table" or "db.table".
+func ResolveTable(ctx context.Context, client *glue.Client, name string) (Table, error) {
+	db, tbl, err := splitName(name)
+	if err != nil {
+		return Table{}, err
+	}
+	out, err := client.GetTable(ctx, &glue.GetTableInput{DatabaseName: &db, Name: &tbl})
+	if err != nil {
+		var missing *gluetypes.EntityNotFoundException
+		if errors.As(err, &missing) {
+			return Table{}, fmt.Errorf("the Glue catalogue has no table %s.%s: create one with `lazytrail athena-ddl s3://BUCKET` and run it in Athena", db, tbl)
+		}
+		return Table{}, fmt.Errorf("reading table %s.%s from the Glue catalogue: %w", db, tbl, err)
+	}
+	if out.Table == nil {
+		return Table{}, fmt.Errorf("the Glue catalogue returned no definition for %s.%s", db, tbl)
+	}
+	return tableOf(db, tbl, out.Table)
+}
+
+// splitName splits db.table, rejecting what would need more than quoting.
+func splitName(name string) (db, tbl string, err error) {
+	db, tbl, found := strings.Cut(name, ".")
+	if !found {
+		db, tbl = defaultDatabase, name
+	}
+	for _, part := range []string{db, tbl} {
+		if part == "" || strings.ContainsAny(part, "\".`\x00\n\r\t") {
+			return "", "", fmt.Errorf("--athena %q is not a table or db.table name", name)
+		}
+	}
+	return db, tbl, nil
+}
+
+// tableOf reads the partition columns from a Glue table's definition.
+func tableOf(db, tbl string, t *gluetypes.Table) (Table, error) {
+	out := Table{Name: quoteIdent(db) + "." + quoteIdent(tbl)}
+	params := t.Parameters
+	projected := strings.EqualFold(params["projection.enabled"], "true")
+	for _, k := range t.PartitionKeys {
+		col := aws.ToString(k.Name)
+		lower := strings.ToLower(col)
+		kind := ""
+		if projected {
+			kind = strings.ToLower(params["projection."+col+".type"])
+		}
+		switch {
+		case out.TimeColumn == "" && (kind == "date" || slices.Contains([]string{"timestamp", "dt", "date", "day"}, lower)):
+			out.TimeColumn = col
+			layout := "2006/01/02"
+			if f := params["projection."+col+".format"]; projected && f != "" {
+				l, err := goLayout(f)
+				if err != nil {
+					return Table{}, fmt.Errorf("table %s.%s: partition %s: %w", db, tbl, col, err)
+				}
+				layout = l
+			}
+			out.TimeLayout = layout
+		case out.RegionColumn == "" && slices.Contains([]string{"region", "awsregion", "aws_region"}, lower):
+			out.RegionColumn = col
+		case out.AccountColumn == "" && slices.Contains([]string{"account", "accountid", "account_id"}, lower):
+			out.AccountColumn = col
+		}
+	}
+	if sd := t.StorageDescriptor; sd != nil {
+		for _, c := range sd.Columns {
+			if strings.EqualFold(aws.ToString(c.Name), "useridentity") {
+				out.OnBehalfOf = strings.Contains(strings.ToLower(aws.ToString(c.Type)), "onbehalfof")
+			}
+		}
+	}
+	return out, nil
+}
+
+// goLayout turns a projection's date format (Java's DateTimeFormatter
+// letters) into Go's layout, for the formats CloudTrail's key layout
+// allows: days, maybe hours.
+func goLayout(java string) (string, error) {
+	r := strings.NewReplacer("yyyy", "2006", "MM", "01", "dd", "02", "HH", "15", "mm", "04", "ss", "05")
+	layout := r.Replace(java)
+	for _, c := range layout {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			return "", fmt.Errorf("projection format %q has letters lazytrail does not read (it reads yyyy, MM, dd, HH, mm, ss)", java)
+		}
+	}
+	return layout, nil
+}
+
+// Unpartitioned says what the table's missing partition columns cost, for
+// the status line; "" when the time range prunes partitions.
+func (t Table) Unpartitioned() string {
+	if t.TimeColumn == "" {
+		return "the table has no day partition: every query scans the whole bucket"
+	}
+	return ""
+}
