@@ -25,6 +25,7 @@ type backend struct {
 	fetch    fetch.Options   // LookupEvents of one account
 	accounts []fetch.Options // or of several (--profile a,b,c), each with its regions
 	records  *recordsSource  // or trail log files (--records)
+	athena   *athenaSource   // or the trail's Athena table (--athena)
 	regions  []string
 	account  string             // for the status bar: "demo", the profile, or the caller's ARN
 	note     string             // something the user should know, e.g. a region-discovery fallback
@@ -38,7 +39,7 @@ const credentialCheckTimeout = 20 * time.Second
 
 func openBackend(ctx context.Context, o *options) (*backend, error) {
 	b, err := openSource(ctx, o)
-	if err == nil && len(o.records) == 0 {
+	if err == nil && len(o.records) == 0 && o.athena == "" {
 		b.note = joinNotes(b.note, historyNote(o, time.Now().UTC()))
 	}
 	return b, err
@@ -71,6 +72,8 @@ func openSource(ctx context.Context, o *options) (*backend, error) {
 		return openLocalBackend(o)
 	case len(o.records) > 0:
 		return openRecordsBackend(ctx, o)
+	case o.athena != "":
+		return openAthenaBackend(ctx, o)
 	case len(o.profiles) > 1:
 		return openAccountsBackend(ctx, o)
 	}
@@ -254,6 +257,9 @@ func (b *backend) open(ctx context.Context, o *options, now time.Time) (*fetch.S
 		end = now
 		start = now.Add(-o.end.Sub(o.start))
 	}
+	if b.athena != nil {
+		return b.athena.open(ctx, o.filterText(), start, end)
+	}
 	q := fetch.Query{Regions: b.regions, Start: start, End: end, Lookup: o.attr}
 	lookup := ""
 	if o.attr != nil {
@@ -289,7 +295,10 @@ func (b *backend) openBack(ctx context.Context, o *options, back time.Duration, 
 func (b *backend) openLookup(ctx context.Context, o *options, back time.Duration, lookup string, now time.Time) (*fetch.Stream, tui.Query) {
 	planned := *o
 	planned.attr = nil
-	if lookup != "" {
+	if b.athena != nil {
+		// The planner's key for Athena is the whole filter.
+		planned.filter, planned.user = lookup, ""
+	} else if lookup != "" {
 		if a, err := fetch.ParseAttribute(lookup); err == nil {
 			planned.attr = &a
 		}

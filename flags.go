@@ -39,6 +39,9 @@ func usagef(format string, args ...any) error {
 type options struct {
 	demo        bool
 	records     []string
+	athena      string // --athena TABLE: query the trail's Athena table
+	workgroup   string
+	athenaOut   string
 	profile     string
 	region      string
 	endpointURL string
@@ -77,10 +80,13 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.SetOutput(out)
 	fs.BoolVar(&o.demo, "demo", false, "browse the built-in demo account (no AWS account or network needed)")
 	fs.Var((*stringList)(&o.records), "records", "read CloudTrail log files directly: a file, a folder, - (stdin) or s3://bucket[/prefix] (repeatable)")
+	fs.StringVar(&o.athena, "athena", "", "query the trail with Athena: a table (or db.table) in the Glue catalogue over its log files; make one with lazytrail athena-ddl")
+	fs.StringVar(&o.workgroup, "athena-workgroup", "", "with --athena: the workgroup to run queries in (default: primary)")
+	fs.StringVar(&o.athenaOut, "athena-output", "", "with --athena: s3://bucket/prefix/ for query results, when the workgroup sets no result location")
 	fs.StringVar(&o.profile, "profile", "", "AWS profile to use, or several (a,b,c) to page every account at once (default: the default credential chain)")
 	fs.StringVar(&o.region, "region", "all", `regions to search: "all" (every enabled region) or a list such as eu-west-1,us-east-1`)
 	fs.StringVar(&o.endpointURL, "endpoint-url", "", "send CloudTrail calls to this endpoint (LocalStack, a proxy, lazytrail demo-server)")
-	fs.StringVar(&o.since, "since", "90d", "oldest time to search: a duration back from now (90d, 12h, 30m) or a time (2026-11-01, RFC3339)")
+	fs.StringVar(&o.since, "since", "90d", "oldest time to search: a duration back from now (90d, 12h, 30m) or a time (2026-11-01, RFC3339); with --athena the default is 24h")
 	fs.StringVar(&o.until, "until", "", "newest time to search, same forms as --since (default: now)")
 	fs.StringVar(&o.user, "user", "", "show only events whose user name starts with this prefix (smart case); shorthand for --filter user:PREFIX")
 	fs.StringVar(&o.filter, "filter", "", "the filter bar's language, e.g. 'event:Authorize,Revoke res:sg- -user:AutoScaling' (see the README)")
@@ -102,6 +108,9 @@ Usage:
   lazytrail [flags]                 browse the account of the default credential chain
   lazytrail --demo                  browse the built-in demo account
   lazytrail --print jsonl [flags]   no TUI: stream matching events to stdout
+  lazytrail --athena TABLE [flags]  query a trail's Athena table, the filter compiled to SQL
+  lazytrail athena-ddl s3://bucket[/prefix]
+                                    print a CREATE TABLE with partition projection for a trail bucket
   lazytrail demo-server [flags]     serve the demo account as a local CloudTrail endpoint
 
 Flags:
@@ -161,6 +170,9 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	case len(o.records) > 0 && set["lookup"]:
 		return usagef("--lookup is a LookupEvents parameter; with --records use --user or --filter instead")
 	}
+	if err := o.validateAthena(set); err != nil {
+		return err
+	}
 	for _, p := range o.records {
 		if err := checkRecordsRoot(p); err != nil {
 			return err
@@ -199,6 +211,11 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	if !(o.rate > 0) || o.rate > 1000 {
 		return usagef("--rate %v must be more than 0 requests per second (AWS allows 2)", o.rate)
 	}
+	if o.athena != "" && !set["since"] {
+		// A query's price is the data it scans: a day of an organisation
+		// trail, not 90, unless asked for.
+		o.since = athenaDefaultSince
+	}
 	var err error
 	if o.start, err = parseTimeFlag("--since", o.since, now); err != nil {
 		return err
@@ -233,7 +250,7 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	// The planner: an exact term LookupEvents can serve goes into the API
 	// call itself (unless --lookup chose one); the stream still applies
 	// the whole filter.
-	if k, v, ok := f.Pushdown(); ok && o.attr == nil && len(o.records) == 0 {
+	if k, v, ok := f.Pushdown(); ok && o.attr == nil && len(o.records) == 0 && o.athena == "" {
 		a, err := fetch.ParseAttribute(k + "=" + v)
 		if err == nil {
 			o.attr, o.pushed = &a, true

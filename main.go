@@ -40,6 +40,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "demo-server" {
 		return runDemoServer(ctx, args[1:], stdout, stderr)
 	}
+
 	o, err := parseArgs(args, stderr, time.Now().UTC())
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -94,6 +95,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if o.attr != nil {
 			cfg.Pushed = o.attr.String()
 		}
+	}
+	// Athena takes the whole filter: each settled filter is a new query,
+	// and the JSON pane reads each row's record from its log file.
+	if b.athena != nil {
+		cfg.PlanKey = planKey
+		cfg.Pushed = planKey(model.ParseFilter(o.filterText()))
+		cfg.Original = b.athena.original
 	}
 	err = tui.Run(ctx, cfg)
 	if err != nil {

@@ -38,6 +38,10 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 	progress := newProgressLine(stderr)
 	printed := 0
 	var last []model.RegionProgress
+	// Athena rows hold a record rebuilt from columns; the records printed
+	// are the originals, read back from their log files.
+	restore := b.athena != nil && (o.print == "jsonl" || o.print == "json")
+	var unrestored restoreMisses
 	for printed < want || want == math.MaxInt {
 		batch, ok := stream.Next(ctx)
 		if !ok {
@@ -48,6 +52,9 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 			e := &batch.Events[i]
 			if !filter.Match(e) {
 				continue
+			}
+			if restore {
+				unrestored.restore(ctx, b.athena, e)
 			}
 			p.event(e)
 			printed++
@@ -75,7 +82,12 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 		fmt.Fprintf(stderr, "lazytrail: interrupted after %d events; the output is incomplete\n", printed)
 		return exitPartial
 	}
-	return reportRegions(last, printed, stderr)
+	code := reportRegions(last, printed, stderr)
+	if unrestored.n > 0 {
+		fmt.Fprintf(stderr, "lazytrail: %d records printed as rebuilt from the query's columns: their log files could not be read (first: %s)\n", unrestored.n, unrestored.first)
+		code = max(code, exitPartial)
+	}
+	return code
 }
 
 // writeFailed ends a run whose output could not be written: the output
@@ -311,4 +323,27 @@ func (p *progressLine) clear() {
 		fmt.Fprint(p.w, "\r\x1b[2K")
 		p.shown = false
 	}
+}
+
+// restoreMisses counts Athena rows whose original record could not be read.
+type restoreMisses struct {
+	n     int
+	first string // escaped
+}
+
+// restore puts the original record in place of e's rebuilt one, or counts
+// why not: the rebuilt record is printed then, so nothing is lost.
+func (m *restoreMisses) restore(ctx context.Context, s *athenaSource, e *model.Event) {
+	if e.Origin == "" {
+		return
+	}
+	raw, err := s.original(ctx, e)
+	if err != nil {
+		m.n++
+		if m.first == "" {
+			m.first = model.Printable(err.Error())
+		}
+		return
+	}
+	e.Raw, e.ParseError = raw, ""
 }

@@ -107,6 +107,8 @@ func readmePolicyActions(t *testing.T) []string {
 type recorder struct {
 	trail *localtrail.Server
 	moto  http.Handler
+	// athena serves Athena and Glue (athenatest's proxy to moto) when set.
+	athena http.Handler
 	// answer, when set, may answer a request itself (return true).
 	answer func(service string, w http.ResponseWriter) bool
 
@@ -142,6 +144,8 @@ func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case service == "cloudtrail":
 		rec.trail.ServeHTTP(w, r)
+	case (service == "athena" || service == "glue") && rec.athena != nil:
+		rec.athena.ServeHTTP(w, r)
 	case (service == "ec2" || service == "sts" || service == "s3") && rec.moto != nil:
 		rec.moto.ServeHTTP(w, r)
 	default:

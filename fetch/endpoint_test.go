@@ -115,7 +115,7 @@ type eventKey struct {
 // then id, as event ids.
 func globalOrder(events []eventKey) []string {
 	slices.SortFunc(events, func(a, b eventKey) int {
-		return cmp.Or(b.at.Compare(a.at), strings.Compare(a.region, b.region), strings.Compare(a.id, b.id))
+		return cmp.Or(b.at.Compare(a.at), strings.Compare(a.id, b.id))
 	})
 	out := make([]string, len(events))
 	for i, e := range events {

@@ -269,14 +269,13 @@ func (m *merge) buffered(r int) int { return m.regions[r].buffered }
 // avoids container/heap's interface boxing on the per-event path.
 type entryHeap struct{ items []entry }
 
-// before orders entries newest first; ties go by region index (regions are
-// sorted by name), then by event id, so the output is deterministic.
+// before orders entries newest first; ties go by event id, so the output
+// is deterministic and the same however the events are partitioned: one
+// Athena query and the bucket's account × region files it reads list
+// the same records in the same order.
 func before(a, b *entry) bool {
 	if a.nanos != b.nanos {
 		return a.nanos > b.nanos
-	}
-	if a.region != b.region {
-		return a.region < b.region
 	}
 	return a.ev.ID < b.ev.ID
 }

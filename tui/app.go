@@ -38,6 +38,13 @@ type Config struct {
 	// filter's planner on enter: a new exact term becomes a new query.
 	OpenLookup func(back time.Duration, lookup string) (Source, Query)
 	Pushed     string // the attribute the first query pushed down, as OpenLookup takes it
+	// PlanKey, when set, replaces the LookupEvents planner: it is what a
+	// source pushes down for a filter (Athena: the whole filter), and
+	// every query is opened with OpenLookup(back, PlanKey(filter)).
+	PlanKey func(model.Filter) string
+	// Original reads the exact record of an event that holds only a
+	// rebuilt one (Event.Origin is set: an Athena row), for the JSON pane.
+	Original func(ctx context.Context, e *model.Event) (string, error)
 }
 
 // Query says what a stream covers, for the status bar.
@@ -98,6 +105,7 @@ type App struct {
 	list      listPane
 	detail    detailPane
 	json      jsonPane
+	orig      originals // records read back for rows that hold a rebuilt one
 	regions   regionsPanel
 	answers   summaryPane   // the summary view (s)
 	pivots    pivotMenu     // p over the selected event
@@ -195,7 +203,7 @@ func (a *App) reopen() tea.Cmd {
 	a.gen++
 	a.ctx, a.cancel = context.WithCancel(a.parent)
 	switch {
-	case a.cfg.OpenLookup != nil && (a.pushed != "" || a.cfg.Pushed != ""):
+	case a.cfg.OpenLookup != nil && (a.pushed != "" || a.cfg.Pushed != "" || a.cfg.PlanKey != nil):
 		a.src, a.query = a.cfg.OpenLookup(a.rangeBack, a.pushed)
 	case a.rangeBack > 0 && a.cfg.OpenBack != nil:
 		a.src, a.query = a.cfg.OpenBack(a.rangeBack)
@@ -246,7 +254,18 @@ func (a *App) zone() *time.Location {
 
 // Update handles one message.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := a.update(msg)
+	if read := a.readOriginal(); read != nil {
+		cmd = tea.Batch(cmd, read)
+	}
+	return m, cmd
+}
+
+func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case originalMsg:
+		a.onOriginal(msg)
+		return a, nil
 	case tea.WindowSizeMsg:
 		a.resize(msg.Width, msg.Height)
 		return a, nil
@@ -377,7 +396,8 @@ func (a *App) syncPanes() {
 		key.index = a.tl.MatchIndex(a.list.cursor)
 	}
 	a.detail.Show(key, e)
-	a.json.Show(key, e)
+	raw, note := a.recordOf(e)
+	a.json.Show(key, e, raw, note)
 }
 
 // wanted is how many matching rows the list should have: where the user is
@@ -504,11 +524,13 @@ func splitAlt(msg tea.KeyPressMsg) (esc, rest tea.KeyPressMsg, ok bool) {
 // event=RunInstances asks the API for those events only instead of
 // scanning 90 days of everything at the quota.
 func (a *App) plan() tea.Cmd {
-	if a.cfg.OpenLookup == nil {
-		return nil
+	if a.cfg.OpenLookup == nil || a.filter.Err() != "" {
+		return nil // a filter with an error starts no query
 	}
 	want := ""
-	if k, v, ok := a.filter.Pushdown(); ok {
+	if a.cfg.PlanKey != nil {
+		want = a.cfg.PlanKey(a.filter)
+	} else if k, v, ok := a.filter.Pushdown(); ok {
 		want = k + "=" + v
 	}
 	if want == a.pushed {

@@ -27,19 +27,21 @@ func (j *jsonPane) SetWrap(on bool) { j.sc.SetWrap(on) }
 
 func (j *jsonPane) Invalidate() { j.sc.source = nil }
 
-func (j *jsonPane) Show(key selectionKey, e *model.Event) {
+// Show shows raw, e's record (its Raw, or the original read back for a
+// rebuilt one), with a note on where it comes from.
+func (j *jsonPane) Show(key selectionKey, e *model.Event, raw, note string) {
 	if key == j.key && j.sc.source != nil {
 		return
 	}
-	j.key, j.note = key, ""
+	j.key, j.note = key, note
 	if e == nil {
 		j.sc.SetLines([]string{styled(j.st.Label, "no event selected")})
 		return
 	}
-	lines, err := prettyJSON(e.Raw, jsonPaintsOf(*j.st))
+	lines, err := prettyJSON(raw, jsonPaintsOf(*j.st))
 	if err != nil {
 		j.note = "not valid JSON (" + err.Error() + "), shown as received"
-		lines = rawLines(e.Raw)
+		lines = rawLines(raw)
 	}
 	if len(lines) == 0 {
 		lines = []string{styled(j.st.Label, "(no raw record)")}

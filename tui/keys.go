@@ -193,8 +193,9 @@ func (a *App) copyRaw() tea.Cmd {
 		a.flash = "nothing to copy"
 		return nil
 	}
-	a.flash = fmt.Sprintf("copied the raw record (%s bytes) to the clipboard (OSC 52)", count(len(e.Raw)))
-	return tea.SetClipboard(e.Raw)
+	raw, _ := a.recordOf(e)
+	a.flash = fmt.Sprintf("copied the raw record (%s bytes) to the clipboard (OSC 52)", count(len(raw)))
+	return tea.SetClipboard(raw)
 }
 
 // navigate moves the cursor of the focused pane.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"lazytrail/model"
@@ -57,6 +58,19 @@ func (r *regionsPanel) Update(ps []model.RegionProgress, zone *time.Location) {
 	}
 	if len(ps) == 0 {
 		lines = append(lines, styled(r.st.Label, "no source has reported yet"))
+	}
+	for _, p := range ps {
+		if p.Status != "" {
+			lines = append(lines, "", styled(r.st.Label, p.Status))
+		}
+		if p.Detail != "" {
+			// The query as sent, a line each: the filter's values are in
+			// it, so each line is escaped.
+			lines = append(lines, "", paintOf(r.st.PaneTitle).wrap("QUERY"))
+			for _, l := range strings.Split(p.Detail, "\n") {
+				lines = append(lines, model.Printable(l))
+			}
+		}
 	}
 	if ignored > 0 {
 		what := "files"

@@ -17,6 +17,7 @@ type regionSummary struct {
 	word                                         string    // "regions", or "partitions" for files and several accounts
 	checked                                      int       // events received from every region, matching or not
 	reached                                      time.Time // every region has been read back to here (zero: not yet known)
+	status                                       string    // a source's own state line (an Athena query's), escaped
 }
 
 func summarize(ps []model.RegionProgress) regionSummary {
@@ -26,6 +27,9 @@ func summarize(ps []model.RegionProgress) regionSummary {
 		s.checked += p.Events
 		s.skipped += p.Skipped
 		s.late += p.Late
+		if p.Status != "" && s.status == "" {
+			s.status = p.Status
+		}
 		if p.Source != "" && p.Source != "lookup" || p.Account != "" {
 			s.word = "partitions"
 		}
@@ -99,6 +103,9 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 		parts = append(parts, bar.wrap(label)+r)
 	}
 	parts = append(parts, bar.wrap(count(loaded)+" loaded"))
+	if sum.status != "" {
+		parts = append(parts, bar.wrap(sum.status))
+	}
 	if !sum.reached.IsZero() {
 		parts = append(parts, bar.wrap("back to "+sum.reached.In(zone).Format("01-02 15:04")))
 	}

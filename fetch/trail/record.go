@@ -5,39 +5,91 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
-// ReadRecord reads the log file at path (s3://bucket/key or a local file)
-// through the same reader as every other file, and returns the record with
-// eventID exactly as the file holds it. Sources that know only where a
-// record came from (Athena's "$path") use it to show the original.
-func ReadRecord(ctx context.Context, cfg aws.Config, path, eventID string) (string, error) {
+// Originals reads records back from the log files they came from, for
+// sources that hold a record only as a query's columns (Athena's "$path"
+// and eventid): the JSON pane and headless output show the original. The
+// records of the last few files read are kept, because a query's rows
+// come from few files, many records each.
+type Originals struct {
+	cfg aws.Config
+	max int
+
+	mu      sync.Mutex
+	buckets map[string]Store             // one client per bucket, which learns its region once
+	files   map[string]map[string]string // path -> event id -> record
+	order   []string                     // paths, oldest read first
+}
+
+// NewOriginals reads S3 paths with cfg and keeps up to files files.
+func NewOriginals(cfg aws.Config, files int) *Originals {
+	return &Originals{cfg: cfg, max: max(files, 1), files: map[string]map[string]string{}, buckets: map[string]Store{}}
+}
+
+// Record is the record with eventID in the log file at path (s3://bucket/key
+// or a local file), exactly as the file holds it, read through the same
+// reader as every other file.
+func (o *Originals) Record(ctx context.Context, path, eventID string) (string, error) {
+	o.mu.Lock()
+	records, ok := o.files[path]
+	o.mu.Unlock()
+	if !ok {
+		var err error
+		if records, err = o.read(ctx, path); err != nil {
+			return "", err
+		}
+		o.mu.Lock()
+		if _, again := o.files[path]; !again {
+			o.files[path] = records
+			o.order = append(o.order, path)
+			if len(o.order) > o.max {
+				delete(o.files, o.order[0])
+				o.order = o.order[1:]
+			}
+		}
+		o.mu.Unlock()
+	}
+	if raw, ok := records[eventID]; ok {
+		return raw, nil
+	}
+	return "", fmt.Errorf("%s holds no record with eventID %s", path, eventID)
+}
+
+func (o *Originals) read(ctx context.Context, path string) (map[string]string, error) {
 	var st Store
 	key := path
 	if rest, ok := strings.CutPrefix(path, "s3://"); ok {
 		bucket, k, _ := strings.Cut(rest, "/")
 		if bucket == "" || k == "" {
-			return "", fmt.Errorf("%s is not an s3://bucket/key path", path)
+			return nil, fmt.Errorf("%s is not an s3://bucket/key path", path)
 		}
-		st, key = newS3Store(cfg, bucket, ""), k
+		o.mu.Lock()
+		st = o.buckets[bucket]
+		if st == nil {
+			st = newS3Store(o.cfg, bucket, "")
+			o.buckets[bucket] = st
+		}
+		o.mu.Unlock()
+		key = k
 	} else {
 		local, err := newLocalStore(filepath.Dir(path))
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		st, key = local, filepath.Base(path)
 	}
 	data, err := readFile(ctx, st, key, -1, 0)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	events, _ := decodeString(path, data)
+	records := make(map[string]string, len(events))
 	for i := range events {
-		if events[i].ID == eventID {
-			return events[i].Raw, nil
-		}
+		records[events[i].ID] = events[i].Raw
 	}
-	return "", fmt.Errorf("%s holds no record with eventID %s", path, eventID)
+	return records, nil
 }

@@ -28,8 +28,9 @@ type Results func(sql string) ([][]*string, error)
 // real Athena puts first), then pages GetQueryResults by MaxResults with
 // its own NextToken. Everything else is forwarded as it is.
 type Proxy struct {
-	URL string
+	URL string // the proxy on its own port; it is also an http.Handler
 
+	handler http.Handler
 	moto    string
 	region  string
 	results Results
@@ -52,7 +53,7 @@ func NewProxy(t testing.TB, moto, region string, results Results) *Proxy {
 		t.Fatal(err)
 	}
 	forward := httputil.NewSingleHostReverseProxy(target)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	p.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op := r.Header.Get("X-Amz-Target")
 		op = op[strings.LastIndex(op, ".")+1:]
 		body, _ := io.ReadAll(r.Body)
@@ -86,11 +87,16 @@ func NewProxy(t testing.TB, moto, region string, results Results) *Proxy {
 			p.mu.Unlock()
 		}
 		copyResponse(w, rec)
-	}))
+	})
+	srv := httptest.NewServer(p.handler)
 	t.Cleanup(srv.Close)
 	p.URL = srv.URL
 	return p
 }
+
+// ServeHTTP serves a request as the proxy's own port does, for a test
+// that puts the proxy behind its own recorder.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.handler.ServeHTTP(w, r) }
 
 // count records a call and says whether to throttle it.
 func (p *Proxy) count(op string) (throttled bool) {

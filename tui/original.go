@@ -1,0 +1,90 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"lazytrail/model"
+)
+
+// originalTimeout bounds reading one log file back for the JSON pane.
+const originalTimeout = 30 * time.Second
+
+// originals holds the exact records read back for events a source holds
+// only rebuilt (Athena rows), by event, and which are being read.
+type originals struct {
+	got     map[string]originalRecord
+	reading map[string]bool
+}
+
+type originalRecord struct {
+	raw string
+	err string
+}
+
+// originalMsg is one record read back from its log file.
+type originalMsg struct {
+	key string
+	originalRecord
+}
+
+func originalKey(e *model.Event) string { return e.Origin + "\x00" + e.ID }
+
+// readOriginal starts reading the selected event's original record when
+// the JSON pane is to show it and it is neither read nor being read.
+func (a *App) readOriginal() tea.Cmd {
+	if a.cfg.Original == nil || !a.panesVisible() {
+		return nil
+	}
+	e := a.list.Selected()
+	if e == nil || e.Origin == "" {
+		return nil
+	}
+	k := originalKey(e)
+	if _, ok := a.orig.got[k]; ok || a.orig.reading[k] {
+		return nil
+	}
+	if a.orig.reading == nil {
+		a.orig.reading, a.orig.got = map[string]bool{}, map[string]originalRecord{}
+	}
+	a.orig.reading[k] = true
+	ev, read, parent := *e, a.cfg.Original, a.parent
+	return guardCmd(func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, originalTimeout)
+		defer cancel()
+		raw, err := read(ctx, &ev)
+		m := originalMsg{key: k, originalRecord: originalRecord{raw: raw}}
+		if err != nil {
+			m.err = model.Printable(err.Error())
+		}
+		return m
+	})
+}
+
+func (a *App) onOriginal(m originalMsg) {
+	delete(a.orig.reading, m.key)
+	a.orig.got[m.key] = m.originalRecord
+	a.json.Invalidate()
+	a.syncPanes()
+}
+
+// recordOf is the record the JSON pane shows for e and what it says about
+// it: the original when it was read back, else the rebuilt one and why.
+func (a *App) recordOf(e *model.Event) (raw, note string) {
+	if e == nil || e.Origin == "" || a.cfg.Original == nil {
+		if e == nil {
+			return "", ""
+		}
+		return e.Raw, ""
+	}
+	k := originalKey(e)
+	if got, ok := a.orig.got[k]; ok {
+		if got.err != "" {
+			return e.Raw, "rebuilt from the query's columns; the original could not be read: " + got.err
+		}
+		return got.raw, "as in " + model.Printable(e.Origin)
+	}
+	return e.Raw, "rebuilt from the query's columns; reading the original…"
+}
