@@ -2,7 +2,10 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -10,11 +13,17 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	awsathena "github.com/aws/aws-sdk-go-v2/service/athena"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
 	"lazytrail/fetch/athena/athenatest"
 	"lazytrail/fetch/localtrail"
 	"lazytrail/fetch/localtrail/localtest"
 	"lazytrail/fetch/trail/s3test"
 	"lazytrail/model"
+	"lazytrail/tui"
 )
 
 // athenaEnd is where the Athena tests' demo account ends.
@@ -149,5 +158,192 @@ func TestAthenaPrintsWhatTheBucketHolds(t *testing.T) {
 	}
 	if !strings.Contains(sql[2], `"region" = 'us-east-1'`) && !strings.Contains(sql[2], `coalesce("region", '')`) {
 		t.Errorf("region: did not prune the region partition:\n%s", sql[2])
+	}
+}
+
+// athena-ddl over the rig's bucket names what the bucket holds: its
+// accounts and regions as the projection's enums, its first day, and the
+// location template of AWS's guide.
+func TestAthenaDDLDescribesTheBucket(t *testing.T) {
+	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
+	r := newAthenaRig(t, since, until)
+	s := runHeadless(t, r.rec, r.endpoint, "athena-ddl", "s3://trail", "--table", "trails.org")
+	if s.code != exitOK {
+		t.Fatalf("exit %d, stderr %s", s.code, s.stderr)
+	}
+	regions, accounts, first := map[string]bool{}, map[string]bool{}, ""
+	for _, p := range r.paths {
+		parts := strings.Split(strings.TrimPrefix(p, "s3://trail/"), "/")
+		accounts[parts[1]], regions[parts[3]] = true, true
+		if day := strings.Join(parts[4:7], "/"); first == "" || day < first {
+			first = day
+		}
+	}
+	for _, want := range []string{
+		"CREATE EXTERNAL TABLE `trails`.`org`",
+		"LOCATION 's3://trail/AWSLogs/'",
+		"'projection.region.values'='" + strings.Join(slices.Sorted(maps.Keys(regions)), ",") + "'",
+		"'projection.account.values'='" + strings.Join(slices.Sorted(maps.Keys(accounts)), ",") + "'",
+		"'projection.timestamp.range'='" + first + ",NOW'",
+		"'storage.location.template'='s3://trail/AWSLogs/${account}/CloudTrail/${region}/${timestamp}'",
+	} {
+		if !strings.Contains(s.stdout, want) {
+			t.Errorf("the DDL lacks %s:\n%s", want, s.stdout)
+		}
+	}
+	ops := checkWithinPolicy(t, r.rec)
+	if ops["s3:ListBucket"] == 0 || len(ops) != 1 {
+		t.Errorf("athena-ddl sent %v: want only s3:ListBucket", ops)
+	}
+}
+
+// runAthenaTUI opens the backend as run() does and starts the app on a
+// virtual terminal, returning a function that waits for text on screen.
+func runAthenaTUI(t *testing.T, r *athenaRig, args ...string) (*teatest.TestModel, func(what string, ok func(screen string) bool)) {
+	t.Helper()
+	privilegeEnv(t, r.endpoint)
+	o, err := parseArgs(args, io.Discard, time.Now().UTC())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := openBackend(t.Context(), o)
+	if err != nil {
+		t.Fatalf("openBackend: %v", err)
+	}
+	t.Cleanup(b.close)
+	spy := &viewSpy{app: tui.New(tuiConfig(t.Context(), o, b))}
+	tm := teatest.NewTestModel(t, spy, teatest.WithInitialTermSize(120, 32),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	wait := func(what string, ok func(string) bool) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second) // a bound on a hang, not a timing assertion
+		for !ok(spy.screen()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting for %s; the screen is:\n%s", what, spy.screen())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	return tm, wait
+}
+
+// viewSpy keeps the app's last rendered screen, for a test to read while
+// the program runs.
+type viewSpy struct {
+	app  *tui.App
+	mu   sync.Mutex
+	last string
+}
+
+func (v *viewSpy) Init() tea.Cmd { return v.app.Init() }
+func (v *viewSpy) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := v.app.Update(msg)
+	return v, cmd
+}
+func (v *viewSpy) View() tea.View {
+	view := v.app.View()
+	v.mu.Lock()
+	v.last = view.Content
+	v.mu.Unlock()
+	return view
+}
+func (v *viewSpy) screen() string { v.mu.Lock(); defer v.mu.Unlock(); return v.last }
+
+func screenHas(subs ...string) func(string) bool {
+	return func(s string) bool {
+		for _, sub := range subs {
+			if !strings.Contains(s, sub) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// In the TUI: the query's state and price are on the status bar, the
+// rows list, the JSON pane shows the original record from its log file,
+// a new settled filter is a new query, and R shows the SQL.
+func TestAthenaInTheTUI(t *testing.T) {
+	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
+	r := newAthenaRig(t, since, until)
+	r.setFilter("user:skeddly-")
+	r.proxy.Scanned(42_000_000)
+	tm, wait := runAthenaTUI(t, r, "--athena", "trails.cloudtrail", "--athena-output", "s3://athena-results/q/", "--filter", "user:skeddly-",
+		"--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339))
+	wait("the rows and the query's state", screenHas("athena SUCCEEDED · 42.0 MB scanned · $0.0002", "skeddly-"))
+
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	wait("the original record", screenHas("as in s3://trail/AWSLogs/"))
+	if n := r.rec.operations()["s3:GetObject"]; n != 1 {
+		t.Errorf("%d GetObject calls to show one original record, want 1", n)
+	}
+
+	tm.Send(tea.KeyPressMsg{Code: 'R', Text: "R"})
+	wait("the SQL", screenHas("QUERY", "FROM \"trails\".\"cloudtrail\"", "'skeddly-'"))
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+
+	r.setFilter("event:StopInstances")
+	tm.Send(tea.KeyPressMsg{Code: '/', Text: "/"})
+	tm.Send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	for _, c := range "event:StopInstances" {
+		tm.Send(tea.KeyPressMsg{Code: c, Text: string(c)})
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	wait("the second query's rows", func(s string) bool { return len(r.proxy.SQL()) == 2 && strings.Contains(s, "StopInstances") })
+	if sql := r.proxy.SQL(); !strings.Contains(sql[1], "'StopInstances'") {
+		t.Errorf("the second query is not the new filter's:\n%s", sql[1])
+	}
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.FinalModel(t).(*viewSpy).app.Close()
+	ops := checkWithinPolicy(t, r.rec)
+	checkAllExercised(t, ops, []string{"athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "glue:GetTable", "s3:GetObject"})
+}
+
+// Quitting while a query runs stops it: none is left scanning.
+func TestAthenaQuitStopsTheQuery(t *testing.T) {
+	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
+	r := newAthenaRig(t, since, until)
+	r.proxy.Hold(true)
+	tm, wait := runAthenaTUI(t, r, "--athena", "trails.cloudtrail", "--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339))
+	wait("the running query", screenHas("athena RUNNING"))
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.FinalModel(t).(*viewSpy).app.Close()
+	ids := r.proxy.IDs()
+	if len(ids) != 1 || r.proxy.Calls("StopQueryExecution") != 1 {
+		t.Fatalf("queries %v, StopQueryExecution calls %d: want one query, stopped once", ids, r.proxy.Calls("StopQueryExecution"))
+	}
+	out, err := awsathena.NewFromConfig(s3test.Config(t, r.moto)).GetQueryExecution(context.Background(), &awsathena.GetQueryExecutionInput{QueryExecutionId: &ids[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := out.QueryExecution.Status.State; s != "CANCELLED" {
+		t.Errorf("after quitting, the query is %s", s)
+	}
+	checkAllExercised(t, checkWithinPolicy(t, r.rec), []string{"athena:StopQueryExecution"})
+}
+
+// esc stops a running query and keeps the app; r runs it again.
+func TestAthenaEscStopsTheQuery(t *testing.T) {
+	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
+	r := newAthenaRig(t, since, until)
+	r.proxy.Hold(true)
+	tm, wait := runAthenaTUI(t, r, "--athena", "trails.cloudtrail", "--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339))
+	wait("the running query", screenHas("athena RUNNING"))
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	wait("the stop", func(s string) bool {
+		return strings.Contains(s, "query stopped") && r.proxy.Calls("StopQueryExecution") == 1
+	})
+	r.proxy.Hold(false)
+	r.setFilter("")
+	tm.Send(tea.KeyPressMsg{Code: 'r', Text: "r"})
+	wait("the query run again", func(s string) bool { return len(r.proxy.IDs()) == 2 && strings.Contains(s, "athena SUCCEEDED") })
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.FinalModel(t).(*viewSpy).app.Close()
+	if n := r.proxy.Calls("StopQueryExecution"); n != 1 {
+		t.Errorf("StopQueryExecution called %d times: the finished query was stopped again", n)
 	}
 }

@@ -40,6 +40,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "demo-server" {
 		return runDemoServer(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "athena-ddl" {
+		return runAthenaDDL(ctx, args[1:], stdout, stderr)
+	}
 
 	o, err := parseArgs(args, stderr, time.Now().UTC())
 	if err != nil {
@@ -73,6 +76,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// target trades a little CPU while loading for memory near what is
 	// live (BenchmarkRecordsTimelineMemory, .ci/bench-records).
 	debug.SetGCPercent(tuiGCPercent)
+	err = tui.Run(ctx, tuiConfig(ctx, o, b))
+	if err != nil {
+		fmt.Fprintf(stderr, "lazytrail: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// tuiConfig is how the app reaches the backend: every kind of query the
+// TUI opens, the planner, and reading originals back.
+func tuiConfig(ctx context.Context, o *options, b *backend) tui.Config {
 	cfg := tui.Config{
 		Account: b.account,
 		Open:    func() (tui.Source, tui.Query) { return b.open(ctx, o, time.Now().UTC()) },
@@ -102,11 +116,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cfg.PlanKey = planKey
 		cfg.Pushed = planKey(model.ParseFilter(o.filterText()))
 		cfg.Original = b.athena.original
+		cfg.OpenAfter = nil // follow mode would start a query every 15 s
 	}
-	err = tui.Run(ctx, cfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "lazytrail: %v\n", err)
-		return exitFailed
-	}
-	return exitOK
+	return cfg
 }

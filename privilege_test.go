@@ -44,12 +44,16 @@ const (
 // sends. LookupEvents sessions use the first three, trail buckets the S3
 // ones.
 var (
-	allowedOperations = []string{"cloudtrail:LookupEvents", "ec2:DescribeRegions", "s3:GetObject", "s3:ListBucket", "sts:GetCallerIdentity"}
-	lookupOperations  = []string{"cloudtrail:LookupEvents", "ec2:DescribeRegions", "sts:GetCallerIdentity"}
-	bucketOperations  = []string{"s3:GetObject", "s3:ListBucket"}
+	allowedOperations = []string{"cloudtrail:LookupEvents", "ec2:DescribeRegions", "s3:GetObject", "s3:ListBucket", "sts:GetCallerIdentity",
+		"athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "glue:GetTable"}
+	lookupOperations = []string{"cloudtrail:LookupEvents", "ec2:DescribeRegions", "sts:GetCallerIdentity"}
+	bucketOperations = []string{"s3:GetObject", "s3:ListBucket"}
 	// serverSideOperations are in the policy but never sent by lazytrail:
 	// S3 checks kms:Decrypt on the caller's behalf for an SSE-KMS trail.
-	serverSideOperations = []string{"kms:Decrypt"}
+	// Athena, likewise, reads the table's partitions and writes a query's
+	// results to the result location with the caller's rights.
+	serverSideOperations = []string{"kms:Decrypt", "glue:GetDatabase", "glue:GetPartitions", "s3:GetBucketLocation", "s3:PutObject",
+		"s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}
 )
 
 // The README's policy and the allowed set must be the same list, so the

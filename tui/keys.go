@@ -77,7 +77,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		a.input.CursorEnd()
 		return a.input.Focus()
 	case key.Matches(msg, k.Back):
-		a.back()
+		return a.back()
 	case key.Matches(msg, k.Open):
 		if a.focus == paneList {
 			a.setFocus(paneDetail)
@@ -152,16 +152,21 @@ func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // back steps out one thing at a time: first from a detail or JSON pane to
 // the list (a scan goes on behind it: the user is reading, not cancelling),
-// then, from the list, it stops a scan and keeps what was found.
-func (a *App) back() {
+// then, from the list, it stops a scan and keeps what was found, or stops
+// a query still running (Athena bills what it scans).
+func (a *App) back() tea.Cmd {
 	switch {
 	case a.focus != paneList:
 		a.setFocus(paneList)
+	case a.queryRunning():
+		a.flash = "query stopped: r runs it again"
+		return a.stopStream()
 	case a.scanning():
 		a.stopped = true
 		a.toEnd.on = false
 		a.askForMore()
 	}
+	return nil
 }
 
 func (a *App) setFocus(p pane) {

@@ -88,3 +88,30 @@ func (a *App) recordOf(e *model.Event) (raw, note string) {
 	}
 	return e.Raw, "rebuilt from the query's columns; reading the original…"
 }
+
+// queryRunning reports whether a partition is a query (it reports a
+// status) that has delivered no results yet and is not finished: esc
+// stops it rather than leave it scanning.
+func (a *App) queryRunning() bool {
+	if a.ended {
+		return false
+	}
+	for _, p := range a.progress {
+		if p.Status != "" && p.Pages == 0 && !p.Finished() {
+			return true
+		}
+	}
+	return false
+}
+
+// stopStream closes the current stream (its pagers stop what they run)
+// and keeps what was loaded.
+func (a *App) stopStream() tea.Cmd {
+	a.ended, a.toEnd.on = true, false
+	a.list.more = ""
+	a.gen++ // what the closed stream still hands over is not waited for
+	if close := a.detach(); close != nil {
+		return guardCmd(func() tea.Msg { close(); return nil })
+	}
+	return nil
+}
