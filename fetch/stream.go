@@ -172,14 +172,6 @@ func (s *Stream) Stats() Stats {
 	return s.stats
 }
 
-// Progress is a snapshot of every partition's progress, in the stream's
-// order (region, account, source).
-func (s *Stream) Progress() []model.RegionProgress {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.progressLocked()
-}
-
 func (s *Stream) progressLocked() []model.RegionProgress {
 	out := make([]model.RegionProgress, len(s.parts))
 	for i, p := range s.parts {

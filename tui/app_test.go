@@ -393,7 +393,7 @@ func TestLightBackgroundRebuildsStyles(t *testing.T) {
 	app, _ := newTestApp(t, 160, 48, mixedEvents(10))
 	dark := content(app)
 	app.Update(tea.BackgroundColorMsg{Color: color.White})
-	if app.st.Dark {
+	if app.st.StatusBar.GetBackground() != NewStyles(false).StatusBar.GetBackground() {
 		t.Fatal("a white background should select the light styles")
 	}
 	if light := content(app); light == dark || ansi.Strip(light) != ansi.Strip(dark) {

@@ -14,8 +14,6 @@ import (
 // (NO_COLOR gives the Ascii profile, which drops colours) also carries an
 // attribute such as reverse, bold or faint.
 type Styles struct {
-	Dark bool
-
 	StatusBar   lipgloss.Style
 	StatusKey   lipgloss.Style // "demo", counts
 	StatusWarn  lipgloss.Style // throttled
@@ -60,7 +58,7 @@ func NewStyles(dark bool) Styles {
 	barBg := ld(lipgloss.Color("#E6E6F0"), lipgloss.Color("#2A2A3A"))
 
 	base := lipgloss.NewStyle()
-	s := Styles{Dark: dark}
+	var s Styles
 	s.StatusBar = base.Foreground(text).Background(barBg)
 	s.StatusKey = base.Foreground(accent).Background(barBg).Bold(true)
 	s.StatusWarn = base.Foreground(warn).Background(barBg)
