@@ -275,11 +275,19 @@ func (b *backend) open(ctx context.Context, o *options, now time.Time) (*fetch.S
 	return fetch.Open(ctx, b.fetch, q), tq
 }
 
-// openBack is a fresh query of the last back up to now (the TUI's time
-// presets), with the rest of the command line as it was.
-func (b *backend) openBack(ctx context.Context, o *options, back time.Duration, now time.Time) (*fetch.Stream, tui.Query) {
+// openRange is a fresh query over the TUI's range (a preset: the last
+// span up to now; a typed range; follow mode's "after the newest"), with
+// the rest of the command line as it was.
+func (b *backend) openRange(ctx context.Context, o *options, r tui.Range, now time.Time) (*fetch.Stream, tui.Query) {
 	ranged := *o
-	ranged.start, ranged.end, ranged.sinceSet, ranged.untilSet = now.Add(-back), now, true, true
+	start, end := r.Since, r.Until
+	if r.Back > 0 {
+		start = now.Add(-r.Back)
+	}
+	if end.IsZero() {
+		end = now
+	}
+	ranged.start, ranged.end, ranged.sinceSet, ranged.untilSet = start, end, true, true
 	if b.records != nil {
 		r := *b.records
 		r.first, r.skips = nil, nil
@@ -290,9 +298,9 @@ func (b *backend) openBack(ctx context.Context, o *options, back time.Duration, 
 }
 
 // openLookup is a fresh query with lookup ("EventName=RunInstances", or
-// "" for none) pushed down to LookupEvents, over the last back (0: the
-// command line's range): the TUI's planner.
-func (b *backend) openLookup(ctx context.Context, o *options, back time.Duration, lookup string, now time.Time) (*fetch.Stream, tui.Query) {
+// "" for none) pushed down to LookupEvents, over r (the zero Range: the
+// command line's): the TUI's planner. For Athena, lookup is the filter.
+func (b *backend) openLookup(ctx context.Context, o *options, r tui.Range, lookup string, now time.Time) (*fetch.Stream, tui.Query) {
 	planned := *o
 	planned.attr = nil
 	if b.athena != nil {
@@ -303,8 +311,8 @@ func (b *backend) openLookup(ctx context.Context, o *options, back time.Duration
 			planned.attr = &a
 		}
 	}
-	if back > 0 {
-		return b.openBack(ctx, &planned, back, now)
+	if !r.IsZero() {
+		return b.openRange(ctx, &planned, r, now)
 	}
 	return b.open(ctx, &planned, now)
 }

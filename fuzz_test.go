@@ -124,7 +124,7 @@ func FuzzParseTimeFlag(f *testing.F) {
 		if got.Location() != time.UTC {
 			t.Fatalf("%q gave %v, not UTC", value, got)
 		}
-		d, ok := parseAgo(strings.TrimSpace(value))
+		d, ok := model.ParseAgo(strings.TrimSpace(value))
 		if !ok {
 			return
 		}
@@ -144,7 +144,7 @@ func FuzzParseAgo(f *testing.F) {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
-		d, ok := parseAgo(v)
+		d, ok := model.ParseAgo(v)
 		if !ok || v == "" || (v[len(v)-1] != 'd' && v[len(v)-1] != 'w') {
 			return
 		}

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"lazytrail/fetch"
 	"lazytrail/model"
 	"lazytrail/tui"
 )
@@ -90,21 +91,24 @@ func tuiConfig(ctx context.Context, o *options, b *backend) tui.Config {
 	cfg := tui.Config{
 		Account: b.account,
 		Open:    func() (tui.Source, tui.Query) { return b.open(ctx, o, time.Now().UTC()) },
-		OpenBack: func(back time.Duration) (tui.Source, tui.Query) {
-			return b.openBack(ctx, o, back, time.Now().UTC())
+		OpenRange: func(r tui.Range) (tui.Source, tui.Query) {
+			return b.openRange(ctx, o, r, time.Now().UTC())
 		},
 		OpenAfter: func(after time.Time) (tui.Source, tui.Query) {
 			now := time.Now().UTC()
-			return b.openBack(ctx, o, now.Sub(after), now)
+			return b.openRange(ctx, o, tui.Range{Since: after}, now)
 		},
 		Filter: o.filterText(),
 		Notice: b.note,
 	}
+	if b.records == nil && b.athena == nil {
+		cfg.HistoryLimit = fetch.History
+	}
 	// The filter's planner pushes exact terms down to LookupEvents, unless
 	// --lookup chose the attribute or the source takes none (files).
 	if o.lookup == "" && b.records == nil {
-		cfg.OpenLookup = func(back time.Duration, lookup string) (tui.Source, tui.Query) {
-			return b.openLookup(ctx, o, back, lookup, time.Now().UTC())
+		cfg.OpenLookup = func(r tui.Range, lookup string) (tui.Source, tui.Query) {
+			return b.openLookup(ctx, o, r, lookup, time.Now().UTC())
 		}
 		if o.attr != nil {
 			cfg.Pushed = o.attr.String()

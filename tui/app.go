@@ -26,17 +26,20 @@ type Config struct {
 	Location  *time.Location         // local zone for t; nil = time.Local
 	Notice    string                 // shown on the info line at start, e.g. why regions were guessed
 	ExportDir string                 // where e and E write their files; "" = the working directory
-	// OpenBack opens a fresh query of the last back up to now (T\'s
-	// presets); nil offers none.
-	OpenBack func(back time.Duration) (Source, Query)
+	// OpenRange opens a fresh query over a range T chose (a preset: the
+	// last span up to now; or a typed range); nil offers none.
+	OpenRange func(r Range) (Source, Query)
+	// HistoryLimit is how far back the source keeps events (LookupEvents:
+	// 90 days), for T to say so of a range that reaches past it; 0: no limit.
+	HistoryLimit time.Duration
 	// OpenAfter opens a query of everything after a time up to now, for
 	// follow mode (F); nil offers none.
 	OpenAfter func(after time.Time) (Source, Query)
 	// OpenLookup opens a fresh query with one attribute pushed down to
-	// LookupEvents ("EventName=RunInstances"; "" for none) over the last
-	// back (0: the command line's range). When set, the app runs the
+	// LookupEvents ("EventName=RunInstances"; "" for none) over a range
+	// (the zero Range: the command line's). When set, the app runs the
 	// filter's planner on enter: a new exact term becomes a new query.
-	OpenLookup func(back time.Duration, lookup string) (Source, Query)
+	OpenLookup func(r Range, lookup string) (Source, Query)
 	Pushed     string // the attribute the first query pushed down, as OpenLookup takes it
 	// PlanKey, when set, replaces the LookupEvents planner: it is what a
 	// source pushes down for a filter (Athena: the whole filter), and
@@ -110,7 +113,8 @@ type App struct {
 	answers   summaryPane   // the summary view (s)
 	pivots    pivotMenu     // p over the selected event
 	pivotBack []pivotStep   // where each pivot came from, for backspace
-	rangeBack time.Duration // T's preset in force; 0 is the command line's range
+	timeRange Range // T's range in force; the zero Range is the command line's
+	rangeIn   rangeInput
 	confirmR  bool          // r was pressed once over loaded events: a second r discards them
 	follow    follow        // F: poll for newer events
 	pushed    string        // the attribute the current query pushed down ("" none)
@@ -204,9 +208,9 @@ func (a *App) reopen() tea.Cmd {
 	a.ctx, a.cancel = context.WithCancel(a.parent)
 	switch {
 	case a.cfg.OpenLookup != nil && (a.pushed != "" || a.cfg.Pushed != "" || a.cfg.PlanKey != nil):
-		a.src, a.query = a.cfg.OpenLookup(a.rangeBack, a.pushed)
-	case a.rangeBack > 0 && a.cfg.OpenBack != nil:
-		a.src, a.query = a.cfg.OpenBack(a.rangeBack)
+		a.src, a.query = a.cfg.OpenLookup(a.timeRange, a.pushed)
+	case !a.timeRange.IsZero() && a.cfg.OpenRange != nil:
+		a.src, a.query = a.cfg.OpenRange(a.timeRange)
 	default:
 		a.src, a.query = a.cfg.Open()
 	}

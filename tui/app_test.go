@@ -771,9 +771,9 @@ func TestTimePresets(t *testing.T) {
 		Open: func() (Source, Query) {
 			return src, Query{Start: testNow.Add(-90 * 24 * time.Hour), End: testNow, Regions: 1}
 		},
-		OpenBack: func(back time.Duration) (Source, Query) {
-			asked = append(asked, back)
-			return newMemSource(nil, 50), Query{Start: testNow.Add(-back), End: testNow, Regions: 1}
+		OpenRange: func(r Range) (Source, Query) {
+			asked = append(asked, r.Back)
+			return newMemSource(nil, 50), Query{Start: testNow.Add(-r.Back), End: testNow, Regions: 1}
 		}})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
@@ -935,7 +935,7 @@ func TestFilterPlannerPushesDownOnEnter(t *testing.T) {
 			opens++
 			return newMemSource(nil, 50), Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1}
 		},
-		OpenLookup: func(back time.Duration, lookup string) (Source, Query) {
+		OpenLookup: func(_ Range, lookup string) (Source, Query) {
 			asked = append(asked, lookup)
 			return newMemSource(nil, 50), Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1, Lookup: "pushed down " + lookup}
 		}})

@@ -114,7 +114,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return a.poll()
 		}
 	case key.Matches(msg, k.TimeRange):
-		if a.cfg.OpenBack != nil {
+		if a.cfg.OpenRange != nil {
 			a.overlay = overlayTime
 		}
 	default:
@@ -131,6 +131,8 @@ func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.ForceQuit):
 		return tea.Quit
+	case a.overlay == overlayTime && a.rangeIn.on:
+		return a.onRangeKey(msg)
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit), key.Matches(msg, k.Help) && a.overlay == overlayHelp,
 		key.Matches(msg, k.Regions) && a.overlay == overlayRegions, key.Matches(msg, k.Summary) && a.overlay == overlaySummary,
 		key.Matches(msg, k.Pivot) && a.overlay == overlayPivot, key.Matches(msg, k.TimeRange) && a.overlay == overlayTime:
@@ -140,10 +142,7 @@ func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 	case a.overlay == overlayPivot && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
 		return a.pivotTo(int(msg.Text[0] - '1'))
 	case a.overlay == overlayTime && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
-		if back, ok := a.pickTime(int(msg.Text[0] - '1')); ok {
-			a.overlay, a.rangeBack = overlayNone, back
-			return a.reopen()
-		}
+		return a.pickTime(int(msg.Text[0] - '1'))
 	case a.overlay == overlayRegions:
 		a.move(&a.regions.sc, msg)
 	}

@@ -1,0 +1,94 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+func TestParseRange(t *testing.T) {
+	now := time.Date(2026, 12, 2, 10, 30, 0, 0, time.UTC)
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
+	for _, c := range []struct {
+		text string
+		want Range
+		err  string
+	}{
+		{"7d", Range{Back: 7 * 24 * time.Hour}, ""},
+		{" 36h ", Range{Back: 36 * time.Hour}, ""},
+		{"2026-11-01", Range{Since: day(1)}, ""},
+		{"2026-11-01 2026-11-03", Range{Since: day(1), Until: day(3)}, ""},
+		{"2026-11-01 to 2026-11-03", Range{Since: day(1), Until: day(3)}, ""},
+		{"2026-11-01..2026-11-03", Range{Since: day(1), Until: day(3)}, ""},
+		{"2026-11-01T08:00 2026-11-01T09:30", Range{Since: day(1).Add(8 * time.Hour), Until: day(1).Add(9*time.Hour + 30*time.Minute)}, ""},
+		{"3d 1d", Range{Since: now.Add(-72 * time.Hour), Until: now.Add(-24 * time.Hour)}, ""},
+		{"", Range{}, "give FROM or FROM TO"},
+		{"a b c", Range{}, "give FROM or FROM TO"},
+		{"yesterday", Range{}, `"yesterday" is not a time`},
+		{"-3d", Range{}, `"-3d" is not a time`},
+		{"2026-11-03 2026-11-01", Range{}, "is not before"},
+		{"\x1b[2J", Range{}, `"\x1b[2J" is not a time`},
+	} {
+		got, err := parseRange(c.text, now)
+		if got != c.want || !strings.Contains(err, c.err) || (c.err == "") != (err == "") {
+			t.Errorf("parseRange(%q) = %+v, %q; want %+v, %q", c.text, got, err, c.want, c.err)
+		}
+		if strings.ContainsRune(err, 0x1b) {
+			t.Errorf("parseRange(%q): the error carries an escape: %q", c.text, err)
+		}
+	}
+}
+
+// T then 9 types a range: enter opens a query over it, a bad one is
+// refused in place, q and esc typed there do not quit or close T.
+func TestTypedTimeRange(t *testing.T) {
+	var asked []Range
+	app := New(Config{Account: "demo", Location: time.UTC, HistoryLimit: 90 * 24 * time.Hour,
+		Open: func() (Source, Query) {
+			return newMemSource(nil, 50), Query{Start: testNow.Add(-24 * time.Hour), End: testNow, Regions: 1}
+		},
+		OpenRange: func(r Range) (Source, Query) {
+			asked = append(asked, r)
+			return newMemSource(nil, 50), Query{Start: r.Since, End: r.Until, Regions: 1}
+		}})
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	press(app, "T", "9")
+	typeText(app, "quiet")
+	if got := plain(content(app)); !strings.Contains(got, "range: quiet") || app.overlay != overlayTime {
+		t.Fatalf("q typed into the range line acted as a key:\n%s", got)
+	}
+	press(app, "enter")
+	if got := plain(content(app)); len(asked) != 0 || !strings.Contains(got, `"quiet" is not a time`) {
+		t.Fatalf("a bad range was not refused in place (asked %v):\n%s", asked, got)
+	}
+	for range len("quiet") {
+		press(app, "backspace")
+	}
+	typeText(app, "2026-11-01 2026-11-03")
+	press(app, "enter")
+	want := Range{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)}
+	if len(asked) != 1 || asked[0] != want || app.overlay != overlayNone {
+		t.Fatalf("asked %v, overlay %v; want one query over %+v", asked, app.overlay, want)
+	}
+	if got := plain(content(app)); !strings.Contains(got, "2026-11-01 00:00 → 2026-11-03 00:00") {
+		t.Fatalf("the status bar does not show the typed range:\n%s", got)
+	}
+	// r keeps the typed range; a range past 90 days says what LookupEvents keeps.
+	press(app, "T", "9")
+	typeText(app, "2025-01-01 2025-02-01")
+	press(app, "enter")
+	if got := plain(content(app)); !strings.Contains(got, "LookupEvents keeps 90 days") {
+		t.Fatalf("a range past 90 days says nothing:\n%s", got)
+	}
+	press(app, "T", "9", "esc")
+	if app.overlay != overlayTime || app.rangeIn.on {
+		t.Fatalf("esc on the range line should go back to the menu")
+	}
+	press(app, "esc")
+	if app.overlay != overlayNone {
+		t.Fatalf("esc over the menu should close it")
+	}
+}
