@@ -110,14 +110,14 @@ type App struct {
 	json      jsonPane
 	orig      originals // records read back for rows that hold a rebuilt one
 	regions   regionsPanel
-	answers   summaryPane   // the summary view (s)
-	pivots    pivotMenu     // p over the selected event
-	pivotBack []pivotStep   // where each pivot came from, for backspace
-	timeRange Range // T's range in force; the zero Range is the command line's
+	answers   summaryPane // the summary view (s)
+	pivots    pivotMenu   // p over the selected event
+	pivotBack []pivotStep // where each pivot came from, for backspace
+	timeRange Range       // T's range in force; the zero Range is the command line's
 	rangeIn   rangeInput
-	confirmR  bool          // r was pressed once over loaded events: a second r discards them
-	follow    follow        // F: poll for newer events
-	pushed    string        // the attribute the current query pushed down ("" none)
+	confirmR  bool   // r was pressed once over loaded events: a second r discards them
+	follow    follow // F: poll for newer events
+	pushed    string // the attribute the current query pushed down ("" none)
 	status    statusBar
 	input     textinput.Model
 
