@@ -70,7 +70,7 @@ type rig struct {
 	cfg   aws.Config
 }
 
-func newRig(t *testing.T, want func(sql string) []model.Event) *rig {
+func newRig(t testing.TB, want func(sql string) []model.Event) *rig {
 	t.Helper()
 	moto := localtest.Moto(t)
 	p := athenatest.NewProxy(t, moto, "us-east-1", func(sql string) ([][]*string, error) {
@@ -89,7 +89,7 @@ func newRig(t *testing.T, want func(sql string) []model.Event) *rig {
 	return &rig{moto: moto, proxy: p, cfg: cfg}
 }
 
-func (r *rig) open(t *testing.T, f model.Filter, since, until time.Time) fetch.Pager {
+func (r *rig) open(t testing.TB, f model.Filter, since, until time.Time) fetch.Pager {
 	t.Helper()
 	src, err := athena.NewSource(context.Background(), r.cfg, athena.Options{Table: "trails.cloudtrail", Output: "s3://results/lazytrail/"})
 	if err != nil {
