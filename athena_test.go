@@ -347,3 +347,39 @@ func TestAthenaEscStopsTheQuery(t *testing.T) {
 		t.Errorf("StopQueryExecution called %d times: the finished query was stopped again", n)
 	}
 }
+
+// A query that fails, a table that does not exist and bad Athena flags
+// each end with one line that says why, and nothing on stdout.
+func TestAthenaFailuresSayWhy(t *testing.T) {
+	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
+	r := newAthenaRig(t, since, until)
+	span := []string{"--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339), "--print", "jsonl"}
+	r.proxy.Fail("HIVE_CANNOT_OPEN_SPLIT: Error opening Hive split s3://trail/AWSLogs/x.json.gz: Access Denied")
+	s := runHeadless(t, r.rec, r.endpoint, append([]string{"--athena", "trails.cloudtrail"}, span...)...)
+	// The partition's line with Athena's reason, then what it means for the run.
+	if first, _, _ := strings.Cut(s.stderr, "\n"); s.code != exitFailed || s.stdout != "" || !strings.Contains(first, "failed: HIVE_CANNOT_OPEN_SPLIT") || strings.Count(s.stderr, "\n") != 2 {
+		t.Errorf("failed query: exit %d, stdout %q, stderr %q", s.code, s.stdout, s.stderr)
+	}
+	r.proxy.Fail("")
+	s = runHeadless(t, r.rec, r.endpoint, append([]string{"--athena", "trails.nosuch"}, span...)...)
+	if s.code != exitFailed || !strings.Contains(s.stderr, "no table trails.nosuch") || !strings.Contains(s.stderr, "athena-ddl") || strings.Count(s.stderr, "\n") != 1 {
+		t.Errorf("missing table: exit %d, stderr %q", s.code, s.stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--athena", "trails.cloudtrail", "--records", "s3://trail"}, "pass only one"},
+		{[]string{"--athena", "a.b.c"}, "not a table name"},
+		{[]string{"--athena", "trails.cloudtrail", "--athena-output", "/tmp/x"}, "not an S3 location"},
+		{[]string{"--athena-workgroup", "wg"}, "works with --athena only"},
+		{[]string{"--athena", "trails.cloudtrail", "--region", "eu-west-1"}, "region:eu-west-1"},
+		{[]string{"--athena", "trails.cloudtrail", "--lookup", "EventName=X"}, "whole --filter"},
+	} {
+		s := runHeadless(t, r.rec, r.endpoint, append(c.args, "--print", "jsonl")...)
+		if s.code != exitUsage || !strings.Contains(s.stderr, c.want) || strings.Count(s.stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want a usage line naming %q", c.args, s.code, s.stderr, c.want)
+		}
+	}
+	checkWithinPolicy(t, r.rec)
+}

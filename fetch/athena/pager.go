@@ -101,7 +101,11 @@ func (p *pager) check(ctx context.Context) (done bool, err error) {
 		return true, nil
 	case types.QueryExecutionStateFailed, types.QueryExecutionStateCancelled:
 		p.finished = true
-		return false, fmt.Errorf("the Athena query %s was %s: %s", p.id, strings.ToLower(string(state)), reason(qe.Status))
+		verb := "failed"
+		if state == types.QueryExecutionStateCancelled {
+			verb = "was cancelled"
+		}
+		return false, fmt.Errorf("the Athena query %s %s: %s", p.id, verb, reason(qe.Status))
 	}
 	return false, nil
 }

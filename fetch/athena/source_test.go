@@ -201,7 +201,7 @@ func TestFailedQuerySaysWhy(t *testing.T) {
 			break
 		}
 	}
-	if err == nil || !strings.Contains(err.Error(), "was failed: HIVE_BAD_DATA: Error parsing field value for field 3") {
+	if err == nil || !strings.Contains(err.Error(), "failed: HIVE_BAD_DATA: Error parsing field value for field 3") {
 		t.Fatalf("err = %v", err)
 	}
 	if strings.Contains(err.Error(), "\n") {
