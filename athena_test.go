@@ -354,11 +354,15 @@ func TestAthenaFailuresSayWhy(t *testing.T) {
 	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
 	r := newAthenaRig(t, since, until)
 	span := []string{"--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339), "--print", "jsonl"}
-	r.proxy.Fail("HIVE_CANNOT_OPEN_SPLIT: Error opening Hive split s3://trail/AWSLogs/x.json.gz: Access Denied")
+	// Athena's reason can quote a record's text: it is escaped like any.
+	r.proxy.Fail("HIVE_CANNOT_OPEN_SPLIT: Error opening Hive split s3://trail/AWSLogs/x\x1b]52;c;aGk=\x07.json.gz:\nAccess Denied")
 	s := runHeadless(t, r.rec, r.endpoint, append([]string{"--athena", "trails.cloudtrail"}, span...)...)
 	// The partition's line with Athena's reason, then what it means for the run.
 	if first, _, _ := strings.Cut(s.stderr, "\n"); s.code != exitFailed || s.stdout != "" || !strings.Contains(first, "failed: HIVE_CANNOT_OPEN_SPLIT") || strings.Count(s.stderr, "\n") != 2 {
 		t.Errorf("failed query: exit %d, stdout %q, stderr %q", s.code, s.stdout, s.stderr)
+	}
+	if strings.ContainsAny(s.stderr, "\x1b\x07") {
+		t.Errorf("a control character from Athena's reason reached stderr: %q", s.stderr)
 	}
 	r.proxy.Fail("")
 	s = runHeadless(t, r.rec, r.endpoint, append([]string{"--athena", "trails.nosuch"}, span...)...)
