@@ -387,3 +387,27 @@ func TestAthenaFailuresSayWhy(t *testing.T) {
 	}
 	checkWithinPolicy(t, r.rec)
 }
+
+// A new filter settled while a query runs stops that query before the
+// next one starts.
+func TestAthenaNewFilterStopsTheRunningQuery(t *testing.T) {
+	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
+	r := newAthenaRig(t, since, until)
+	r.proxy.Hold(true)
+	tm, wait := runAthenaTUI(t, r, "--athena", "trails.cloudtrail", "--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339))
+	wait("the running query", screenHas("athena RUNNING"))
+	tm.Send(tea.KeyPressMsg{Code: '/', Text: "/"})
+	for _, c := range "event:RunInstances" {
+		tm.Send(tea.KeyPressMsg{Code: c, Text: string(c)})
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	wait("the second query, the first stopped", func(string) bool {
+		return len(r.proxy.IDs()) == 2 && r.proxy.Calls("StopQueryExecution") == 1
+	})
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.FinalModel(t).(*viewSpy).app.Close()
+	if n := r.proxy.Calls("StopQueryExecution"); n != 2 {
+		t.Errorf("%d StopQueryExecution calls, want 2 (the first query on the new filter, the second on quit)", n)
+	}
+}

@@ -288,3 +288,32 @@ func TestMissingTableSaysHowToMakeOne(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A query cancelled elsewhere (the console, another session) ends the
+// partition with why, and is not stopped again.
+func TestQueryCancelledElsewhere(t *testing.T) {
+	r := newRig(t, func(string) []model.Event { return nil })
+	r.proxy.Hold(true)
+	p := r.open(t, model.ParseFilter("user:adam"), demoEnd.Add(-time.Hour), demoEnd)
+	if _, err := p.Next(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	id := r.proxy.IDs()[0]
+	if _, err := awsathena.NewFromConfig(s3test.Config(t, r.moto)).StopQueryExecution(context.Background(),
+		&awsathena.StopQueryExecutionInput{QueryExecutionId: &id}); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	for range 10 {
+		if _, err = p.Next(context.Background()); err != nil {
+			break
+		}
+	}
+	if err == nil || !strings.Contains(err.Error(), "was cancelled") {
+		t.Fatalf("err = %v, want the query named as cancelled", err)
+	}
+	p.Close()
+	if n := r.proxy.Calls("StopQueryExecution"); n != 0 {
+		t.Errorf("a cancelled query was stopped again (%d calls)", n)
+	}
+}
