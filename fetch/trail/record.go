@@ -23,40 +23,71 @@ type Originals struct {
 	buckets map[string]Store             // one client per bucket, which learns its region once
 	files   map[string]map[string]string // path -> event id -> record
 	order   []string                     // paths, oldest read first
+	reading map[string]*fileRead         // reads in flight, which later askers wait for
+}
+
+// fileRead is one log file being read for every caller that wants it:
+// moving through a list of rows from one file reads it once.
+type fileRead struct {
+	done    chan struct{}
+	records map[string]string
+	err     error
 }
 
 // NewOriginals reads S3 paths with cfg and keeps up to files files.
 func NewOriginals(cfg aws.Config, files int) *Originals {
-	return &Originals{cfg: cfg, max: max(files, 1), files: map[string]map[string]string{}, buckets: map[string]Store{}}
+	return &Originals{cfg: cfg, max: max(files, 1), files: map[string]map[string]string{}, buckets: map[string]Store{}, reading: map[string]*fileRead{}}
 }
 
 // Record is the record with eventID in the log file at path (s3://bucket/key
 // or a local file), exactly as the file holds it, read through the same
 // reader as every other file.
 func (o *Originals) Record(ctx context.Context, path, eventID string) (string, error) {
-	o.mu.Lock()
-	records, ok := o.files[path]
-	o.mu.Unlock()
-	if !ok {
-		var err error
-		if records, err = o.read(ctx, path); err != nil {
-			return "", err
-		}
-		o.mu.Lock()
-		if _, again := o.files[path]; !again {
-			o.files[path] = records
-			o.order = append(o.order, path)
-			if len(o.order) > o.max {
-				delete(o.files, o.order[0])
-				o.order = o.order[1:]
-			}
-		}
-		o.mu.Unlock()
+	records, err := o.records(ctx, path)
+	if err != nil {
+		return "", err
 	}
 	if raw, ok := records[eventID]; ok {
 		return raw, nil
 	}
 	return "", fmt.Errorf("%s holds no record with eventID %s", path, eventID)
+}
+
+// records is every record of the file at path by event id: from the
+// cache, from a read in flight, or read now.
+func (o *Originals) records(ctx context.Context, path string) (map[string]string, error) {
+	o.mu.Lock()
+	if records, ok := o.files[path]; ok {
+		o.mu.Unlock()
+		return records, nil
+	}
+	if r, ok := o.reading[path]; ok {
+		o.mu.Unlock()
+		select {
+		case <-r.done:
+			return r.records, r.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	r := &fileRead{done: make(chan struct{})}
+	o.reading[path] = r
+	o.mu.Unlock()
+
+	r.records, r.err = o.read(ctx, path)
+	o.mu.Lock()
+	delete(o.reading, path)
+	if r.err == nil {
+		o.files[path] = r.records
+		o.order = append(o.order, path)
+		if len(o.order) > o.max {
+			delete(o.files, o.order[0])
+			o.order = o.order[1:]
+		}
+	}
+	o.mu.Unlock()
+	close(r.done)
+	return r.records, r.err
 }
 
 func (o *Originals) read(ctx context.Context, path string) (map[string]string, error) {
