@@ -17,6 +17,9 @@
 //     every use is wrapped in nullif(…, ”).
 //   - NULL: every column is read through coalesce(…, ”), so that a
 //     negated term holds for a record without the field, as on the stream.
+//   - lower() alone to ignore case: it keeps ſ and ς apart from s and σ,
+//     and takes İ to i, unlike the stream's case folding; folded text
+//     goes through translate too (see folded).
 //
 // One function is Trino's only: json_format, to search the resources
 // array's text. The DuckDB test defines it as a macro (CAST to VARCHAR).
@@ -27,6 +30,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"lazytrail/model"
 )
@@ -287,7 +291,7 @@ func (c compiler) anyText(t model.Term, texts []string) string {
 	var alts []string
 	for _, v := range t.Values {
 		for _, text := range texts {
-			alts = append(alts, "strpos("+c.folded(t, text)+", "+quote(v)+") > 0")
+			alts = append(alts, "strpos("+c.folded(t, text)+", "+quote(c.foldedValue(t, v))+") > 0")
 		}
 	}
 	return "(" + strings.Join(alts, " OR ") + ")"
@@ -302,9 +306,9 @@ func (c compiler) test(t model.Term, expr string) string {
 		case t.Exact:
 			alts = append(alts, expr+" = "+quote(v))
 		case t.Substring:
-			alts = append(alts, "strpos("+c.folded(t, expr)+", "+quote(v)+") > 0")
+			alts = append(alts, "strpos("+c.folded(t, expr)+", "+quote(c.foldedValue(t, v))+") > 0")
 		default:
-			alts = append(alts, "starts_with("+c.folded(t, expr)+", "+quote(v)+")")
+			alts = append(alts, "starts_with("+c.folded(t, expr)+", "+quote(c.foldedValue(t, v))+")")
 		}
 	}
 	if len(alts) == 1 {
@@ -313,13 +317,48 @@ func (c compiler) test(t model.Term, expr string) string {
 	return "(" + strings.Join(alts, " OR ") + ")"
 }
 
-// folded lower-cases expr for a term that ignores case (smart case: its
-// values have no upper case, so lower-casing the text is enough).
+// folded is expr case-folded for a term that ignores case (smart case:
+// its values have no upper case), to compare with foldedValue. The
+// stream folds rune by rune under Unicode simple case folding, where s,
+// S and ſ are one letter, and σ, ς and Σ another. lower() maps each code
+// point to a lower case in its folding orbit, but not always to the same
+// one (lower('ſ') is 'ſ', not 's'), and once outside it (lower('İ') is
+// 'i', which does not fold with İ). So İ is first set apart as a
+// noncharacter no text holds, the text lowered, and then each orbit's
+// other lower-case letters made its usual one. Both engines map code
+// points one to one in lower and translate.
 func (c compiler) folded(t model.Term, expr string) string {
 	if t.Fold && !t.Exact {
-		return "lower(" + expr + ")"
+		return "translate(lower(translate(" + expr + ", " + quote(foldApart) + ", " + quote(foldApartTo) + ")), " +
+			quote(foldFrom) + ", " + quote(foldTo) + ")"
 	}
 	return expr
+}
+
+// foldedValue is v as folded text compares with it.
+func (c compiler) foldedValue(t model.Term, v string) string {
+	if !t.Fold || t.Exact {
+		return v
+	}
+	return strings.Map(func(r rune) rune {
+		return mapRune(unicode.ToLower(mapRune(r, foldApart, foldApartTo)), foldFrom, foldTo)
+	}, v)
+}
+
+// The letters folded translates (model/fold.go's orbits, from Go's
+// unicode tables; sqltest checks every cased letter on DuckDB).
+const (
+	foldApart, foldApartTo = "\u0130", "\ufdd0"
+	foldFrom               = "\u00b5\u017f\u0345\u03c2\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1c88\u1e9b\u1fbe"
+	foldTo                 = "\u03bc\u0073\u03b9\u03c3\u03b2\u03b8\u03c6\u03c0\u03ba\u03c1\u03b5\u0432\u0434\u043e\u0441\u0442\u0442\u044a\u0463\ua64b\u1e61\u03b9"
+)
+
+// mapRune is translate's map of one code point.
+func mapRune(r rune, from, to string) rune {
+	if i := slices.Index([]rune(from), r); i >= 0 {
+		return []rune(to)[i]
+	}
+	return r
 }
 
 // quote is a SQL string literal.

@@ -1,0 +1,10 @@
+// Package sqltest runs the Athena source's SQL (lazytrail/fetch/athena) on
+// a real engine, DuckDB, over AWS's documented CloudTrail table loaded with
+// the demo account and public attack-simulation records, and checks that
+// it selects what the stream's filter selects from the same records.
+//
+// It is a module of its own because DuckDB needs cgo: lazytrail never
+// imports it and still builds with CGO_ENABLED=0. Run it with
+//
+//	cd fetch/athena/sqltest && CGO_ENABLED=1 go test ./...
+package sqltest
