@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	awsathena "github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"lazytrail/fetch/athena/athenatest"
@@ -200,6 +201,10 @@ func TestAthenaDDLDescribesTheBucket(t *testing.T) {
 // runAthenaTUI opens the backend as run() does and starts the app on a
 // virtual terminal, returning a function that waits for text on screen.
 func runAthenaTUI(t *testing.T, r *athenaRig, args ...string) (*teatest.TestModel, func(what string, ok func(screen string) bool)) {
+	return runAthenaTUISized(t, r, 120, 32, args...)
+}
+
+func runAthenaTUISized(t *testing.T, r *athenaRig, width, height int, args ...string) (*teatest.TestModel, func(what string, ok func(screen string) bool)) {
 	t.Helper()
 	privilegeEnv(t, r.endpoint)
 	o, err := parseArgs(args, io.Discard, time.Now().UTC())
@@ -212,7 +217,7 @@ func runAthenaTUI(t *testing.T, r *athenaRig, args ...string) (*teatest.TestMode
 	}
 	t.Cleanup(b.close)
 	spy := &viewSpy{app: tui.New(tuiConfig(t.Context(), o, b))}
-	tm := teatest.NewTestModel(t, spy, teatest.WithInitialTermSize(120, 32),
+	tm := teatest.NewTestModel(t, spy, teatest.WithInitialTermSize(width, height),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	wait := func(what string, ok func(string) bool) {
 		t.Helper()
@@ -247,7 +252,7 @@ func (v *viewSpy) View() tea.View {
 	v.mu.Unlock()
 	return view
 }
-func (v *viewSpy) screen() string { v.mu.Lock(); defer v.mu.Unlock(); return v.last }
+func (v *viewSpy) screen() string { v.mu.Lock(); defer v.mu.Unlock(); return ansi.Strip(v.last) }
 
 func screenHas(subs ...string) func(string) bool {
 	return func(s string) bool {
@@ -409,5 +414,26 @@ func TestAthenaNewFilterStopsTheRunningQuery(t *testing.T) {
 	tm.FinalModel(t).(*viewSpy).app.Close()
 	if n := r.proxy.Calls("StopQueryExecution"); n != 2 {
 		t.Errorf("%d StopQueryExecution calls, want 2 (the first query on the new filter, the second on quit)", n)
+	}
+}
+
+// At 80x24 the query's state, data scanned and price stay on the status
+// bar, and no line is wider than the terminal.
+func TestAthenaAt80x24(t *testing.T) {
+	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
+	r := newAthenaRig(t, since, until)
+	r.setFilter("user:skeddly-")
+	r.proxy.Scanned(1_234_000_000)
+	tm, wait := runAthenaTUISized(t, r, 80, 24, "--athena", "trails.cloudtrail", "--filter", "user:skeddly-",
+		"--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339))
+	wait("the compact state line", screenHas("SUCCEEDED 1.2 GB $0.0062", "skeddly-"))
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	final := tm.FinalModel(t).(*viewSpy)
+	final.app.Close()
+	for _, line := range strings.Split(final.screen(), "\n") {
+		if w := ansi.StringWidth(line); w > 80 {
+			t.Errorf("a line is %d columns wide: %q", w, line)
+		}
 	}
 }

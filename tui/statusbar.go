@@ -72,7 +72,18 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 	// Parts in order of importance: at a narrow width the later ones are
 	// left out whole rather than cut mid-word.
 	parts := []string{key.wrap(" lazytrail " + cut(account, 24))}
-	if sum.total > 0 {
+	// A source with its own state line (an Athena query: state, data
+	// scanned, price) and one partition shows that line in the
+	// partitions' place: it is what the user watches, and pays for.
+	ownStatus := sum.status != "" && sum.total == 1
+	if ownStatus {
+		status := sum.status
+		if s.width < 100 {
+			status = compactStatus(status)
+		}
+		parts = append(parts, paintOf(s.st.StatusKey).wrap(status))
+	}
+	if sum.total > 0 && !ownStatus {
 		word := sum.word
 		if sum.total == 1 {
 			word = strings.TrimSuffix(word, "s")
@@ -103,7 +114,7 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 		parts = append(parts, bar.wrap(label)+r)
 	}
 	parts = append(parts, bar.wrap(count(loaded)+" loaded"))
-	if sum.status != "" {
+	if sum.status != "" && !ownStatus {
 		parts = append(parts, bar.wrap(sum.status))
 	}
 	if !sum.reached.IsZero() {
@@ -139,4 +150,10 @@ func count(n int) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// compactStatus shortens a source's state line for 80 columns:
+// "athena RUNNING · 1.2 GB scanned · $0.01" reads "RUNNING 1.2 GB $0.01".
+func compactStatus(s string) string {
+	return strings.NewReplacer("athena ", "", " scanned", "", " · ", " ").Replace(s)
 }
