@@ -40,6 +40,17 @@ type rebuiltRecord struct {
 	ServiceEventDetails json.RawMessage   `json:"serviceEventDetails,omitempty"`
 	SharedEventID       string            `json:"sharedEventID,omitempty"`
 	VPCEndpointID       string            `json:"vpcEndpointId,omitempty"`
+	VPCEndpointAccount  string            `json:"vpcEndpointAccountId,omitempty"`
+	EventCategory       string            `json:"eventCategory,omitempty"`
+	TLSDetails          *rebuiltTLS       `json:"tlsDetails,omitempty"`
+	FromConsole         string            `json:"sessionCredentialFromConsole,omitempty"`
+	EdgeDeviceDetails   json.RawMessage   `json:"edgeDeviceDetails,omitempty"`
+}
+
+type rebuiltTLS struct {
+	TLSVersion               string `json:"tlsVersion,omitempty"`
+	CipherSuite              string `json:"cipherSuite,omitempty"`
+	ClientProvidedHostHeader string `json:"clientProvidedHostHeader,omitempty"`
 }
 
 type rebuiltIdentity struct {
@@ -70,7 +81,8 @@ type rebuiltIssuer struct {
 }
 
 type rebuiltAttributes struct {
-	MFAAuthenticated string `json:"mfaAuthenticated"`
+	CreationDate     string `json:"creationDate,omitempty"`
+	MFAAuthenticated string `json:"mfaAuthenticated,omitempty"`
 }
 
 type rebuiltResource struct {
@@ -118,6 +130,18 @@ func eventFromRow(r row) (model.Event, error) {
 		ServiceEventDetails: jsonText(col("serviceeventdetails")),
 		SharedEventID:       col("sharedeventid"),
 		VPCEndpointID:       col("vpcendpointid"),
+		VPCEndpointAccount:  col("vpcendpointaccountid"),
+		EventCategory:       col("eventcategory"),
+		FromConsole:         col("sessioncredentialfromconsole"),
+		EdgeDeviceDetails:   jsonText(col("edgedevicedetails")),
+	}
+	tls := rebuiltTLS{
+		TLSVersion:               col("tlsdetails.tlsversion"),
+		CipherSuite:              col("tlsdetails.ciphersuite"),
+		ClientProvidedHostHeader: col("tlsdetails.clientprovidedhostheader"),
+	}
+	if tls != (rebuiltTLS{}) {
+		rec.TLSDetails = &tls
 	}
 	switch strings.ToLower(col("readonly")) {
 	case "true":
@@ -146,8 +170,12 @@ func eventFromRow(r row) (model.Event, error) {
 	if issuer != (rebuiltIssuer{}) {
 		session.SessionIssuer = &issuer
 	}
-	if v := col("useridentity.sessioncontext.attributes.mfaauthenticated"); v != "" {
-		session.Attributes = &rebuiltAttributes{MFAAuthenticated: v}
+	attrs := rebuiltAttributes{
+		CreationDate:     col("useridentity.sessioncontext.attributes.creationdate"),
+		MFAAuthenticated: col("useridentity.sessioncontext.attributes.mfaauthenticated"),
+	}
+	if attrs != (rebuiltAttributes{}) {
+		session.Attributes = &attrs
 	}
 	if session != (rebuiltSession{}) {
 		id.SessionContext = &session

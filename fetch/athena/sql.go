@@ -49,6 +49,11 @@ type Table struct {
 	// OnBehalfOf says whether userIdentity has onBehalfOf (tables made
 	// from the guide before Identity Center users lack it).
 	OnBehalfOf bool
+
+	// Lacks names the columns of optionalColumns the table does not have
+	// (tables made from older versions of the guide): they are selected
+	// as NULL.
+	Lacks map[string]bool
 }
 
 // Query is what one Athena query selects.
@@ -69,7 +74,35 @@ var columns = []string{
 	"useridentity.sessioncontext.sessionissuer.type", "useridentity.sessioncontext.sessionissuer.username",
 	"useridentity.sessioncontext.sessionissuer.arn", "useridentity.sessioncontext.attributes.mfaauthenticated",
 	resourcesText, "requestid", "apiversion", "serviceeventdetails", "sharedeventid", "vpcendpointid",
+	// The columns later versions of the guide added (optionalColumns).
+	"useridentity.sessioncontext.attributes.creationdate", "vpcendpointaccountid", "eventcategory",
+	"sessioncredentialfromconsole", "edgedevicedetails",
+	"tlsdetails.tlsversion", "tlsdetails.ciphersuite", "tlsdetails.clientprovidedhostheader",
 	`"$path"`,
+}
+
+// optionalColumns are the selected columns a table may lack, each with
+// the top-level column that holds it: a table made from an older version
+// of AWS's guide has no eventcategory or tlsdetails, say. Such a column
+// is selected as NULL rather than failing the query.
+var optionalColumns = map[string]string{
+	"useridentity.sessioncontext.attributes.creationdate": "useridentity",
+	"vpcendpointaccountid":                                "vpcendpointaccountid",
+	"eventcategory":                                       "eventcategory",
+	"sessioncredentialfromconsole":                        "sessioncredentialfromconsole",
+	"edgedevicedetails":                                   "edgedevicedetails",
+	"tlsdetails.tlsversion":                               "tlsdetails",
+	"tlsdetails.ciphersuite":                              "tlsdetails",
+	"tlsdetails.clientprovidedhostheader":                 "tlsdetails",
+}
+
+// selected is what the query selects for col: the column, or NULL when
+// the table lacks it.
+func (t Table) selected(col string) string {
+	if col == onBehalfOfColumn && !t.OnBehalfOf || t.Lacks[col] {
+		return "CAST(NULL AS VARCHAR)"
+	}
+	return col
 }
 
 const (
@@ -96,10 +129,7 @@ func Compile(q Query) (string, error) {
 	c := compiler{t: q.Table}
 	var sel []string
 	for _, col := range columns {
-		if col == onBehalfOfColumn && !q.Table.OnBehalfOf {
-			col = "CAST(NULL AS VARCHAR)"
-		}
-		sel = append(sel, col)
+		sel = append(sel, q.Table.selected(col))
 	}
 	where := c.partitions(q)
 	where = append(where,
@@ -244,8 +274,8 @@ func (c compiler) searchedText(key string) []string {
 			if col == resourcesText || col == "requestparameters" || col == "responseelements" || col == `"$path"` {
 				continue
 			}
-			if col == onBehalfOfColumn && !c.t.OnBehalfOf {
-				continue
+			if c.t.selected(col) != col {
+				continue // the table lacks it
 			}
 			texts = append(texts, "coalesce("+col+", '')")
 		}
@@ -283,7 +313,9 @@ var recordKeys = []string{
 	"sourceIPAddress", "userAgent", "errorCode", "errorMessage", "requestParameters",
 	"responseElements", "additionalEventData", "requestID", "eventID", "readOnly", "resources",
 	"ARN", "eventType", "apiVersion", "recipientAccountId", "serviceEventDetails",
-	"sharedEventID", "vpcEndpointId", "true", "false", "null",
+	"sharedEventID", "vpcEndpointId", "creationDate", "vpcEndpointAccountId", "eventCategory",
+	"sessionCredentialFromConsole", "edgeDeviceDetails", "tlsDetails", "tlsVersion", "cipherSuite",
+	"clientProvidedHostHeader", "true", "false", "null",
 }
 
 // anyText holds when any value is in any of the texts.

@@ -82,11 +82,21 @@ func tableOf(db, tbl string, t *gluetypes.Table) (Table, error) {
 			out.AccountColumn = col
 		}
 	}
+	types := map[string]string{} // top-level column -> its type, lower case
 	if sd := t.StorageDescriptor; sd != nil {
 		for _, c := range sd.Columns {
-			if strings.EqualFold(aws.ToString(c.Name), "useridentity") {
-				out.OnBehalfOf = strings.Contains(strings.ToLower(aws.ToString(c.Type)), "onbehalfof")
+			types[strings.ToLower(aws.ToString(c.Name))] = strings.ToLower(aws.ToString(c.Type))
+		}
+	}
+	out.OnBehalfOf = strings.Contains(types["useridentity"], "onbehalfof")
+	for col, top := range optionalColumns {
+		typ, ok := types[top]
+		field := col[strings.LastIndex(col, ".")+1:]
+		if !ok || col != top && !strings.Contains(typ, field+":") {
+			if out.Lacks == nil {
+				out.Lacks = map[string]bool{}
 			}
+			out.Lacks[col] = true
 		}
 	}
 	return out, nil

@@ -38,8 +38,8 @@ const UserIdentityType = "struct<type:string,principalid:string,arn:string,accou
 	"ec2roledelivery:string,webidfederationdata:map<string,string>>>"
 
 // CreateTable makes db.name in moto's Glue catalogue as AWS's guide
-// defines the CloudTrail table with partition projection: partitions
-// account, region and timestamp (yyyy/MM/dd).
+// defines the CloudTrail table with partition projection: its columns,
+// and partitions account, region and timestamp (yyyy/MM/dd).
 func CreateTable(t testing.TB, cfg aws.Config, db, name string) {
 	t.Helper()
 	c := glue.NewFromConfig(cfg)
@@ -52,14 +52,25 @@ func CreateTable(t testing.TB, cfg aws.Config, db, name string) {
 	col := func(n, typ string) gluetypes.Column {
 		return gluetypes.Column{Name: aws.String(n), Type: aws.String(typ)}
 	}
+	columns := []gluetypes.Column{col("eventversion", "string"), col("useridentity", UserIdentityType)}
+	for _, name := range []string{"eventtime", "eventsource", "eventname", "awsregion", "sourceipaddress", "useragent",
+		"errorcode", "errormessage", "requestparameters", "responseelements", "additionaleventdata", "requestid",
+		"eventid"} {
+		columns = append(columns, col(name, "string"))
+	}
+	columns = append(columns, col("readonly", "string"), col("resources", "array<struct<arn:string,accountid:string,type:string>>"))
+	for _, name := range []string{"eventtype", "apiversion", "recipientaccountid", "serviceeventdetails", "sharedeventid",
+		"vpcendpointid", "vpcendpointaccountid", "eventcategory"} {
+		columns = append(columns, col(name, "string"))
+	}
+	columns = append(columns,
+		col("addendum", "struct<reason:string,updatedfields:string,originalrequestid:string,originaleventid:string>"),
+		col("sessioncredentialfromconsole", "string"), col("edgedevicedetails", "string"),
+		col("tlsdetails", "struct<tlsversion:string,ciphersuite:string,clientprovidedhostheader:string>"))
 	_, err = c.CreateTable(ctx, &glue.CreateTableInput{DatabaseName: &db, TableInput: &gluetypes.TableInput{
-		Name: &name,
-		StorageDescriptor: &gluetypes.StorageDescriptor{Columns: []gluetypes.Column{
-			col("eventversion", "string"), col("useridentity", UserIdentityType), col("eventtime", "string"),
-			col("eventsource", "string"), col("eventname", "string"), col("awsregion", "string"),
-			col("resources", "array<struct<arn:string,accountid:string,type:string>>"),
-		}},
-		PartitionKeys: []gluetypes.Column{col("account", "string"), col("region", "string"), col("timestamp", "string")},
+		Name:              &name,
+		StorageDescriptor: &gluetypes.StorageDescriptor{Columns: columns},
+		PartitionKeys:     []gluetypes.Column{col("account", "string"), col("region", "string"), col("timestamp", "string")},
 		Parameters: map[string]string{
 			"projection.enabled":          "true",
 			"projection.timestamp.type":   "date",
