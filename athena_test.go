@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"lazytrail/fetch/athena"
 	"lazytrail/fetch/athena/athenatest"
 	"lazytrail/fetch/localtrail"
 	"lazytrail/fetch/localtrail/localtest"
@@ -285,7 +286,9 @@ func TestAthenaInTheTUI(t *testing.T) {
 	}
 
 	tm.Send(tea.KeyPressMsg{Code: 'R', Text: "R"})
-	wait("the SQL", screenHas("QUERY", "FROM \"trails\".\"cloudtrail\"", "'skeddly-'"))
+	wait("the SQL", screenHas("QUERY", fmt.Sprintf("SELECT … (%d columns)", len(athena.Columns())), "FROM \"trails\".\"cloudtrail\"", "'skeddly-'"))
+	tm.Send(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	wait("the SQL copied", screenHas("copied the query ("))
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 
 	r.setFilter("event:StopInstances")

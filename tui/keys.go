@@ -143,6 +143,8 @@ func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.pivotTo(int(msg.Text[0] - '1'))
 	case a.overlay == overlayTime && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
 		return a.pickTime(int(msg.Text[0] - '1'))
+	case a.overlay == overlayRegions && key.Matches(msg, k.Copy):
+		return a.copyQuery()
 	case a.overlay == overlayRegions:
 		a.move(&a.regions.sc, msg)
 	}
@@ -189,6 +191,19 @@ func (a *App) cycleFocus(step int) {
 	default:
 		a.setFocus(paneDetail)
 	}
+}
+
+// copyQuery copies what the first partition with a query runs (an Athena
+// query's SQL), to run it in the console or mend it by hand.
+func (a *App) copyQuery() tea.Cmd {
+	for _, p := range a.progress {
+		if p.Detail != "" {
+			a.flash = fmt.Sprintf("copied the query (%s bytes) to the clipboard (OSC 52)", count(len(p.Detail)))
+			return tea.SetClipboard(p.Detail)
+		}
+	}
+	a.flash = "no source runs a query to copy"
+	return nil
 }
 
 func (a *App) copyRaw() tea.Cmd {

@@ -64,10 +64,14 @@ func (r *regionsPanel) Update(ps []model.RegionProgress, zone *time.Location) {
 			lines = append(lines, "", styled(r.st.Label, p.Status))
 		}
 		if p.Detail != "" {
-			// The query as sent, a line each: the filter's values are in
-			// it, so each line is escaped.
-			lines = append(lines, "", paintOf(r.st.PaneTitle).wrap("QUERY"))
+			// The query as sent, a line each (the filter's values are in
+			// it, so each line is escaped), but for the select list, which
+			// is the same for every query: its conditions come first.
+			lines = append(lines, "", paintOf(r.st.PaneTitle).wrap("QUERY  (y copies all of it)"))
 			for _, l := range strings.Split(p.Detail, "\n") {
+				if cols, ok := strings.CutPrefix(l, "SELECT "); ok {
+					l = fmt.Sprintf("SELECT … (%d columns)", strings.Count(cols, ", ")+1)
+				}
 				lines = append(lines, model.Printable(l))
 			}
 		}
