@@ -17,7 +17,7 @@ type Timeline struct {
 
 	columns   [len(columnFields)]column // see columns.go
 	seconds   []int64                   // each loaded event's time, unix seconds, for the histogram
-	resources resourceIndex             // resource names, folded, built on the first res: term (resindex.go)
+	resources resourceIndex             // resource names, folded, for res: terms (resindex.go)
 }
 
 const (
@@ -51,6 +51,7 @@ func (t *Timeline) Add(evs []Event) int {
 		for c, f := range columnFields {
 			t.columns[c].add(eventField(&evs[i], f))
 		}
+		t.resources.add(&evs[i])
 		if t.filter.Match(&evs[i]) {
 			t.view = append(t.view, int32(t.n))
 		}
