@@ -110,7 +110,7 @@ func (t *Timeline) resourceMatches(tm *term) []uint64 {
 }
 
 // parallelArena is the arena size from which the search is split.
-const parallelArena = 8 << 20
+var parallelArena = 8 << 20 // a variable so that tests can split small arenas
 
 // markResources searches the arena of events [from, to) for patterns and
 // marks in bits those that pass tm.

@@ -42,3 +42,30 @@ func TestResourceIndexAgreesWithMatch(t *testing.T) {
 		tl.SetFilter(Filter{})
 	}
 }
+
+// Split across cores, the arena search finds exactly what testing every
+// event finds, at stretch boundaries too.
+func TestResourceSearchSplitMatchesDirect(t *testing.T) {
+	defer func(was int) { parallelArena = was }(parallelArena)
+	parallelArena = 0
+	evs := timelineEvents(1000)
+	for i := range evs {
+		evs[i].Resources = []Resource{{Name: fmt.Sprintf("arn:aws:s3:::bucket/Object-%04d", i)}, {Name: fmt.Sprintf("i-%03x", i%300)}}
+	}
+	tl := NewTimeline()
+	tl.Add(evs)
+	for _, term := range []string{"res:object-00", "res:Object-0063", "res:object-0064", "res:i-12", "-res:i-1", "res:zz", "res:ObJ", "res:0999,0000"} {
+		f := ParseFilter(term)
+		tl.SetFilter(Filter{})
+		tl.SetFilter(f)
+		want := 0
+		for i := range evs {
+			if f.Match(&evs[i]) {
+				want++
+			}
+		}
+		if tl.Matches() != want {
+			t.Errorf("%s: the split search selects %d, testing each event %d", term, tl.Matches(), want)
+		}
+	}
+}
