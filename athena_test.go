@@ -233,6 +233,17 @@ func runAthenaTUISized(t *testing.T, r *athenaRig, width, height int, args ...st
 	return tm, wait
 }
 
+// quitTUI presses q, waits for the program to end and closes the app
+// (its stream, and so any query still running), returning what it showed.
+func quitTUI(t *testing.T, tm *teatest.TestModel) *viewSpy {
+	t.Helper()
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	final := tm.FinalModel(t).(*viewSpy)
+	final.app.Close()
+	return final
+}
+
 // viewSpy keeps the app's last rendered screen, for a test to read while
 // the program runs.
 type viewSpy struct {
@@ -302,9 +313,7 @@ func TestAthenaInTheTUI(t *testing.T) {
 	if sql := r.proxy.SQL(); !strings.Contains(sql[1], "'StopInstances'") {
 		t.Errorf("the second query is not the new filter's:\n%s", sql[1])
 	}
-	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	tm.FinalModel(t).(*viewSpy).app.Close()
+	quitTUI(t, tm)
 	ops := checkWithinPolicy(t, r.rec)
 	checkAllExercised(t, ops, []string{"athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "glue:GetTable", "s3:GetObject"})
 }
@@ -316,9 +325,7 @@ func TestAthenaQuitStopsTheQuery(t *testing.T) {
 	r.proxy.Hold(true)
 	tm, wait := runAthenaTUI(t, r, "--athena", "trails.cloudtrail", "--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339))
 	wait("the running query", screenHas("athena RUNNING"))
-	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	tm.FinalModel(t).(*viewSpy).app.Close()
+	quitTUI(t, tm)
 	ids := r.proxy.IDs()
 	if len(ids) != 1 || r.proxy.Calls("StopQueryExecution") != 1 {
 		t.Fatalf("queries %v, StopQueryExecution calls %d: want one query, stopped once", ids, r.proxy.Calls("StopQueryExecution"))
@@ -348,9 +355,7 @@ func TestAthenaEscStopsTheQuery(t *testing.T) {
 	r.setFilter("")
 	tm.Send(tea.KeyPressMsg{Code: 'r', Text: "r"})
 	wait("the query run again", func(s string) bool { return len(r.proxy.IDs()) == 2 && strings.Contains(s, "athena SUCCEEDED") })
-	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	tm.FinalModel(t).(*viewSpy).app.Close()
+	quitTUI(t, tm)
 	if n := r.proxy.Calls("StopQueryExecution"); n != 1 {
 		t.Errorf("StopQueryExecution called %d times: the finished query was stopped again", n)
 	}
@@ -412,9 +417,7 @@ func TestAthenaNewFilterStopsTheRunningQuery(t *testing.T) {
 	wait("the second query, the first stopped", func(string) bool {
 		return len(r.proxy.IDs()) == 2 && r.proxy.Calls("StopQueryExecution") == 1
 	})
-	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	tm.FinalModel(t).(*viewSpy).app.Close()
+	quitTUI(t, tm)
 	if n := r.proxy.Calls("StopQueryExecution"); n != 2 {
 		t.Errorf("%d StopQueryExecution calls, want 2 (the first query on the new filter, the second on quit)", n)
 	}
@@ -430,10 +433,7 @@ func TestAthenaAt80x24(t *testing.T) {
 	tm, wait := runAthenaTUISized(t, r, 80, 24, "--athena", "trails.cloudtrail", "--filter", "user:skeddly-",
 		"--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339))
 	wait("the compact state line", screenHas("SUCCEEDED 1.2 GB $0.0062", "skeddly-"))
-	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	final := tm.FinalModel(t).(*viewSpy)
-	final.app.Close()
+	final := quitTUI(t, tm)
 	for _, line := range strings.Split(final.screen(), "\n") {
 		if w := ansi.StringWidth(line); w > 80 {
 			t.Errorf("a line is %d columns wide: %q", w, line)
