@@ -15,7 +15,9 @@ import (
 // added: the query selects NULL for them instead of failing, and finds
 // the partitions however the projection names them.
 func TestTableOfOlderAndNewerTables(t *testing.T) {
-	col := func(n, typ string) gluetypes.Column { return gluetypes.Column{Name: aws.String(n), Type: aws.String(typ)} }
+	col := func(n, typ string) gluetypes.Column {
+		return gluetypes.Column{Name: aws.String(n), Type: aws.String(typ)}
+	}
 	old := &gluetypes.Table{
 		StorageDescriptor: &gluetypes.StorageDescriptor{Columns: []gluetypes.Column{
 			col("useridentity", "struct<type:string,arn:string,sessioncontext:struct<attributes:struct<mfaauthenticated:string>>>"),
