@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 a per-region endpoint resolver is the SDK's only way to give one region its own endpoint (aws.Endpoint with it)
+
 package tui
 
 import (

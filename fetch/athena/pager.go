@@ -87,7 +87,7 @@ func (p *pager) check(ctx context.Context) (done bool, err error) {
 	}
 	qe := out.QueryExecution
 	if qe == nil || qe.Status == nil {
-		return false, errors.New("Athena reported no state for the query")
+		return false, errors.New("no state came back for the Athena query")
 	}
 	var scanned int64
 	if qe.Statistics != nil {

@@ -397,10 +397,10 @@ func (g *gen) values1(k string) string {
 	if len(pool) == 0 || g.r.IntN(12) == 0 {
 		return g.clean(probes[g.r.IntN(len(probes))])
 	}
-	v := pool[g.r.IntN(len(pool))]
-	if k == "raw" && g.r.IntN(3) == 0 {
-		pool = g.values["rawtext"] // the record's text, JSON syntax and all
+	if text := g.values["rawtext"]; k == "raw" && len(text) > 0 && g.r.IntN(3) == 0 {
+		pool = text // the record's text, JSON syntax and all
 	}
+	v := pool[g.r.IntN(len(pool))]
 	if k == "raw" || (k == "res" || k == "agent") && g.r.IntN(2) == 0 {
 		v = g.piece(v, 3+g.r.IntN(18))
 	}
