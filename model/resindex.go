@@ -23,6 +23,11 @@ import (
 type resourceIndex struct {
 	arena []byte // each event's names, folded, each followed by 0x00
 	ends  []int  // ends[i] is where event i's names end in arena
+	// counted is how much of arena freq counts, by byte: the search
+	// anchors on a term's rarest byte (ARNs repeat their letters, so the
+	// first byte of a term is often among the commonest).
+	counted int
+	freq    [256]int
 }
 
 func (x *resourceIndex) add(e *Event) {
@@ -31,6 +36,45 @@ func (x *resourceIndex) add(e *Event) {
 		x.arena = append(x.arena, 0)
 	}
 	x.ends = append(x.ends, len(x.arena))
+}
+
+// count brings freq up to date with the arena.
+func (x *resourceIndex) count() {
+	for _, c := range x.arena[x.counted:] {
+		x.freq[c]++
+	}
+	x.counted = len(x.arena)
+}
+
+// anchor is the offset in pattern of its rarest byte in the arena.
+func (x *resourceIndex) anchor(pattern []byte) int {
+	best := 0
+	for i, c := range pattern {
+		if x.freq[c] < x.freq[pattern[best]] {
+			best = i
+		}
+	}
+	return best
+}
+
+// index is the first place in s where pattern starts, found by searching
+// for its tail from offset k (bytes.Index keys on a tail's first byte,
+// so the tail starting at the rarest byte gives it the fewest false
+// starts), then checking the head before it; -1 when there is none.
+func index(s, pattern []byte, k int) int {
+	head, tail := pattern[:k], pattern[k:]
+	for pos := k; pos <= len(s); {
+		j := bytes.Index(s[pos:], tail)
+		if j < 0 {
+			return -1
+		}
+		at := pos + j - k
+		if bytes.Equal(s[at:at+k], head) {
+			return at
+		}
+		pos += j + 1
+	}
+	return -1
 }
 
 // appendFolded appends s with every rune replaced by the least rune of its
@@ -86,8 +130,13 @@ func (t *Timeline) resourceMatches(tm *term) []uint64 {
 		values = []string{tm.value}
 	}
 	patterns := make([][]byte, len(values))
+	anchors := make([]int, len(values))
+	x.count()
 	for i, v := range values {
 		patterns[i] = appendFolded(nil, v)
+		if len(patterns[i]) > 0 {
+			anchors[i] = x.anchor(patterns[i])
+		}
 	}
 	parts := 1
 	if len(x.arena) >= parallelArena {
@@ -102,7 +151,7 @@ func (t *Timeline) resourceMatches(tm *term) []uint64 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t.markResources(tm, patterns, bits, from, to)
+			t.markResources(tm, patterns, anchors, bits, from, to)
 		}()
 	}
 	wg.Wait()
@@ -114,16 +163,21 @@ var parallelArena = 8 << 20 // a variable so that tests can split small arenas
 
 // markResources searches the arena of events [from, to) for patterns and
 // marks in bits those that pass tm.
-func (t *Timeline) markResources(tm *term, patterns [][]byte, bits []uint64, from, to int) {
+func (t *Timeline) markResources(tm *term, patterns [][]byte, anchors []int, bits []uint64, from, to int) {
 	x := &t.resources
 	start := 0
 	if from > 0 {
 		start = x.ends[from-1]
 	}
 	end := x.ends[to-1]
-	for _, pattern := range patterns {
+	for p, pattern := range patterns {
 		for pos := start; pos < end; {
-			j := bytes.Index(x.arena[pos:end], pattern)
+			var j int
+			if len(pattern) == 0 {
+				j = 0
+			} else {
+				j = index(x.arena[pos:end], pattern, anchors[p])
+			}
 			if j < 0 {
 				break
 			}
