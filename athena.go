@@ -65,3 +65,15 @@ func planKey(f model.Filter) string { return strings.Join(strings.Fields(f.Strin
 func (s *athenaSource) original(ctx context.Context, e *model.Event) (string, error) {
 	return s.originals.Record(ctx, e.Origin, e.ID)
 }
+
+// prefetch reads, several at once, the log files of a batch's rows that
+// match, before they are printed one by one.
+func (s *athenaSource) prefetch(ctx context.Context, events []model.Event, f model.Filter) {
+	var paths []string
+	for i := range events {
+		if events[i].Origin != "" && f.Match(&events[i]) {
+			paths = append(paths, events[i].Origin)
+		}
+	}
+	s.originals.Prefetch(ctx, paths)
+}

@@ -48,6 +48,9 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 			break
 		}
 		last = batch.Progress
+		if restore {
+			b.athena.prefetch(ctx, batch.Events, filter)
+		}
 		for i := range batch.Events {
 			e := &batch.Events[i]
 			if !filter.Match(e) {

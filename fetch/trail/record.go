@@ -53,6 +53,49 @@ func (o *Originals) Record(ctx context.Context, path, eventID string) (string, e
 	return "", fmt.Errorf("%s holds no record with eventID %s", path, eventID)
 }
 
+// prefetchWorkers is how many files Prefetch reads at once; maxPrefetch
+// bounds the files it keeps (a log file is kilobytes to a few megabytes).
+const (
+	prefetchWorkers = 16
+	maxPrefetch     = 256
+)
+
+// Prefetch reads the files at paths that are not cached yet, several at
+// once, and keeps at least all of them: a headless run restores a batch
+// of rows whose files interleave (every account × region delivers its
+// own), which one by one, through a small cache, would read files over
+// and over. Errors are left for Record to report.
+func (o *Originals) Prefetch(ctx context.Context, paths []string) {
+	seen := map[string]bool{}
+	var want []string
+	for _, p := range paths {
+		if !seen[p] {
+			seen[p] = true
+			want = append(want, p)
+		}
+	}
+	want = want[:min(len(want), maxPrefetch)]
+	o.mu.Lock()
+	o.max = max(o.max, len(want))
+	o.mu.Unlock()
+	work := make(chan string)
+	var wg sync.WaitGroup
+	for range min(prefetchWorkers, len(want)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				_, _ = o.records(ctx, p)
+			}
+		}()
+	}
+	for _, p := range want {
+		work <- p
+	}
+	close(work)
+	wg.Wait()
+}
+
 // records is every record of the file at path by event id: from the
 // cache, from a read in flight, or read now.
 func (o *Originals) records(ctx context.Context, path string) (map[string]string, error) {

@@ -69,3 +69,29 @@ func TestOriginalsReadRecordsBack(t *testing.T) {
 		}
 	})
 }
+
+// Rows whose files interleave, as an organisation's do, read each file
+// once when their batch is prefetched, however small the cache.
+func TestOriginalsPrefetchReadsEachFileOnce(t *testing.T) {
+	bucket, up, proxy := s3NewBucket(t)
+	objects := map[string][]byte{}
+	var paths []string
+	for f := range 5 {
+		key := fmt.Sprintf("AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/01/f%d.json.gz", f)
+		objects[key] = s3test.Gzip([]byte(fmt.Sprintf(`{"Records":[{"eventID":"e%d","eventTime":"2026-11-01T10:00:00Z"}]}`, f)))
+	}
+	up.Put(t, objects)
+	for i := range 40 {
+		paths = append(paths, fmt.Sprintf("s3://%s/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/01/f%d.json.gz", bucket, i%5))
+	}
+	o := NewOriginals(s3test.Config(t, proxy.URL), 1)
+	o.Prefetch(context.Background(), paths)
+	for i, p := range paths {
+		if raw, err := o.Record(context.Background(), p, fmt.Sprintf("e%d", i%5)); err != nil || !strings.Contains(raw, fmt.Sprintf(`"e%d"`, i%5)) {
+			t.Fatalf("row %d: %q, %v", i, raw, err)
+		}
+	}
+	if n := proxy.Count("GetObject"); n != 5 {
+		t.Errorf("40 rows of 5 interleaved files took %d GETs, want 5", n)
+	}
+}
