@@ -281,6 +281,19 @@ func TestCancelledContextStopsPolling(t *testing.T) {
 	}
 }
 
+// A table named in another case is the same table (Glue keeps names in
+// lower case).
+func TestTableNameIgnoresCase(t *testing.T) {
+	r := newRig(t, func(string) []model.Event { return nil })
+	src, err := athena.NewSource(context.Background(), r.cfg, athena.Options{Table: "Trails.CloudTrail"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := src.Table().Name; got != `"trails"."cloudtrail"` {
+		t.Errorf("table named %s in SQL", got)
+	}
+}
+
 func TestMissingTableSaysHowToMakeOne(t *testing.T) {
 	r := newRig(t, func(string) []model.Event { return nil })
 	_, err := athena.NewSource(context.Background(), r.cfg, athena.Options{Table: "trails.nope"})

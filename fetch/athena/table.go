@@ -39,8 +39,9 @@ func ResolveTable(ctx context.Context, client *glue.Client, name string) (Table,
 }
 
 // splitName splits db.table, rejecting what would need more than quoting.
+// Both are lower-cased, as the Glue catalogue and Athena keep names.
 func splitName(name string) (db, tbl string, err error) {
-	db, tbl, found := strings.Cut(name, ".")
+	db, tbl, found := strings.Cut(strings.ToLower(name), ".")
 	if !found {
 		db, tbl = defaultDatabase, name
 	}
