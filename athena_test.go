@@ -290,6 +290,7 @@ func TestAthenaInTheTUI(t *testing.T) {
 	wait("the rows and the query's state", screenHas("athena SUCCEEDED · 42.0 MB scanned · $0.0002", "skeddly-"))
 
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	wait("the row's log file in the detail", screenHas("log file", "s3://trail/AWSLogs/"))
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
 	wait("the original record", screenHas("as in s3://trail/AWSLogs/"))
 	if n := r.rec.operations()["s3:GetObject"]; n != 1 {
