@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"lazytrail/fetch"
 	"lazytrail/fetch/athena"
 	"lazytrail/fetch/trail"
 	"lazytrail/model"
@@ -47,12 +48,23 @@ func runAthenaDDL(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "lazytrail athena-ddl: give one trail bucket, such as s3://my-trail-bucket or s3://bucket/prefix\n")
 		return exitUsage
 	}
+	if bucket, _, _ := strings.Cut(strings.TrimPrefix(roots[0], "s3://"), "/"); !isBucketName(bucket) {
+		fmt.Fprintf(stderr, "lazytrail athena-ddl: %q is not an S3 bucket name: give s3://bucket or s3://bucket/prefix\n", model.Printable(bucket))
+		return exitUsage
+	}
 	if strings.Contains(*profile, ",") {
 		fmt.Fprintf(stderr, "lazytrail athena-ddl: --profile takes one profile\n")
 		return exitUsage
 	}
 	cctx, cancel := context.WithTimeout(ctx, credentialCheckTimeout)
 	cfg, err := loadConfig(cctx, *profile)
+	if err == nil {
+		// Without credentials every listing would fail with the SDK's
+		// chain of causes; say it once, as the other sources do.
+		if _, cerr := cfg.Credentials.Retrieve(cctx); cerr != nil {
+			err = fmt.Errorf("%s", fetch.ExplainFor(cerr, *profile))
+		}
+	}
 	cancel()
 	if err != nil {
 		fmt.Fprintf(stderr, "lazytrail athena-ddl: %s\n", model.Printable(err.Error()))
