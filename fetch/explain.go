@@ -66,9 +66,9 @@ func explain(err error, profile string) (cause, hint string) {
 	case isTLS(err):
 		return explainTLS(err, op)
 	case errors.As(err, &dnsErr):
-		return fmt.Sprintf("cannot resolve %s", dnsErr.Name), "the endpoint is unreachable: check --endpoint-url and the network"
+		return fmt.Sprintf("cannot resolve %s", dnsErr.Name), "the endpoint is unreachable: check the network, and --endpoint-url or AWS_ENDPOINT_URL if set"
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused" + onOp(op), "the endpoint is unreachable: check --endpoint-url and the network"
+		return "connection refused" + onOp(op), "the endpoint is unreachable: check the network, and --endpoint-url or AWS_ENDPOINT_URL if set"
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout():
 		return "request timed out" + onOp(op), "the endpoint did not answer in time; check the network or raise the request timeout"
 	}
