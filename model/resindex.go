@@ -143,8 +143,8 @@ func (t *Timeline) resourceMatches(tm *term) []uint64 {
 		parts = min(runtime.GOMAXPROCS(0), 8)
 	}
 	// Stretches split at multiples of 64 events, so no two share a word
-	// of bits.
-	per := (t.n/parts + 63) &^ 63
+	// of bits (and a few events with huge names are one stretch).
+	per := max((t.n/parts+63)&^63, 64)
 	var wg sync.WaitGroup
 	for from := 0; from < t.n; from += per {
 		to := min(from+per, t.n)

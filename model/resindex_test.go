@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -67,5 +68,21 @@ func TestResourceSearchSplitMatchesDirect(t *testing.T) {
 		if tl.Matches() != want {
 			t.Errorf("%s: the split search selects %d, testing each event %d", term, tl.Matches(), want)
 		}
+	}
+}
+
+// A few events with huge names (an arena past the split size) are one
+// stretch, not an endless split.
+func TestResourceSearchFewEventsHugeNames(t *testing.T) {
+	defer func(was int) { parallelArena = was }(parallelArena)
+	parallelArena = 1 << 10
+	evs := timelineEvents(3)
+	evs[1].Resources = []Resource{{Name: strings.Repeat("x", 4<<10) + "abc"}}
+	tl := NewTimeline()
+	tl.Add(evs)
+	tl.SetFilter(ParseFilter("res:abc"))
+	tl.SetFilter(ParseFilter("res:ab"))
+	if tl.Matches() != 1 {
+		t.Fatalf("res:ab selects %d of 3, want 1", tl.Matches())
 	}
 }
