@@ -441,3 +441,18 @@ func TestAthenaAt80x24(t *testing.T) {
 		}
 	}
 }
+
+// A query that fails after running says so on the status bar and the
+// info line, not RUNNING and complete.
+func TestAthenaFailureOnScreen(t *testing.T) {
+	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
+	r := newAthenaRig(t, since, until)
+	r.proxy.Hold(true)
+	tm, wait := runAthenaTUI(t, r, "--athena", "trails.cloudtrail", "--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339))
+	wait("the running query", screenHas("athena RUNNING"))
+	r.proxy.Fail("HIVE_BAD_DATA: Error parsing field value")
+	wait("the failure", func(s string) bool {
+		return strings.Contains(s, "athena FAILED") && strings.Contains(s, "FAILED (R)") && strings.Contains(s, "incomplete: 1 failed (R)") && !strings.Contains(s, "complete ·")
+	})
+	quitTUI(t, tm)
+}

@@ -270,6 +270,9 @@ func (s *Stream) deliver(i int, pg Page, err error) bool {
 			p.Skips = append(p.Skips, line)
 		}
 	}
+	if pg.Status != "" {
+		p.Status = model.Printable(pg.Status) // a failure's page says the final state too
+	}
 	if err != nil {
 		s.stats.Failed++
 		p.State = model.RegionFailed
@@ -277,9 +280,6 @@ func (s *Stream) deliver(i int, pg Page, err error) bool {
 		s.core.finish(i)
 		s.out = s.core.release(s.out)
 		return false
-	}
-	if pg.Status != "" {
-		p.Status = model.Printable(pg.Status)
 	}
 	var fresh int
 	if pg.Horizon.IsZero() {

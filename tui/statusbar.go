@@ -81,7 +81,23 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 		if s.width < 100 {
 			status = compactStatus(status)
 		}
-		parts = append(parts, paintOf(s.st.StatusKey).wrap(status))
+		part := paintOf(s.st.StatusKey).wrap(status)
+		// What needs attention is still said: a failed query, skipped rows.
+		for _, c := range []struct {
+			n     int
+			label string
+			paint paint
+		}{
+			{sum.failed, "FAILED (R)", paintOf(s.st.StatusError)}, {sum.skipped, "skipped (R)", paintOf(s.st.StatusWarn)},
+		} {
+			if c.n > 0 {
+				part += bar.wrap(" ·") + c.paint.wrap(" "+c.label)
+				if c.n > 1 {
+					part += c.paint.wrap(fmt.Sprintf(" %d", c.n))
+				}
+			}
+		}
+		parts = append(parts, part)
 	}
 	if sum.total > 0 && !ownStatus {
 		word := sum.word

@@ -41,7 +41,7 @@ func (a *App) body() []string {
 	case overlayPivot:
 		return block(a.pivots.View(), l.width, l.body)
 	case overlaySummary:
-		return block(a.answers.View(a.ended, a.zone()), l.width, l.body)
+		return block(a.answers.View(a.ended && a.summary.failed == 0, a.zone()), l.width, l.body) // counts with a failed partition are lower bounds
 	}
 	if !l.wide {
 		switch a.focus {
@@ -85,6 +85,9 @@ func (a *App) infoLine() string {
 	var parts []string
 	scan := func(s string) { parts = append(parts, styled(a.st.Scan, s)) }
 	switch {
+	case a.ended && a.summary.failed > 0:
+		// Not complete: what failed could hold matches.
+		parts = append(parts, styled(a.st.Error, fmt.Sprintf("incomplete: %d failed (R)", a.summary.failed)))
 	case a.ended:
 		parts = append(parts, "complete")
 	case a.toEnd.on:
