@@ -153,7 +153,7 @@ func TestAthenaPrintsWhatTheBucketHolds(t *testing.T) {
 	if len(sql) != 4 {
 		t.Fatalf("%d queries started, want 4", len(sql))
 	}
-	for _, want := range []string{`"timestamp" >= '2026/11/29'`, `"timestamp" <= '2026/12/01'`, "eventtime >= '2026-11-29T06:00:00Z'", "eventtime <= '2026-11-30T10:00:00Z'"} {
+	for _, want := range []string{`"timestamp" >= '2026/11/29'`, `"timestamp" <= '2026/11/30'`, "eventtime >= '2026-11-29T06:00:00Z'", "eventtime <= '2026-11-30T10:00:00Z'"} {
 		if !strings.Contains(sql[0], want) {
 			t.Errorf("the SQL does not bound the range with %s:\n%s", want, sql[0])
 		}

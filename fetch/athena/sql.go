@@ -41,8 +41,10 @@ type Table struct {
 
 	// The partition columns, "" when the table has none of that kind.
 	// TimeColumn holds the delivery day in TimeLayout (Go's layout for
-	// the projection's format, yyyy/MM/dd -> 2006/01/02).
+	// the projection's format, yyyy/MM/dd -> 2006/01/02); a table
+	// partitioned by hand has TimeParts instead: year, month and day.
 	TimeColumn, TimeLayout string
+	TimeParts              []string
 	RegionColumn           string
 	AccountColumn          string
 
@@ -153,19 +155,32 @@ func Compile(q Query) (string, error) {
 
 type compiler struct{ t Table }
 
-// partitions bounds the partition columns: the days of the range (a log
-// file is delivered within minutes of its events, so into the same day
-// or the next), and the regions and accounts the filter asks for.
+// deliveryMargin is how long after its events a log file may be
+// delivered, and so filed under a later day (or hour): CloudTrail
+// delivers within about 5 minutes on average, 15 at most in practice.
+const deliveryMargin = time.Hour
+
+// partitions bounds the partition columns: the days (or hours) of the
+// range, the last widened by the delivery margin, and the regions and
+// accounts the filter asks for.
 func (c compiler) partitions(q Query) []string {
 	var out []string
-	if col := c.t.TimeColumn; col != "" {
+	timeExpr := ""
+	switch {
+	case c.t.TimeColumn != "":
+		timeExpr = quoteIdent(c.t.TimeColumn)
+	case len(c.t.TimeParts) == 3:
+		p := c.t.TimeParts
+		timeExpr = "concat(" + quoteIdent(p[0]) + ", '/', " + quoteIdent(p[1]) + ", '/', " + quoteIdent(p[2]) + ")"
+	}
+	if timeExpr != "" {
 		layout := c.t.TimeLayout
 		if layout == "" {
 			layout = "2006/01/02"
 		}
 		from := q.Since.UTC().Format(layout)
-		to := q.Until.UTC().Add(24 * time.Hour).Format(layout)
-		out = append(out, quoteIdent(col)+" >= "+quote(from), quoteIdent(col)+" <= "+quote(to))
+		to := q.Until.UTC().Add(deliveryMargin).Format(layout)
+		out = append(out, timeExpr+" >= "+quote(from), timeExpr+" <= "+quote(to))
 	}
 	for _, t := range q.Filter.Terms() {
 		if t.Negate {
@@ -181,6 +196,12 @@ func (c compiler) partitions(q Query) []string {
 			col = c.t.AccountColumn
 		}
 		if col != "" {
+			// Partition values are lower-case ASCII: a folded ASCII term
+			// compares with the column as it is, which projection can
+			// prune on (a function of the column it might not).
+			if t.Fold && !slices.ContainsFunc(t.Values, hasNonASCII) {
+				t.Fold = false
+			}
 			out = append(out, c.test(t, "coalesce("+quoteIdent(col)+", '')"))
 		}
 	}
@@ -391,6 +412,10 @@ func mapRune(r rune, from, to string) rune {
 		return []rune(to)[i]
 	}
 	return r
+}
+
+func hasNonASCII(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r >= 0x80 })
 }
 
 // quote is a SQL string literal.

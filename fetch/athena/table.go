@@ -58,6 +58,7 @@ func tableOf(db, tbl string, t *gluetypes.Table) (Table, error) {
 	out := Table{Name: quoteIdent(db) + "." + quoteIdent(tbl)}
 	params := t.Parameters
 	projected := strings.EqualFold(params["projection.enabled"], "true")
+	dateParts := map[string]string{}
 	for _, k := range t.PartitionKeys {
 		col := aws.ToString(k.Name)
 		lower := strings.ToLower(col)
@@ -66,10 +67,13 @@ func tableOf(db, tbl string, t *gluetypes.Table) (Table, error) {
 			kind = strings.ToLower(params["projection."+col+".type"])
 		}
 		switch {
-		case out.TimeColumn == "" && (kind == "date" || slices.Contains([]string{"timestamp", "dt", "date", "day"}, lower)):
+		case out.TimeColumn == "" && kind == "date":
+			// A date projection says its format; a partition that is not
+			// projected holds values nobody declared, so it bounds nothing
+			// (unless it is the year/month/day of manual partitioning).
 			out.TimeColumn = col
 			layout := "2006/01/02"
-			if f := params["projection."+col+".format"]; projected && f != "" {
+			if f := params["projection."+col+".format"]; f != "" {
 				l, err := goLayout(f)
 				if err != nil {
 					return Table{}, fmt.Errorf("table %s.%s: partition %s: %w", db, tbl, col, err)
@@ -81,7 +85,15 @@ func tableOf(db, tbl string, t *gluetypes.Table) (Table, error) {
 			out.RegionColumn = col
 		case out.AccountColumn == "" && slices.Contains([]string{"account", "accountid", "account_id"}, lower):
 			out.AccountColumn = col
+		case slices.Contains([]string{"year", "month", "day"}, lower) && kind != "date":
+			dateParts[lower] = col
 		}
+	}
+	if out.TimeColumn == "" && len(dateParts) == 3 {
+		// AWS's guide for manual partitions: year, month and day, each a
+		// zero-padded string as in the log files' keys.
+		out.TimeParts = []string{dateParts["year"], dateParts["month"], dateParts["day"]}
+		out.TimeLayout = "2006/01/02"
 	}
 	types := map[string]string{} // top-level column -> its type, lower case
 	if sd := t.StorageDescriptor; sd != nil {
@@ -120,8 +132,8 @@ func goLayout(java string) (string, error) {
 // Unpartitioned says what the table's missing partition columns cost, for
 // the status line; "" when the time range prunes partitions.
 func (t Table) Unpartitioned() string {
-	if t.TimeColumn == "" {
-		return "the table has no day partition: every query scans the whole bucket"
+	if t.TimeColumn == "" && len(t.TimeParts) == 0 {
+		return "the table has no date-projected or year/month/day partition: every query scans the whole bucket"
 	}
 	return ""
 }

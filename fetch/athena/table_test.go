@@ -55,3 +55,37 @@ func TestTableOfOlderAndNewerTables(t *testing.T) {
 		t.Errorf("an unreadable projection format: %v", err)
 	}
 }
+
+// AWS's guide for manual partitioning has year, month and day columns:
+// the range bounds their concatenation. A partition that is neither
+// projected as a date nor one of those bounds nothing (its values could
+// be in any form), and the start notice says every query scans it all.
+func TestTableOfManualPartitions(t *testing.T) {
+	col := func(n string) gluetypes.Column {
+		return gluetypes.Column{Name: aws.String(n), Type: aws.String("string")}
+	}
+	manual, err := tableOf("db", "org", &gluetypes.Table{PartitionKeys: []gluetypes.Column{col("account"), col("region"), col("year"), col("month"), col("day")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2024, 1, 5, 10, 0, 0, 0, time.UTC)
+	sql, err := Compile(Query{Table: manual, Filter: model.ParseFilter(""), Since: at, Until: at.Add(49 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`concat("year", '/', "month", '/', "day") >= '2024/01/05'`, `concat("year", '/', "month", '/', "day") <= '2024/01/07'`} {
+		if !strings.Contains(sql, want) {
+			t.Errorf("no %s in\n%s", want, sql)
+		}
+	}
+	if manual.Unpartitioned() != "" {
+		t.Errorf("a year/month/day table is said to scan everything")
+	}
+	loose, err := tableOf("db", "dt", &gluetypes.Table{PartitionKeys: []gluetypes.Column{col("dt")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loose.TimeColumn != "" || !strings.Contains(loose.Unpartitioned(), "scans the whole bucket") {
+		t.Errorf("an undeclared dt partition was used as the day: %+v", loose)
+	}
+}
