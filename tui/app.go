@@ -109,6 +109,7 @@ type App struct {
 	detail    detailPane
 	json      jsonPane
 	orig      originals // records read back for rows that hold a rebuilt one
+	closing   closing   // streams let go, closing in commands; Close finishes them
 	regions   regionsPanel
 	answers   summaryPane // the summary view (s)
 	pivots    pivotMenu   // p over the selected event
@@ -172,11 +173,13 @@ func (a *App) Init() tea.Cmd {
 	return tea.Batch(a.reopen(), tea.RequestBackgroundColor)
 }
 
-// Close cancels the stream and waits for it to stop; Run calls it on exit.
+// Close cancels the stream and waits for it to stop, and for every stream
+// let go before it (bounded); Run calls it on exit.
 func (a *App) Close() {
 	if close := a.detach(); close != nil {
 		close()
 	}
+	a.closing.finish(closeWait)
 }
 
 // detach cancels the current stream and hands back its Close, which waits
@@ -198,7 +201,7 @@ func (a *App) detach() func() {
 func (a *App) reopen() tea.Cmd {
 	var closeOld tea.Cmd
 	if close := a.detach(); close != nil {
-		closeOld = guardCmd(func() tea.Msg { close(); return nil })
+		closeOld = a.closing.cmd(close)
 	}
 	if a.cfg.Open == nil {
 		a.ended = true

@@ -111,7 +111,7 @@ func (a *App) stopStream() tea.Cmd {
 	a.list.more = ""
 	a.gen++ // what the closed stream still hands over is not waited for
 	if close := a.detach(); close != nil {
-		return guardCmd(func() tea.Msg { close(); return nil })
+		return a.closing.cmd(close)
 	}
 	return nil
 }
