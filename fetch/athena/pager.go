@@ -2,6 +2,8 @@ package athena
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -39,7 +41,8 @@ type pager struct {
 	until  time.Time
 
 	id       string // the query execution id, once started
-	finished bool   // the query reached a final state (or was never started)
+	finished bool   // the query reached a final state, was stopped, or was never started
+	startCut bool   // a cancel cut StartQueryExecution off: it may have started
 	results  bool   // SUCCEEDED: paging results
 	token    *string
 	header   bool // the first results page's first row is the header, still to skip
@@ -54,10 +57,17 @@ type pager struct {
 // results per call.
 func (p *pager) Next(ctx context.Context) (fetch.Page, error) {
 	if p.id == "" {
+		if p.start.ClientRequestToken == nil {
+			// Our own token, not the SDK's per-call one, so that Close can
+			// find (by starting again with it: Athena answers the same id)
+			// a query whose start was cut off by a cancel.
+			p.start.ClientRequestToken = aws.String(requestToken())
+		}
 		out, err := p.client.StartQueryExecution(ctx, &p.start)
 		if err != nil {
-			p.finished = true
-			return fetch.Page{}, fmt.Errorf("starting the Athena query: %w", err)
+			p.startCut = ctx.Err() != nil
+			p.finished = !p.startCut
+			return fetch.Page{}, fmt.Errorf("starting the Athena query: %w%s", err, startHint(err))
 		}
 		p.id = aws.ToString(out.QueryExecutionId)
 		p.header = true
@@ -72,6 +82,11 @@ func (p *pager) Next(ctx context.Context) (fetch.Page, error) {
 		}
 		p.poll = min(max(p.poll*2, firstPoll), lastPoll)
 		done, err := p.check(ctx)
+		if err != nil && !p.finished {
+			// The partition ends here, but the query may still be running:
+			// stop it now rather than when the stream is closed.
+			p.Close()
+		}
 		if err != nil || !done {
 			return fetch.Page{Horizon: p.until, Status: p.status}, err
 		}
@@ -188,29 +203,61 @@ func isHeader(r types.Row, meta *types.ResultSetMetadata) bool {
 // Close stops a query still running, so that none is left scanning (and
 // billing) after the consumer has gone: a new filter, esc or quitting.
 func (p *pager) Close() {
-	if p.id == "" || p.finished {
+	if p.finished || p.id == "" && !p.startCut {
 		return
 	}
+	p.finished = true
 	ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
 	defer cancel()
+	if p.id == "" {
+		// The start was cut off: it may have reached Athena. Starting
+		// again with the same token answers that query's id (or starts
+		// it, to be stopped at once).
+		out, err := p.client.StartQueryExecution(ctx, &p.start)
+		if err != nil {
+			return
+		}
+		p.id = aws.ToString(out.QueryExecutionId)
+	}
 	_, _ = p.client.StopQueryExecution(ctx, &athena.StopQueryExecutionInput{QueryExecutionId: &p.id})
-	p.finished = true
+}
+
+// requestToken is a fresh idempotency token (Athena takes 32 to 128
+// characters).
+func requestToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// startHint is what to do about a refused start, when lazytrail knows.
+func startHint(err error) string {
+	if strings.Contains(strings.ToLower(err.Error()), "output location") {
+		return " (give --athena-output s3://bucket/prefix/, or set the workgroup's query result location)"
+	}
+	return ""
 }
 
 // StatusLine is a query's state as the status bar shows it: the state,
 // the data scanned so far and what that costs at $5 per TB (decimal, as
 // AWS bills it), with Athena's 10 MB minimum per query.
 func StatusLine(state string, scanned int64) string {
+	if state == string(types.QueryExecutionStateFailed) {
+		return fmt.Sprintf("athena %s · %s scanned · not billed", state, bytesText(scanned)) // failed queries are free
+	}
 	return fmt.Sprintf("athena %s · %s scanned · %s", state, bytesText(scanned), priceText(scanned))
 }
 
+// Athena bills the bytes scanned rounded up to the megabyte, at least 10
+// MB, at $5 per TB (decimal units, as AWS bills data).
 const (
 	pricePerTB   = 5.0
-	minimumBills = 10 << 20
+	billingUnit  = 1_000_000
+	minimumBills = 10 * billingUnit
 )
 
 func priceText(scanned int64) string {
-	billed := max(scanned, minimumBills)
+	billed := max((scanned+billingUnit-1)/billingUnit*billingUnit, minimumBills)
 	cost := float64(billed) / 1e12 * pricePerTB
 	if cost < 0.01 {
 		return fmt.Sprintf("$%.4f", cost)
@@ -227,7 +274,7 @@ func bytesText(n int64) string {
 	for _, s := range []string{"kB", "MB", "GB", "TB", "PB"} {
 		f /= unit
 		suffix = s
-		if f < unit {
+		if f < unit-0.05 { // 999.96 kB prints as 1.0 MB, not 1000.0 kB
 			break
 		}
 	}

@@ -330,3 +330,41 @@ func TestQueryCancelledElsewhere(t *testing.T) {
 		t.Errorf("a cancelled query was stopped again (%d calls)", n)
 	}
 }
+
+// A poll that fails ends the partition and stops the query at once: it
+// may still be running, and nothing else would stop it until the stream
+// is closed.
+func TestFailedPollStopsTheQuery(t *testing.T) {
+	r := newRig(t, func(string) []model.Event { return nil })
+	r.proxy.Hold(true)
+	p := r.open(t, model.ParseFilter("user:adam"), demoEnd.Add(-time.Hour), demoEnd)
+	defer p.Close()
+	if _, err := p.Next(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r.proxy.Refuse("GetQueryExecution", 1)
+	if _, err := p.Next(context.Background()); err == nil || !strings.Contains(err.Error(), "asking for the Athena query's state") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := r.proxy.Calls("StopQueryExecution"); n != 1 {
+		t.Errorf("%d StopQueryExecution calls after a failed poll, want 1", n)
+	}
+}
+
+func TestStatusLineAndPrice(t *testing.T) {
+	for _, c := range []struct {
+		state   string
+		scanned int64
+		want    string
+	}{
+		{"RUNNING", 0, "athena RUNNING · 0 B scanned · $0.0001"},                    // 10 MB minimum: $0.00005
+		{"SUCCEEDED", 1_234_000_000, "athena SUCCEEDED · 1.2 GB scanned · $0.0062"}, // 1,234 MB at $5/TB
+		{"SUCCEEDED", 999_960, "athena SUCCEEDED · 1.0 MB scanned · $0.0001"},
+		{"SUCCEEDED", 3_000_000_000_001, "athena SUCCEEDED · 3.0 TB scanned · $15.00"}, // rounded up to the MB
+		{"FAILED", 5_000_000_000, "athena FAILED · 5.0 GB scanned · not billed"},
+	} {
+		if got := athena.StatusLine(c.state, c.scanned); got != c.want {
+			t.Errorf("StatusLine(%s, %d) = %q, want %q", c.state, c.scanned, got, c.want)
+		}
+	}
+}

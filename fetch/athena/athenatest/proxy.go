@@ -40,6 +40,7 @@ type Proxy struct {
 	sql      []string
 	ids      []string
 	throttle map[string]int // operation -> how many more calls to throttle
+	refuse   map[string]int // operation -> how many more calls to refuse (not retried)
 	fail     string         // GetQueryExecution reports FAILED with this reason
 	scanned  int64          // DataScannedInBytes reported
 	hold     bool           // report a SUCCEEDED query as RUNNING
@@ -47,7 +48,7 @@ type Proxy struct {
 
 // NewProxy starts a proxy to moto for region, closed when the test ends.
 func NewProxy(t testing.TB, moto, region string, results Results) *Proxy {
-	p := &Proxy{moto: moto, region: region, results: results, calls: map[string]int{}, throttle: map[string]int{}}
+	p := &Proxy{moto: moto, region: region, results: results, calls: map[string]int{}, throttle: map[string]int{}, refuse: map[string]int{}}
 	target, err := url.Parse(moto)
 	if err != nil {
 		t.Fatal(err)
@@ -58,9 +59,13 @@ func NewProxy(t testing.TB, moto, region string, results Results) *Proxy {
 		op = op[strings.LastIndex(op, ".")+1:]
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		if op != "" && p.count(op) {
+		if throttled, refused := p.count(op); op != "" && (throttled || refused) {
 			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 			w.WriteHeader(http.StatusBadRequest)
+			if refused {
+				fmt.Fprint(w, `{"__type":"InvalidRequestException","Message":"refused by the test"}`)
+				return
+			}
 			fmt.Fprint(w, `{"__type":"TooManyRequestsException","Message":"Rate exceeded"}`)
 			return
 		}
@@ -98,16 +103,20 @@ func NewProxy(t testing.TB, moto, region string, results Results) *Proxy {
 // that puts the proxy behind its own recorder.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.handler.ServeHTTP(w, r) }
 
-// count records a call and says whether to throttle it.
-func (p *Proxy) count(op string) (throttled bool) {
+// count records a call and says whether to throttle or refuse it.
+func (p *Proxy) count(op string) (throttled, refused bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.calls[op]++
+	if p.refuse[op] > 0 {
+		p.refuse[op]--
+		return false, true
+	}
 	if p.throttle[op] > 0 {
 		p.throttle[op]--
-		return true
+		return true, false
 	}
-	return false
+	return false, false
 }
 
 // queue asks Results for the SQL's rows and queues them in moto.
@@ -263,6 +272,10 @@ func writeJSON(w http.ResponseWriter, v any) {
 
 // Throttle answers the next n calls of op with TooManyRequestsException.
 func (p *Proxy) Throttle(op string, n int) { p.mu.Lock(); p.throttle[op] += n; p.mu.Unlock() }
+
+// Refuse answers the next n calls of op with InvalidRequestException,
+// which the SDK does not retry.
+func (p *Proxy) Refuse(op string, n int) { p.mu.Lock(); p.refuse[op] += n; p.mu.Unlock() }
 
 // Fail makes every query report FAILED with reason.
 func (p *Proxy) Fail(reason string) { p.mu.Lock(); p.fail = reason; p.mu.Unlock() }
