@@ -25,7 +25,7 @@ func (o *options) validateAthena(set map[string]bool) error {
 	case set["endpoint-url"]:
 		return usagef("--endpoint-url is CloudTrail's; with --athena set AWS_ENDPOINT_URL_ATHENA (and _GLUE, _S3) to point elsewhere")
 	case set["region"]:
-		return usagef("--region chooses LookupEvents regions; with --athena add region:eu-west-1 to --filter (it prunes the table's region partition)")
+		return usagef("--region chooses LookupEvents regions; with --athena add region:eu-west-1 to --filter (it prunes the table's region partition), and set AWS_REGION to where the table is")
 	case set["rate"]:
 		return usagef("--rate paces LookupEvents; Athena runs one query at a time: drop --rate")
 	case strings.Contains(o.profile, ","):

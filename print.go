@@ -83,11 +83,11 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 	}
 	if ctx.Err() != nil {
 		fmt.Fprintf(stderr, "lazytrail: interrupted after %d events; the output is incomplete\n", printed)
+		unrestored.report(stderr)
 		return exitPartial
 	}
 	code := reportRegions(last, printed, stderr)
-	if unrestored.n > 0 {
-		fmt.Fprintf(stderr, "lazytrail: %d records printed as rebuilt from the query's columns: their log files could not be read (first: %s)\n", unrestored.n, unrestored.first)
+	if unrestored.report(stderr) {
 		code = max(code, exitPartial)
 	}
 	return code
@@ -332,6 +332,15 @@ func (p *progressLine) clear() {
 type restoreMisses struct {
 	n     int
 	first string // escaped
+}
+
+// report says how many records were printed rebuilt, if any.
+func (m *restoreMisses) report(stderr io.Writer) bool {
+	if m.n == 0 {
+		return false
+	}
+	fmt.Fprintf(stderr, "lazytrail: %d records printed as rebuilt from the query's columns: their log files could not be read (first: %s)\n", m.n, m.first)
+	return true
 }
 
 // restore puts the original record in place of e's rebuilt one, or counts

@@ -197,6 +197,9 @@ func eventFromRow(r row) (model.Event, error) {
 	}
 	e, err := model.FromRecord(strings.TrimSuffix(buf.String(), "\n"))
 	e.Origin = col(`"$path"`)
+	if e.Account == "" {
+		e.Account = model.Intern(col(accountPartition)) // as the trail reader fills it in
+	}
 	return e, err
 }
 

@@ -292,12 +292,15 @@ func TestTableNameIgnoresCase(t *testing.T) {
 	if got := src.Table().Name; got != `"trails"."cloudtrail"` {
 		t.Errorf("table named %s in SQL", got)
 	}
+	if _, err := athena.NewSource(context.Background(), r.cfg, athena.Options{Table: "NoSuch"}); err == nil || !strings.Contains(err.Error(), "no table default.nosuch") {
+		t.Errorf("a bare name is not looked up lower-cased in default: %v", err)
+	}
 }
 
 func TestMissingTableSaysHowToMakeOne(t *testing.T) {
 	r := newRig(t, func(string) []model.Event { return nil })
 	_, err := athena.NewSource(context.Background(), r.cfg, athena.Options{Table: "trails.nope"})
-	if err == nil || !strings.Contains(err.Error(), "no table trails.nope") || !strings.Contains(err.Error(), "athena-ddl") {
+	if err == nil || !strings.Contains(err.Error(), "in us-east-1 has no table trails.nope") || !strings.Contains(err.Error(), "AWS_REGION") || !strings.Contains(err.Error(), "athena-ddl") {
 		t.Fatalf("err = %v", err)
 	}
 }

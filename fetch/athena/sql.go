@@ -31,6 +31,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"lazytrail/model"
 )
@@ -80,8 +81,13 @@ var columns = []string{
 	"useridentity.sessioncontext.attributes.creationdate", "vpcendpointaccountid", "eventcategory",
 	"sessioncredentialfromconsole", "edgedevicedetails",
 	"tlsdetails.tlsversion", "tlsdetails.ciphersuite", "tlsdetails.clientprovidedhostheader",
-	`"$path"`,
+	accountPartition, `"$path"`,
 }
+
+// accountPartition stands for the table's account partition column in
+// the select list: the account a file was delivered for, which the trail
+// reader gives a record that names none, and so must the rows.
+const accountPartition = "(account partition)"
 
 // optionalColumns are the selected columns a table may lack, each with
 // the top-level column that holds it: a table made from an older version
@@ -101,7 +107,10 @@ var optionalColumns = map[string]string{
 // selected is what the query selects for col: the column, or NULL when
 // the table lacks it.
 func (t Table) selected(col string) string {
-	if col == onBehalfOfColumn && !t.OnBehalfOf || t.Lacks[col] {
+	switch {
+	case col == accountPartition && t.AccountColumn != "":
+		return quoteIdent(t.AccountColumn)
+	case col == accountPartition, col == onBehalfOfColumn && !t.OnBehalfOf, t.Lacks[col]:
 		return "CAST(NULL AS VARCHAR)"
 	}
 	return col
@@ -232,10 +241,13 @@ func (c compiler) term(t model.Term) string {
 		if t.Key == "raw" && !slices.ContainsFunc(t.Values, inRecordSyntax) {
 			return c.anyText(t, c.searchedText(t.Key))
 		}
-		if t.Key == "res" {
+		if t.Key == "res" && !slices.ContainsFunc(t.Values, escapedInJSON) {
 			return c.anyText(t, c.searchedText(t.Key))
 		}
-		return "" // a key name or JSON syntax is in every record's text, not in its columns
+		// A key name or JSON syntax is in every record's text, not in its
+		// columns; a character JSON escapes is in the columns' text only
+		// escaped. The stream decides those.
+		return ""
 	default:
 		expr := c.expr(t.Key)
 		if expr == "" {
@@ -292,7 +304,7 @@ func (c compiler) searchedText(key string) []string {
 	texts := []string{"coalesce(" + resourcesText + ", '')", "coalesce(requestparameters, '')", "coalesce(responseelements, '')"}
 	if key == "raw" {
 		for _, col := range columns {
-			if col == resourcesText || col == "requestparameters" || col == "responseelements" || col == `"$path"` {
+			if col == resourcesText || col == "requestparameters" || col == "responseelements" || col == `"$path"` || col == accountPartition {
 				continue
 			}
 			if c.t.selected(col) != col {
@@ -308,13 +320,8 @@ func (c compiler) searchedText(key string) []string {
 // outside its values (a field name, a brace, an escaped quote), where no
 // column holds it: SQL cannot narrow such a term, the stream decides.
 func inRecordSyntax(v string) bool {
-	if strings.ContainsAny(v, "\"\\{}[]:,") {
+	if strings.ContainsAny(v, "{}[]:,") || escapedInJSON(v) {
 		return true
-	}
-	for _, r := range v {
-		if r < 0x20 || r == 0x7f {
-			return true // escaped in the record's text
-		}
 	}
 	lv := strings.ToLower(v)
 	for _, k := range recordKeys {
@@ -323,6 +330,16 @@ func inRecordSyntax(v string) bool {
 		}
 	}
 	return false
+}
+
+// escapedInJSON says whether v holds a character that JSON text (the
+// nested columns' text, a rebuilt record) may hold only escaped: a quote,
+// a backslash, a control character, U+2028/9, or invalid UTF-8.
+func escapedInJSON(v string) bool {
+	if !utf8.ValidString(v) || strings.ContainsAny(v, "\"\\\u2028\u2029\ufffd") {
+		return true
+	}
+	return strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f })
 }
 
 // recordKeys are the field names of a rebuilt record (row.go), which a
@@ -425,5 +442,9 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // Columns lists the selected columns' SQL, in the order result rows carry
-// them (the test engines fill rows in this order).
+// them (the test engines fill rows in this order); AccountPartition
+// stands for the table's account partition.
 func Columns() []string { return slices.Clone(columns) }
+
+// AccountPartition is how Columns names the account partition column.
+const AccountPartition = accountPartition

@@ -25,10 +25,11 @@ func ResolveTable(ctx context.Context, client *glue.Client, name string) (Table,
 		return Table{}, err
 	}
 	out, err := client.GetTable(ctx, &glue.GetTableInput{DatabaseName: &db, Name: &tbl})
+	region := client.Options().Region
 	if err != nil {
 		var missing *gluetypes.EntityNotFoundException
 		if errors.As(err, &missing) {
-			return Table{}, fmt.Errorf("the Glue catalogue has no table %s.%s: create one with `lazytrail athena-ddl s3://BUCKET` and run it in Athena", db, tbl)
+			return Table{}, fmt.Errorf("the Glue catalogue in %s has no table %s.%s: if it is in another region set AWS_REGION (or the profile's region); to make one, run the CREATE TABLE that `lazytrail athena-ddl s3://BUCKET` prints in Athena", region, db, tbl)
 		}
 		return Table{}, fmt.Errorf("reading table %s.%s from the Glue catalogue: %w", db, tbl, err)
 	}
@@ -41,9 +42,10 @@ func ResolveTable(ctx context.Context, client *glue.Client, name string) (Table,
 // splitName splits db.table, rejecting what would need more than quoting.
 // Both are lower-cased, as the Glue catalogue and Athena keep names.
 func splitName(name string) (db, tbl string, err error) {
-	db, tbl, found := strings.Cut(strings.ToLower(name), ".")
+	lower := strings.ToLower(name)
+	db, tbl, found := strings.Cut(lower, ".")
 	if !found {
-		db, tbl = defaultDatabase, name
+		db, tbl = defaultDatabase, lower
 	}
 	for _, part := range []string{db, tbl} {
 		if part == "" || strings.ContainsAny(part, "\".`\x00\n\r\t") {

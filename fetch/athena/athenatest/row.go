@@ -29,6 +29,8 @@ func Row(raw, path string) ([]*string, error) {
 		switch {
 		case col == `"$path"`:
 			out = append(out, &path)
+		case col == athena.AccountPartition:
+			out = append(out, accountOf(path))
 		case strings.HasPrefix(col, "json_format("):
 			out = append(out, resourcesJSON(rec["resources"]))
 		default:
@@ -110,4 +112,16 @@ func resourcesJSON(v any) *string {
 	}
 	s := marshal(out)
 	return &s
+}
+
+// accountOf is the account folder of a log file's path
+// (…/AWSLogs/[o-…/]ACCOUNT/CloudTrail/…), as the account partition holds.
+func accountOf(path string) *string {
+	parts := strings.Split(path, "/")
+	for i, p := range parts {
+		if p == "CloudTrail" && i > 0 {
+			return &parts[i-1]
+		}
+	}
+	return nil
 }
