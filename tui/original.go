@@ -89,15 +89,15 @@ func (a *App) recordOf(e *model.Event) (raw, note string) {
 	return e.Raw, "rebuilt from the query's columns; reading the original…"
 }
 
-// queryRunning reports whether a partition is a query (it reports a
-// status) that has delivered no results yet and is not finished: esc
-// stops it rather than leave it scanning.
+// queryRunning reports whether a partition is a query (it says what it
+// runs) that has delivered no results yet and is not finished: esc stops
+// it rather than leave it scanning.
 func (a *App) queryRunning() bool {
 	if a.ended {
 		return false
 	}
 	for _, p := range a.progress {
-		if p.Status != "" && p.Pages == 0 && !p.Finished() {
+		if p.Detail != "" && p.Pages == 0 && !p.Finished() {
 			return true
 		}
 	}
