@@ -49,16 +49,53 @@ type athenaRig struct {
 	since, until time.Time
 }
 
-func newAthenaRig(t *testing.T, since, until time.Time) *athenaRig {
+// The range every Athena test queries, inside the data the bucket holds.
+var athenaSince, athenaUntil = athenaEnd.Add(-30 * time.Hour), athenaEnd.Add(-2 * time.Hour)
+
+// athenaShared is the moto_server, trail bucket and table every Athena
+// test shares, made once (starting moto and uploading take seconds);
+// each test has its own proxy and recorder in front of it.
+var athenaShared struct {
+	once   sync.Once
+	moto   string
+	events []model.Event
+	paths  map[string]string
+	err    string
+}
+
+func newAthenaRig(t *testing.T) *athenaRig {
 	t.Helper()
+	athenaShared.once.Do(func() {
+		done := make(chan struct{})
+		go func() { // pkgTB.Fatal ends this goroutine, not the test's
+			defer close(done)
+			setUpAthenaShared(pkgTB{err: &athenaShared.err})
+		}()
+		<-done
+	})
+	if athenaShared.err != "" {
+		if strings.HasPrefix(athenaShared.err, "skip: ") {
+			t.Skip(strings.TrimPrefix(athenaShared.err, "skip: "))
+		}
+		t.Fatal(athenaShared.err)
+	}
+	r := &athenaRig{moto: athenaShared.moto, events: athenaShared.events, paths: athenaShared.paths, since: athenaSince, until: athenaUntil}
+	r.proxy = athenatest.NewProxy(t, r.moto, "us-east-1", r.rows)
+	r.rec, r.endpoint = newRecorder(t, r.moto)
+	r.rec.athena = r.proxy
+	return r
+}
+
+func setUpAthenaShared(t testing.TB) {
 	moto := localtest.Moto(t)
-	r := &athenaRig{moto: moto, paths: map[string]string{}, since: since, until: until}
+	paths := map[string]string{}
+	var events []model.Event
 	d := localtrail.Demo(athenaEnd)
 	files := map[string][]string{}
 	for _, region := range d.Regions() {
 		for _, e := range d.Events(region) {
 			// A day around the range, so that the range cuts files.
-			if e.Time.Before(since.Add(-6*time.Hour)) || e.Time.After(until.Add(6*time.Hour)) {
+			if e.Time.Before(athenaSince.Add(-6*time.Hour)) || e.Time.After(athenaUntil.Add(6*time.Hour)) {
 				continue
 			}
 			delivered := e.Time.Truncate(time.Hour).Add(65 * time.Minute)
@@ -66,8 +103,8 @@ func newAthenaRig(t *testing.T, since, until time.Time) *athenaRig {
 			key := fmt.Sprintf("AWSLogs/%s/CloudTrail/%s/%s/%s_CloudTrail_%s_%s_demo.json.gz",
 				account, e.Region, delivered.Format("2006/01/02"), account, e.Region, delivered.Format("20060102T1504Z"))
 			files[key] = append(files[key], e.Raw)
-			r.paths[e.ID] = "s3://trail/" + key
-			r.events = append(r.events, e)
+			paths[e.ID] = "s3://trail/" + key
+			events = append(events, e)
 		}
 	}
 	objects := map[string][]byte{}
@@ -77,10 +114,7 @@ func newAthenaRig(t *testing.T, since, until time.Time) *athenaRig {
 	s3test.NewUploader(t, moto, "trail").Put(t, objects)
 	s3test.NewUploader(t, moto, "athena-results")
 	athenatest.CreateTable(t, s3test.Config(t, moto), "trails", "cloudtrail")
-	r.proxy = athenatest.NewProxy(t, moto, "us-east-1", r.rows)
-	r.rec, r.endpoint = newRecorder(t, moto)
-	r.rec.athena = r.proxy
-	return r
+	athenaShared.moto, athenaShared.events, athenaShared.paths = moto, events, paths
 }
 
 // rows is what the query the proxy was sent selects: the stream filter's
@@ -118,8 +152,8 @@ var _ http.Handler = (*athenatest.Proxy)(nil)
 // The same filter and range print the same bytes from Athena as from the
 // bucket itself: the rows' records are read back from their log files.
 func TestAthenaPrintsWhatTheBucketHolds(t *testing.T) {
-	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
-	r := newAthenaRig(t, since, until)
+	since, until := athenaSince, athenaUntil
+	r := newAthenaRig(t)
 	span := []string{"--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339)}
 	for _, filter := range []string{"user:skeddly-", "event:Describe,Get -user:skeddly-", "-ro:true region:us-east-1,eu-west-1", "raw:i-0"} {
 		t.Run(filter, func(t *testing.T) {
@@ -167,8 +201,7 @@ func TestAthenaPrintsWhatTheBucketHolds(t *testing.T) {
 // accounts and regions as the projection's enums, its first day, and the
 // location template of AWS's guide.
 func TestAthenaDDLDescribesTheBucket(t *testing.T) {
-	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
-	r := newAthenaRig(t, since, until)
+	r := newAthenaRig(t)
 	s := runHeadless(t, r.rec, r.endpoint, "athena-ddl", "s3://trail", "--table", "trails.org")
 	if s.code != exitOK {
 		t.Fatalf("exit %d, stderr %s", s.code, s.stderr)
@@ -281,8 +314,8 @@ func screenHas(subs ...string) func(string) bool {
 // rows list, the JSON pane shows the original record from its log file,
 // a new settled filter is a new query, and R shows the SQL.
 func TestAthenaInTheTUI(t *testing.T) {
-	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
-	r := newAthenaRig(t, since, until)
+	since, until := athenaSince, athenaUntil
+	r := newAthenaRig(t)
 	r.setFilter("user:skeddly-")
 	r.proxy.Scanned(42_000_000)
 	tm, wait := runAthenaTUI(t, r, "--athena", "trails.cloudtrail", "--athena-output", "s3://athena-results/q/", "--filter", "user:skeddly-",
@@ -321,8 +354,8 @@ func TestAthenaInTheTUI(t *testing.T) {
 
 // Quitting while a query runs stops it: none is left scanning.
 func TestAthenaQuitStopsTheQuery(t *testing.T) {
-	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
-	r := newAthenaRig(t, since, until)
+	since, until := athenaSince, athenaUntil
+	r := newAthenaRig(t)
 	r.proxy.Hold(true)
 	tm, wait := runAthenaTUI(t, r, "--athena", "trails.cloudtrail", "--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339))
 	wait("the running query", screenHas("athena RUNNING"))
@@ -343,8 +376,8 @@ func TestAthenaQuitStopsTheQuery(t *testing.T) {
 
 // esc stops a running query and keeps the app; r runs it again.
 func TestAthenaEscStopsTheQuery(t *testing.T) {
-	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
-	r := newAthenaRig(t, since, until)
+	since, until := athenaSince, athenaUntil
+	r := newAthenaRig(t)
 	r.proxy.Hold(true)
 	tm, wait := runAthenaTUI(t, r, "--athena", "trails.cloudtrail", "--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339))
 	wait("the running query", screenHas("athena RUNNING"))
@@ -365,8 +398,8 @@ func TestAthenaEscStopsTheQuery(t *testing.T) {
 // A query that fails, a table that does not exist and bad Athena flags
 // each end with one line that says why, and nothing on stdout.
 func TestAthenaFailuresSayWhy(t *testing.T) {
-	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
-	r := newAthenaRig(t, since, until)
+	since, until := athenaSince, athenaUntil
+	r := newAthenaRig(t)
 	span := []string{"--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339), "--print", "jsonl"}
 	// Athena's reason can quote a record's text: it is escaped like any.
 	r.proxy.Fail("HIVE_CANNOT_OPEN_SPLIT: Error opening Hive split s3://trail/AWSLogs/x\x1b]52;c;aGk=\x07.json.gz:\nAccess Denied")
@@ -405,8 +438,8 @@ func TestAthenaFailuresSayWhy(t *testing.T) {
 // A new filter settled while a query runs stops that query before the
 // next one starts.
 func TestAthenaNewFilterStopsTheRunningQuery(t *testing.T) {
-	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
-	r := newAthenaRig(t, since, until)
+	since, until := athenaSince, athenaUntil
+	r := newAthenaRig(t)
 	r.proxy.Hold(true)
 	tm, wait := runAthenaTUI(t, r, "--athena", "trails.cloudtrail", "--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339))
 	wait("the running query", screenHas("athena RUNNING"))
@@ -427,8 +460,8 @@ func TestAthenaNewFilterStopsTheRunningQuery(t *testing.T) {
 // At 80x24 the query's state, data scanned and price stay on the status
 // bar, and no line is wider than the terminal.
 func TestAthenaAt80x24(t *testing.T) {
-	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
-	r := newAthenaRig(t, since, until)
+	since, until := athenaSince, athenaUntil
+	r := newAthenaRig(t)
 	r.setFilter("user:skeddly-")
 	r.proxy.Scanned(1_234_000_000)
 	tm, wait := runAthenaTUISized(t, r, 80, 24, "--athena", "trails.cloudtrail", "--filter", "user:skeddly-",
@@ -445,8 +478,8 @@ func TestAthenaAt80x24(t *testing.T) {
 // A query that fails after running says so on the status bar and the
 // info line, not RUNNING and complete.
 func TestAthenaFailureOnScreen(t *testing.T) {
-	since, until := athenaEnd.Add(-30*time.Hour), athenaEnd.Add(-2*time.Hour)
-	r := newAthenaRig(t, since, until)
+	since, until := athenaSince, athenaUntil
+	r := newAthenaRig(t)
 	r.proxy.Hold(true)
 	tm, wait := runAthenaTUI(t, r, "--athena", "trails.cloudtrail", "--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339))
 	wait("the running query", screenHas("athena RUNNING"))
