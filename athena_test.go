@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -488,4 +489,74 @@ func TestAthenaFailureOnScreen(t *testing.T) {
 		return strings.Contains(s, "athena FAILED") && strings.Contains(s, "FAILED (R)") && strings.Contains(s, "incomplete: 1 failed (R)") && !strings.Contains(s, "complete ·")
 	})
 	quitTUI(t, tm)
+}
+
+// Hostile records as Athena rows: every print format is free of anything
+// a terminal could act on, jsonl prints the originals read back from
+// their file (decoding to what the file holds), and the TUI's screen
+// carries no sequence from the data.
+func TestAthenaHostileRows(t *testing.T) {
+	r := newAthenaRig(t)
+	end := athenaUntil.Add(-time.Hour)
+	records := hostileRecords(end)
+	delete(records, hostileDeep) // too deep for a JSON column's text; the file tests have it
+	key := "AWSLogs/123456789012/CloudTrail/eu-west-1/" + end.Format("2006/01/02") + "/123456789012_CloudTrail_eu-west-1_hostile.json.gz"
+	var all []string
+	for _, raw := range records {
+		all = append(all, raw)
+	}
+	s3test.NewUploader(t, r.moto, "hostile-trail").Put(t, map[string][]byte{key: s3test.Gzip([]byte(`{"Records":[` + strings.Join(all, ",") + `]}`))})
+	var events []model.Event
+	for _, raw := range records {
+		e, _ := model.FromRecord(raw)
+		events = append(events, e)
+	}
+	slices.SortFunc(events, func(a, b model.Event) int { return cmp.Or(b.Time.Compare(a.Time), cmp.Compare(b.ID, a.ID)) })
+	r.proxy = athenatest.NewProxy(t, r.moto, "us-east-1", func(string) ([][]*string, error) {
+		var rows [][]*string
+		for _, e := range events {
+			row, err := athenatest.Row(e.Raw, "s3://hostile-trail/"+key)
+			if err != nil {
+				return nil, err
+			}
+			rows = append(rows, row)
+		}
+		return rows, nil
+	})
+	r.rec.athena = r.proxy
+	span := []string{"--athena", "trails.cloudtrail", "--since", athenaSince.Format(time.RFC3339), "--until", athenaUntil.Format(time.RFC3339)}
+	for _, format := range printFormats {
+		s := runHeadless(t, r.rec, r.endpoint, append(span, "--print", format)...)
+		if s.code != exitOK || s.stderr != "" {
+			t.Fatalf("--print %s: exit %d, stderr %q", format, s.code, s.stderr)
+		}
+		for name, out := range map[string]string{"stdout": s.stdout, "stderr": s.stderr} {
+			if i, what := firstTerminalHazard(out); i >= 0 {
+				t.Fatalf("--print %s writes %s to %s at byte %d", format, what, name, i)
+			}
+		}
+		if format == "jsonl" {
+			lines := strings.Split(strings.TrimSpace(s.stdout), "\n")
+			if len(lines) != len(records) {
+				t.Fatalf("jsonl printed %d records, want %d", len(lines), len(records))
+			}
+			for _, line := range lines {
+				sameRecord(t, json.RawMessage(line), records)
+			}
+		}
+	}
+	tm, wait := runAthenaTUI(t, r, span...)
+	wait("the hostile rows", screenHas("mallory"))
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	wait("the original record", screenHas("as in s3://hostile-trail/"))
+	final := quitTUI(t, tm)
+	final.mu.Lock()
+	screen := final.last
+	final.mu.Unlock()
+	for _, seq := range []string{"\x1b]", "\x07", "\x1b[2J", "\u009b", "\u009d", "\u202e", "\x00"} {
+		if strings.Contains(screen, seq) {
+			t.Errorf("the screen carries %q from the data", seq)
+		}
+	}
 }
