@@ -560,3 +560,35 @@ func TestAthenaHostileRows(t *testing.T) {
 		}
 	}
 }
+
+// A filter that narrows the one the query in force ran reuses its
+// results (no new scan); one that widens it runs a new query.
+func TestAthenaNarrowingReusesTheQuery(t *testing.T) {
+	r := newAthenaRig(t)
+	r.setFilter("user:skeddly-")
+	tm, wait := runAthenaTUI(t, r, "--athena", "trails.cloudtrail", "--filter", "user:skeddly-",
+		"--since", athenaSince.Format(time.RFC3339), "--until", athenaUntil.Format(time.RFC3339))
+	wait("the first query's rows", screenHas("athena SUCCEEDED", "DescribeInstances"))
+	setFilter := func(text string) {
+		tm.Send(tea.KeyPressMsg{Code: '/', Text: "/"})
+		tm.Send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+		for _, c := range text {
+			tm.Send(tea.KeyPressMsg{Code: c, Text: string(c)})
+		}
+		tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	}
+	setFilter("user:skeddly- event:Start")
+	wait("the narrowed view", func(s string) bool {
+		return strings.Contains(s, "no new scan") && strings.Contains(s, "StartInstances") && !strings.Contains(s, "DescribeInstances")
+	})
+	if n := len(r.proxy.IDs()); n != 1 {
+		t.Fatalf("narrowing started %d queries in all, want the first alone", n)
+	}
+	r.setFilter("event:Start")
+	setFilter("event:Start")
+	wait("a new query for the wider filter", func(string) bool { return len(r.proxy.IDs()) == 2 })
+	if sql := r.proxy.SQL(); strings.Contains(sql[1], "skeddly") {
+		t.Errorf("the wider query still names the old term:\n%s", sql[1])
+	}
+	quitTUI(t, tm)
+}

@@ -543,6 +543,15 @@ func (a *App) plan() tea.Cmd {
 	if want == a.pushed {
 		return nil
 	}
+	if a.cfg.PlanKey != nil && a.queryAnswered() && a.filter.Narrows(model.ParseFilter(a.pushed)) {
+		// The query in force has answered, and its answer holds every
+		// match of the new filter: it is paged on, filtered again, rather
+		// than paid for again (an Athena query is billed for what it
+		// scans). One still running is replaced: the new one may prune
+		// more partitions.
+		a.flash = "narrowed within the query in force: no new scan (R shows it)"
+		return nil
+	}
 	a.pushed = want
 	return a.reopen()
 }

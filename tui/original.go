@@ -115,3 +115,20 @@ func (a *App) stopStream() tea.Cmd {
 	}
 	return nil
 }
+
+// queryAnswered reports whether the partitions that run a query have all
+// delivered results (their query succeeded), so that a narrower filter
+// can be answered from them.
+func (a *App) queryAnswered() bool {
+	answered := false
+	for _, p := range a.progress {
+		if p.Detail == "" {
+			continue
+		}
+		if p.State == model.RegionFailed || p.Pages == 0 && p.State != model.RegionDone {
+			return false
+		}
+		answered = true
+	}
+	return answered
+}
