@@ -577,6 +577,8 @@ func TestAthenaNarrowingReusesTheQuery(t *testing.T) {
 		}
 		tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	}
+	setFilter("user:skeddly-  user:")
+	wait("the same filter written another way", screenHas("filter user:skeddly-  user:"))
 	setFilter("user:skeddly- event:Start")
 	wait("the narrowed view", func(s string) bool {
 		return strings.Contains(s, "no new scan") && strings.Contains(s, "StartInstances") && !strings.Contains(s, "DescribeInstances")

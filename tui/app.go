@@ -543,6 +543,9 @@ func (a *App) plan() tea.Cmd {
 	if want == a.pushed {
 		return nil
 	}
+	if pushed := model.ParseFilter(a.pushed); a.cfg.PlanKey != nil && a.filter.Narrows(pushed) && pushed.Narrows(a.filter) {
+		return nil // the same filter written another way: the query in force is its query
+	}
 	if a.cfg.PlanKey != nil && a.queryAnswered() && a.filter.Narrows(model.ParseFilter(a.pushed)) {
 		// The query in force has answered, and its answer holds every
 		// match of the new filter: it is paged on, filtered again, rather
