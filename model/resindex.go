@@ -23,27 +23,23 @@ import (
 type resourceIndex struct {
 	arena []byte // each event's names, folded, each followed by 0x00
 	ends  []int  // ends[i] is where event i's names end in arena
-	// counted is how much of arena freq counts, by byte: the search
+	// freq counts the arena's bytes, kept as names are added (not on the
+	// first res: keystroke, which would read the whole arena): the search
 	// anchors on a term's rarest byte (ARNs repeat their letters, so the
 	// first byte of a term is often among the commonest).
-	counted int
-	freq    [256]int
+	freq [256]int
 }
 
 func (x *resourceIndex) add(e *Event) {
+	from := len(x.arena)
 	for i := range e.Resources {
 		x.arena = appendFolded(x.arena, e.Resources[i].Name)
 		x.arena = append(x.arena, 0)
 	}
-	x.ends = append(x.ends, len(x.arena))
-}
-
-// count brings freq up to date with the arena.
-func (x *resourceIndex) count() {
-	for _, c := range x.arena[x.counted:] {
+	for _, c := range x.arena[from:] {
 		x.freq[c]++
 	}
-	x.counted = len(x.arena)
+	x.ends = append(x.ends, len(x.arena))
 }
 
 // anchor is the offset in pattern of its rarest byte in the arena.
@@ -122,16 +118,12 @@ func foldMin(r rune) rune {
 func (t *Timeline) resourceMatches(tm *term) []uint64 {
 	bits := make([]uint64, (t.n+63)/64)
 	x := &t.resources
-	for i := len(x.ends); i < t.n; i++ {
-		x.add(t.At(i)) // events added before the index existed
-	}
 	values := tm.alts
 	if values == nil {
 		values = []string{tm.value}
 	}
 	patterns := make([][]byte, len(values))
 	anchors := make([]int, len(values))
-	x.count()
 	for i, v := range values {
 		patterns[i] = appendFolded(nil, v)
 		if len(patterns[i]) > 0 {
