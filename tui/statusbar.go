@@ -76,53 +76,27 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 	// scanned, price) and one partition shows that line in the
 	// partitions' place: it is what the user watches, and pays for.
 	ownStatus := sum.status != "" && sum.total == 1
-	if ownStatus {
+	// Narrower than 100 columns only what needs attention is counted,
+	// so that "back to", the scan's frontier, still fits at 80.
+	compact := s.width < 100
+	switch {
+	case ownStatus:
 		status := sum.status
-		if s.width < 100 {
+		if compact {
 			status = compactStatus(status)
 		}
-		part := paintOf(s.st.StatusKey).wrap(status)
 		// What needs attention is still said: a failed query, skipped rows.
-		for _, c := range []struct {
-			n     int
-			label string
-			paint paint
-		}{
-			{sum.failed, "FAILED (R)", paintOf(s.st.StatusError)}, {sum.skipped, "skipped (R)", paintOf(s.st.StatusWarn)},
-		} {
-			if c.n > 0 {
-				part += bar.wrap(" ·") + c.paint.wrap(" "+c.label)
-				if c.n > 1 {
-					part += c.paint.wrap(fmt.Sprintf(" %d", c.n))
-				}
-			}
+		part := key.wrap(status)
+		if r := s.counts(sum, true); r != "" {
+			part += bar.wrap(" ·") + r
 		}
 		parts = append(parts, part)
-	}
-	if sum.total > 0 && !ownStatus {
+	case sum.total > 0:
 		word := sum.word
 		if sum.total == 1 {
 			word = strings.TrimSuffix(word, "s")
 		}
-		r, sep := "", ""
-		// Narrower than 100 columns only what needs attention is counted,
-		// so that "back to", the scan's frontier, still fits at 80.
-		compact := s.width < 100
-		for _, c := range []struct {
-			n      int
-			label  string
-			paint  paint
-			always bool
-		}{
-			{sum.done, "done", bar, false}, {sum.paging, "paging", bar, false}, {sum.idle, "idle", bar, false},
-			{sum.throttled, "throttled", paintOf(s.st.StatusWarn), true}, {sum.failed, "FAILED (R)", paintOf(s.st.StatusError), true},
-			{sum.skipped, "skipped (R)", paintOf(s.st.StatusWarn), true},
-		} {
-			if c.n > 0 && (c.always || !compact) {
-				r += bar.wrap(sep) + c.paint.wrap(fmt.Sprintf(" %d %s", c.n, c.label))
-				sep = " ·"
-			}
-		}
+		r := s.counts(sum, compact)
 		label := fmt.Sprintf("%d %s", sum.total, word)
 		if r != "" {
 			label += ":"
@@ -166,6 +140,29 @@ func count(n int) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// counts are the partitions by state, " 2 done · 1 FAILED (R)", or with
+// attentionOnly only the states that need it (throttled, failed, skipped).
+func (s statusBar) counts(sum regionSummary, attentionOnly bool) string {
+	bar := paintOf(s.st.StatusBar)
+	r, sep := "", ""
+	for _, c := range []struct {
+		n      int
+		label  string
+		paint  paint
+		always bool
+	}{
+		{sum.done, "done", bar, false}, {sum.paging, "paging", bar, false}, {sum.idle, "idle", bar, false},
+		{sum.throttled, "throttled", paintOf(s.st.StatusWarn), true}, {sum.failed, "FAILED (R)", paintOf(s.st.StatusError), true},
+		{sum.skipped, "skipped (R)", paintOf(s.st.StatusWarn), true},
+	} {
+		if c.n > 0 && (c.always || !attentionOnly) {
+			r += bar.wrap(sep) + c.paint.wrap(fmt.Sprintf(" %d %s", c.n, c.label))
+			sep = " ·"
+		}
+	}
+	return r
 }
 
 // compactStatus shortens a source's state line for 80 columns:
