@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,37 +18,22 @@ import (
 // layout (accounts, regions, first day) with a few delimiter listings.
 func runAthenaDDL(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("lazytrail athena-ddl", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	table := fs.String("table", "default.cloudtrail", "the table to create, TABLE or DATABASE.TABLE")
 	profile := fs.String("profile", "", "AWS profile to read the bucket with (default: the default credential chain)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: lazytrail athena-ddl [flags] s3://bucket[/prefix]\n\nPrint a CREATE TABLE for the trail's log files in that bucket, with partition\nprojection (account, region, day), to run once in Athena; then browse it with\n  lazytrail --athena DATABASE.TABLE\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	// Flags may come after the bucket, as people type them.
-	var roots []string
-	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fs.SetOutput(stderr)
-				fs.Usage()
-				return exitOK
-			}
-			fmt.Fprintf(stderr, "lazytrail athena-ddl: %s\n", flagErrorLine(err))
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		roots = append(roots, fs.Arg(0))
-		rest = fs.Args()[1:]
+	roots, code, ok := parseSubcommand(fs, args, stderr)
+	if !ok {
+		return code
 	}
 	if len(roots) != 1 || !strings.HasPrefix(roots[0], "s3://") {
 		fmt.Fprintf(stderr, "lazytrail athena-ddl: give one trail bucket, such as s3://my-trail-bucket or s3://bucket/prefix\n")
 		return exitUsage
 	}
 	if bucket, _, _ := strings.Cut(strings.TrimPrefix(roots[0], "s3://"), "/"); !isBucketName(bucket) {
-		fmt.Fprintf(stderr, "lazytrail athena-ddl: %q is not an S3 bucket name: give s3://bucket or s3://bucket/prefix\n", model.Printable(bucket))
+		fmt.Fprintf(stderr, "lazytrail athena-ddl: \"%s\" is not an S3 bucket name: give s3://bucket or s3://bucket/prefix\n", model.Printable(bucket))
 		return exitUsage
 	}
 	if strings.Contains(*profile, ",") {

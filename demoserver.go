@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,7 +18,6 @@ import (
 // CloudTrail endpoint for any client, until interrupted.
 func runDemoServer(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("lazytrail demo-server", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	addr := fs.String("addr", "127.0.0.1:4599", "address to listen on (port 0 picks a free one)")
 	var records stringList
 	fs.Var(&records, "records", "serve CloudTrail records from this file or folder instead of the demo account (repeatable)")
@@ -29,17 +27,12 @@ func runDemoServer(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprint(fs.Output(), "Usage: lazytrail demo-server [flags]\n\nServe LookupEvents for the demo account, for any CloudTrail client:\n  aws cloudtrail lookup-events --endpoint-url http://127.0.0.1:4599 --region eu-west-1\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stderr)
-			fs.Usage()
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "lazytrail demo-server: %s\n", flagErrorLine(err))
-		return exitUsage
+	extra, code, ok := parseSubcommand(fs, args, stderr)
+	if !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "lazytrail demo-server: unexpected argument %q: pass files with --records PATH\n", fs.Arg(0))
+	if len(extra) > 0 {
+		fmt.Fprintf(stderr, "lazytrail demo-server: unexpected argument %q: pass files with --records PATH\n", extra[0])
 		return exitUsage
 	}
 	if *latency < 0 {

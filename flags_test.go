@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -169,5 +171,21 @@ func TestSinceBeyondHistoryIsSaid(t *testing.T) {
 	o, _ = parseArgs([]string{"--since", "30d"}, &bytes.Buffer{}, now)
 	if note := historyNote(o, now); note != "" {
 		t.Errorf("a 30-day range got a note: %q", note)
+	}
+}
+
+// A subcommand takes its flags before or after its arguments, and a bad
+// flag points at that subcommand's own help.
+func TestParseSubcommand(t *testing.T) {
+	fs := flag.NewFlagSet("lazytrail athena-ddl", flag.ContinueOnError)
+	table := fs.String("table", "", "")
+	got, _, ok := parseSubcommand(fs, []string{"s3://a", "--table", "db.t", "s3://b"}, io.Discard)
+	if !ok || *table != "db.t" || !slices.Equal(got, []string{"s3://a", "s3://b"}) {
+		t.Fatalf("got %v, table %q, ok %v", got, *table, ok)
+	}
+	var stderr strings.Builder
+	if _, code, ok := parseSubcommand(flag.NewFlagSet("lazytrail athena-ddl", flag.ContinueOnError), []string{"--nope"}, &stderr); ok || code != exitUsage ||
+		stderr.String() != "lazytrail athena-ddl: unknown flag -nope: see lazytrail athena-ddl --help\n" {
+		t.Errorf("bad flag: code %d, stderr %q", code, stderr.String())
 	}
 }
