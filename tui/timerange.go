@@ -61,7 +61,7 @@ func (a *App) timeMenu() []string {
 	if a.timeRange.Back == 0 && !a.timeRange.IsZero() {
 		mark = "•"
 	}
-	lines = append(lines, fit(fmt.Sprintf("  %s %d  a range you type: FROM [TO], each 7d, 2026-11-01 or 2026-11-01T08:00 (UTC)", mark, typedPreset), w))
+	lines = append(lines, fit(fmt.Sprintf("  %s %d  a range you type: FROM [TO], as 7d, 2026-11-01, 2026-11-01T08:00 UTC", mark, typedPreset), w))
 	if a.rangeIn.on {
 		lines = append(lines, "", clip("  "+a.rangeIn.input.View(), w), fit("  enter opens it, esc goes back", w))
 	}

@@ -54,8 +54,14 @@ func TestTypedTimeRange(t *testing.T) {
 			return newMemSource(nil, 50), Query{Start: r.Since, End: r.Until, Regions: 1}
 		}})
 	app.Init()
-	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	press(app, "T", "9")
+	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(app, "T")
+	for _, line := range strings.Split(plain(content(app)), "\n") {
+		if strings.Contains(line, "a range you type") && !strings.HasSuffix(strings.TrimRight(line, " "), "UTC") {
+			t.Fatalf("the typed range's line is cut at 80 columns: %q", line)
+		}
+	}
+	press(app, "9")
 	typeText(app, "quiet")
 	if got := plain(content(app)); !strings.Contains(got, "range: quiet") || app.overlay != overlayTime {
 		t.Fatalf("q typed into the range line acted as a key:\n%s", got)
