@@ -3,14 +3,11 @@ package athenatest
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/glue"
-	gluetypes "github.com/aws/aws-sdk-go-v2/service/glue/types"
 )
 
 // Progress makes moto's queries move one state (QUEUED, RUNNING,
@@ -38,52 +35,10 @@ const UserIdentityType = "struct<type:string,principalid:string,arn:string,accou
 	"ec2roledelivery:string,webidfederationdata:map<string,string>>>"
 
 // CreateTable makes db.name in moto's Glue catalogue as AWS's guide
-// defines the CloudTrail table with partition projection: its columns,
-// and partitions account, region and timestamp (yyyy/MM/dd).
+// defines the CloudTrail table (see NewGlueTable).
 func CreateTable(t testing.TB, cfg aws.Config, db, name string) {
 	t.Helper()
-	c := glue.NewFromConfig(cfg)
-	ctx := context.Background()
-	_, err := c.CreateDatabase(ctx, &glue.CreateDatabaseInput{DatabaseInput: &gluetypes.DatabaseInput{Name: &db}})
-	var exists *gluetypes.AlreadyExistsException
-	if err != nil && !asAlreadyExists(err, &exists) {
-		t.Fatalf("create database %s: %v", db, err)
+	if err := NewGlueTable(context.Background(), cfg, db, name); err != nil {
+		t.Fatal(err)
 	}
-	col := func(n, typ string) gluetypes.Column {
-		return gluetypes.Column{Name: aws.String(n), Type: aws.String(typ)}
-	}
-	columns := []gluetypes.Column{col("eventversion", "string"), col("useridentity", UserIdentityType)}
-	for _, name := range []string{"eventtime", "eventsource", "eventname", "awsregion", "sourceipaddress", "useragent",
-		"errorcode", "errormessage", "requestparameters", "responseelements", "additionaleventdata", "requestid",
-		"eventid"} {
-		columns = append(columns, col(name, "string"))
-	}
-	columns = append(columns, col("readonly", "string"), col("resources", "array<struct<arn:string,accountid:string,type:string>>"))
-	for _, name := range []string{"eventtype", "apiversion", "recipientaccountid", "serviceeventdetails", "sharedeventid",
-		"vpcendpointid", "vpcendpointaccountid", "eventcategory"} {
-		columns = append(columns, col(name, "string"))
-	}
-	columns = append(columns,
-		col("addendum", "struct<reason:string,updatedfields:string,originalrequestid:string,originaleventid:string>"),
-		col("sessioncredentialfromconsole", "string"), col("edgedevicedetails", "string"),
-		col("tlsdetails", "struct<tlsversion:string,ciphersuite:string,clientprovidedhostheader:string>"))
-	_, err = c.CreateTable(ctx, &glue.CreateTableInput{DatabaseName: &db, TableInput: &gluetypes.TableInput{
-		Name:              &name,
-		StorageDescriptor: &gluetypes.StorageDescriptor{Columns: columns},
-		PartitionKeys:     []gluetypes.Column{col("account", "string"), col("region", "string"), col("timestamp", "string")},
-		Parameters: map[string]string{
-			"projection.enabled":          "true",
-			"projection.timestamp.type":   "date",
-			"projection.timestamp.format": "yyyy/MM/dd",
-			"projection.region.type":      "enum",
-			"projection.account.type":     "enum",
-		},
-	}})
-	if err != nil {
-		t.Fatalf("create table %s.%s: %v", db, name, err)
-	}
-}
-
-func asAlreadyExists(err error, target **gluetypes.AlreadyExistsException) bool {
-	return errors.As(err, target)
 }

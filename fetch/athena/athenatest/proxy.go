@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"lazytrail/fetch/athena"
 )
@@ -30,28 +32,68 @@ type Results func(sql string) ([][]*string, error)
 type Proxy struct {
 	URL string // the proxy on its own port; it is also an http.Handler
 
-	handler http.Handler
-	moto    string
-	region  string
-	results Results
+	handler  http.Handler
+	server   *http.Server // when started by Listen
+	starting sync.Mutex   // held while a query's results are queued and it starts
+	moto     string
+	region   string
+	results  Results
 
 	mu       sync.Mutex
 	calls    map[string]int // by operation (StartQueryExecution, GetTable, …)
 	sql      []string
 	ids      []string
-	throttle map[string]int // operation -> how many more calls to throttle
-	refuse   map[string]int // operation -> how many more calls to refuse (not retried)
-	fail     string         // GetQueryExecution reports FAILED with this reason
-	scanned  int64          // DataScannedInBytes reported
-	hold     bool           // report a SUCCEEDED query as RUNNING
+	throttle map[string]int        // operation -> how many more calls to throttle
+	refuse   map[string]int        // operation -> how many more calls to refuse (not retried)
+	fail     string                // GetQueryExecution reports FAILED with this reason
+	scanned  int64                 // DataScannedInBytes reported
+	hold     bool                  // report a SUCCEEDED query as RUNNING
+	answers  map[string]*resultSet // by query execution id: moto's whole answers, kept
+	answered []string              // the ids of answers, oldest first
 }
 
 // NewProxy starts a proxy to moto for region, closed when the test ends.
 func NewProxy(t testing.TB, moto, region string, results Results) *Proxy {
+	p, err := newProxy(moto, region, results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p.handler)
+	t.Cleanup(srv.Close)
+	p.URL = srv.URL
+	return p
+}
+
+// Listen starts a proxy to moto for region on addr (host:port, port 0
+// for a free one), for a program rather than a test; Close stops it.
+func Listen(addr, moto, region string, results Results) (*Proxy, error) {
+	p, err := newProxy(moto, region, results)
+	if err != nil {
+		return nil, err
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	p.server = &http.Server{Handler: p.handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = p.server.Serve(l) }()
+	p.URL = "http://" + l.Addr().String()
+	return p, nil
+}
+
+// Close stops a proxy started by Listen.
+func (p *Proxy) Close() error {
+	if p.server == nil {
+		return nil
+	}
+	return p.server.Close()
+}
+
+func newProxy(moto, region string, results Results) (*Proxy, error) {
 	p := &Proxy{moto: moto, region: region, results: results, calls: map[string]int{}, throttle: map[string]int{}, refuse: map[string]int{}}
 	target, err := url.Parse(moto)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	forward := httputil.NewSingleHostReverseProxy(target)
 	p.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -68,6 +110,12 @@ func NewProxy(t testing.TB, moto, region string, results Results) *Proxy {
 			}
 			fmt.Fprint(w, `{"__type":"TooManyRequestsException","Message":"Rate exceeded"}`)
 			return
+		}
+		if op == "StartQueryExecution" {
+			// moto gives a new query the oldest queued results: queue
+			// and start one query at a time, so that each gets its own.
+			p.starting.Lock()
+			defer p.starting.Unlock()
 		}
 		switch op {
 		case "StartQueryExecution":
@@ -93,10 +141,7 @@ func NewProxy(t testing.TB, moto, region string, results Results) *Proxy {
 		}
 		copyResponse(w, rec)
 	})
-	srv := httptest.NewServer(p.handler)
-	t.Cleanup(srv.Close)
-	p.URL = srv.URL
-	return p
+	return p, nil
 }
 
 // ServeHTTP serves a request as the proxy's own port does, for a test
@@ -210,31 +255,64 @@ func (p *Proxy) page(w http.ResponseWriter, r *http.Request, body []byte) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	whole, _ := json.Marshal(map[string]any{"QueryExecutionId": in.QueryExecutionId})
-	rec := p.forward(r, whole)
-	var out struct {
-		ResultSet struct {
-			Rows              []json.RawMessage
-			ResultSetMetadata json.RawMessage
+	out, ok := p.answer(in.QueryExecutionId)
+	if !ok {
+		whole, _ := json.Marshal(map[string]any{"QueryExecutionId": in.QueryExecutionId})
+		rec := p.forward(r, whole)
+		var read struct{ ResultSet resultSet }
+		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &read) != nil {
+			copyResponse(w, rec)
+			return
 		}
-	}
-	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &out) != nil {
-		copyResponse(w, rec)
-		return
+		out = &read.ResultSet
+		p.keepAnswer(in.QueryExecutionId, out)
 	}
 	from, _ := strconv.Atoi(in.NextToken)
 	size := in.MaxResults
 	if size <= 0 {
 		size = 1000
 	}
-	rows := out.ResultSet.Rows
+	rows := out.Rows
 	from = min(from, len(rows))
 	to := min(from+size, len(rows))
-	reply := map[string]any{"ResultSet": map[string]any{"Rows": rows[from:to], "ResultSetMetadata": out.ResultSet.ResultSetMetadata}}
+	reply := map[string]any{"ResultSet": map[string]any{"Rows": rows[from:to], "ResultSetMetadata": out.ResultSetMetadata}}
 	if to < len(rows) {
 		reply["NextToken"] = strconv.Itoa(to)
 	}
 	writeJSON(w, reply)
+}
+
+// resultSet is moto's whole answer to a query.
+type resultSet struct {
+	Rows              []json.RawMessage
+	ResultSetMetadata json.RawMessage
+}
+
+// keptAnswers is how many queries' whole answers the proxy keeps, so that
+// paging a big answer does not fetch all of it from moto for every page.
+const keptAnswers = 4
+
+func (p *Proxy) answer(id string) (*resultSet, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rs, ok := p.answers[id]
+	return rs, ok
+}
+
+func (p *Proxy) keepAnswer(id string, rs *resultSet) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.answers == nil {
+		p.answers = map[string]*resultSet{}
+	}
+	if _, ok := p.answers[id]; !ok {
+		p.answered = append(p.answered, id)
+	}
+	p.answers[id] = rs
+	for len(p.answered) > keptAnswers {
+		delete(p.answers, p.answered[0])
+		p.answered = p.answered[1:]
+	}
 }
 
 func (p *Proxy) forward(r *http.Request, body []byte) *httptest.ResponseRecorder {

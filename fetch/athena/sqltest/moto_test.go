@@ -4,14 +4,13 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"lazytrail/fetch/athena"
 	"lazytrail/fetch/athena/athenatest"
+	"lazytrail/fetch/athena/sqltest/duckathena"
 	"lazytrail/fetch/localtrail/localtest"
 	"lazytrail/fetch/trail/s3test"
 	"lazytrail/model"
@@ -101,39 +100,6 @@ func TestTheSourceThroughMotoAndDuckDB(t *testing.T) {
 	}
 }
 
-// runOnDuckDB runs a query and returns each row's columns as text, NULL
-// as nil, as Athena's GetQueryResults returns them.
-func runOnDuckDB(db *sql.DB, query string) ([][]*string, error) {
-	rows, err := db.Query(query)
-	if err != nil {
-		return nil, fmt.Errorf("DuckDB: %w", err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	if len(cols) != len(athena.Columns()) {
-		return nil, fmt.Errorf("DuckDB returned %d columns, the query selects %d", len(cols), len(athena.Columns()))
-	}
-	var out [][]*string
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		row := make([]*string, len(cols))
-		for i, v := range vals {
-			if v.Valid {
-				s := strings.Clone(v.String)
-				row[i] = &s
-			}
-		}
-		out = append(out, row)
-	}
-	return out, rows.Err()
-}
+// runOnDuckDB runs a query and returns its rows as Athena's
+// GetQueryResults returns them.
+func runOnDuckDB(db *sql.DB, query string) ([][]*string, error) { return duckathena.Results(db, query) }
