@@ -254,8 +254,12 @@ func (b *backend) open(ctx context.Context, o *options, now time.Time) (*fetch.S
 	}
 	start, end := o.start, o.end
 	if !o.untilSet {
+		// A span back (--since 7d) slides to end now; a time the user
+		// named (--since 2026-11-01) stays where it was put.
 		end = now
-		start = now.Add(-o.end.Sub(o.start))
+		if !o.sinceFixed {
+			start = now.Add(-o.end.Sub(o.start))
+		}
 	}
 	if b.athena != nil {
 		return b.athena.open(ctx, o.filterText(), start, end)

@@ -58,6 +58,7 @@ type options struct {
 	// Derived by validate.
 	start, end time.Time
 	sinceSet   bool // --since was given; trail files otherwise cover everything they hold
+	sinceFixed bool // --since named a time, not a span back: a fresh query keeps its start
 	untilSet   bool
 	attr       *fetch.Attribute
 	profiles   []string // --profile a,b,c
@@ -221,6 +222,8 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 		return err
 	}
 	o.sinceSet, o.untilSet = set["since"], o.until != ""
+	_, back, _ := model.ParseTime(o.since, now)
+	o.sinceFixed = o.sinceSet && back == 0
 	o.end = now
 	if o.until != "" {
 		if o.end, err = parseTimeFlag("--until", o.until, now); err != nil {

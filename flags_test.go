@@ -189,3 +189,30 @@ func TestParseSubcommand(t *testing.T) {
 		t.Errorf("bad flag: code %d, stderr %q", code, stderr.String())
 	}
 }
+
+// A fresh query (r, a new pushed term) runs up to its own now: --since 7d
+// slides with it, while a time the user named stays where it was put.
+func TestSinceNamedStaysFixedOnAFreshQuery(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	later := now.Add(3 * time.Hour)
+	for _, c := range []struct {
+		since string
+		want  time.Time
+	}{
+		{"2026-11-01", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)},
+		{"2026-11-19T08:30:00Z", time.Date(2026, 11, 19, 8, 30, 0, 0, time.UTC)},
+		{"7d", later.Add(-7 * 24 * time.Hour)},
+		{"36h", later.Add(-36 * time.Hour)},
+	} {
+		o, err := parseArgs([]string{"--since", c.since}, &bytes.Buffer{}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := &backend{regions: []string{"eu-west-1"}}
+		s, q := b.open(t.Context(), o, later)
+		s.Close()
+		if !q.Start.Equal(c.want) || !q.End.Equal(later) {
+			t.Errorf("--since %s, queried again 3 h later: %v to %v, want %v to %v", c.since, q.Start, q.End, c.want, later)
+		}
+	}
+}
