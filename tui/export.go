@@ -17,10 +17,10 @@ import (
 
 // exportedMsg reports a finished export (e or E).
 type exportedMsg struct {
-	path  string
-	n     int
-	err   error
-	whole bool // history was scanned to the end, so the file holds every match
+	path string
+	n    int
+	err  error
+	why  string // why the file may not hold every match ("" it does: see App.incompleteWhy)
 }
 
 // export writes the filtered view as jsonl (the raw records, as --print
@@ -37,11 +37,11 @@ func (a *App) export(format string) tea.Cmd {
 		dir = "."
 	}
 	name := filepath.Join(dir, "lazytrail-"+time.Now().UTC().Format("20060102-150405")+"."+format)
-	whole := a.ended
+	why := a.incompleteWhy()
 	a.flash = fmt.Sprintf("exporting %s events to %s…", count(len(evs)), name)
 	return func() tea.Msg {
 		n, err := writeExport(name, format, evs)
-		return exportedMsg{path: name, n: n, err: err, whole: whole}
+		return exportedMsg{path: name, n: n, err: err, why: why}
 	}
 }
 
@@ -99,8 +99,8 @@ func (a *App) exported(m exportedMsg) {
 		return
 	}
 	what := "every match"
-	if !m.whole {
-		what = "the matches loaded so far; L scans to the end"
+	if m.why != "" {
+		what = "the matches loaded so far; " + m.why
 	}
 	a.flash = fmt.Sprintf("wrote %s events (%s) to %s", count(m.n), what, model.Printable(m.path))
 }

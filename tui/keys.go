@@ -103,6 +103,12 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		a.confirmR = false
+		// A fresh query is one for the filter in force: after esc cleared
+		// a pushed term, or backspace left a pivot, it asks for every
+		// match again rather than the pushed attribute's events.
+		if a.cfg.OpenLookup != nil && a.filter.Err() == "" {
+			a.pushed = a.plannedKey()
+		}
 		return a.reopen()
 	case key.Matches(msg, k.Follow):
 		if a.cfg.OpenAfter == nil {

@@ -66,11 +66,16 @@ type statusBar struct {
 	width int
 }
 
-func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, zone *time.Location) string {
+// maxStatusLines is how many lines the status bar may take: what does not
+// fit on the first (the pushed-down attribute, the time range) goes on a
+// second rather than being left out.
+const maxStatusLines = 2
+
+func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, zone *time.Location) []string {
 	bar, key := paintOf(s.st.StatusBar), paintOf(s.st.StatusKey)
 	sep := " │ "
-	// Parts in order of importance: at a narrow width the later ones are
-	// left out whole rather than cut mid-word.
+	// Parts in order of importance: at a narrow width the later ones go
+	// on a second line, whole, rather than being cut mid-word.
 	parts := []string{key.wrap(" lazytrail " + cut(account, 24))}
 	// A source with its own state line (an Athena query: state, data
 	// scanned, price) and one partition shows that line in the
@@ -116,14 +121,15 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 	if !q.Start.IsZero() {
 		parts = append(parts, bar.wrap(q.Start.In(zone).Format("2006-01-02 15:04")+" → "+q.End.In(zone).Format("2006-01-02 15:04")))
 	}
-	line := parts[0]
-	for _, p := range parts[1:] {
-		if cellWidth(line)+cellWidth(sep)+cellWidth(p) > s.width {
-			break
-		}
-		line += bar.wrap(sep) + p
+	rest := make([]part, len(parts)-1)
+	for i, p := range parts[1:] {
+		rest[i] = part{text: p}
 	}
-	return bar.wrap(clip(line, s.width))
+	lines := packParts(parts[0], bar.wrap(sep), bar.wrap(sep), bar.wrap(" "), rest, s.width, maxStatusLines)
+	for i := range lines {
+		lines[i] = bar.wrap(lines[i])
+	}
+	return lines
 }
 
 // count formats n with thousands separators.

@@ -102,3 +102,13 @@ func cut(s string, w int) string {
 	}
 	return ansi.Truncate(s, w, "…")
 }
+
+// wrapLines breaks safe text into lines of at most w cells, at spaces
+// where it can and inside a word only when one is longer than w: a
+// message is read whole rather than cut at the terminal's edge.
+func wrapLines(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	return strings.Split(ansi.Wrap(s, w, ""), "\n")
+}
