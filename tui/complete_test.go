@@ -2,7 +2,10 @@ package tui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -222,5 +225,68 @@ func TestTypingOverAPushedResultIsNotComplete(t *testing.T) {
 	sum, exp := summaryAndExport(t, app)
 	if !strings.Contains(sum, "1 matches, complete") || !strings.Contains(exp, "wrote 1 events (every match)") {
 		t.Errorf("summary %q, export %q", sum, exp)
+	}
+}
+
+// Two exports in the same second never overwrite each other, nor a file
+// already there: the second is named -2, the third -3, each whole.
+func TestExportsInTheSameSecondKeepEachFile(t *testing.T) {
+	exportClock = func() time.Time { return testNow }
+	defer func() { exportClock = time.Now }()
+	evs := mixedEvents(30)
+	app, _ := newTestApp(t, 80, 24, evs)
+	app.cfg.ExportDir = t.TempDir()
+	first := filepath.Join(app.cfg.ExportDir, "lazytrail-20261123-120000.jsonl")
+	// Both commands exist before either runs, as when e is pressed twice
+	// quickly; they then run at once, as tea runs commands.
+	cmds := []tea.Cmd{press(app, "e"), press(app, "e"), press(app, "e")}
+	msgs := make([]exportedMsg, len(cmds))
+	var wg sync.WaitGroup
+	for i, cmd := range cmds {
+		wg.Go(func() { msgs[i] = cmd().(exportedMsg) })
+	}
+	wg.Wait()
+	want := ""
+	for i := range evs {
+		want += string(model.RecordJSON(&evs[i])) + "\n"
+	}
+	names := map[string]bool{}
+	for _, m := range msgs {
+		if m.err != nil {
+			t.Fatal(m.err)
+		}
+		names[filepath.Base(m.path)] = true
+		if data, _ := os.ReadFile(m.path); string(data) != want {
+			t.Errorf("%s holds %d bytes, want the %d of the 30 records", m.path, len(data), len(want))
+		}
+	}
+	for _, n := range []string{"lazytrail-20261123-120000.jsonl", "lazytrail-20261123-120000-2.jsonl", "lazytrail-20261123-120000-3.jsonl"} {
+		if !names[n] {
+			t.Errorf("no export named %s among %v", n, names)
+		}
+	}
+	app.Update(msgs[2])
+	// A path longer than the line is split where it must, nowhere else.
+	lines := strings.Split(plain(content(app)), "\n")
+	joined := ""
+	for _, l := range lines[len(lines)-1-app.lay.info : len(lines)-1] {
+		joined += strings.TrimSpace(l)
+	}
+	if info := infoText(app); !strings.Contains(joined, msgs[2].path) || !strings.Contains(info, filepath.Base(msgs[2].path)) {
+		t.Errorf("the info line does not name the file it wrote (%s): %s", msgs[2].path, info)
+	}
+	// A file of the user's under the next name is left alone.
+	if err := os.Remove(first); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(first, []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := press(app, "E")().(exportedMsg)
+	if data, _ := os.ReadFile(first); string(data) != "mine\n" || m.err != nil || filepath.Base(m.path) != "lazytrail-20261123-120000.csv" {
+		t.Errorf("csv export went to %s (err %v); the user's file holds %q", m.path, m.err, data)
+	}
+	if entries, _ := os.ReadDir(app.cfg.ExportDir); len(entries) != 4 {
+		t.Errorf("%d files in the folder, want the 3 exports and the csv (no temporary left)", len(entries))
 	}
 }
