@@ -113,6 +113,7 @@ type App struct {
 	closing   closing   // streams let go, closing in commands; Close finishes them
 	regions   regionsPanel
 	answers   summaryPane // the summary view (s)
+	helpSc    scroller    // the help (?): keys and the filter language
 	pivots    pivotMenu   // p over the selected event
 	pivotBack []pivotStep // where each pivot came from, for backspace
 	timeRange Range       // T's range in force; the zero Range is the command line's
@@ -380,6 +381,13 @@ func (a *App) resize(w, h int) {
 	a.regions.SetSize(w, a.lay.body)
 	a.answers.SetSize(w, a.lay.body)
 	a.pivots.width, a.pivots.height = w, a.lay.body
+	if a.overlay == overlayHelp {
+		top := a.helpSc.top
+		a.helpSc.SetLines(a.helpLines())
+		a.sizeHelp()
+		a.helpSc.top = top
+		a.helpSc.clamp()
+	}
 	a.refreshSummary()
 	if !a.lay.wide && a.focus != paneList {
 		a.detail.SetSize(w, a.lay.body)

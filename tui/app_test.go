@@ -141,8 +141,9 @@ func TestCopyPutsRawRecordOnClipboard(t *testing.T) {
 	if fmt.Sprintf("%T", msg) != "tea.setClipboardMsg" || fmt.Sprint(msg) != app.list.Selected().Raw {
 		t.Errorf("y should set the clipboard to the raw record, got %T %.40q", msg, fmt.Sprint(msg))
 	}
-	if !strings.Contains(content(app), "copied the raw record") {
-		t.Error("the status line should say it copied")
+	info := strings.Join(strings.Fields(plain(content(app))), " ")
+	if strings.Contains(info, "copied") || !strings.Contains(info, "sent the raw record") || !strings.Contains(info, "tmux: set-clipboard on") {
+		t.Errorf("the info line should say the copy went out by OSC 52 and what the terminal must allow:\n%s", plain(content(app)))
 	}
 }
 

@@ -49,7 +49,7 @@ func (a *App) body() []string {
 	l := a.lay
 	switch a.overlay {
 	case overlayHelp:
-		return block(strings.Split(a.help.FullHelpView(a.keys.FullHelp()), "\n"), l.width, l.body)
+		return block(a.helpView(), l.width, l.body)
 	case overlayRegions:
 		return block(a.regions.View(), l.width, l.body)
 	case overlayTime:
