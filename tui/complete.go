@@ -22,7 +22,7 @@ func (a *App) loadedBy() string {
 	if a.cfg.OpenLookup != nil {
 		return a.pushed // the planner's choice (Athena: the whole filter)
 	}
-	return a.query.Lookup // --lookup chose it by hand: the query says which
+	return strings.TrimPrefix(a.query.Lookup, "pushed down ") // --lookup chose it by hand: the query says which
 }
 
 // covered reports whether every event the filter matches in the query's
@@ -63,10 +63,11 @@ func (a *App) coverageText() string {
 	if a.cfg.PlanKey != nil {
 		by = "the query for " + by
 	}
-	s := fmt.Sprintf("%s loaded by %s", count(a.tl.Len()), by)
 	if a.cfg.OpenLookup == nil {
-		return s + " (--lookup)" // chosen by hand: no key of the TUI changes it
+		// Chosen by hand: no key of the TUI changes it.
+		return fmt.Sprintf("%s loaded by --lookup %s", count(a.tl.Len()), by)
 	}
+	s := fmt.Sprintf("%s loaded by %s", count(a.tl.Len()), by)
 	key, what := "r", "this filter"
 	if a.filtering {
 		key = "enter"

@@ -67,9 +67,9 @@ type statusBar struct {
 }
 
 // maxStatusLines is how many lines the status bar may take: what does not
-// fit on the first (the pushed-down attribute, the time range) goes on a
-// second rather than being left out.
-const maxStatusLines = 2
+// fit on the first (the pushed-down attribute, the time range) goes on
+// the next rather than being left out.
+const maxStatusLines = 3
 
 func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, zone *time.Location) []string {
 	bar, key := paintOf(s.st.StatusBar), paintOf(s.st.StatusKey)
@@ -116,7 +116,7 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 		parts = append(parts, bar.wrap("back to "+sum.reached.In(zone).Format("01-02 15:04")))
 	}
 	if q.Lookup != "" {
-		parts = append(parts, bar.wrap(cut(q.Lookup, 40)))
+		parts = append(parts, bar.wrap(model.Printable(q.Lookup)))
 	}
 	if !q.Start.IsZero() {
 		parts = append(parts, bar.wrap(q.Start.In(zone).Format("2006-01-02 15:04")+" → "+q.End.In(zone).Format("2006-01-02 15:04")))

@@ -105,7 +105,7 @@ func (a *App) infoLines(w int) []string {
 	case a.filtering:
 		left = a.input.View()
 	case !a.filter.IsZero():
-		left = " filter " + cut(a.filter.String(), 30)
+		left = " filter " + cut(a.filter.String(), max(w/2-8, 30))
 	}
 	var parts []part
 	add := func(st lipgloss.Style, s string) { parts = append(parts, part{text: s, paint: paintOf(st)}) }
