@@ -13,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"lazytrail/keymap"
 	"lazytrail/model"
@@ -278,6 +279,16 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case tea.WindowSizeMsg:
 		a.resize(msg.Width, msg.Height)
+		return a, nil
+	case tea.ColorProfileMsg:
+		// A terminal that gets no escape sequences at all (TERM=dumb)
+		// shows neither colour nor reverse video: the selection is then
+		// marked with a character, and the first screen says why.
+		marked := msg.Profile == colorprofile.NoTTY
+		a.list.marked, a.answers.marked = marked, marked
+		if marked && a.flash == "" {
+			a.flash = "this terminal (TERM=dumb) shows no colour or reverse video: > marks the selected row; set TERM (e.g. xterm-256color) for more"
+		}
 		return a, nil
 	case tea.BackgroundColorMsg:
 		a.applyStyles(msg.IsDark())

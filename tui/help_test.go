@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
 	"lazytrail/model"
 )
 
@@ -54,5 +57,47 @@ func TestHelpShowsTheFilterLanguage(t *testing.T) {
 		if !strings.Contains(seen, term.example) {
 			t.Errorf("the help's row %q was never on screen", term.example)
 		}
+	}
+}
+
+// TERM=dumb: the terminal gets no escape sequences at all (the NoTTY
+// profile), so reverse video cannot show the selection; a > marks the
+// selected row in the list and the summary, and the first screen says so.
+func TestDumbTerminalMarksTheSelection(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(30))
+	app.Update(tea.ColorProfileMsg{Profile: colorprofile.NoTTY})
+	if !strings.Contains(screenWords(app), "(TERM=dumb) shows no colour or reverse video: > marks the selected row") {
+		t.Errorf("the first screen does not say why rows are marked:\n%s", plain(content(app)))
+	}
+	press(app, "j")
+	screen := profileScreen(t, content(app), colorprofile.NoTTY)
+	if strings.Contains(screen, "\x1b[") {
+		t.Fatalf("escape sequences reach a dumb terminal: %q", screen)
+	}
+	var marked []string
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.HasPrefix(l, ">") {
+			marked = append(marked, l)
+		}
+	}
+	if len(marked) != 1 || !strings.Contains(marked[0], app.list.Selected().Username) || !strings.Contains(marked[0], "11-23 11:59:00") {
+		t.Errorf("want the selected row (the second) alone marked, got %q:\n%s", marked, screen)
+	}
+	press(app, "s", "j")
+	screen = profileScreen(t, content(app), colorprofile.NoTTY)
+	marked = nil
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.HasPrefix(l, ">") {
+			marked = append(marked, l)
+		}
+	}
+	if len(marked) != 1 || !strings.Contains(marked[0], app.answers.groups[1].Value) {
+		t.Errorf("want the summary's second row alone marked, got %q:\n%s", marked, screen)
+	}
+	// A terminal with attributes keeps its rows unmarked.
+	app2, _ := newTestApp(t, 80, 24, mixedEvents(30))
+	app2.Update(tea.ColorProfileMsg{Profile: colorprofile.Ascii})
+	if strings.Contains(plain(content(app2)), "\n>") {
+		t.Errorf("a NO_COLOR terminal got the > marker, which reverse video already does")
 	}
 }

@@ -26,6 +26,7 @@ type summaryPane struct {
 	cursor int
 	top    int
 	why    string // why the counts may not be every match ("" complete); set by the App
+	marked bool   // no attributes show (TERM=dumb): the selected row is marked with >
 }
 
 // histRows is the histogram's height: sparkline and its axis.
@@ -123,6 +124,9 @@ func (p *summaryPane) View(zone *time.Location) []string {
 		line := fmt.Sprintf("%6d %s %9s %6.1f%% %s", i+1, fit(value, valueW), count(g.Count), 100*share, bar(share, barW))
 		line = fit(line, p.width)
 		if i == p.cursor {
+			if p.marked {
+				line = ">" + line[1:] // the first cell is the rank's padding
+			}
 			line = paintOf(p.st.RowSelected).wrap(line)
 		}
 		lines = append(lines, line)
