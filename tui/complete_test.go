@@ -290,3 +290,57 @@ func TestExportsInTheSameSecondKeepEachFile(t *testing.T) {
 		t.Errorf("%d files in the folder, want the 3 exports and the csv (no temporary left)", len(entries))
 	}
 }
+
+// A source that takes the whole filter (Athena): the query in force ran
+// for the filter typed then; clearing it over that query's rows is not
+// every event. A query stopped by esc while running is not complete
+// either, though its stream has ended.
+func TestWholeFilterQueryCoverageAndAStoppedQuery(t *testing.T) {
+	evs := mixedEvents(30)
+	var asked []string
+	running := func(list []model.Event) *memSource {
+		s := newMemSource(list, 50)
+		s.progress = []model.RegionProgress{{Source: "athena", Region: "query", State: model.RegionPaging, Detail: "SELECT …"}}
+		return s
+	}
+	q := Query{Start: testNow.Add(-24 * time.Hour), End: testNow, Regions: 1, Lookup: "SQL: every term (R)"}
+	app := New(Config{Account: "athena", Location: time.UTC, ExportDir: t.TempDir(),
+		PlanKey: func(f model.Filter) string { return strings.Join(strings.Fields(f.String()), " ") },
+		Open:    func() (Source, Query) { return running(evs), q },
+		OpenLookup: func(_ Range, filter string) (Source, Query) {
+			asked = append(asked, filter)
+			var out []model.Event
+			f := model.ParseFilter(filter) // the source's SQL selects what the filter does
+			for i := range evs {
+				if f.Match(&evs[i]) {
+					out = append(out, evs[i])
+				}
+			}
+			return running(out), q
+		}})
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	app.Update(batchMsg{gen: app.gen, ok: true, batch: model.Batch{Progress: []model.RegionProgress{
+		{Source: "athena", Region: "query", State: model.RegionPaging, Detail: "SELECT …"}}}})
+	press(app, "esc") // the query is running: esc stops it
+	if info := infoText(app); !app.ended || strings.Contains(info, "complete") || !strings.Contains(info, "query stopped") {
+		t.Fatalf("a stopped query: ended %v, %s", app.ended, info)
+	}
+	if sum, _ := summaryAndExport(t, app); !strings.Contains(sum, "the query was stopped; r runs it again") {
+		t.Errorf("summary of a stopped query: %q", sum)
+	}
+	press(app, "/")
+	typeText(app, "adam")
+	press(app, "enter")
+	pump(t, app)
+	if len(asked) != 2 || asked[1] != "adam" { // the first query, for no filter, then adam's
+		t.Fatalf("asked %q", asked)
+	}
+	if info := infoText(app); !strings.Contains(info, "complete") {
+		t.Errorf("the query for the filter itself: %s", info)
+	}
+	press(app, "/", "esc")
+	if info := infoText(app); strings.Contains(info, "complete") || !strings.Contains(info, "10 loaded by the query for adam — r queries everything") {
+		t.Errorf("no filter over the query for adam: %s", info)
+	}
+}
