@@ -17,37 +17,46 @@ type part struct {
 // Parts that do not fit even then are left out whole.
 func packParts(head, first, sep, indent string, parts []part, w, maxLines int) []string {
 	lines := []string{head}
+	widths := []int{cellWidth(head)} // of each line, kept as it grows: measuring styled text is slow
+	firstW, sepW, indentW := cellWidth(first), cellWidth(sep), cellWidth(indent)
 	placed := 0 // parts on the current line
 	for _, p := range parts {
-		cur := lines[len(lines)-1]
-		join := sep
+		last := len(lines) - 1
+		join, joinW := sep, sepW
 		switch {
-		case placed == 0 && len(lines) == 1:
-			join = first
+		case placed == 0 && last == 0:
+			join, joinW = first, firstW
 		case placed == 0:
-			join = ""
+			join, joinW = "", 0
 		}
-		if cellWidth(cur)+cellWidth(join)+cellWidth(p.text) <= w {
-			lines[len(lines)-1] = cur + join + p.paint.wrap(p.text)
+		pw := cellWidth(p.text)
+		if widths[last]+joinW+pw <= w {
+			lines[last] += join + p.paint.wrap(p.text)
+			widths[last] += joinW + pw
 			placed++
 			continue
 		}
-		if p.optional || len(lines) >= maxLines && cur != "" {
+		if p.optional || len(lines) >= maxLines && widths[last] > 0 {
 			continue
 		}
-		if cur == "" || cur == indent {
-			lines = lines[:len(lines)-1] // start on the empty line
+		if widths[last] == 0 || lines[last] == indent {
+			lines, widths = lines[:last], widths[:last] // start on the empty line
 		}
-		for _, l := range wrapLines(p.text, w-cellWidth(indent)) {
+		for _, l := range wrapLines(p.text, w-indentW) {
 			if len(lines) >= maxLines {
 				break
 			}
 			lines = append(lines, indent+p.paint.wrap(l))
+			widths = append(widths, indentW+cellWidth(l))
 		}
 		placed = 1
 	}
 	for i := range lines {
-		lines[i] = clip(lines[i], w)
+		if widths[i] <= w {
+			lines[i] += spaces(w - widths[i]) // known to fit: padding is all clip would do
+		} else {
+			lines[i] = clip(lines[i], w)
+		}
 	}
 	return lines
 }

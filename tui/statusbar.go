@@ -72,7 +72,7 @@ type statusBar struct {
 const maxStatusLines = 3
 
 func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, zone *time.Location) []string {
-	bar, key := paintOf(s.st.StatusBar), paintOf(s.st.StatusKey)
+	bar, key := s.st.paints.bar, s.st.paints.key
 	sep := " │ "
 	// Parts in order of importance: at a narrow width the later ones go
 	// on a second line, whole, rather than being cut mid-word.
@@ -151,7 +151,7 @@ func count(n int) string {
 // counts are the partitions by state, " 2 done · 1 FAILED (R)", or with
 // attentionOnly only the states that need it (throttled, failed, skipped).
 func (s statusBar) counts(sum regionSummary, attentionOnly bool) string {
-	bar := paintOf(s.st.StatusBar)
+	bar := s.st.paints.bar
 	r, sep := "", ""
 	for _, c := range []struct {
 		n      int
@@ -160,8 +160,8 @@ func (s statusBar) counts(sum regionSummary, attentionOnly bool) string {
 		always bool
 	}{
 		{sum.done, "done", bar, false}, {sum.paging, "paging", bar, false}, {sum.idle, "idle", bar, false},
-		{sum.throttled, "throttled", paintOf(s.st.StatusWarn), true}, {sum.failed, "FAILED (R)", paintOf(s.st.StatusError), true},
-		{sum.skipped, "skipped (R)", paintOf(s.st.StatusWarn), true},
+		{sum.throttled, "throttled", s.st.paints.warn, true}, {sum.failed, "FAILED (R)", s.st.paints.bad, true},
+		{sum.skipped, "skipped (R)", s.st.paints.warn, true},
 	} {
 		if c.n > 0 && (c.always || !attentionOnly) {
 			r += bar.wrap(sep) + c.paint.wrap(fmt.Sprintf(" %d %s", c.n, c.label))

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 )
 
 // View stacks the status bar, the body (panes or an overlay), the info line
@@ -90,7 +89,7 @@ const maxInfoLines = 3
 // search is complete, or why it is not, comes first.
 func (a *App) infoLines(w int) []string {
 	if a.flash != "" {
-		msg := paintOf(a.st.Message)
+		msg := a.st.paints.message
 		lines := wrapLines(a.flash, w-1)
 		if len(lines) > maxInfoLines {
 			lines = lines[:maxInfoLines]
@@ -108,24 +107,24 @@ func (a *App) infoLines(w int) []string {
 		left = " filter " + cut(a.filter.String(), max(w/2-8, 30))
 	}
 	var parts []part
-	add := func(st lipgloss.Style, s string) { parts = append(parts, part{text: s, paint: paintOf(st)}) }
+	add := func(p paint, s string) { parts = append(parts, part{text: s, paint: p}) }
 	plainPart := func(s string) { parts = append(parts, part{text: s}) }
-	optional := func(s string) { parts = append(parts, part{text: s, paint: paintOf(a.st.Scan), optional: true}) }
+	optional := func(s string) { parts = append(parts, part{text: s, paint: a.st.paints.scan, optional: true}) }
 	if a.filtering && a.filterErr != "" {
-		add(a.st.Error, a.filterErr)
+		add(a.st.paints.err, a.filterErr)
 		return packParts(left, "  ", " · ", " ", parts, w, maxInfoLines)
 	}
 	// "complete" only for a filter the loaded query covers; a wider one
 	// says what is loaded and what would load the rest, first.
 	if c := a.coverageText(); c != "" {
-		add(a.st.Scan, c)
+		add(a.st.paints.scan, c)
 	}
 	switch {
 	case a.ended && a.summary.failed > 0:
 		// Not complete: what failed could hold matches.
-		add(a.st.Error, fmt.Sprintf("incomplete: %d failed (R)", a.summary.failed))
+		add(a.st.paints.err, fmt.Sprintf("incomplete: %d failed (R)", a.summary.failed))
 	case a.ended && a.summary.skipped > 0:
-		add(a.st.Error, fmt.Sprintf("incomplete: %s skipped (R)", count(a.summary.skipped)))
+		add(a.st.paints.err, fmt.Sprintf("incomplete: %s skipped (R)", count(a.summary.skipped)))
 	case a.halted:
 		plainPart("query stopped (r runs it again)")
 	case a.complete():
@@ -133,14 +132,14 @@ func (a *App) infoLines(w int) []string {
 	case a.ended:
 		// Ended but not covered: the coverage text above says so.
 	case a.toEnd.on:
-		add(a.st.Scan, "scanning to the end")
+		add(a.st.paints.scan, "scanning to the end")
 	case a.scanning():
-		add(a.st.Scan, "scanning")
+		add(a.st.paints.scan, "scanning")
 	case a.stopped:
 		plainPart("scan stopped")
 	}
 	if f := a.followText(); f != "" {
-		add(a.st.Scan, f)
+		add(a.st.paints.scan, f)
 	}
 	if !a.filter.IsZero() || a.filtering {
 		plainPart(fmt.Sprintf("%s of %s loaded match", count(a.tl.Matches()), count(a.tl.Len())))
@@ -149,7 +148,7 @@ func (a *App) infoLines(w int) []string {
 	}
 	if a.toEnd.on && !a.ended {
 		if st := a.toEnd.status(a.query, a.summary, time.Now()); st != "" {
-			add(a.st.Scan, st)
+			add(a.st.paints.scan, st)
 		}
 	}
 	if a.scanning() || a.toEnd.on && !a.ended {
