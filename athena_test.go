@@ -334,7 +334,7 @@ func TestAthenaInTheTUI(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: 'R', Text: "R"})
 	wait("the SQL", screenHas("QUERY", fmt.Sprintf("SELECT … (%d columns)", len(athena.Columns())), "FROM \"trails\".\"cloudtrail\"", "'skeddly-'"))
 	tm.Send(tea.KeyPressMsg{Code: 'y', Text: "y"})
-	wait("the SQL copied", screenHas("copied the query ("))
+	wait("the SQL copied", screenHas("sent the query ("))
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 
 	r.setFilter("event:StopInstances")

@@ -449,7 +449,7 @@ func (f Filter) implies(want *term) bool {
 
 func (t *term) implies(want *term) bool {
 	if t.field == want.field && t.negate == want.negate && t.value == want.value && t.fold == want.fold &&
-		t.readOnly == want.readOnly && slices.Equal(t.alts, want.alts) {
+		t.exact == want.exact && t.readOnly == want.readOnly && slices.Equal(t.alts, want.alts) {
 		return true // the same term
 	}
 	if t.field != want.field || t.negate || want.negate || t.alts != nil || want.alts != nil || want.exact {

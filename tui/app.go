@@ -13,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"lazytrail/keymap"
 	"lazytrail/model"
@@ -94,6 +95,7 @@ type App struct {
 	query    Query
 	gen      int
 	ended    bool
+	halted   bool // the user stopped the query (esc over a running Athena query): ended, but not complete
 	progress []model.RegionProgress
 	summary  regionSummary
 
@@ -112,6 +114,7 @@ type App struct {
 	closing   closing   // streams let go, closing in commands; Close finishes them
 	regions   regionsPanel
 	answers   summaryPane // the summary view (s)
+	helpSc    scroller    // the help (?): keys and the filter language
 	pivots    pivotMenu   // p over the selected event
 	pivotBack []pivotStep // where each pivot came from, for backspace
 	timeRange Range       // T's range in force; the zero Range is the command line's
@@ -225,7 +228,7 @@ func (a *App) reopen() tea.Cmd {
 		a.list.year = 0
 	}
 	a.list.Top()
-	a.selAll, a.ended, a.stopped, a.sent = 0, false, false, demand{}
+	a.selAll, a.ended, a.halted, a.stopped, a.sent = 0, false, false, false, demand{}
 	a.toEnd = scanToEnd{}
 	a.follow.fresh = 0
 	a.progress, a.summary = nil, regionSummary{}
@@ -262,6 +265,7 @@ func (a *App) zone() *time.Location {
 // Update handles one message.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := a.update(msg)
+	a.fitChrome()
 	if read := a.readOriginal(); read != nil {
 		cmd = tea.Batch(cmd, read)
 	}
@@ -275,6 +279,16 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case tea.WindowSizeMsg:
 		a.resize(msg.Width, msg.Height)
+		return a, nil
+	case tea.ColorProfileMsg:
+		// A terminal that gets no escape sequences at all (TERM=dumb)
+		// shows neither colour nor reverse video: the selection is then
+		// marked with a character, and the first screen says why.
+		marked := msg.Profile == colorprofile.NoTTY
+		a.list.marked, a.answers.marked = marked, marked
+		if marked && a.flash == "" {
+			a.flash = "this terminal (TERM=dumb) shows no colour or reverse video: > marks the selected row; set TERM (e.g. xterm-256color) for more"
+		}
 		return a, nil
 	case tea.BackgroundColorMsg:
 		a.applyStyles(msg.IsDark())
@@ -364,10 +378,11 @@ func (a *App) onBatch(m batchMsg) tea.Cmd {
 }
 
 func (a *App) resize(w, h int) {
-	a.lay = computeLayout(w, h)
 	a.help.SetWidth(w)
 	a.status.width = w
 	a.input.SetWidth(max(w/2-2, 10))
+	top, info := a.chromeLines(w)
+	a.lay = computeLayout(w, h, top, info)
 	if a.lay.tooSmall {
 		return
 	}
@@ -377,6 +392,13 @@ func (a *App) resize(w, h int) {
 	a.regions.SetSize(w, a.lay.body)
 	a.answers.SetSize(w, a.lay.body)
 	a.pivots.width, a.pivots.height = w, a.lay.body
+	if a.overlay == overlayHelp {
+		top := a.helpSc.top
+		a.helpSc.SetLines(a.helpLines())
+		a.sizeHelp()
+		a.helpSc.top = top
+		a.helpSc.clamp()
+	}
 	a.refreshSummary()
 	if !a.lay.wide && a.focus != paneList {
 		a.detail.SetSize(w, a.lay.body)
@@ -384,6 +406,34 @@ func (a *App) resize(w, h int) {
 	}
 	a.askForMore()
 	a.syncPanes()
+}
+
+// chromeLines is how many lines the status bar and the info line need at
+// width w.
+func (a *App) chromeLines(w int) (top, info int) {
+	return len(a.statusLines()), len(a.infoLines(w))
+}
+
+// statusLines is the status bar, the query's range and what it pushed
+// down included.
+func (a *App) statusLines() []string {
+	sum := a.summary
+	if a.rangeDone() {
+		sum.reached = time.Time{} // read to the start of the range: no "back to"
+	}
+	return a.status.View(a.cfg.Account, a.query, a.tl.Len(), sum, a.zone())
+}
+
+// fitChrome resizes the panes when the status bar or the info line
+// needs another number of lines than it has: after every update, as
+// either may change with anything.
+func (a *App) fitChrome() {
+	if a.lay.width == 0 {
+		return
+	}
+	if top, info := a.chromeLines(a.lay.width); top != a.lay.top || info != a.lay.info {
+		a.resize(a.lay.width, a.lay.height)
+	}
 }
 
 // panesVisible reports whether detail and JSON are on screen, so that
@@ -493,6 +543,7 @@ func (a *App) applyFilter(text string) {
 // count is one pass over the filtered view.
 func (a *App) refreshSummary() {
 	if a.overlay == overlaySummary {
+		a.answers.why = a.incompleteWhy()
 		a.answers.Refresh(a.tl, a.query)
 	}
 }
@@ -507,6 +558,18 @@ func (a *App) moved(down bool) {
 	}
 	a.askForMore()
 	a.syncPanes()
+}
+
+// plannedKey is what the planner pushes down for the filter in force:
+// its best exact term for LookupEvents, or a source's own key (PlanKey).
+func (a *App) plannedKey() string {
+	if a.cfg.PlanKey != nil {
+		return a.cfg.PlanKey(a.filter)
+	}
+	if k, v, ok := a.filter.Pushdown(); ok {
+		return k + "=" + v
+	}
+	return ""
 }
 
 // splitAlt takes an alt+key whose key is a printable character apart into
@@ -534,12 +597,7 @@ func (a *App) plan() tea.Cmd {
 	if a.cfg.OpenLookup == nil || a.filter.Err() != "" {
 		return nil // a filter with an error starts no query
 	}
-	want := ""
-	if a.cfg.PlanKey != nil {
-		want = a.cfg.PlanKey(a.filter)
-	} else if k, v, ok := a.filter.Pushdown(); ok {
-		want = k + "=" + v
-	}
+	want := a.plannedKey()
 	if want == a.pushed {
 		return nil
 	}

@@ -17,10 +17,10 @@ import (
 
 // exportedMsg reports a finished export (e or E).
 type exportedMsg struct {
-	path  string
-	n     int
-	err   error
-	whole bool // history was scanned to the end, so the file holds every match
+	path string
+	n    int
+	err  error
+	why  string // why the file may not hold every match ("" it does: see App.incompleteWhy)
 }
 
 // export writes the filtered view as jsonl (the raw records, as --print
@@ -36,19 +36,22 @@ func (a *App) export(format string) tea.Cmd {
 	if dir == "" {
 		dir = "."
 	}
-	name := filepath.Join(dir, "lazytrail-"+time.Now().UTC().Format("20060102-150405")+"."+format)
-	whole := a.ended
-	a.flash = fmt.Sprintf("exporting %s events to %s…", count(len(evs)), name)
+	stem := filepath.Join(dir, "lazytrail-"+exportClock().UTC().Format("20060102-150405"))
+	why := a.incompleteWhy()
+	a.flash = fmt.Sprintf("exporting %s events to %s…", count(len(evs)), model.Printable(stem+"."+format))
 	return func() tea.Msg {
-		n, err := writeExport(name, format, evs)
-		return exportedMsg{path: name, n: n, err: err, whole: whole}
+		name, n, err := writeExport(stem, format, evs)
+		return exportedMsg{path: name, n: n, err: err, why: why}
 	}
 }
 
-func writeExport(name, format string, evs []*model.Event) (int, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".lazytrail-export-*")
+// writeExport writes evs to stem.format, or stem-2.format, stem-3.format…
+// when that name is taken (two exports in the same second), and says
+// which. A file that exists is never replaced.
+func writeExport(stem, format string, evs []*model.Event) (string, int, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(stem), ".lazytrail-export-*")
 	if err != nil {
-		return 0, err
+		return stem + "." + format, 0, err
 	}
 	defer os.Remove(tmp.Name()) // gone after the rename; cleans up on failure
 	w := bufio.NewWriterSize(tmp, 256<<10)
@@ -76,13 +79,50 @@ func writeExport(name, format string, evs []*model.Event) (int, error) {
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
+	name := stem + "." + format
 	if err == nil {
-		err = os.Rename(tmp.Name(), name)
+		name, err = publish(tmp.Name(), stem, format)
 	}
 	if err != nil {
-		return 0, err
+		return name, 0, err
 	}
-	return len(evs), nil
+	return name, len(evs), nil
+}
+
+// exportClock names export files; tests pin it to one second.
+var exportClock = time.Now
+
+// maxExportSuffix bounds the search for a free name.
+const maxExportSuffix = 1000
+
+// publish gives the written file tmp the first free name of stem.format,
+// stem-2.format, …: a hard link appears whole and fails on a name that
+// exists; where links are not supported, the name is claimed with
+// O_EXCL and the file renamed over the claim.
+func publish(tmp, stem, format string) (string, error) {
+	for i := 1; i <= maxExportSuffix; i++ {
+		name := stem + "." + format
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d.%s", stem, i, format)
+		}
+		err := os.Link(tmp, name)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err == nil {
+			return name, nil
+		}
+		claim, cerr := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(cerr, fs.ErrExist) {
+			continue
+		}
+		if cerr != nil {
+			return name, cerr
+		}
+		claim.Close()
+		return name, os.Rename(tmp, name)
+	}
+	return stem + "." + format, fmt.Errorf("%s-2 … -%d.%s all exist", filepath.Base(stem), maxExportSuffix, format)
 }
 
 // exported says where the file went, how many events it holds and
@@ -99,8 +139,8 @@ func (a *App) exported(m exportedMsg) {
 		return
 	}
 	what := "every match"
-	if !m.whole {
-		what = "the matches loaded so far; L scans to the end"
+	if m.why != "" {
+		what = "the matches loaded so far; " + m.why
 	}
 	a.flash = fmt.Sprintf("wrote %s events (%s) to %s", count(m.n), what, model.Printable(m.path))
 }

@@ -48,7 +48,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Help):
-		a.overlay = overlayHelp
+		a.openHelp()
 	case key.Matches(msg, k.Regions):
 		a.overlay = overlayRegions
 	case key.Matches(msg, k.Summary):
@@ -103,6 +103,12 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		a.confirmR = false
+		// A fresh query is one for the filter in force: after esc cleared
+		// a pushed term, or backspace left a pivot, it asks for every
+		// match again rather than the pushed attribute's events.
+		if a.cfg.OpenLookup != nil && a.filter.Err() == "" {
+			a.pushed = a.plannedKey()
+		}
 		return a.reopen()
 	case key.Matches(msg, k.Follow):
 		if a.cfg.OpenAfter == nil {
@@ -147,6 +153,8 @@ func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.copyQuery()
 	case a.overlay == overlayRegions:
 		a.move(&a.regions.sc, msg)
+	case a.overlay == overlayHelp:
+		a.move(&a.helpSc, msg)
 	}
 	return nil
 }
@@ -198,7 +206,7 @@ func (a *App) cycleFocus(step int) {
 func (a *App) copyQuery() tea.Cmd {
 	for _, p := range a.progress {
 		if p.Detail != "" {
-			a.flash = fmt.Sprintf("copied the query (%s bytes) to the clipboard (OSC 52)", count(len(p.Detail)))
+			a.flash = clipboardSent("the query", len(p.Detail))
 			return tea.SetClipboard(p.Detail)
 		}
 	}
@@ -213,8 +221,17 @@ func (a *App) copyRaw() tea.Cmd {
 		return nil
 	}
 	raw, _ := a.recordOf(e)
-	a.flash = fmt.Sprintf("copied the raw record (%s bytes) to the clipboard (OSC 52)", count(len(raw)))
+	a.flash = clipboardSent("the raw record", len(raw))
 	return tea.SetClipboard(raw)
+}
+
+// clipboardSent says what y did: it wrote an OSC 52 sequence, which the
+// terminal may or may not act on (tmux drops it unless set-clipboard is
+// on; some terminals ask, or refuse), and nothing tells the app which. So
+// it says the copy went out, not that it arrived.
+func clipboardSent(what string, n int) string {
+	return fmt.Sprintf("sent %s (%s bytes) to the clipboard by OSC 52: it arrives if the terminal allows OSC 52 (tmux: set-clipboard on)",
+		what, count(n))
 }
 
 // navigate moves the cursor of the focused pane.

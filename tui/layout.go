@@ -7,11 +7,11 @@ const (
 	minWidth  = 60
 	minHeight = 12
 	wideWidth = 140 // from here list, detail and JSON are on screen at once
-	chrome    = 3   // status bar, info line, footer
 )
 
 type layout struct {
 	width, height int
+	top, info     int // lines of the status bar and of the info line, which grow rather than cut what they say
 	tooSmall      bool
 	wide          bool
 	body          int // lines between the status bar and the info line
@@ -21,13 +21,15 @@ type layout struct {
 	jsonWidth     int // the separator takes the remaining column
 }
 
-func computeLayout(w, h int) layout {
-	l := layout{width: w, height: h}
+// computeLayout places the panes under top lines of status bar and above
+// info lines of info line and the footer's one.
+func computeLayout(w, h, top, info int) layout {
+	l := layout{width: w, height: h, top: max(top, 1), info: max(info, 1)}
 	if w < minWidth || h < minHeight {
 		l.tooSmall = true
 		return l
 	}
-	l.body = h - chrome
+	l.body = h - l.top - l.info - 1
 	l.wide = w >= wideWidth
 	if !l.wide {
 		l.listHeight, l.detailWidth, l.jsonWidth = l.body, w, w

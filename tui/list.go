@@ -24,6 +24,7 @@ type listPane struct {
 	year    int    // the year of the query's end: rows of other years show theirs
 	cols    listColumns
 	paints  rowPaints
+	marked  bool // the terminal shows no attributes (TERM=dumb): the selected row is marked with >
 }
 
 type rowPaints struct{ normal, readOnly, failed, selected, loading paint }
@@ -198,6 +199,9 @@ func (l *listPane) row(e *model.Event, selected bool) string {
 	}
 	if selected {
 		p = l.paints.selected
+		if l.marked {
+			mark = ">"
+		}
 	}
 	resource := ""
 	if len(e.Resources) > 0 {

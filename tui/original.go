@@ -107,7 +107,7 @@ func (a *App) queryRunning() bool {
 // stopStream closes the current stream (its pagers stop what they run)
 // and keeps what was loaded.
 func (a *App) stopStream() tea.Cmd {
-	a.ended, a.toEnd.on = true, false
+	a.ended, a.halted, a.toEnd.on = true, true, false
 	a.list.more = ""
 	a.gen++ // what the closed stream still hands over is not waited for
 	if close := a.detach(); close != nil {

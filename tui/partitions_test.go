@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -51,5 +52,43 @@ func TestSkippedFilesShowInTheStatusBarAndSourcePanel(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("source panel lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// The R panel at 80×24: 16 regions take a line each (no row for an empty
+// last error), all on screen; a region's error is read whole.
+func TestSixteenRegionsFitTheSourcePanelAt80x24(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(30))
+	regions := []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
+		"eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "sa-east-1"}
+	var progress []model.RegionProgress
+	for i, r := range regions {
+		progress = append(progress, model.RegionProgress{Region: r, State: model.RegionPaging, Pages: i, Events: 50 * i, Oldest: testNow.Add(-time.Hour)})
+	}
+	app.Update(batchMsg{gen: app.gen, batch: model.Batch{Progress: progress}, ok: true})
+	press(app, "R")
+	body := strings.Split(bodyText(app), "\n")
+	rowOf := map[string]int{}
+	for i, l := range body {
+		for _, r := range regions {
+			if strings.HasPrefix(l, r+" ") {
+				rowOf[r] = i
+			}
+		}
+	}
+	if len(rowOf) != len(regions) {
+		t.Fatalf("%d of the 16 regions on screen:\n%s", len(rowOf), strings.Join(body, "\n"))
+	}
+	for i := 1; i < len(regions); i++ {
+		if rowOf[regions[i]] != rowOf[regions[i-1]]+1 {
+			t.Fatalf("%s is not on the line after %s:\n%s", regions[i], regions[i-1], strings.Join(body, "\n"))
+		}
+	}
+	errText := "AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/ReadOnly/adam is not authorized to perform: cloudtrail:LookupEvents"
+	progress[3].State, progress[3].Err = model.RegionFailed, errText
+	app.Update(batchMsg{gen: app.gen, batch: model.Batch{Progress: progress}, ok: true})
+	joined := strings.Join(strings.Fields(bodyText(app)), " ")
+	if !strings.Contains(joined, errText) {
+		t.Errorf("the error is not whole on screen:\n%s", bodyText(app))
 	}
 }

@@ -16,19 +16,34 @@ type regionsPanel struct {
 	sc     scroller
 	width  int
 	height int
+	ps     []model.RegionProgress // the last progress shown, to lay out again at a new width
+	zone   *time.Location
 }
 
 func (r *regionsPanel) SetSize(w, h int) {
 	// Wrapped, so that a skipped file's reason, which comes after its
 	// long path, is read whole at any width.
 	r.sc.wrap = true
+	resized := w != r.width
 	r.width, r.height = w, h
 	r.sc.SetSize(w, max(h-1, 0))
+	if resized && r.st != nil {
+		r.Update(r.ps, r.zone)
+	}
 }
 
 func (r *regionsPanel) Update(ps []model.RegionProgress, zone *time.Location) {
+	r.ps, r.zone = ps, zone
 	top := r.sc.top
-	lines := []string{paintOf(r.st.PaneTitle).wrap(fmt.Sprintf("%-30s %-10s %6s %8s %9s %-12s %s", "SOURCE", "STATE", "PAGES", "EVENTS", "THROTTLES", "OLDEST", "LAST ERROR"))}
+	// A row is exactly as wide as its columns, so that one without an
+	// error takes one line at 80 columns (16 regions fit at 80×24); an
+	// error follows and wraps, as long as it is.
+	nameW := max(min(30, r.width-50), 12)
+	head := fmt.Sprintf("%s %-10s %6s %8s %9s %-11s", fit("SOURCE", nameW), "STATE", "PAGES", "EVENTS", "THROTTLES", "OLDEST")
+	if cellWidth(head)+len(" LAST ERROR") <= r.width {
+		head += " LAST ERROR"
+	}
+	lines := []string{paintOf(r.st.PaneTitle).wrap(head)}
 	var skips []string
 	ignored, example := 0, ""
 	for _, p := range ps {
@@ -40,21 +55,33 @@ func (r *regionsPanel) Update(ps []model.RegionProgress, zone *time.Location) {
 		if !p.Oldest.IsZero() {
 			oldest = p.Oldest.In(zone).Format("01-02 15:04")
 		}
-		line := fmt.Sprintf("%s %-10s %6d %8d %9d %-12s %s", fit(model.Printable(p.Name()), 30), p.State, p.Pages, p.Events, p.Throttles, oldest, model.Printable(p.Err))
+		line := fmt.Sprintf("%s %-10s %6d %8d %9d %-11s", fit(model.Printable(p.Name()), nameW), p.State, p.Pages, p.Events, p.Throttles, oldest)
 		if p.Late > 0 {
 			line += fmt.Sprintf(" (%d late)", p.Late)
+		}
+		// The error beside the row when it fits, else under it, wrapped
+		// at spaces.
+		var errLines []string
+		if err := model.Printable(p.Err); err != "" && cellWidth(line)+1+cellWidth(err) <= r.width {
+			line += " " + err
+		} else if err != "" {
+			for _, l := range wrapLines(err, r.width-2) {
+				errLines = append(errLines, "  "+l)
+			}
 		}
 		skips = append(skips, p.Skips...)
 		if more := p.Skipped - len(p.Skips); more > 0 {
 			skips = append(skips, fmt.Sprintf("… and %d more in %s", more, model.Printable(p.Name())))
 		}
-		switch p.State {
-		case model.RegionFailed:
-			line = styled(r.st.Error, line)
-		case model.RegionThrottled:
-			line = styled(r.st.Scan, line)
+		for _, l := range append([]string{line}, errLines...) {
+			switch p.State {
+			case model.RegionFailed:
+				l = styled(r.st.Error, l)
+			case model.RegionThrottled:
+				l = styled(r.st.Scan, l)
+			}
+			lines = append(lines, l)
 		}
-		lines = append(lines, line)
 	}
 	if len(ps) == 0 {
 		lines = append(lines, styled(r.st.Label, "no source has reported yet"))

@@ -205,6 +205,13 @@ func typeText(a *App, s string) {
 
 func content(a *App) string { return a.View().Content }
 
+// bodyText is the screen between the status bar and the info line,
+// without styles: the list, a pane or a panel.
+func bodyText(a *App) string {
+	lines := strings.Split(plain(content(a)), "\n")
+	return strings.Join(lines[a.lay.top:a.lay.top+a.lay.body], "\n")
+}
+
 func isQuit(cmd tea.Cmd) bool {
 	if cmd == nil {
 		return false

@@ -66,11 +66,16 @@ type statusBar struct {
 	width int
 }
 
-func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, zone *time.Location) string {
-	bar, key := paintOf(s.st.StatusBar), paintOf(s.st.StatusKey)
+// maxStatusLines is how many lines the status bar may take: what does not
+// fit on the first (the pushed-down attribute, the time range) goes on
+// the next rather than being left out.
+const maxStatusLines = 3
+
+func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, zone *time.Location) []string {
+	bar, key := s.st.paints.bar, s.st.paints.key
 	sep := " │ "
-	// Parts in order of importance: at a narrow width the later ones are
-	// left out whole rather than cut mid-word.
+	// Parts in order of importance: at a narrow width the later ones go
+	// on a second line, whole, rather than being cut mid-word.
 	parts := []string{key.wrap(" lazytrail " + cut(account, 24))}
 	// A source with its own state line (an Athena query: state, data
 	// scanned, price) and one partition shows that line in the
@@ -111,19 +116,20 @@ func (s statusBar) View(account string, q Query, loaded int, sum regionSummary, 
 		parts = append(parts, bar.wrap("back to "+sum.reached.In(zone).Format("01-02 15:04")))
 	}
 	if q.Lookup != "" {
-		parts = append(parts, bar.wrap(cut(q.Lookup, 40)))
+		parts = append(parts, bar.wrap(model.Printable(q.Lookup)))
 	}
 	if !q.Start.IsZero() {
 		parts = append(parts, bar.wrap(q.Start.In(zone).Format("2006-01-02 15:04")+" → "+q.End.In(zone).Format("2006-01-02 15:04")))
 	}
-	line := parts[0]
-	for _, p := range parts[1:] {
-		if cellWidth(line)+cellWidth(sep)+cellWidth(p) > s.width {
-			break
-		}
-		line += bar.wrap(sep) + p
+	rest := make([]part, len(parts)-1)
+	for i, p := range parts[1:] {
+		rest[i] = part{text: p}
 	}
-	return bar.wrap(clip(line, s.width))
+	lines := packParts(parts[0], bar.wrap(sep), bar.wrap(sep), bar.wrap(" "), rest, s.width, maxStatusLines)
+	for i := range lines {
+		lines[i] = bar.wrap(lines[i])
+	}
+	return lines
 }
 
 // count formats n with thousands separators.
@@ -145,7 +151,7 @@ func count(n int) string {
 // counts are the partitions by state, " 2 done · 1 FAILED (R)", or with
 // attentionOnly only the states that need it (throttled, failed, skipped).
 func (s statusBar) counts(sum regionSummary, attentionOnly bool) string {
-	bar := paintOf(s.st.StatusBar)
+	bar := s.st.paints.bar
 	r, sep := "", ""
 	for _, c := range []struct {
 		n      int
@@ -154,8 +160,8 @@ func (s statusBar) counts(sum regionSummary, attentionOnly bool) string {
 		always bool
 	}{
 		{sum.done, "done", bar, false}, {sum.paging, "paging", bar, false}, {sum.idle, "idle", bar, false},
-		{sum.throttled, "throttled", paintOf(s.st.StatusWarn), true}, {sum.failed, "FAILED (R)", paintOf(s.st.StatusError), true},
-		{sum.skipped, "skipped (R)", paintOf(s.st.StatusWarn), true},
+		{sum.throttled, "throttled", s.st.paints.warn, true}, {sum.failed, "FAILED (R)", s.st.paints.bad, true},
+		{sum.skipped, "skipped (R)", s.st.paints.warn, true},
 	} {
 		if c.n > 0 && (c.always || !attentionOnly) {
 			r += bar.wrap(sep) + c.paint.wrap(fmt.Sprintf(" %d %s", c.n, c.label))

@@ -147,10 +147,17 @@ func TestFaultMatrixInTheApp(t *testing.T) {
 				}
 				press(app, "R")
 				panel := plain(content(app))
-				row := ""
-				for _, l := range strings.Split(panel, "\n") {
-					if strings.Contains(l, c.failed) {
+				// The row, and its error beside it or wrapped under it.
+				row, lines := "", strings.Split(panel, "\n")
+				for i, l := range lines {
+					if strings.HasPrefix(l, c.failed+" ") {
 						row = l
+						for _, next := range lines[i+1:] {
+							if !strings.HasPrefix(next, "  ") || strings.TrimSpace(next) == "" {
+								break
+							}
+							row += " " + strings.TrimSpace(next)
+						}
 					}
 				}
 				if !strings.Contains(row, "failed") || !strings.Contains(row, c.cause) {

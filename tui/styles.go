@@ -44,7 +44,14 @@ type Styles struct {
 
 	Help  help.Styles
 	Input textinput.Styles
+
+	// The status bar's and info line's styles as paints, made once: those
+	// lines are laid out after every update to know how many lines they
+	// take, and a lipgloss render per part would be most of that cost.
+	paints chromePaints
 }
+
+type chromePaints struct{ bar, key, warn, bad, message, scan, err paint }
 
 // NewStyles builds the styles for a dark (true) or light background.
 func NewStyles(dark bool) Styles {
@@ -90,6 +97,8 @@ func NewStyles(dark bool) Styles {
 	s.Help = help.DefaultStyles(dark)
 	s.Input = textinput.DefaultStyles(dark)
 	s.Input.Cursor.Blink = false // a steady cursor: no redraws twice a second over SSH
+	s.paints = chromePaints{bar: paintOf(s.StatusBar), key: paintOf(s.StatusKey), warn: paintOf(s.StatusWarn),
+		bad: paintOf(s.StatusError), message: paintOf(s.Message), scan: paintOf(s.Scan), err: paintOf(s.Error)}
 	return s
 }
 

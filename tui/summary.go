@@ -25,6 +25,8 @@ type summaryPane struct {
 	start  time.Time
 	cursor int
 	top    int
+	why    string // why the counts may not be every match ("" complete); set by the App
+	marked bool   // no attributes show (TERM=dumb): the selected row is marked with >
 }
 
 // histRows is the histogram's height: sparkline and its axis.
@@ -48,7 +50,19 @@ func (p *summaryPane) Refresh(tl *model.Timeline, q Query) {
 	p.keepVisible()
 }
 
-func (p *summaryPane) rows() int { return max(p.height-2-histRows-1, 1) } // title, header, histogram and its gap
+// rows is what is left for groups under the title (which wraps rather
+// than cut what it says), the header, and the histogram with its gap.
+func (p *summaryPane) rows() int { return max(p.height-len(p.title())-1-histRows-1, 1) }
+
+// title says what is counted and whether it is every match, wrapped at
+// the width: the reason a count falls short is never cut off.
+func (p *summaryPane) title() []string {
+	head := fmt.Sprintf("SUMMARY by %s · %s", p.by, matchesText(p.total, p.why))
+	if keys := "  tab: grouping · enter: filter to it · s/esc: close"; cellWidth(head+keys) <= p.width {
+		head += keys
+	}
+	return wrapLines(head, p.width)
+}
 
 func (p *summaryPane) Move(n int) {
 	p.cursor += n
@@ -91,14 +105,12 @@ func (p *summaryPane) Selected() string {
 	return p.by.Key() + ":" + v
 }
 
-func (p *summaryPane) View(complete bool, zone *time.Location) []string {
+func (p *summaryPane) View(zone *time.Location) []string {
 	title := paintOf(p.st.PaneTitleFocused)
-	head := fmt.Sprintf("SUMMARY by %s · %s", p.by, matchesText(p.total, complete))
-	keys := "  tab: grouping · enter: filter to it · s/esc: close"
-	if cellWidth(head+keys) <= p.width {
-		head += keys
+	var lines []string
+	for _, l := range p.title() {
+		lines = append(lines, title.wrap(fit(l, p.width)))
 	}
-	lines := []string{title.wrap(fit(head, p.width))}
 	valueW := max(p.width-7-1-9-1-7-1-22, 10)
 	barW := max(p.width-7-1-valueW-1-9-1-7-1, 1)
 	lines = append(lines, paintOf(p.st.PaneTitle).wrap(fit(fmt.Sprintf("%6s %s %9s %7s", "#", fit(strings.ToUpper(p.by.String()), valueW), "COUNT", "SHARE"), p.width)))
@@ -112,6 +124,9 @@ func (p *summaryPane) View(complete bool, zone *time.Location) []string {
 		line := fmt.Sprintf("%6d %s %9s %6.1f%% %s", i+1, fit(value, valueW), count(g.Count), 100*share, bar(share, barW))
 		line = fit(line, p.width)
 		if i == p.cursor {
+			if p.marked {
+				line = ">" + line[1:] // the first cell is the rank's padding
+			}
 			line = paintOf(p.st.RowSelected).wrap(line)
 		}
 		lines = append(lines, line)
@@ -125,12 +140,13 @@ func (p *summaryPane) View(complete bool, zone *time.Location) []string {
 	return append(lines[:p.height-histRows], p.histogram(zone)...)
 }
 
-// matchesText is the count with whether it is complete.
-func matchesText(n int, complete bool) string {
-	if complete {
+// matchesText is the count with whether it is every match, and if not
+// why not (why: see App.incompleteWhy).
+func matchesText(n int, why string) string {
+	if why == "" {
 		return count(n) + " matches, complete"
 	}
-	return "≥ " + count(n) + " matches so far (L scans to the end)"
+	return "≥ " + count(n) + ": the matches loaded so far (" + why + ")"
 }
 
 // histogram is a sparkline of the matches over the range and its axis.

@@ -102,3 +102,46 @@ func cut(s string, w int) string {
 	}
 	return ansi.Truncate(s, w, "…")
 }
+
+// wrapLines breaks safe text into lines of at most w cells, at spaces,
+// and inside a word only when one is longer than w (never at its
+// hyphens; a path after a slash, so its file name stays whole): a message
+// is read whole rather than cut at the terminal's edge.
+func wrapLines(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	if cellWidth(s) <= w {
+		return []string{s}
+	}
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		for cellWidth(word) > w {
+			if line != "" {
+				lines, line = append(lines, line), ""
+			}
+			at := w
+			if plainASCII(word) {
+				// A path breaks after a slash: its file name stays whole.
+				if i := strings.LastIndexByte(word[:w], '/'); i > 0 {
+					at = i + 1
+				}
+			}
+			lines = append(lines, ansi.Cut(word, 0, at))
+			word = ansi.TruncateLeft(word, at, "")
+		}
+		switch {
+		case line == "":
+			line = word
+		case cellWidth(line)+1+cellWidth(word) <= w:
+			line += " " + word
+		default:
+			lines, line = append(lines, line), word
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
+}

@@ -80,7 +80,11 @@ func (a *App) pickTime(i int) tea.Cmd {
 		a.rangeIn.on, a.rangeIn.err = true, ""
 		a.rangeIn.input = textinput.New()
 		a.rangeIn.input.Prompt = "range: "
-		a.rangeIn.input.Placeholder = "2026-11-01 2026-11-03"
+		// No placeholder: without colour (and in a textinput as narrow as
+		// its default) its first character read as typed text, a ghost in
+		// the range. The line above gives the examples.
+		a.rangeIn.input.SetStyles(a.st.Input)
+		a.rangeIn.input.SetWidth(max(a.lay.width-12, 10))
 		return a.rangeIn.input.Focus()
 	}
 	if i < 0 || i >= len(timePresets) {

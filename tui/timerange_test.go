@@ -98,3 +98,37 @@ func TestTypedTimeRange(t *testing.T) {
 		t.Fatalf("esc over the menu should close it")
 	}
 }
+
+// T then 9 opens an empty range line: nothing in it but what is typed (no
+// ghost character from a placeholder cut to the input's width), and the
+// range opened shows at 80 columns even when the status bar is full.
+func TestTypedRangeHasNoGhostAndShowsAt80(t *testing.T) {
+	app := New(Config{Account: "123456789012", Location: time.UTC,
+		Open: func() (Source, Query) {
+			return newMemSource(nil, 50), Query{Start: testNow.Add(-24 * time.Hour), End: testNow, Regions: 16}
+		},
+		OpenRange: func(r Range) (Source, Query) {
+			return newMemSource(nil, 50), Query{Start: r.Since, End: r.Until, Regions: 16, Lookup: "pushed down EventName=RunInstances"}
+		}})
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(app, "T", "9")
+	var rangeLine string
+	for _, line := range strings.Split(plain(content(app)), "\n") {
+		if strings.Contains(line, "range:") {
+			rangeLine = line
+		}
+	}
+	if got := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rangeLine), "range:")); got != "" {
+		t.Fatalf("the empty range line holds %q: %q", got, rangeLine)
+	}
+	typeText(app, "2026-11-01 2026-11-03")
+	press(app, "enter")
+	feed(app, mixedEvents(60), true)
+	screen := plain(content(app))
+	for _, want := range []string{"2026-11-01 00:00 → 2026-11-03 00:00", "pushed down EventName=RunInstances", "back to 11-23 11:01"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("%q is not on the 80-column screen:\n%s", want, screen)
+		}
+	}
+}

@@ -23,9 +23,24 @@ func (a *App) render() string {
 		return tooSmallMessage(l.width, l.height)
 	}
 	lines := make([]string, 0, l.height)
-	lines = append(lines, a.status.View(a.cfg.Account, a.query, a.tl.Len(), a.summary, a.zone()))
+	top := a.statusLines()
+	for i := range l.top {
+		if i < len(top) {
+			lines = append(lines, top[i])
+		} else {
+			lines = append(lines, spaces(l.width))
+		}
+	}
 	lines = append(lines, a.body()...)
-	lines = append(lines, a.infoLine(), a.footer())
+	info := a.infoLines(l.width)
+	for i := range l.info {
+		if i < len(info) {
+			lines = append(lines, info[i])
+		} else {
+			lines = append(lines, spaces(l.width))
+		}
+	}
+	lines = append(lines, a.footer())
 	return strings.Join(lines, "\n")
 }
 
@@ -33,7 +48,7 @@ func (a *App) body() []string {
 	l := a.lay
 	switch a.overlay {
 	case overlayHelp:
-		return block(strings.Split(a.help.FullHelpView(a.keys.FullHelp()), "\n"), l.width, l.body)
+		return block(a.helpView(), l.width, l.body)
 	case overlayRegions:
 		return block(a.regions.View(), l.width, l.body)
 	case overlayTime:
@@ -41,7 +56,8 @@ func (a *App) body() []string {
 	case overlayPivot:
 		return block(a.pivots.View(), l.width, l.body)
 	case overlaySummary:
-		return block(a.answers.View(a.ended && a.summary.failed == 0, a.zone()), l.width, l.body) // counts with a failed partition are lower bounds
+		a.answers.why = a.incompleteWhy()
+		return block(a.answers.View(a.zone()), l.width, l.body)
 	}
 	if !l.wide {
 		switch a.focus {
@@ -62,71 +78,89 @@ func (a *App) body() []string {
 	return out
 }
 
-// infoLine is the filter bar while typing, else the filter and its
-// counts, the scan progress, or a one-off message. Its parts go in order
-// of importance and are left out whole when they do not fit: the word
-// that says whether a search is complete comes first, so it is read even
-// at 80 columns.
-func (a *App) infoLine() string {
-	w := a.lay.width
+// maxInfoLines is how many lines the info line may grow to: a message
+// (an export's path, a filter's error, what loaded the events) wraps
+// rather than being cut at the terminal's edge.
+const maxInfoLines = 3
+
+// infoLines are the filter bar while typing, else the filter and its
+// counts, the scan progress, or a one-off message, on one line when they
+// fit and on up to maxInfoLines when not. The word that says whether a
+// search is complete, or why it is not, comes first.
+func (a *App) infoLines(w int) []string {
 	if a.flash != "" {
-		return styled(a.st.Message, clip(" "+a.flash, w))
+		msg := a.st.paints.message
+		lines := wrapLines(a.flash, w-1)
+		if len(lines) > maxInfoLines {
+			lines = lines[:maxInfoLines]
+		}
+		for i, l := range lines {
+			lines[i] = msg.wrap(clip(" "+l, w))
+		}
+		return lines
 	}
 	var left string
 	switch {
 	case a.filtering:
 		left = a.input.View()
 	case !a.filter.IsZero():
-		left = " filter " + cut(a.filter.String(), 30)
+		left = " filter " + cut(a.filter.String(), max(w/2-8, 30))
 	}
+	var parts []part
+	add := func(p paint, s string) { parts = append(parts, part{text: s, paint: p}) }
+	plainPart := func(s string) { parts = append(parts, part{text: s}) }
+	optional := func(s string) { parts = append(parts, part{text: s, paint: a.st.paints.scan, optional: true}) }
 	if a.filtering && a.filterErr != "" {
-		return clip(left+"  "+styled(a.st.Error, a.filterErr), w)
+		add(a.st.paints.err, a.filterErr)
+		return packParts(left, "  ", " · ", " ", parts, w, maxInfoLines)
 	}
-	var parts []string
-	scan := func(s string) { parts = append(parts, styled(a.st.Scan, s)) }
+	// "complete" only for a filter the loaded query covers; a wider one
+	// says what is loaded and what would load the rest, first.
+	if c := a.coverageText(); c != "" {
+		add(a.st.paints.scan, c)
+	}
 	switch {
 	case a.ended && a.summary.failed > 0:
 		// Not complete: what failed could hold matches.
-		parts = append(parts, styled(a.st.Error, fmt.Sprintf("incomplete: %d failed (R)", a.summary.failed)))
+		add(a.st.paints.err, fmt.Sprintf("incomplete: %d failed (R)", a.summary.failed))
+	case a.ended && a.summary.skipped > 0:
+		add(a.st.paints.err, fmt.Sprintf("incomplete: %s skipped (R)", count(a.summary.skipped)))
+	case a.halted:
+		plainPart("query stopped (r runs it again)")
+	case a.complete():
+		plainPart("complete")
 	case a.ended:
-		parts = append(parts, "complete")
+		// Ended but not covered: the coverage text above says so.
 	case a.toEnd.on:
-		scan("scanning to the end")
+		add(a.st.paints.scan, "scanning to the end")
 	case a.scanning():
-		scan("scanning")
+		add(a.st.paints.scan, "scanning")
 	case a.stopped:
-		parts = append(parts, "scan stopped")
+		plainPart("scan stopped")
 	}
 	if f := a.followText(); f != "" {
-		parts = append(parts, styled(a.st.Scan, f))
+		add(a.st.paints.scan, f)
 	}
 	if !a.filter.IsZero() || a.filtering {
-		parts = append(parts, fmt.Sprintf("%s of %s loaded match", count(a.tl.Matches()), count(a.tl.Len())))
+		plainPart(fmt.Sprintf("%s of %s loaded match", count(a.tl.Matches()), count(a.tl.Len())))
 	} else {
-		parts = append(parts, count(a.tl.Len())+" events loaded")
+		plainPart(count(a.tl.Len()) + " events loaded")
 	}
 	if a.toEnd.on && !a.ended {
 		if st := a.toEnd.status(a.query, a.summary, time.Now()); st != "" {
-			scan(st)
+			add(a.st.paints.scan, st)
 		}
 	}
 	if a.scanning() || a.toEnd.on && !a.ended {
 		s := a.summary
-		scan(count(max(s.checked, a.tl.Len())) + " checked")
+		optional(count(max(s.checked, a.tl.Len())) + " checked")
 		if !s.reached.IsZero() {
-			scan("back to " + s.reached.In(a.zone()).Format("2006-01-02 15:04"))
+			optional("back to " + s.reached.In(a.zone()).Format("2006-01-02 15:04"))
 		}
-		scan(fmt.Sprintf("%d %s paging", s.total-s.done-s.failed, s.word))
-		scan("esc stops")
+		optional(fmt.Sprintf("%d %s paging", s.total-s.done-s.failed, s.word))
+		optional("esc stops")
 	}
-	line := left + "  " + parts[0]
-	for _, p := range parts[1:] {
-		if cellWidth(line)+3+cellWidth(p) > w {
-			break
-		}
-		line += " · " + p
-	}
-	return clip(line, w)
+	return packParts(left, "  ", " · ", " ", parts, w, maxInfoLines)
 }
 
 func (a *App) footer() string {

@@ -1,0 +1,101 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"lazytrail/model"
+)
+
+// Completeness belongs to the query that loaded the events, not to the
+// filter in force: after /event=RunInstances enter, the timeline holds the
+// RunInstances events only, so clearing the filter over them shows what is
+// loaded, not every event. "complete" is said only when the stream ended
+// over its whole range, nothing failed or was skipped, and the query asked
+// for no less than the filter matches (the filter narrows it).
+
+// loadedBy is what the query in force asked its source for beyond its
+// range: the attribute pushed down to LookupEvents ("EventName=RunInstances"),
+// or for a source that takes the whole filter (Athena) that filter's text;
+// "" when it asked for everything.
+func (a *App) loadedBy() string {
+	if a.cfg.OpenLookup != nil {
+		return a.pushed // the planner's choice (Athena: the whole filter)
+	}
+	return strings.TrimPrefix(a.query.Lookup, "pushed down ") // --lookup chose it by hand: the query says which
+}
+
+// covered reports whether every event the filter matches in the query's
+// range is one the query loads.
+func (a *App) covered() bool {
+	by := a.loadedBy()
+	if by == "" {
+		return true
+	}
+	if a.cfg.PlanKey != nil {
+		return a.filter.Narrows(model.ParseFilter(by))
+	}
+	q, ok := model.LookupFilter(by)
+	return ok && a.filter.Narrows(q)
+}
+
+// complete reports whether the loaded events hold every match of the
+// filter over the query's range.
+func (a *App) complete() bool {
+	return a.ended && !a.halted && a.summary.failed == 0 && a.summary.skipped == 0 && a.covered()
+}
+
+// rangeDone reports whether the query read its whole range: the header's
+// "back to" would then only name the oldest event found, as if the search
+// had stopped there.
+func (a *App) rangeDone() bool {
+	return a.ended && !a.halted && a.summary.failed == 0
+}
+
+// coverageText says what is loaded and what would load every match, when
+// the query does not cover the filter: "47 loaded by EventName=RunInstances —
+// r queries everything"; "" when it does.
+func (a *App) coverageText() string {
+	if a.covered() {
+		return ""
+	}
+	by := model.Printable(a.loadedBy())
+	if a.cfg.PlanKey != nil {
+		by = "the query for " + by
+	}
+	if a.cfg.OpenLookup == nil {
+		// Chosen by hand: no key of the TUI changes it.
+		return fmt.Sprintf("%s loaded by --lookup %s", count(a.tl.Len()), by)
+	}
+	s := fmt.Sprintf("%s loaded by %s", count(a.tl.Len()), by)
+	key, what := "r", "this filter"
+	if a.filtering {
+		key = "enter"
+	}
+	if a.filter.IsZero() {
+		what = "everything"
+	}
+	return s + " — " + key + " queries " + what
+}
+
+// incompleteWhy is why the loaded matches may not be all of them, with
+// what to do about it, for the summary and the export; "" when they are
+// every match.
+func (a *App) incompleteWhy() string {
+	s := a.summary
+	switch {
+	case !a.covered():
+		return a.coverageText()
+	case a.halted:
+		return "the query was stopped; r runs it again"
+	case !a.ended:
+		return "L scans to the end"
+	case s.failed == 1:
+		return "1 " + strings.TrimSuffix(s.word, "s") + " failed (R)"
+	case s.failed > 0:
+		return fmt.Sprintf("%d %s failed (R)", s.failed, s.word)
+	case s.skipped > 0:
+		return fmt.Sprintf("%s skipped (R)", count(s.skipped))
+	}
+	return ""
+}

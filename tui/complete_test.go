@@ -1,0 +1,346 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"lazytrail/model"
+)
+
+// pushdownApp is an app whose queries behave as LookupEvents does: the
+// plain query releases every event, a pushed attribute only the events
+// whose field equals the value (checked here by hand, not by the filter
+// code under test). asked records each query's pushed attribute.
+func pushdownApp(t *testing.T, evs []model.Event) (*App, *[]string) {
+	t.Helper()
+	var asked []string
+	lookup := func(attr string) []model.Event {
+		name, value, _ := strings.Cut(attr, "=")
+		var out []model.Event
+		for _, e := range evs {
+			switch {
+			case name == "":
+				out = append(out, e)
+			case name == "EventName" && e.Name == value, name == "Username" && e.Username == value:
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	q := Query{Start: testNow.Add(-90 * 24 * time.Hour), End: testNow, Regions: 2}
+	app := New(Config{Account: "demo", Location: time.UTC, ExportDir: t.TempDir(),
+		Open: func() (Source, Query) { asked = append(asked, ""); return newMemSource(lookup(""), 50), q },
+		OpenLookup: func(_ Range, attr string) (Source, Query) {
+			asked = append(asked, attr)
+			pq := q
+			if attr != "" {
+				pq.Lookup = "pushed down " + attr
+			}
+			return newMemSource(lookup(attr), 50), pq
+		}})
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	pump(t, app)
+	return app, &asked
+}
+
+// pump hands the app what its stream releases until the stream ends or
+// waits for demand, as the program's commands would.
+func pump(t *testing.T, a *App) {
+	t.Helper()
+	for range 1000 {
+		src := a.src.(*memSource)
+		src.mu.Lock()
+		idle := src.want <= 0 && src.next < len(src.events) && !src.closed
+		src.mu.Unlock()
+		if idle {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a guard against a hang, not a timing assertion
+		b, ok := src.Next(ctx)
+		cancel()
+		a.Update(batchMsg{gen: a.gen, batch: b, ok: ok})
+		if !ok {
+			return
+		}
+	}
+	t.Fatal("the stream never ended")
+}
+
+// infoText is the info line with what may have wrapped around it (the
+// three lines above the footer), as one line of single spaces.
+func infoText(a *App) string {
+	lines := strings.Split(plain(content(a)), "\n")
+	return strings.Join(strings.Fields(strings.Join(lines[len(lines)-4:len(lines)-1], " ")), " ")
+}
+
+// summaryAndExport opens the summary and reads its title, closes it, and
+// exports, returning the title and the export's line.
+func summaryAndExport(t *testing.T, a *App) (summary, export string) {
+	t.Helper()
+	press(a, "s")
+	lines := strings.Split(plain(content(a)), "\n")
+	var title []string
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(strings.TrimSpace(l), "#") {
+			break
+		}
+		title = append(title, strings.TrimSpace(l))
+	}
+	summary = strings.Join(title, " ")
+	press(a, "esc")
+	cmd := press(a, "e")
+	a.Update(cmd())
+	return summary, infoText(a)
+}
+
+// The first reproduction: /event=RunInstances enter pushes the
+// term down, so only RunInstances events are loaded; / then esc clears the
+// filter over them. That is not every event: the info line, the summary
+// and the export must not say complete, and must say what loaded them.
+func TestClearedPushedFilterIsNotComplete(t *testing.T) {
+	evs := mixedEvents(60) // 20 RunInstances
+	app, asked := pushdownApp(t, evs)
+	press(app, "/")
+	typeText(app, "event=RunInstances")
+	press(app, "enter")
+	pump(t, app)
+	if got := *asked; len(got) != 2 || got[1] != "EventName=RunInstances" {
+		t.Fatalf("queries %q", got)
+	}
+	if info := infoText(app); !strings.Contains(info, "complete") {
+		t.Fatalf("the pushed filter itself is covered, yet: %s", info)
+	}
+	if strings.Contains(plain(content(app)), "back to") {
+		t.Errorf("a query complete over its range shows 'back to':\n%s", plain(content(app)))
+	}
+	sum, exp := summaryAndExport(t, app)
+	if !strings.Contains(sum, "20 matches, complete") || !strings.Contains(exp, "wrote 20 events (every match)") {
+		t.Errorf("covered: summary %q, export %q", sum, exp)
+	}
+
+	press(app, "/", "esc")
+	info := infoText(app)
+	if strings.Contains(info, "complete") {
+		t.Errorf("no filter over the RunInstances events only, yet: %s", info)
+	}
+	if !strings.Contains(info, "20 loaded by EventName=RunInstances — r queries everything") {
+		t.Errorf("the info line does not say what loaded the events: %s", info)
+	}
+	sum, exp = summaryAndExport(t, app)
+	if strings.Contains(sum, "complete") || !strings.Contains(sum, "≥ 20: the matches loaded so far (20 loaded by EventName=RunInstances") {
+		t.Errorf("summary: %q", sum)
+	}
+	if strings.Contains(exp, "every match") || !strings.Contains(exp, "wrote 20 events (the matches loaded so far; 20 loaded by EventName=RunInstances") {
+		t.Errorf("export: %q", exp)
+	}
+	// r, as the line says, queries everything (a second r: it discards
+	// more than a screen); L reads it to the end.
+	press(app, "r", "r")
+	pump(t, app)
+	press(app, "L")
+	pump(t, app)
+	if got := *asked; got[len(got)-1] != "" || app.tl.Len() != len(evs) {
+		t.Fatalf("r asked %q and loaded %d", got, app.tl.Len())
+	}
+	if info := infoText(app); !strings.Contains(info, "complete") {
+		t.Errorf("every event loaded, yet: %s", info)
+	}
+}
+
+// The second: /skeddly- enter, p 1 (everything by that user: pushed down
+// as Username=), backspace back to skeddly-: only that user's events are
+// loaded, not every skeddly- session's.
+func TestBackFromAPushedPivotIsNotComplete(t *testing.T) {
+	evs := mixedEvents(60)
+	for i := range evs {
+		if evs[i].Username == "skeddly-a1b2" && i%2 == 0 {
+			evs[i].Username = "skeddly-c3d4" // two skeddly- sessions
+		}
+	}
+	app, asked := pushdownApp(t, evs)
+	press(app, "/")
+	typeText(app, "skeddly-")
+	press(app, "enter")
+	pump(t, app)
+	user := app.list.Selected().Username
+	press(app, "p", "1")
+	pump(t, app)
+	if got := (*asked)[len(*asked)-1]; got != "Username="+user {
+		t.Fatalf("the pivot asked %q", got)
+	}
+	press(app, "backspace")
+	if app.filter.String() != "skeddly-" {
+		t.Fatalf("backspace returned to %q", app.filter.String())
+	}
+	info := infoText(app)
+	loaded := app.tl.Len()
+	if strings.Contains(info, "complete") || !strings.Contains(info, count(loaded)+" loaded by Username="+user+" — r queries this filter") {
+		t.Errorf("info line after backspace: %s", info)
+	}
+	sum, exp := summaryAndExport(t, app)
+	if strings.Contains(sum, "complete") || !strings.Contains(sum, "the matches loaded so far") {
+		t.Errorf("summary: %q", sum)
+	}
+	if strings.Contains(exp, "every match") || !strings.Contains(exp, "the matches loaded so far") {
+		t.Errorf("export: %q", exp)
+	}
+}
+
+// The third: typing over a pushed result (/maria) is a wider filter: the
+// line says what loaded the events and that enter queries the filter, and
+// enter does.
+func TestTypingOverAPushedResultIsNotComplete(t *testing.T) {
+	evs := mixedEvents(60)
+	evs[5].Username = "maria"
+	app, asked := pushdownApp(t, evs)
+	press(app, "/")
+	typeText(app, "event=RunInstances")
+	press(app, "enter")
+	pump(t, app)
+	press(app, "/")
+	for range len("event=RunInstances") {
+		press(app, "backspace")
+	}
+	typeText(app, "maria")
+	info := infoText(app)
+	if strings.Contains(info, "complete") || !strings.Contains(info, "20 loaded by EventName=RunInstances — enter queries this filter") {
+		t.Errorf("typing over a pushed result: %s", info)
+	}
+	press(app, "enter")
+	pump(t, app)
+	if got := (*asked)[len(*asked)-1]; got != "" || app.tl.Matches() != 1 {
+		t.Fatalf("enter asked %q and found %d", got, app.tl.Matches())
+	}
+	if info := infoText(app); !strings.Contains(info, "complete") || strings.Contains(info, "loaded by") {
+		t.Errorf("after the query for the filter: %s", info)
+	}
+	sum, exp := summaryAndExport(t, app)
+	if !strings.Contains(sum, "1 matches, complete") || !strings.Contains(exp, "wrote 1 events (every match)") {
+		t.Errorf("summary %q, export %q", sum, exp)
+	}
+}
+
+// Two exports in the same second never overwrite each other, nor a file
+// already there: the second is named -2, the third -3, each whole.
+func TestExportsInTheSameSecondKeepEachFile(t *testing.T) {
+	exportClock = func() time.Time { return testNow }
+	defer func() { exportClock = time.Now }()
+	evs := mixedEvents(30)
+	app, _ := newTestApp(t, 80, 24, evs)
+	app.cfg.ExportDir = t.TempDir()
+	first := filepath.Join(app.cfg.ExportDir, "lazytrail-20261123-120000.jsonl")
+	// Both commands exist before either runs, as when e is pressed twice
+	// quickly; they then run at once, as tea runs commands.
+	cmds := []tea.Cmd{press(app, "e"), press(app, "e"), press(app, "e")}
+	msgs := make([]exportedMsg, len(cmds))
+	var wg sync.WaitGroup
+	for i, cmd := range cmds {
+		wg.Go(func() { msgs[i] = cmd().(exportedMsg) })
+	}
+	wg.Wait()
+	want := ""
+	for i := range evs {
+		want += string(model.RecordJSON(&evs[i])) + "\n"
+	}
+	names := map[string]bool{}
+	for _, m := range msgs {
+		if m.err != nil {
+			t.Fatal(m.err)
+		}
+		names[filepath.Base(m.path)] = true
+		if data, _ := os.ReadFile(m.path); string(data) != want {
+			t.Errorf("%s holds %d bytes, want the %d of the 30 records", m.path, len(data), len(want))
+		}
+	}
+	for _, n := range []string{"lazytrail-20261123-120000.jsonl", "lazytrail-20261123-120000-2.jsonl", "lazytrail-20261123-120000-3.jsonl"} {
+		if !names[n] {
+			t.Errorf("no export named %s among %v", n, names)
+		}
+	}
+	app.Update(msgs[2])
+	// A path longer than the line is split where it must, nowhere else.
+	lines := strings.Split(plain(content(app)), "\n")
+	joined := ""
+	for _, l := range lines[len(lines)-1-app.lay.info : len(lines)-1] {
+		joined += strings.TrimSpace(l)
+	}
+	if info := infoText(app); !strings.Contains(joined, msgs[2].path) || !strings.Contains(info, filepath.Base(msgs[2].path)) {
+		t.Errorf("the info line does not name the file it wrote (%s): %s", msgs[2].path, info)
+	}
+	// A file of the user's under the next name is left alone.
+	if err := os.Remove(first); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(first, []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := press(app, "E")().(exportedMsg)
+	if data, _ := os.ReadFile(first); string(data) != "mine\n" || m.err != nil || filepath.Base(m.path) != "lazytrail-20261123-120000.csv" {
+		t.Errorf("csv export went to %s (err %v); the user's file holds %q", m.path, m.err, data)
+	}
+	if entries, _ := os.ReadDir(app.cfg.ExportDir); len(entries) != 4 {
+		t.Errorf("%d files in the folder, want the 3 exports and the csv (no temporary left)", len(entries))
+	}
+}
+
+// A source that takes the whole filter (Athena): the query in force ran
+// for the filter typed then; clearing it over that query's rows is not
+// every event. A query stopped by esc while running is not complete
+// either, though its stream has ended.
+func TestWholeFilterQueryCoverageAndAStoppedQuery(t *testing.T) {
+	evs := mixedEvents(30)
+	var asked []string
+	running := func(list []model.Event) *memSource {
+		s := newMemSource(list, 50)
+		s.progress = []model.RegionProgress{{Source: "athena", Region: "query", State: model.RegionPaging, Detail: "SELECT …"}}
+		return s
+	}
+	q := Query{Start: testNow.Add(-24 * time.Hour), End: testNow, Regions: 1, Lookup: "SQL: every term (R)"}
+	app := New(Config{Account: "athena", Location: time.UTC, ExportDir: t.TempDir(),
+		PlanKey: func(f model.Filter) string { return strings.Join(strings.Fields(f.String()), " ") },
+		Open:    func() (Source, Query) { return running(evs), q },
+		OpenLookup: func(_ Range, filter string) (Source, Query) {
+			asked = append(asked, filter)
+			var out []model.Event
+			f := model.ParseFilter(filter) // the source's SQL selects what the filter does
+			for i := range evs {
+				if f.Match(&evs[i]) {
+					out = append(out, evs[i])
+				}
+			}
+			return running(out), q
+		}})
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	app.Update(batchMsg{gen: app.gen, ok: true, batch: model.Batch{Progress: []model.RegionProgress{
+		{Source: "athena", Region: "query", State: model.RegionPaging, Detail: "SELECT …"}}}})
+	press(app, "esc") // the query is running: esc stops it
+	if info := infoText(app); !app.ended || strings.Contains(info, "complete") || !strings.Contains(info, "query stopped") {
+		t.Fatalf("a stopped query: ended %v, %s", app.ended, info)
+	}
+	if sum, _ := summaryAndExport(t, app); !strings.Contains(sum, "the query was stopped; r runs it again") {
+		t.Errorf("summary of a stopped query: %q", sum)
+	}
+	press(app, "/")
+	typeText(app, "adam")
+	press(app, "enter")
+	pump(t, app)
+	if len(asked) != 2 || asked[1] != "adam" { // the first query, for no filter, then adam's
+		t.Fatalf("asked %q", asked)
+	}
+	if info := infoText(app); !strings.Contains(info, "complete") {
+		t.Errorf("the query for the filter itself: %s", info)
+	}
+	press(app, "/", "esc")
+	if info := infoText(app); strings.Contains(info, "complete") || !strings.Contains(info, "10 loaded by the query for adam — r queries everything") {
+		t.Errorf("no filter over the query for adam: %s", info)
+	}
+}
