@@ -24,6 +24,13 @@ import (
 // then exit with a code that tells complete results from partial ones.
 func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Writer) int {
 	filter := model.ParseFilter(o.filterText())
+	if o.attr == nil && len(o.records) == 0 && o.athena == "" {
+		// LookupEvents with nothing pushed down scans the whole range: a
+		// prefix term that looks whole was most likely meant exact.
+		if hint := filter.ExactHint(); hint != "" {
+			fmt.Fprintf(stderr, "lazytrail: %s\n", hint)
+		}
+	}
 	stream, _ := b.open(ctx, o, time.Now().UTC())
 	defer stream.Close()
 

@@ -539,6 +539,8 @@ func (a *App) plan() tea.Cmd {
 		want = a.cfg.PlanKey(a.filter)
 	} else if k, v, ok := a.filter.Pushdown(); ok {
 		want = k + "=" + v
+	} else if hint := a.filter.ExactHint(); hint != "" {
+		a.flash = hint // a 90-day scan where the exact term would ask the API
 	}
 	if want == a.pushed {
 		return nil
