@@ -196,7 +196,7 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	if o.endpointURL != "" && !isEndpointURL(o.endpointURL) {
 		return usagef("--endpoint-url %q must be a URL such as http://127.0.0.1:4599", o.endpointURL)
 	}
-	if err := checkRegionSpec(o.region); err != nil {
+	if err := checkRegionSpec(o.region, o.endpointURL == ""); err != nil {
 		return err
 	}
 	if o.print != "" && !slices.Contains(printFormats, o.print) {
@@ -345,13 +345,21 @@ func statReason(err error) string {
 	return err.Error()
 }
 
-func checkRegionSpec(spec string) error {
+// checkRegionSpec checks --region's names: each of a region's shape and,
+// against AWS (known), one a partition serves, so a typo (eu-west-9) is a
+// usage error rather than an empty answer. Another endpoint (LocalStack,
+// demo-server) serves whatever names it serves.
+func checkRegionSpec(spec string, known bool) error {
 	if spec == "all" || spec == "" {
 		return nil
 	}
 	for _, r := range strings.Split(spec, ",") {
-		if !isRegionName(strings.TrimSpace(r)) {
+		name := strings.TrimSpace(r)
+		if !isRegionName(name) {
 			return usagef("--region %q: %q is not a region name: use all, or names such as eu-west-1,us-east-1", spec, r)
+		}
+		if ok, why := fetch.KnownRegion(name); known && !ok {
+			return usagef("--region %q: %s: check the name, or use --region all (it asks EC2 for every region enabled, newer ones included)", spec, why)
 		}
 	}
 	return nil
