@@ -227,6 +227,18 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 			return err
 		}
 	}
+	if !o.sinceSet && o.untilSet {
+		switch {
+		case len(o.records) > 0:
+			// Trail files without --since cover everything they hold:
+			// --until alone is everything up to then, however old.
+			o.start = time.Time{}
+		case o.athena != "":
+			// The default span (a query costs what it scans), ending at
+			// --until rather than now.
+			o.start = o.end.Add(o.start.Sub(now))
+		}
+	}
 	if !o.start.Before(o.end) {
 		return usagef("--since %s is not before --until %s: give an earlier --since", o.start.Format(time.RFC3339), o.end.Format(time.RFC3339))
 	}

@@ -38,6 +38,14 @@ func TestParseArgsAcceptsGoodCommandLines(t *testing.T) {
 		{[]string{"--profile", "prod, staging,prod,audit"}, func(o *options) bool {
 			return slices.Equal(o.profiles, []string{"prod", "staging", "audit"})
 		}},
+		// --until alone: on trail files everything up to then; on Athena
+		// the default day, ending then.
+		{[]string{"--records", ".", "--until", "2020-01-01"}, func(o *options) bool {
+			return !o.sinceSet && o.end.Equal(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)) && o.start.Before(o.end)
+		}},
+		{[]string{"--athena", "db.trail", "--until", "2020-01-01"}, func(o *options) bool {
+			return o.start.Equal(time.Date(2019, 12, 31, 0, 0, 0, 0, time.UTC)) && o.end.Equal(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+		}},
 		{[]string{"--records", ".", "--records", "s3://trail-bucket/team", "--records", "-", "--profile", "audit"}, func(o *options) bool {
 			return len(o.records) == 3 && !o.sinceSet && slices.Equal(o.profiles, []string{"audit"})
 		}},
