@@ -338,11 +338,11 @@ func TestPrintWriteFailures(t *testing.T) {
 		stderr string
 	}{
 		{&fs.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.EPIPE}, ""},
-		{&fs.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}, " events: no space left on device\n"},
+		{&fs.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}, "no space left on device; 0 of the "},
 	} {
 		var stderr bytes.Buffer
 		code := run(context.Background(), []string{"--demo", "--print", "jsonl", "--since", "1d"}, errWriter{c.err}, &stderr)
-		if code != exitPartial || !strings.HasSuffix(stderr.String(), c.stderr) || c.stderr == "" && stderr.Len() != 0 {
+		if code != exitPartial || !strings.Contains(stderr.String(), c.stderr) || c.stderr == "" && stderr.Len() != 0 {
 			t.Errorf("%v: exit %d, stderr %q", c.err, code, stderr.String())
 		}
 	}
