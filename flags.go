@@ -79,7 +79,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("lazytrail", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.BoolVar(&o.demo, "demo", false, "browse the built-in demo account (no AWS account or network needed)")
-	fs.Var((*stringList)(&o.records), "records", "read CloudTrail log files directly: a file, a folder, - (stdin) or s3://bucket[/prefix] (repeatable)")
+	fs.Var((*stringList)(&o.records), "records", "read CloudTrail log files directly from `PATH`: a file, a folder, - (stdin) or s3://bucket[/prefix] (repeatable)")
 	fs.StringVar(&o.athena, "athena", "", "query the trail with Athena: a table (or db.table) in the Glue catalogue over its log files; make one with lazytrail athena-ddl")
 	fs.StringVar(&o.workgroup, "athena-workgroup", "", "with --athena: the workgroup to run queries in (default: primary)")
 	fs.StringVar(&o.athenaOut, "athena-output", "", "with --athena: s3://bucket/prefix/ for query results, when the workgroup sets no result location")
@@ -97,7 +97,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
+		printFlags(fs)
 	}
 	return fs
 }

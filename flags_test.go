@@ -141,6 +141,23 @@ func TestHelpAndVersion(t *testing.T) {
 	if !strings.Contains(stderr.String(), "--demo") || !strings.Contains(stderr.String(), "demo-server") {
 		t.Errorf("help does not list the flags and commands: %q", stderr.String())
 	}
+	// Flags are listed as the README writes them, with two dashes.
+	for _, args := range [][]string{{"--help"}, {"demo-server", "--help"}, {"athena-ddl", "--help"}} {
+		var help bytes.Buffer
+		run(context.Background(), args, &help, &help)
+		flags := 0
+		for _, line := range strings.Split(help.String(), "\n") {
+			if strings.HasPrefix(line, "  -") {
+				flags++
+				if !strings.HasPrefix(line, "  --") || strings.Contains(line, " value") {
+					t.Errorf("%q lists a flag as %q: want --name and a named argument", args, line)
+				}
+			}
+		}
+		if flags < 2 {
+			t.Errorf("%q lists %d flags:\n%s", args, flags, help.String())
+		}
+	}
 	stdout.Reset()
 	if code := run(context.Background(), []string{"--version"}, &stdout, &stderr); code != exitOK || !strings.HasPrefix(stdout.String(), "lazytrail ") {
 		t.Errorf("--version: exit %d, %q", code, stdout.String())
