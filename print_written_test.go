@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -93,4 +95,60 @@ func TestPrintToDevFull(t *testing.T) {
 		t.Fatalf("exit %d (%v), stderr %q: want exit 3 and one line saying 0 events were written", code, err, msg)
 	}
 	t.Log(strings.TrimSpace(msg))
+}
+
+// csv carries the user agent, the identity's ARN and the access key id
+// beside the other columns (the TUI's E writes the same rows): each row
+// equals what the record itself says, read here with encoding/json.
+func TestPrintCSVCarriesAgentARNAndKey(t *testing.T) {
+	ds := demoData()
+	args := []string{"--region", "eu-west-1", "--since", "2d"}
+	jsonl, stderr, code, _ := headless(t, ds, nil, append([]string{"--print", "jsonl"}, args...)...)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	type fields struct{ agent, arn, key string }
+	want := map[string]fields{}
+	for _, line := range strings.Split(strings.TrimSpace(jsonl), "\n") {
+		var rec struct {
+			EventID      string `json:"eventID"`
+			UserAgent    string `json:"userAgent"`
+			UserIdentity struct {
+				ARN         string `json:"arn"`
+				AccessKeyID string `json:"accessKeyId"`
+			} `json:"userIdentity"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatal(err)
+		}
+		want[rec.EventID] = fields{rec.UserAgent, rec.UserIdentity.ARN, rec.UserIdentity.AccessKeyID}
+	}
+	out, _, _, _ := headless(t, ds, nil, append([]string{"--print", "csv"}, args...)...)
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	for _, name := range []string{"user_agent", "identity_arn", "access_key_id", "event_id"} {
+		if _, ok := col[name]; !ok {
+			t.Fatalf("no %s column in %q", name, rows[0])
+		}
+	}
+	withKey := 0
+	for _, row := range rows[1:] {
+		w, ok := want[row[col["event_id"]]]
+		got := fields{row[col["user_agent"]], row[col["identity_arn"]], row[col["access_key_id"]]}
+		if !ok || got != w {
+			t.Errorf("event %s: csv %+v, record %+v", row[col["event_id"]], got, w)
+		}
+		if got.key != "" && got.arn != "" && got.agent != "" {
+			withKey++
+		}
+	}
+	if len(rows)-1 != len(want) || withKey == 0 {
+		t.Errorf("%d csv rows, %d records, %d with all three fields", len(rows)-1, len(want), withKey)
+	}
 }
