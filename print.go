@@ -301,7 +301,7 @@ func (p *tablePrinter) event(e *model.Event) {
 	if len(e.Resources) > 0 {
 		res = e.Resources[0].Name
 	}
-	fmt.Fprintln(p.w, tableRow([]string{e.Time.Format("2006-01-02 15:04:05"), e.Account, e.Region, e.Name, e.Username,
+	fmt.Fprintln(p.w, tableRow([]string{e.Time.Format("2006-01-02 15:04:05"), e.Account, e.Region, e.Name, model.Who(e),
 		strings.TrimSuffix(e.Source, ".amazonaws.com"), res, e.ErrorCode}))
 }
 func (p *tablePrinter) end() {}

@@ -120,7 +120,7 @@ func CSVRow(e *Event) []string {
 	if key == "" {
 		key = e.Identity.AccessKeyID
 	}
-	row := []string{e.Time.Format(time.RFC3339), e.Region, e.Name, e.Username, e.Source,
+	row := []string{e.Time.Format(time.RFC3339), e.Region, e.Name, Who(e), e.Source,
 		strings.Join(names, " "), e.ErrorCode, e.SourceIP, e.ReadOnly.String(), e.ID, e.Account,
 		e.UserAgent, e.Identity.ARN, key}
 	for i := range row {

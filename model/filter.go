@@ -18,7 +18,8 @@ import (
 // or `ro:false`, `account:` account-id prefix, `key:` access-key-id prefix,
 // `role:` session-issuer (role) name prefix, `type:` identity-type prefix,
 // `agent:` substring of the user agent, `raw:` substring of the whole raw
-// record, `restype:` prefix of any resource's type. key=value
+// record, `restype:` prefix of any resource's type, `session:` prefix of
+// the caller's ARN or of the session an AssumeRole began. key=value
 // (event=RunInstances) matches the whole value exactly, case-sensitive, as
 // LookupEvents does, and can be pushed down to it. LookupEvents' attribute
 // names are aliases of the keys, either case (EventName=RunInstances is
@@ -58,6 +59,7 @@ const (
 	fieldAgent
 	fieldRaw
 	fieldResourceType
+	fieldSession // the caller's ARN, or the session an AssumeRole began
 )
 
 var fieldKeys = map[string]field{
@@ -77,6 +79,7 @@ var fieldKeys = map[string]field{
 	"agent":   fieldAgent,
 	"raw":     fieldRaw,
 	"restype": fieldResourceType,
+	"session": fieldSession,
 }
 
 // attributeAliases are LookupEvents' attribute names, as --lookup spells
@@ -181,7 +184,7 @@ func (f Filter) Pushdown() (attribute, value string, ok bool) {
 }
 
 // Err explains the first term that could not be read ("unknown key
-// eventname — did you mean event:?"), or is "" when every term parsed.
+// evnt — did you mean event:?"), or is "" when every term parsed.
 func (f Filter) Err() string { return f.err }
 
 func parseTerm(word string) (term, string) {
@@ -389,6 +392,15 @@ func (t *term) positive(e *Event) bool {
 			}
 		}
 		return false
+	case fieldSession:
+		if t.value == "" {
+			return true
+		}
+		if t.matchText(e.Identity.ARN) {
+			return true
+		}
+		created := CreatedSession(e)
+		return created != "" && t.matchText(created)
 	case fieldResourceType:
 		if t.value == "" {
 			return true
