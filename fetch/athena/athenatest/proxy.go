@@ -44,6 +44,7 @@ type Proxy struct {
 	fail     string         // GetQueryExecution reports FAILED with this reason
 	scanned  int64          // DataScannedInBytes reported
 	hold     bool           // report a SUCCEEDED query as RUNNING
+	hangStop bool           // StopQueryExecution never answers (until the caller gives up)
 }
 
 // NewProxy starts a proxy to moto for region, closed when the test ends.
@@ -70,6 +71,14 @@ func NewProxy(t testing.TB, moto, region string, results Results) *Proxy {
 			return
 		}
 		switch op {
+		case "StopQueryExecution":
+			p.mu.Lock()
+			hang := p.hangStop
+			p.mu.Unlock()
+			if hang {
+				<-r.Context().Done() // the client gave up and closed the connection
+				return
+			}
 		case "StartQueryExecution":
 			if err := p.queue(body); err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -285,6 +294,10 @@ func (p *Proxy) Hold(on bool) { p.mu.Lock(); p.hold = on; p.mu.Unlock() }
 
 // Scanned sets the DataScannedInBytes every query reports.
 func (p *Proxy) Scanned(n int64) { p.mu.Lock(); p.scanned = n; p.mu.Unlock() }
+
+// HangStop makes StopQueryExecution hang: no answer until the client
+// gives up.
+func (p *Proxy) HangStop(on bool) { p.mu.Lock(); p.hangStop = on; p.mu.Unlock() }
 
 // Calls is how often op was called (throttled calls included).
 func (p *Proxy) Calls(op string) int { p.mu.Lock(); defer p.mu.Unlock(); return p.calls[op] }
