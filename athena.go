@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -52,6 +53,18 @@ func (s *athenaSource) open(ctx context.Context, filterText string, start, end t
 		parts = []fetch.Partition{fetch.FailedPartition("athena", "query", err)}
 	}
 	return fetch.OpenPartitions(ctx, parts, athenaPageSize), q
+}
+
+// reportUnstopped says, one line each, which Athena queries may still be
+// running because StopQueryExecution failed or did not answer, and how
+// to stop them.
+func (b *backend) reportUnstopped(stderr io.Writer) {
+	if b.athena == nil {
+		return
+	}
+	for _, line := range b.athena.src.Unstopped() {
+		fmt.Fprintf(stderr, "lazytrail: %s\n", line) // printable already
+	}
 }
 
 // athenaPageSize is GetQueryResults' page, which sizes the merge's buffer.

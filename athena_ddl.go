@@ -22,7 +22,7 @@ func runAthenaDDL(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	profile := fs.String("profile", "", "AWS profile to read the bucket with (default: the default credential chain)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: lazytrail athena-ddl [flags] s3://bucket[/prefix]\n\nPrint a CREATE TABLE for the trail's log files in that bucket, with partition\nprojection (account, region, day), to run once in Athena; then browse it with\n  lazytrail --athena DATABASE.TABLE\n\nFlags:\n")
-		fs.PrintDefaults()
+		printFlags(fs)
 	}
 	roots, code, ok := parseSubcommand(fs, args, stderr)
 	if !ok {

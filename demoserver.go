@@ -20,12 +20,12 @@ func runDemoServer(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs := flag.NewFlagSet("lazytrail demo-server", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:4599", "address to listen on (port 0 picks a free one)")
 	var records stringList
-	fs.Var(&records, "records", "serve CloudTrail records from this file or folder instead of the demo account (repeatable)")
+	fs.Var(&records, "records", "serve CloudTrail records from `PATH`, a file or folder, instead of the demo account (repeatable)")
 	latency := fs.Duration("latency", 0, "delay added to every answer, e.g. 150ms")
 	quota := fs.Float64("quota", 2, "LookupEvents requests per second per region before ThrottlingException (negative: unlimited)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: lazytrail demo-server [flags]\n\nServe LookupEvents for the demo account, for any CloudTrail client:\n  aws cloudtrail lookup-events --endpoint-url http://127.0.0.1:4599 --region eu-west-1\n\nFlags:\n")
-		fs.PrintDefaults()
+		printFlags(fs)
 	}
 	extra, code, ok := parseSubcommand(fs, args, stderr)
 	if !ok {

@@ -80,7 +80,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("lazytrail", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.BoolVar(&o.demo, "demo", false, "browse the built-in demo account (no AWS account or network needed)")
-	fs.Var((*stringList)(&o.records), "records", "read CloudTrail log files directly: a file, a folder, - (stdin) or s3://bucket[/prefix] (repeatable)")
+	fs.Var((*stringList)(&o.records), "records", "read CloudTrail log files directly from `PATH`: a file, a folder, - (stdin) or s3://bucket[/prefix] (repeatable)")
 	fs.StringVar(&o.athena, "athena", "", "query the trail with Athena: a table (or db.table) in the Glue catalogue over its log files; make one with lazytrail athena-ddl")
 	fs.StringVar(&o.workgroup, "athena-workgroup", "", "with --athena: the workgroup to run queries in (default: primary)")
 	fs.StringVar(&o.athenaOut, "athena-output", "", "with --athena: s3://bucket/prefix/ for query results, when the workgroup sets no result location")
@@ -98,7 +98,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
+		printFlags(fs)
 	}
 	return fs
 }
@@ -197,7 +197,7 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	if o.endpointURL != "" && !isEndpointURL(o.endpointURL) {
 		return usagef("--endpoint-url %q must be a URL such as http://127.0.0.1:4599", o.endpointURL)
 	}
-	if err := checkRegionSpec(o.region); err != nil {
+	if err := checkRegionSpec(o.region, o.endpointURL == ""); err != nil {
 		return err
 	}
 	if o.print != "" && !slices.Contains(printFormats, o.print) {
@@ -228,6 +228,18 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	if o.until != "" {
 		if o.end, err = parseTimeFlag("--until", o.until, now); err != nil {
 			return err
+		}
+	}
+	if !o.sinceSet && o.untilSet {
+		switch {
+		case len(o.records) > 0:
+			// Trail files without --since cover everything they hold:
+			// --until alone is everything up to then, however old.
+			o.start = time.Time{}
+		case o.athena != "":
+			// The default span (a query costs what it scans), ending at
+			// --until rather than now.
+			o.start = o.end.Add(o.start.Sub(now))
 		}
 	}
 	if !o.start.Before(o.end) {
@@ -348,13 +360,21 @@ func statReason(err error) string {
 	return err.Error()
 }
 
-func checkRegionSpec(spec string) error {
+// checkRegionSpec checks --region's names: each of a region's shape and,
+// against AWS (known), one a partition serves, so a typo (eu-west-9) is a
+// usage error rather than an empty answer. Another endpoint (LocalStack,
+// demo-server) serves whatever names it serves.
+func checkRegionSpec(spec string, known bool) error {
 	if spec == "all" || spec == "" {
 		return nil
 	}
 	for _, r := range strings.Split(spec, ",") {
-		if !isRegionName(strings.TrimSpace(r)) {
+		name := strings.TrimSpace(r)
+		if !isRegionName(name) {
 			return usagef("--region %q: %q is not a region name: use all, or names such as eu-west-1,us-east-1", spec, r)
+		}
+		if ok, why := fetch.KnownRegion(name); known && !ok {
+			return usagef("--region %q: %s: check the name, or use --region all (it asks EC2 for every region enabled, newer ones included)", spec, why)
 		}
 	}
 	return nil

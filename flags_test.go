@@ -38,6 +38,14 @@ func TestParseArgsAcceptsGoodCommandLines(t *testing.T) {
 		{[]string{"--profile", "prod, staging,prod,audit"}, func(o *options) bool {
 			return slices.Equal(o.profiles, []string{"prod", "staging", "audit"})
 		}},
+		// --until alone: on trail files everything up to then; on Athena
+		// the default day, ending then.
+		{[]string{"--records", ".", "--until", "2020-01-01"}, func(o *options) bool {
+			return !o.sinceSet && o.end.Equal(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)) && o.start.Before(o.end)
+		}},
+		{[]string{"--athena", "db.trail", "--until", "2020-01-01"}, func(o *options) bool {
+			return o.start.Equal(time.Date(2019, 12, 31, 0, 0, 0, 0, time.UTC)) && o.end.Equal(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+		}},
 		{[]string{"--records", ".", "--records", "s3://trail-bucket/team", "--records", "-", "--profile", "audit"}, func(o *options) bool {
 			return len(o.records) == 3 && !o.sinceSet && slices.Equal(o.profiles, []string{"audit"})
 		}},
@@ -65,6 +73,11 @@ func TestBadCommandLinesGiveOneLineAndExit2(t *testing.T) {
 		{[]string{"--region"}, "needs a value"},
 		{[]string{"--region", "mars-1"}, `"mars-1" is not a region name`},
 		{[]string{"--region", "eu-west-1,,"}, "is not a region name"},
+		{[]string{"--region", "eu-west-9", "--print", "jsonl"}, "no AWS partition serves eu-west-9 (aws has eu-west-1, eu-west-2, eu-west-3)"},
+		{[]string{"--demo", "--region", "eu-west-1,eu-west-9", "--print", "jsonl"}, "no AWS partition serves eu-west-9"},
+		{[]string{"--records", ".", "--region", "us-gov-west-9"}, "no AWS partition serves us-gov-west-9 (aws-us-gov has us-gov-west-1)"},
+		{[]string{"--region", "us-est-1"}, "(aws has us-east-1, us-east-2, us-west-1, us-west-2)"},
+		{[]string{"--region", "xy-west-1"}, "no AWS partition serves xy-west-1 (aws has ca-west-1, eu-west-1, me-west-1, sa-west-1, us-west-1): check the name, or use --region all"},
 		{[]string{"--print", "xml"}, "use one of jsonl, json, csv, table"},
 		{[]string{"--limit", "-3", "--print", "json"}, "--limit -3"},
 		{[]string{"--limit", "ten", "--print", "json"}, `invalid value "ten" for flag -limit`},
@@ -87,7 +100,10 @@ func TestBadCommandLinesGiveOneLineAndExit2(t *testing.T) {
 		{[]string{"--records", "s3://trail-bucket", "--endpoint-url", "http://x"}, "AWS_ENDPOINT_URL_S3"},
 		{[]string{"--records", ".", "--lookup", "EventName=RunInstances"}, "--lookup is a LookupEvents parameter"},
 		{[]string{"--profile", ", ,"}, "names no profile"},
-		{[]string{"--filter", "eventname:Create"}, "unknown key eventname — did you mean event:?"},
+		{[]string{"--filter", "evnt:Create"}, "unknown key evnt — did you mean event:?"},
+		{[]string{"--filter", "EventNme=RunInstances", "--print", "jsonl"}, "unknown key EventNme — did you mean event=?"},
+		{[]string{"--filter", "Colour=blue", "--print", "jsonl"}, "unknown key Colour"},
+		{[]string{"--filter", "ReadOnly=perhaps", "--print", "jsonl"}, "ReadOnly= takes true or false"},
 		{[]string{"--filter", "ro:perhaps", "--print", "jsonl"}, "ro: takes true or false"},
 		{[]string{"--filter", "user:a\x1b[2J"}, "control character"},
 		{[]string{"--endpoint-url", "localhost:4599"}, "must be a URL"},
@@ -124,6 +140,23 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "--demo") || !strings.Contains(stderr.String(), "demo-server") {
 		t.Errorf("help does not list the flags and commands: %q", stderr.String())
+	}
+	// Flags are listed as the README writes them, with two dashes.
+	for _, args := range [][]string{{"--help"}, {"demo-server", "--help"}, {"athena-ddl", "--help"}} {
+		var help bytes.Buffer
+		run(context.Background(), args, &help, &help)
+		flags := 0
+		for _, line := range strings.Split(help.String(), "\n") {
+			if strings.HasPrefix(line, "  -") {
+				flags++
+				if !strings.HasPrefix(line, "  --") || strings.Contains(line, " value") {
+					t.Errorf("%q lists a flag as %q: want --name and a named argument", args, line)
+				}
+			}
+		}
+		if flags < 2 {
+			t.Errorf("%q lists %d flags:\n%s", args, flags, help.String())
+		}
 	}
 	stdout.Reset()
 	if code := run(context.Background(), []string{"--version"}, &stdout, &stderr); code != exitOK || !strings.HasPrefix(stdout.String(), "lazytrail ") {

@@ -69,7 +69,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	if o.print != "" {
-		return runPrint(ctx, o, b, stdout, stderr)
+		code := runPrint(ctx, o, b, stdout, stderr)
+		b.reportUnstopped(stderr)
+		return code
 	}
 	// The TUI keeps everything it loads: with the default GOGC the heap
 	// may reach twice what is live before a collection, so a million
@@ -78,6 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// live (BenchmarkRecordsTimelineMemory, .ci/bench-records).
 	debug.SetGCPercent(tuiGCPercent)
 	err = tui.Run(ctx, tuiConfig(ctx, o, b))
+	b.reportUnstopped(stderr) // the TUI has closed its streams, and so stopped its queries
 	if err != nil {
 		fmt.Fprintf(stderr, "lazytrail: %v\n", err)
 		return exitFailed

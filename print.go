@@ -24,6 +24,13 @@ import (
 // then exit with a code that tells complete results from partial ones.
 func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Writer) int {
 	filter := model.ParseFilter(o.filterText())
+	if o.attr == nil && len(o.records) == 0 && o.athena == "" {
+		// LookupEvents with nothing pushed down scans the whole range: a
+		// prefix term that looks whole was most likely meant exact.
+		if hint := filter.ExactHint(); hint != "" {
+			fmt.Fprintf(stderr, "lazytrail: %s\n", hint)
+		}
+	}
 	stream, _ := b.open(ctx, o, time.Now().UTC())
 	defer stream.Close()
 
@@ -33,8 +40,10 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 	}
 	stream.Want(filter.Match, want)
 
-	out := bufio.NewWriterSize(stdout, 64<<10)
+	sink := &byteCounter{w: stdout}
+	out := bufio.NewWriterSize(sink, 64<<10)
 	p := newPrinter(o.print, out)
+	var ends eventEnds
 	progress := newProgressLine(stderr)
 	printed := 0
 	var last []model.RegionProgress
@@ -60,6 +69,7 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 				unrestored.restore(ctx, b.athena, e)
 			}
 			p.event(e)
+			ends.add(sink.n + int64(out.Buffered()))
 			printed++
 			if printed == want {
 				break
@@ -68,8 +78,9 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 		// Flush per batch so a pipe reader sees events as they come.
 		if err := out.Flush(); err != nil {
 			progress.clear()
-			return writeFailed(err, printed, stderr)
+			return writeFailed(err, ends.written(sink.n), printed, stderr)
 		}
+		ends.flushedAll()
 		progress.show(printed, batch.Progress)
 		if printed == want {
 			break
@@ -79,7 +90,7 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 	flushErr := out.Flush()
 	progress.clear()
 	if flushErr != nil {
-		return writeFailed(flushErr, printed, stderr)
+		return writeFailed(flushErr, ends.written(sink.n), printed, stderr)
 	}
 	if ctx.Err() != nil {
 		fmt.Fprintf(stderr, "lazytrail: interrupted after %d events; the output is incomplete\n", printed)
@@ -95,8 +106,9 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 
 // writeFailed ends a run whose output could not be written: the output
 // is partial (exit 3). A reader that closed the pipe (| head) asked for
-// no more, so that is quiet; anything else (a full disk) says why.
-func writeFailed(err error, printed int, stderr io.Writer) int {
+// no more, so that is quiet; anything else (a full disk) says why and how
+// many events reached the output whole, of those formatted.
+func writeFailed(err error, written, printed int, stderr io.Writer) int {
 	if errors.Is(err, syscall.EPIPE) {
 		return exitPartial
 	}
@@ -104,8 +116,48 @@ func writeFailed(err error, printed int, stderr io.Writer) int {
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	fmt.Fprintf(stderr, "lazytrail: cannot write the output after %d events: %s\n", printed, model.Printable(err.Error()))
+	fmt.Fprintf(stderr, "lazytrail: cannot write the output: %s; %d of the %d events so far were written whole\n",
+		model.Printable(err.Error()), written, printed)
 	return exitPartial
+}
+
+// byteCounter counts the bytes its writer accepted, a failed write's
+// share included.
+type byteCounter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// eventEnds holds the output offset at which each event not yet flushed
+// ends, so a failed write can say how many events reached the output
+// whole: a batch's worth at most, emptied at each successful flush.
+type eventEnds struct {
+	ends    []int64
+	flushed int // events written whole by the flushes that succeeded
+}
+
+func (e *eventEnds) add(end int64) { e.ends = append(e.ends, end) }
+
+func (e *eventEnds) flushedAll() {
+	e.flushed += len(e.ends)
+	e.ends = e.ends[:0]
+}
+
+// written is how many events end within the first n bytes written.
+func (e *eventEnds) written(n int64) int {
+	whole := 0
+	for _, end := range e.ends {
+		if end <= n {
+			whole++
+		}
+	}
+	return e.flushed + whole
 }
 
 // reportRegions says which partitions failed and what was skipped, one
@@ -249,7 +301,7 @@ func (p *tablePrinter) event(e *model.Event) {
 	if len(e.Resources) > 0 {
 		res = e.Resources[0].Name
 	}
-	fmt.Fprintln(p.w, tableRow([]string{e.Time.Format("2006-01-02 15:04:05"), e.Account, e.Region, e.Name, e.Username,
+	fmt.Fprintln(p.w, tableRow([]string{e.Time.Format("2006-01-02 15:04:05"), e.Account, e.Region, e.Name, model.Who(e),
 		strings.TrimSuffix(e.Source, ".amazonaws.com"), res, e.ErrorCode}))
 }
 func (p *tablePrinter) end() {}

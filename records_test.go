@@ -52,3 +52,23 @@ func TestRecordsFolderIgnoresStrangersAndNamesBadFiles(t *testing.T) {
 		t.Fatalf("a folder without log files: exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+// --until alone on --records means everything the files hold up to then,
+// however old (it used to fail: "--since … is not before --until", since
+// --since defaulted to 90 days back from now).
+func TestRecordsUntilWithoutSince(t *testing.T) {
+	dir := t.TempDir()
+	rec := func(id, at string) string {
+		return `{"eventVersion":"1.09","eventID":"` + id + `","eventTime":"` + at + `","eventName":"RunInstances","eventSource":"ec2.amazonaws.com","awsRegion":"eu-west-1","recipientAccountId":"111122223333","userIdentity":{"type":"IAMUser","userName":"adam","accountId":"111122223333"}}`
+	}
+	body := `{"Records":[` + rec("y2019", "2019-06-01T10:00:00Z") + `,` + rec("y2020", "2020-06-01T10:00:00Z") + `,` + rec("y2021", "2021-06-01T10:00:00Z") + `]}`
+	if err := os.WriteFile(filepath.Join(dir, "events.json"), []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, stderr bytes.Buffer
+	code := run(context.Background(), []string{"--records", dir, "--until", "2021-01-01", "--print", "jsonl"}, &out, &stderr)
+	got := strings.Count(out.String(), "\n")
+	if code != exitOK || stderr.Len() != 0 || got != 2 || !strings.Contains(out.String(), `"y2019"`) || strings.Contains(out.String(), `"y2021"`) {
+		t.Fatalf("exit %d, stderr %q, %d records %q: want exit 0 and the two records before 2021", code, stderr.String(), got, out.String())
+	}
+}

@@ -146,7 +146,7 @@ func explainAPI(apiErr smithy.APIError, op string, exhausted bool) (cause, hint 
 	}
 	if _, throttled := throttleCodes[code]; throttled {
 		if exhausted {
-			return "throttled" + onOp(op) + " until the retries ran out", "lower the request rate or retry later (LookupEvents allows 2 requests/s per region)"
+			return "throttled" + onOp(op) + " until the retries ran out", throttleHint(op)
 		}
 		return "throttled" + onOp(op), "lower the request rate or retry later"
 	}
@@ -155,6 +155,20 @@ func explainAPI(apiErr smithy.APIError, op string, exhausted bool) (cause, hint 
 		return code + onOp(op), ""
 	}
 	return code + onOp(op) + ": " + msg, ""
+}
+
+// throttleHint is what to do when a service's quota refused every
+// retry: each service has its own quota, and only LookupEvents' is the
+// one --rate paces.
+func throttleHint(op string) string {
+	service, _, _ := strings.Cut(op, ": ")
+	switch service {
+	case "CloudTrail":
+		return "lower --rate or retry later (LookupEvents allows 2 requests/s per region)"
+	case "Athena":
+		return "retry later: Athena's API quota is per account and region, shared with everything else calling it (AWS can raise it)"
+	}
+	return "lower the request rate or retry later"
 }
 
 // throttleCodes are the codes the SDK's retryer treats as throttling.

@@ -104,8 +104,11 @@ func hasControlByte(s string) bool {
 	return false
 }
 
-// CSVHeader is the header row of the csv format.
-var CSVHeader = []string{"time", "region", "event", "user", "source", "resources", "error", "source_ip", "read_only", "event_id", "account"}
+// CSVHeader is the header row of the csv format, --print csv's and the
+// TUI's export alike. Columns are only ever added at the end, so scripts
+// that read them by position keep working.
+var CSVHeader = []string{"time", "region", "event", "user", "source", "resources", "error", "source_ip", "read_only", "event_id", "account",
+	"user_agent", "identity_arn", "access_key_id"}
 
 // CSVRow is one event as a csv row, every field escaped for a terminal.
 func CSVRow(e *Event) []string {
@@ -113,8 +116,13 @@ func CSVRow(e *Event) []string {
 	for _, r := range e.Resources {
 		names = append(names, r.Name)
 	}
-	row := []string{e.Time.Format(time.RFC3339), e.Region, e.Name, e.Username, e.Source,
-		strings.Join(names, " "), e.ErrorCode, e.SourceIP, e.ReadOnly.String(), e.ID, e.Account}
+	key := e.AccessKeyID
+	if key == "" {
+		key = e.Identity.AccessKeyID
+	}
+	row := []string{e.Time.Format(time.RFC3339), e.Region, e.Name, Who(e), e.Source,
+		strings.Join(names, " "), e.ErrorCode, e.SourceIP, e.ReadOnly.String(), e.ID, e.Account,
+		e.UserAgent, e.Identity.ARN, key}
 	for i := range row {
 		row[i] = Printable(row[i])
 	}

@@ -18,8 +18,13 @@ import (
 // or `ro:false`, `account:` account-id prefix, `key:` access-key-id prefix,
 // `role:` session-issuer (role) name prefix, `type:` identity-type prefix,
 // `agent:` substring of the user agent, `raw:` substring of the whole raw
-// record. key=value (event=RunInstances) matches the whole value exactly,
-// case-sensitive, as LookupEvents does, and can be pushed down to it. A
+// record, `restype:` prefix of any resource's type, `session:` prefix of
+// the caller's ARN or of the session an AssumeRole began. key=value
+// (event=RunInstances) matches the whole value exactly, case-sensitive, as
+// LookupEvents does, and can be pushed down to it. LookupEvents' attribute
+// names are aliases of the keys, either case (EventName=RunInstances is
+// event=RunInstances, ReadOnly=true is ro:true), and a word with "=" or
+// ":" is always a keyed term: an unknown key is an error. A
 // value may list alternatives (`event:Authorize,Revoke`), any of
 // which may match, and a leading `-` negates a term (`-user:AutoScaling`,
 // `-ro:true`). Each value is case-insensitive unless it has an upper-case
@@ -53,6 +58,8 @@ const (
 	fieldIdentityType
 	fieldAgent
 	fieldRaw
+	fieldResourceType
+	fieldSession // the caller's ARN, or the session an AssumeRole began
 )
 
 var fieldKeys = map[string]field{
@@ -71,6 +78,27 @@ var fieldKeys = map[string]field{
 	"type":    fieldIdentityType,
 	"agent":   fieldAgent,
 	"raw":     fieldRaw,
+	"restype": fieldResourceType,
+	"session": fieldSession,
+}
+
+// attributeAliases are LookupEvents' attribute names, as --lookup spells
+// them (EventName=RunInstances), lower-cased, with the key each means: a
+// user who writes the API's name gets the API's meaning, never a user name.
+var attributeAliases = map[string]string{
+	"eventname": "event", "username": "user", "resourcename": "res", "resourcetype": "restype",
+	"eventsource": "source", "eventid": "id", "accesskeyid": "key", "readonly": "ro",
+}
+
+// keyField resolves a key of the language or an attribute alias,
+// case-insensitively.
+func keyField(key string) (field, bool) {
+	lower := strings.ToLower(key)
+	if short, ok := attributeAliases[lower]; ok {
+		lower = short
+	}
+	f, ok := fieldKeys[lower]
+	return f, ok
 }
 
 // substringFields match a value anywhere in the text, not at its start.
@@ -127,7 +155,8 @@ var lookupKeys = []struct {
 	name  string
 }{
 	{fieldID, "EventId"}, {fieldAccessKey, "AccessKeyId"}, {fieldResource, "ResourceName"},
-	{fieldUser, "Username"}, {fieldEvent, "EventName"}, {fieldSource, "EventSource"},
+	{fieldUser, "Username"}, {fieldEvent, "EventName"}, {fieldResourceType, "ResourceType"},
+	{fieldSource, "EventSource"},
 }
 
 // Pushdown is the term LookupEvents can serve in the API call itself: the
@@ -155,7 +184,7 @@ func (f Filter) Pushdown() (attribute, value string, ok bool) {
 }
 
 // Err explains the first term that could not be read ("unknown key
-// eventname — did you mean event:?"), or is "" when every term parsed.
+// evnt — did you mean event:?"), or is "" when every term parsed.
 func (f Filter) Err() string { return f.err }
 
 func parseTerm(word string) (term, string) {
@@ -174,57 +203,68 @@ func parsePositive(word string) (term, string) {
 	if word == "err" {
 		return textTerm(fieldError, ""), ""
 	}
-	if key, value, ok := strings.Cut(word, "="); ok && !strings.Contains(key, ":") {
-		// key=value is an exact term, which LookupEvents can serve; a
-		// word whose part before "=" is no key is a user name (IAM
-		// names may hold "=").
-		if fld, known := fieldKeys[strings.ToLower(key)]; known && fld != fieldReadOnly && fld != fieldError {
-			t := textTerm(fld, value)
-			t.exact, t.fold = true, false
-			return t, ""
-		}
-	}
-	key, value, keyed := strings.Cut(word, ":")
-	if !keyed {
+	// Whichever of "=" and ":" comes first separates the key: what comes
+	// before it is a key, never a user name (a user name holding either is
+	// written user:a=b or user=a:b).
+	eq, colon := strings.IndexByte(word, '='), strings.IndexByte(word, ':')
+	sep := ":"
+	if eq >= 0 && (colon < 0 || eq < colon) {
+		sep = "="
+	} else if colon < 0 {
 		return textTerm(fieldUser, word), ""
 	}
-	fld, known := fieldKeys[strings.ToLower(key)]
+	key, value, _ := strings.Cut(word, sep)
+	fld, known := keyField(key)
 	switch {
 	case key == "":
-		return term{}, "“:” needs a key before it, such as event:"
+		return term{}, "“" + sep + "” needs a key before it, such as event" + sep
 	case !known:
-		return term{}, unknownKey(key)
+		return term{}, unknownKey(key, sep)
 	}
-	if fld == fieldReadOnly {
+	switch {
+	case fld == fieldReadOnly:
 		switch {
 		case strings.EqualFold(value, "true"):
 			return term{field: fld, readOnly: True}, ""
 		case strings.EqualFold(value, "false"):
 			return term{field: fld, readOnly: False}, ""
 		}
-		return term{}, Printable("ro:" + value + " — ro: takes true or false")
+		return term{}, Printable(key + sep + value + " — " + key + sep + " takes true or false")
+	case sep == "=" && !(fld == fieldError && value == ""):
+		// key=value is an exact term, which LookupEvents can serve.
+		t := textTerm(fld, value)
+		t.exact, t.fold = true, false
+		return t, ""
 	}
 	return textTerm(fld, value), ""
 }
 
-// unknownKey explains an unknown key with the nearest known one.
-func unknownKey(key string) string {
+// unknownKey explains an unknown key with the nearest known one (a key
+// of the language or one of LookupEvents' names), suggested in the
+// language's spelling with the separator the user typed.
+func unknownKey(key, sep string) string {
 	best, bestDist := "", 1<<30
 	lower := strings.ToLower(key)
-	for k := range fieldKeys {
-		d := editDistance(lower, k)
-		if strings.HasPrefix(lower, k) || strings.HasPrefix(k, lower) {
+	consider := func(candidate, short string) {
+		d := editDistance(lower, candidate)
+		if strings.HasPrefix(lower, candidate) || strings.HasPrefix(candidate, lower) {
 			d = min(d, 1)
 		}
-		if d < bestDist || d == bestDist && k < best {
-			best, bestDist = k, d
+		if d < bestDist || d == bestDist && short < best {
+			best, bestDist = short, d
 		}
+	}
+	for k := range fieldKeys {
+		consider(k, k)
+	}
+	for alias, short := range attributeAliases {
+		consider(alias, short)
 	}
 	msg := "unknown key " + Printable(key)
 	if bestDist <= max(2, len(lower)/2) {
-		msg += " — did you mean " + best + ":?"
+		msg += " — did you mean " + best + sep + "?"
 	} else {
-		msg += " — keys are " + strings.Join(sortedKeys(), ": ") + ":"
+		msg += " — keys are " + strings.Join(sortedKeys(), sep+" ") + sep
 	}
 	return msg
 }
@@ -348,6 +388,25 @@ func (t *term) positive(e *Event) bool {
 		}
 		for i := range e.Resources {
 			if t.matchText(e.Resources[i].Name) {
+				return true
+			}
+		}
+		return false
+	case fieldSession:
+		if t.value == "" {
+			return true
+		}
+		if t.matchText(e.Identity.ARN) {
+			return true
+		}
+		created := CreatedSession(e)
+		return created != "" && t.matchText(created)
+	case fieldResourceType:
+		if t.value == "" {
+			return true
+		}
+		for i := range e.Resources {
+			if t.matchText(e.Resources[i].Type) {
 				return true
 			}
 		}

@@ -116,12 +116,17 @@ func TestFilterAlternativesNegationAndNewKeys(t *testing.T) {
 // as a user name (which against AWS would start a 90-day scan).
 func TestFilterUnknownKeysAreErrors(t *testing.T) {
 	for text, want := range map[string]string{
-		"eventname:Create": "unknown key eventname — did you mean event:?",
-		"usr:adam":         "unknown key usr — did you mean user:?",
-		"regoin:eu":        "unknown key regoin — did you mean region:?",
-		"ro:maybe":         "ro: takes true or false",
-		"adam zzzzzzzz:1":  "unknown key zzzzzzzz — keys are",
-		"-colour:blue":     "unknown key colour",
+		"evnt:Create":     "unknown key evnt — did you mean event:?",
+		"EventNme=Run":    "unknown key EventNme — did you mean event=?",
+		"Usernam=adam":    "unknown key Usernam — did you mean user=?",
+		"foo=bar":         "unknown key foo",
+		"=RunInstances":   "“=” needs a key before it",
+		"ReadOnly=maybe":  "ReadOnly= takes true or false",
+		"usr:adam":        "unknown key usr — did you mean user:?",
+		"regoin:eu":       "unknown key regoin — did you mean region:?",
+		"ro:maybe":        "ro: takes true or false",
+		"adam zzzzzzzz:1": "unknown key zzzzzzzz — keys are",
+		"-colour:blue":    "unknown key colour",
 	} {
 		f := ParseFilter(text)
 		if !strings.Contains(f.Err(), want) {
@@ -214,8 +219,11 @@ func TestFilterExactTermsAndPushdown(t *testing.T) {
 	if !ParseFilter("res=i-064bd95a9b9b0a4e6").Match(run) || ParseFilter("res=i-064b").Match(run) {
 		t.Error("res= must match a whole resource name")
 	}
-	if f := ParseFilter("a=b"); f.Err() != "" || !f.Match(&Event{Username: "a=b-1"}) {
-		t.Error("a word whose part before = is no key is a user name")
+	if f := ParseFilter("a=b"); f.Err() == "" || f.Match(&Event{Username: "a=b-1"}) {
+		t.Error("a word with = is never a user name: a=b must be an unknown key")
+	}
+	if f := ParseFilter("user:a=b"); f.Err() != "" || !f.Match(&Event{Username: "a=b-1"}) {
+		t.Error("user:a=b must match a user name holding =")
 	}
 	for text, want := range map[string]string{
 		"event=RunInstances user=adam":          "Username=adam",
@@ -228,10 +236,56 @@ func TestFilterExactTermsAndPushdown(t *testing.T) {
 		"-event=RunInstances":                   "",
 		"event=Run,Stop":                        "",
 		"agent=terraform":                       "",
+		"restype=AWS::EC2::Instance user:a":     "ResourceType=AWS::EC2::Instance",
+		"restype:AWS::EC2:: user=adam":          "Username=adam",
+		// LookupEvents' names, either case, are the keys' aliases.
+		"EventName=RunInstances":        "EventName=RunInstances",
+		"eventname=RunInstances":        "EventName=RunInstances",
+		"USERNAME=adam":                 "Username=adam",
+		"ResourceName=i-1":              "ResourceName=i-1",
+		"ResourceType=AWS::S3::Bucket":  "ResourceType=AWS::S3::Bucket",
+		"EventSource=iam.amazonaws.com": "EventSource=iam.amazonaws.com",
+		"EventId=ev-1":                  "EventId=ev-1",
+		"AccessKeyId=AKIAADAM":          "AccessKeyId=AKIAADAM",
+		"ReadOnly=false":                "ReadOnly=false",
+		"readonly:true":                 "ReadOnly=true",
+		"ro=true":                       "ReadOnly=true",
+		"EventName:Run":                 "",
 	} {
 		k, v, ok := ParseFilter(text).Pushdown()
 		if got := k + "=" + v; ok && got != want || !ok && want != "" {
 			t.Errorf("Pushdown(%q) = %q %v, want %q", text, got, ok, want)
+		}
+	}
+}
+
+// A prefix term whose value looks whole means a scan over LookupEvents
+// that the exact term would avoid: the hint names the exact form, and says
+// nothing when a term is pushed down already or no value looks whole.
+func TestFilterExactHint(t *testing.T) {
+	for text, want := range map[string]string{
+		"event:RebootInstances":                                "event:RebootInstances scans the whole range; event=RebootInstances asks the API",
+		"skeddly- event:RebootInstances":                       "event=RebootInstances asks the API",
+		"source:iam.amazonaws.com":                             "source=iam.amazonaws.com asks the API",
+		"key:ASIAZZZZZZZZZZZZZZZZ":                             "key=ASIAZZZZZZZZZZZZZZZZ",
+		"res:i-064bd95a9b9b0a4e6":                              "res=i-064bd95a9b9b0a4e6",
+		"id:0b8e2a4c-1d2e-4f50-9a6b-7c8d9e0f1a2b":              "id=0b8e2a4c-1d2e-4f50-9a6b-7c8d9e0f1a2b",
+		"restype:AWS::EC2::Instance":                           "restype=AWS::EC2::Instance",
+		"EventName:StopInstances":                              "event=StopInstances",
+		"event:Reboot":                                         "", // one word: a prefix
+		"event:rebootinstances":                                "", // folded: not the API's spelling
+		"event:RebootInstances user=adam":                      "", // pushed down already
+		"event:RebootInstances ro:true":                        "",
+		"-event:RebootInstances":                               "",
+		"event:RebootInstances,StopInstances":                  "",
+		"skeddly-":                                             "",
+		"res:i-064b":                                           "",
+		"event:RebootInstances\x1b[2J":                         "", // not a name
+		"region:eu-west-1 event:AuthorizeSecurityGroupIngress": "event=AuthorizeSecurityGroupIngress",
+	} {
+		got := ParseFilter(text).ExactHint()
+		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+			t.Errorf("ExactHint(%q) = %q, want %q", text, got, want)
 		}
 	}
 }

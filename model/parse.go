@@ -239,6 +239,15 @@ func parseEventTime(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
+	// RFC 3339 allows "t" and "z" in lower case (section 5.6), which Go's
+	// parser refuses: 2026-11-20T10:00:00z is the same time.
+	if upper := strings.ToUpper(s); upper != s {
+		for _, layout := range eventTimeLayouts {
+			if t, err := time.Parse(layout, upper); err == nil {
+				return t.UTC(), nil
+			}
+		}
+	}
 	if len(s) > 40 {
 		s = s[:40] + "…"
 	}

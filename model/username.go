@@ -48,3 +48,24 @@ func afterMarker(arn, marker string) string {
 	}
 	return ""
 }
+
+// Who names the caller for people to read (the list, table and csv): the
+// user name LookupEvents reports, or for a caller it gives none but the
+// record names, that name. Another AWS account (an AWSAccount identity,
+// as in a cross-account AssumeRole) shows as "account 111122223333",
+// else by its principal id. Username itself stays LookupEvents' value,
+// which user= is pushed down as and user: matches.
+func Who(e *Event) string {
+	if e.Username != "" {
+		return e.Username
+	}
+	if id := &e.Identity; id.Type == "AWSAccount" {
+		switch {
+		case id.AccountID != "":
+			return "account " + id.AccountID
+		case id.PrincipalID != "":
+			return "principal " + id.PrincipalID
+		}
+	}
+	return ""
+}

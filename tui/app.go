@@ -598,6 +598,11 @@ func (a *App) plan() tea.Cmd {
 		return nil // a filter with an error starts no query
 	}
 	want := a.plannedKey()
+	if want == "" && a.cfg.PlanKey == nil {
+		if hint := a.filter.ExactHint(); hint != "" {
+			a.flash = hint // a scan of the whole range where the exact term would ask the API
+		}
+	}
 	if want == a.pushed {
 		return nil
 	}

@@ -546,8 +546,8 @@ func TestFilterErrorStartsNoScan(t *testing.T) {
 	press(app, "/")
 	typeText(app, "skeddly-")
 	before, wantBefore := app.tl.Matches(), src.lastWant()
-	typeText(app, " eventname:Stop")
-	if got := plain(content(app)); !strings.Contains(got, "unknown key eventname — did you mean event:?") {
+	typeText(app, " evnt:Stop")
+	if got := plain(content(app)); !strings.Contains(got, "unknown key evnt — did you mean event:?") {
 		t.Fatalf("no error in the bar:\n%s", got)
 	}
 	if app.tl.Matches() != before || src.lastWant() != wantBefore || app.filter.String() != "skeddly-" {
@@ -557,7 +557,7 @@ func TestFilterErrorStartsNoScan(t *testing.T) {
 	if !app.filtering {
 		t.Error("enter left the bar with an error in it")
 	}
-	for range len("eventname:Stop") {
+	for range len("evnt:Stop") {
 		press(app, "backspace")
 	}
 	typeText(app, "event:Stop")

@@ -220,7 +220,7 @@ func (l *listPane) row(e *model.Event, selected bool) string {
 	case len(timeYear):
 		format = timeYear
 	}
-	line := l.join(mark, t.Format(format), e.Account, e.Region, e.Name, e.Username, shortSource(e.Source), resource)
+	line := l.join(mark, t.Format(format), e.Account, e.Region, e.Name, model.Who(e), shortSource(e.Source), resource)
 	return p.wrap(clip(line, l.width))
 }
 

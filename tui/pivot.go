@@ -37,8 +37,14 @@ func pivotsOf(e *model.Event) []pivot {
 	add("everything from IP", "ip", e.SourceIP)
 	if e.Identity.Type == "AssumedRole" && e.Identity.SessionIssuerName != "" && e.Username != "" &&
 		!strings.ContainsAny(e.Username+e.Identity.SessionIssuerName, " ,\t") {
-		out = append(out, pivot{label: "everything in this session (" + e.Identity.SessionIssuerName + "/" + e.Username + ")",
-			filter: "role=" + e.Identity.SessionIssuerName + " user=" + e.Username})
+		// session= also holds the AssumeRole that began the session (its
+		// caller is whoever assumed the role); without the session's ARN,
+		// the role and session name find its calls only.
+		filter := "role=" + e.Identity.SessionIssuerName + " user=" + e.Username
+		if arn := e.Identity.ARN; strings.Contains(arn, ":assumed-role/") && !strings.ContainsAny(arn, " ,\t") {
+			filter = "session=" + arn
+		}
+		out = append(out, pivot{label: "everything in this session (" + e.Identity.SessionIssuerName + "/" + e.Username + ")", filter: filter})
 	}
 	return out
 }

@@ -36,9 +36,10 @@ const stopTimeout = 5 * time.Second
 // pager runs one query and delivers its result pages as they are asked
 // for: the stream calls Next only while its consumer wants more.
 type pager struct {
-	client *athena.Client
-	start  athena.StartQueryExecutionInput
-	until  time.Time
+	client    *athena.Client
+	start     athena.StartQueryExecutionInput
+	until     time.Time
+	unstopped *unstopped // where a stop that failed is told; nil: nowhere
 
 	id       string // the query execution id, once started
 	finished bool   // the query reached a final state, was stopped, or was never started
@@ -219,7 +220,9 @@ func (p *pager) Close() {
 		}
 		p.id = aws.ToString(out.QueryExecutionId)
 	}
-	_, _ = p.client.StopQueryExecution(ctx, &athena.StopQueryExecutionInput{QueryExecutionId: &p.id})
+	if _, err := p.client.StopQueryExecution(ctx, &athena.StopQueryExecutionInput{QueryExecutionId: &p.id}); err != nil && p.unstopped != nil {
+		p.unstopped.add(p.id, p.client.Options().Region, err)
+	}
 }
 
 // requestToken is a fresh idempotency token (Athena takes 32 to 128

@@ -27,9 +27,10 @@ type Options struct {
 // Source opens Athena queries over one table, read from the Glue
 // catalogue once.
 type Source struct {
-	athena *athena.Client
-	table  Table
-	opts   Options
+	athena    *athena.Client
+	table     Table
+	opts      Options
+	unstopped *unstopped // queries whose StopQueryExecution failed or did not answer
 }
 
 // NewSource reads the table's definition (one glue:GetTable) and checks
@@ -53,7 +54,7 @@ func NewSource(ctx context.Context, cfg aws.Config, opts Options) (*Source, erro
 		return nil, err
 	}
 	ac := athena.NewFromConfig(cfg, func(o *athena.Options) { o.Retryer = retryer() })
-	return &Source{athena: ac, table: table, opts: opts}, nil
+	return &Source{athena: ac, table: table, opts: opts, unstopped: &unstopped{}}, nil
 }
 
 // Table is the resolved table.
@@ -73,7 +74,7 @@ func (s *Source) Partitions(filter model.Filter, since, until time.Time) ([]fetc
 	if s.opts.Output != "" {
 		in.ResultConfiguration = &athenatypes.ResultConfiguration{OutputLocation: aws.String(s.opts.Output)}
 	}
-	p := &pager{client: s.athena, start: in, until: until}
+	p := &pager{client: s.athena, start: in, until: until, unstopped: s.unstopped}
 	return []fetch.Partition{{
 		Source: "athena", Account: "", Region: s.opts.Table, Detail: sql, Pager: p,
 	}}, nil

@@ -50,6 +50,7 @@ type Proxy struct {
 	hold     bool                  // report a SUCCEEDED query as RUNNING
 	answers  map[string]*resultSet // by query execution id: moto's whole answers, kept
 	answered []string              // the ids of answers, oldest first
+	hangStop bool                  // StopQueryExecution never answers (until the caller gives up)
 }
 
 // NewProxy starts a proxy to moto for region, closed when the test ends.
@@ -118,6 +119,14 @@ func newProxy(moto, region string, results Results) (*Proxy, error) {
 			defer p.starting.Unlock()
 		}
 		switch op {
+		case "StopQueryExecution":
+			p.mu.Lock()
+			hang := p.hangStop
+			p.mu.Unlock()
+			if hang {
+				<-r.Context().Done() // the client gave up and closed the connection
+				return
+			}
 		case "StartQueryExecution":
 			if err := p.queue(body); err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -363,6 +372,10 @@ func (p *Proxy) Hold(on bool) { p.mu.Lock(); p.hold = on; p.mu.Unlock() }
 
 // Scanned sets the DataScannedInBytes every query reports.
 func (p *Proxy) Scanned(n int64) { p.mu.Lock(); p.scanned = n; p.mu.Unlock() }
+
+// HangStop makes StopQueryExecution hang: no answer until the client
+// gives up.
+func (p *Proxy) HangStop(on bool) { p.mu.Lock(); p.hangStop = on; p.mu.Unlock() }
 
 // Calls is how often op was called (throttled calls included).
 func (p *Proxy) Calls(op string) int { p.mu.Lock(); defer p.mu.Unlock(); return p.calls[op] }
