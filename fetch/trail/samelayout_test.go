@@ -1,0 +1,113 @@
+package trail
+
+import (
+	"context"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"lazytrail/fetch"
+	"lazytrail/fetch/trail/s3test"
+)
+
+// The same trees, written to disk and uploaded to S3, give the same
+// partitions and the same events from both stores, and S3's layout (what
+// athena-ddl reads) finds their AWSLogs/ folder: one rule for both.
+func TestStoresAcceptTheSameLayouts(t *testing.T) {
+	end := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	trees := []struct {
+		name     string
+		awsLogs  string // where benchTrail's AWSLogs/<account>/ goes
+		root     string // the root named, below the folder or bucket
+		location string // the layout's AWSLogs/[o-…/] folder
+	}{
+		{"organisation with a short id", "AWSLogs/o-abc123/", "", "AWSLogs/o-abc123/"},
+		{"rooted at a short organisation id", "AWSLogs/o-abc123/", "AWSLogs/o-abc123", "AWSLogs/o-abc123/"},
+		{"organisation with an AWS-shaped id", "AWSLogs/o-a1b2c3d4e5/", "", "AWSLogs/o-a1b2c3d4e5/"},
+		{"account trail under a prefix", "central/logs/AWSLogs/", "central", "central/logs/AWSLogs/"},
+	}
+	for _, tc := range trees {
+		t.Run(tc.name, func(t *testing.T) {
+			raw, _ := benchTrail(8, 5, end)
+			objects := map[string][]byte{}
+			for k, v := range raw {
+				objects[tc.awsLogs+strings.TrimPrefix(k, "AWSLogs/")] = v
+			}
+			truth := map[string]bool{}
+			for _, ids := range s3TruthIDs(t, objects) {
+				for _, id := range ids {
+					truth[id] = true
+				}
+			}
+			dir := t.TempDir()
+			for k, v := range objects {
+				f := filepath.Join(dir, filepath.FromSlash(k))
+				if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(f, v, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			bucket, up, p := s3NewBucket(t)
+			up.Put(t, objects)
+
+			ctx := context.Background()
+			read := func(root string, opts Options) ([]string, map[string]int, []fetch.Skip) {
+				parts, skips, err := Open(ctx, []string{root}, opts)
+				if err != nil {
+					t.Fatalf("%s: %v", root, err)
+				}
+				defer func() {
+					for _, part := range parts {
+						part.Pager.Close()
+					}
+				}()
+				var names []string
+				for _, part := range parts {
+					names = append(names, part.Account+"/"+part.Region)
+				}
+				seen, _, pageSkips := readAll(t, parts)
+				return names, seen, append(skips, pageSkips...)
+			}
+			localRoot := filepath.Join(dir, filepath.FromSlash(tc.root))
+			s3Root := strings.TrimSuffix("s3://"+bucket+"/"+tc.root, "/")
+			localParts, localSeen, localSkips := read(localRoot, Options{})
+			s3Parts, s3Seen, s3Skips := read(s3Root, Options{AWS: s3test.Config(t, p.URL)})
+			if !slices.Equal(localParts, s3Parts) {
+				t.Errorf("partitions: local %v, S3 %v", localParts, s3Parts)
+			}
+			if len(localParts) != 4 {
+				t.Errorf("%d partitions, the tree has 1 account × 4 regions: %v", len(localParts), localParts)
+			}
+			for name, seen := range map[string]map[string]int{"local": localSeen, "S3": s3Seen} {
+				if !maps.Equal(seen, func() map[string]int {
+					m := map[string]int{}
+					for id := range truth {
+						m[id] = 1
+					}
+					return m
+				}()) {
+					t.Errorf("%s: %d distinct events, the tree holds %d (each once)", name, len(seen), len(truth))
+				}
+			}
+			if len(localSkips)+len(s3Skips) > 0 {
+				t.Errorf("skips: local %v, S3 %v", localSkips, s3Skips)
+			}
+			l, err := Layout(ctx, s3test.Config(t, p.URL), s3Root)
+			if err != nil {
+				t.Fatalf("layout of %s: %v", s3Root, err)
+			}
+			if got, want := l.Location(), "s3://"+bucket+"/"+tc.location; got != want {
+				t.Errorf("layout's location %s, want %s", got, want)
+			}
+			if !slices.Equal(l.Accounts, []string{"123456789012"}) || len(l.Regions) != 4 {
+				t.Errorf("layout: accounts %v, regions %v", l.Accounts, l.Regions)
+			}
+		})
+	}
+}
