@@ -235,7 +235,9 @@ func (w *walker) folder(dir, unknownWhy string, sub func(e Entry, name string) (
 			continue
 		}
 		if !e.Dir {
-			w.looseFile(e, &st, false)
+			// Inside AWSLogs/ a records file (by its extension) is read
+			// whatever its name, from S3 as from disk.
+			w.looseFile(e, &st, !e.Irregular && isRecordFileName(base(e.Key)))
 			continue
 		}
 		known, err := sub(e, base(e.Key))
@@ -289,9 +291,9 @@ func (w *walker) account(dir, acct string) error {
 // looked into now.
 func (w *walker) cloudTrail(dir, acct string) error {
 	return w.folder(dir, "not a region folder", func(e Entry, b string) (bool, error) {
-		if !isRegionName(b) {
-			return false, nil
-		}
+		// Every folder here is read as a region's, whatever its shape
+		// (US-EAST-1, a copy's "us-east-1 (2)"): only CloudTrail writes
+		// here, and what is in it is named if it cannot be read.
 		p := w.part(acct, b)
 		p.dirs = append(p.dirs, e.Key)
 		return true, nil

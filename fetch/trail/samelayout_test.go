@@ -111,3 +111,52 @@ func TestStoresAcceptTheSameLayouts(t *testing.T) {
 		})
 	}
 }
+
+// Log files whose names are not CloudTrail's, inside AWSLogs/ (a
+// foo.json.gz in a day folder, a name in capitals, a region folder of
+// another shape, a JSON lines file beside the account folders), are read
+// from both stores, not ignored.
+func TestStoresReadLogFilesWithOtherNames(t *testing.T) {
+	end := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	raw, _ := benchTrail(4, 3, end) // one file in each of 4 regions
+	objects := map[string][]byte{}
+	i := 0
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		dir, name := k[:strings.LastIndexByte(k, '/')+1], k[strings.LastIndexByte(k, '/')+1:]
+		switch i {
+		case 0:
+			name = "foo.json.gz"
+		case 1:
+			name = strings.ToUpper(name)
+		case 2:
+			dir = strings.Replace(dir, "/us-east-1/", "/US_EAST_1 (copy)/", 1)
+		}
+		objects[dir+name] = raw[k]
+		i++
+	}
+	objects["AWSLogs/123456789012/CloudTrail/eu-west-1/2026/03/02/README.txt"] = []byte("not a log\n")
+	truth := map[string]int{}
+	for _, ids := range s3TruthIDs(t, raw) {
+		for _, id := range ids {
+			truth[id] = 1
+		}
+	}
+	for root, opts := range openBoth(t, objects, Options{}) {
+		parts, skips, err := Open(context.Background(), []string{root}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen, pageSkips := readAllWithin(context.Background(), t, parts)
+		for _, part := range parts {
+			part.Pager.Close()
+		}
+		if !maps.Equal(seen, truth) {
+			t.Errorf("%s: %d distinct events, want the %d of the 4 files, each once", root, len(seen), len(truth))
+		}
+		for _, sk := range append(skips, pageSkips...) {
+			if !sk.Ignored || !strings.HasSuffix(sk.What, "README.txt") {
+				t.Errorf("%s: skipped %s: %s", root, sk.What, sk.Why)
+			}
+		}
+	}
+}
