@@ -66,7 +66,7 @@ func TestSinceFindsRecordsNewerThanTheirFileName(t *testing.T) {
 	at := func(day, h, m int) time.Time { return time.Date(2023, 7, day, h, m, 0, 0, time.UTC) }
 	t.Run("late within the tolerance: found, nothing said", func(t *testing.T) {
 		objects, events := lateTree(map[string][]time.Time{
-			"20230709T2200Z": {at(9, 22, 5), at(9, 22, 40)},                              // before since
+			"20230709T2200Z": {at(9, 22, 5), at(9, 22, 40)},                                // before since
 			"20230709T2330Z": {at(9, 23, 40), at(9, 23, 50), at(10, 0, 10), at(10, 0, 20)}, // crosses midnight
 			"20230710T0030Z": {at(10, 0, 35), at(10, 1, 5)},
 		})
