@@ -209,3 +209,34 @@ func TestS3FaultMatrix(t *testing.T) {
 		})
 	}
 }
+
+// A body that breaks off is continued only from the same object: when the
+// object was replaced in between, the resumed GET's If-Match fails and the
+// read ends with an error that says so (the two halves would not make one
+// file), instead of splicing two versions.
+func TestS3ResumeRefusesAReplacedObject(t *testing.T) {
+	bucket, up, p := s3NewBucket(t)
+	const key = "AWSLogs/x.json.gz"
+	first := bytes.Repeat([]byte("first version "), 20000)
+	up.Put(t, map[string][]byte{key: first})
+	p.Inject(s3test.FaultRule{Fault: s3test.ResetFault, Op: "GetObject", Rate: 1, Once: true})
+	s := newS3StoreStall(s3test.Config(t, p.URL), bucket, "", faultStall)
+	ctx, cancel := context.WithTimeout(context.Background(), faultDeadline)
+	defer cancel()
+	rc, err := s.Open(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	up.Put(t, map[string][]byte{key: bytes.Repeat([]byte("second version "), 20000)})
+	got, err := io.ReadAll(rc)
+	if err == nil || !strings.Contains(err.Error(), "the object changed while it was read") {
+		t.Fatalf("read %d bytes, error %v: want the replacement named", len(got), err)
+	}
+	if !bytes.HasPrefix(first, got) {
+		t.Errorf("the %d bytes read are not the first version's", len(got))
+	}
+	if n := p.Count("GetObject"); n != 2 {
+		t.Errorf("%d GETs, want the first and one resumed", n)
+	}
+}
