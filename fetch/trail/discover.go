@@ -76,20 +76,17 @@ func base(key string) string {
 }
 
 // strays reports the entries of one folder that have no place in the
-// layout: a few by name, the rest counted.
+// layout: every one that could not be read by name; of those that are
+// merely not log files, a few by name and the rest counted.
 type strays struct {
-	w                    *walker
-	dir                  string
-	n, more, moreIgnored int
+	w              *walker
+	dir            string
+	n, moreIgnored int
 }
 
 func (s *strays) add(e Entry, why string) {
 	if e.Irregular {
 		why = e.Why
-	}
-	if s.n >= maxStray {
-		s.more++
-		return
 	}
 	s.n++
 	s.w.skip(e.Key, why)
@@ -112,9 +109,6 @@ func (s *strays) ignore(e Entry, why string) {
 }
 
 func (s *strays) done() {
-	if s.more > 0 {
-		s.w.skip(s.dir, fmt.Sprintf("%d more entries that could not be read", s.more))
-	}
 	if s.moreIgnored > 0 {
 		s.w.ignore(s.dir, fmt.Sprintf("%d more keys that are not CloudTrail log files", s.moreIgnored))
 	}

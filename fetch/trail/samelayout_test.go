@@ -2,11 +2,13 @@ package trail
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -158,5 +160,28 @@ func TestStoresReadLogFilesWithOtherNames(t *testing.T) {
 				t.Errorf("%s: skipped %s: %s", root, sk.What, sk.Why)
 			}
 		}
+	}
+}
+
+// Every entry of a folder that cannot be read is named, not the first
+// five and a count.
+func TestEveryUnreadableEntryIsNamed(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, goodName), goodFile())
+	const fifos = 12
+	for i := range fifos {
+		if err := syscall.Mkfifo(filepath.Join(dir, fmt.Sprintf("pipe%02d.json", i)), 0o644); err != nil {
+			t.Skip("no FIFOs here:", err)
+		}
+	}
+	_, skips := openAll(t, Options{}, dir)
+	text := whys(skips)
+	for i := range fifos {
+		if !strings.Contains(text, fmt.Sprintf("pipe%02d.json", i)) {
+			t.Errorf("pipe%02d.json not named:\n%s", i, text)
+		}
+	}
+	if strings.Contains(text, " more ") {
+		t.Errorf("a count in place of names:\n%s", text)
 	}
 }

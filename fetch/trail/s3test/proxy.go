@@ -40,7 +40,8 @@ func (r Request) String() string {
 // Proxy forwards to an S3 endpoint and records every request. Its rules
 // answer chosen keys itself: Deny with 403 AccessDenied (or the KMS
 // denial), Stall sends half an object and then holds the connection
-// until the client gives up.
+// until the client gives up; Inject spoils a share of the requests with a
+// Fault, BeforeGet runs a test's hook (a deletion) before a GET.
 type Proxy struct {
 	URL string
 
