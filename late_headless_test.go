@@ -19,7 +19,9 @@ func TestHeadlessSinceAndLateRecords(t *testing.T) {
 	rec := func(id, at string) string {
 		return `{"eventVersion":"1.09","eventID":"` + id + `","eventTime":"` + at + `","eventName":"GetObject","eventSource":"s3.amazonaws.com","awsRegion":"eu-west-1","recipientAccountId":"111122223333","userIdentity":{"type":"IAMUser","userName":"ops"}}`
 	}
-	day := func(dir, d string) string { return filepath.Join(dir, "AWSLogs", "111122223333", "CloudTrail", "eu-west-1", "2023", "07", d) }
+	day := func(dir, d string) string {
+		return filepath.Join(dir, "AWSLogs", "111122223333", "CloudTrail", "eu-west-1", "2023", "07", d)
+	}
 	put := func(t *testing.T, path string, records ...string) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
