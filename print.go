@@ -47,6 +47,7 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 	progress := newProgressLine(stderr)
 	printed := 0
 	var last []model.RegionProgress
+	named := 0 // skips named so far
 	// Athena rows hold a record rebuilt from columns; the records printed
 	// are the originals, read back from their log files.
 	restore := b.athena != nil && (o.print == "jsonl" || o.print == "json")
@@ -57,6 +58,15 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 			break
 		}
 		last = batch.Progress
+		if len(batch.Skipped) > 0 {
+			// Named as they come, every one: a partition's progress
+			// keeps only its first 200.
+			progress.clear()
+			for _, sk := range batch.Skipped {
+				fmt.Fprintf(stderr, "lazytrail: skipped %s\n", sk) // escaped by the stream
+			}
+			named += len(batch.Skipped)
+		}
 		if restore {
 			b.athena.prefetch(ctx, batch.Events, filter)
 		}
@@ -97,7 +107,7 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 		unrestored.report(stderr)
 		return exitPartial
 	}
-	code := reportRegions(last, printed, stderr)
+	code := reportRegions(last, printed, named, stderr)
 	if unrestored.report(stderr) {
 		code = max(code, exitPartial)
 	}
@@ -162,8 +172,10 @@ func (e *eventEnds) written(n int64) int {
 
 // reportRegions says which partitions failed and what was skipped, one
 // line each, and picks the exit code: complete, partial, or nothing
-// fetched at all.
-func reportRegions(progress []model.RegionProgress, printed int, stderr io.Writer) int {
+// fetched at all. named is how many skips were named already, as they
+// came; the partitions' own lists (their first 200) are named only when
+// none was.
+func reportRegions(progress []model.RegionProgress, printed, named int, stderr io.Writer) int {
 	failed, skipped, late, real, received, ignored := 0, 0, 0, 0, 0, 0
 	example := ""
 	for _, p := range progress {
@@ -173,11 +185,13 @@ func reportRegions(progress []model.RegionProgress, printed int, stderr io.Write
 		if example == "" {
 			example = p.IgnoredExample
 		}
-		for _, sk := range p.Skips {
-			fmt.Fprintf(stderr, "lazytrail: skipped %s\n", sk) // escaped by the stream
-		}
-		if more := p.Skipped - len(p.Skips); more > 0 {
-			fmt.Fprintf(stderr, "lazytrail: skipped %d more in %s\n", more, model.Printable(p.Name()))
+		if named == 0 {
+			for _, sk := range p.Skips {
+				fmt.Fprintf(stderr, "lazytrail: skipped %s\n", sk) // escaped by the stream
+			}
+			if more := p.Skipped - len(p.Skips); more > 0 {
+				fmt.Fprintf(stderr, "lazytrail: skipped %d more in %s\n", more, model.Printable(p.Name()))
+			}
 		}
 		skipped += p.Skipped
 		if p.Pages == 0 && p.Events == 0 && p.State == model.RegionDone && p.Skipped+p.Ignored > 0 {

@@ -50,6 +50,7 @@ type Stream struct {
 	wake    chan struct{} // closed and replaced on every change
 	closed  bool
 	stats   Stats
+	skipped []string // since the last batch: Batch.Skipped
 }
 
 // partState is one partition's pager and progress; progress is guarded by
@@ -60,7 +61,7 @@ type partState struct {
 }
 
 // maxSkipsShown bounds the skip list a partition keeps for display; the
-// count goes on.
+// count goes on, and every skip is in the next Batch.Skipped.
 const maxSkipsShown = 200
 
 // OpenPartitions starts paging the partitions in the background; nothing
@@ -121,9 +122,9 @@ func (s *Stream) Next(ctx context.Context) (model.Batch, bool) {
 			return model.Batch{}, false
 		}
 		if len(s.out) > 0 || s.changed {
-			b := model.Batch{Events: s.out, Progress: s.progressLocked()}
+			b := model.Batch{Events: s.out, Progress: s.progressLocked(), Skipped: s.skipped}
 			s.stats.Delivered += len(s.out)
-			s.out, s.changed = nil, false
+			s.out, s.changed, s.skipped = nil, false, nil
 			s.mu.Unlock()
 			return b, true
 		}
@@ -266,6 +267,7 @@ func (s *Stream) deliver(i int, pg Page, err error) bool {
 		}
 		s.stats.Skipped++
 		p.Skipped++
+		s.skipped = append(s.skipped, line)
 		if len(p.Skips) < maxSkipsShown {
 			p.Skips = append(p.Skips, line)
 		}

@@ -64,4 +64,9 @@ func (p RegionProgress) Finished() bool {
 type Batch struct {
 	Events   []Event          // newly released, newest first, all older than or as old as the last batch's
 	Progress []RegionProgress // every region, in a stable order
+	// Skipped is every skip since the last batch, "what: why", escaped:
+	// the progress lists keep only the first of each partition, so a
+	// consumer that must name them all (the headless mode) takes them
+	// here as they come.
+	Skipped []string
 }

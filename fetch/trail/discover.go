@@ -76,20 +76,17 @@ func base(key string) string {
 }
 
 // strays reports the entries of one folder that have no place in the
-// layout: a few by name, the rest counted.
+// layout: every one that could not be read by name; of those that are
+// merely not log files, a few by name and the rest counted.
 type strays struct {
-	w                    *walker
-	dir                  string
-	n, more, moreIgnored int
+	w              *walker
+	dir            string
+	n, moreIgnored int
 }
 
 func (s *strays) add(e Entry, why string) {
 	if e.Irregular {
 		why = e.Why
-	}
-	if s.n >= maxStray {
-		s.more++
-		return
 	}
 	s.n++
 	s.w.skip(e.Key, why)
@@ -112,9 +109,6 @@ func (s *strays) ignore(e Entry, why string) {
 }
 
 func (s *strays) done() {
-	if s.more > 0 {
-		s.w.skip(s.dir, fmt.Sprintf("%d more entries that could not be read", s.more))
-	}
 	if s.moreIgnored > 0 {
 		s.w.ignore(s.dir, fmt.Sprintf("%d more keys that are not CloudTrail log files", s.moreIgnored))
 	}
@@ -235,7 +229,9 @@ func (w *walker) folder(dir, unknownWhy string, sub func(e Entry, name string) (
 			continue
 		}
 		if !e.Dir {
-			w.looseFile(e, &st, false)
+			// Inside AWSLogs/ a records file (by its extension) is read
+			// whatever its name, from S3 as from disk.
+			w.looseFile(e, &st, !e.Irregular && isRecordFileName(base(e.Key)))
 			continue
 		}
 		known, err := sub(e, base(e.Key))
@@ -289,9 +285,9 @@ func (w *walker) account(dir, acct string) error {
 // looked into now.
 func (w *walker) cloudTrail(dir, acct string) error {
 	return w.folder(dir, "not a region folder", func(e Entry, b string) (bool, error) {
-		if !isRegionName(b) {
-			return false, nil
-		}
+		// Every folder here is read as a region's, whatever its shape
+		// (US-EAST-1, a copy's "us-east-1 (2)"): only CloudTrail writes
+		// here, and what is in it is named if it cannot be read.
 		p := w.part(acct, b)
 		p.dirs = append(p.dirs, e.Key)
 		return true, nil

@@ -143,11 +143,14 @@ func isAccount(s string) bool {
 	return true
 }
 
-// isOrgID reports whether a folder name is an organisation id (o-
-// followed by 10 to 32 lowercase letters or digits).
+// isOrgID reports whether a folder name is an organisation folder: o-
+// followed by up to 32 lowercase letters or digits. AWS's ids have at least
+// 10, but copies and fixtures (o-abc123) have fewer, and the folder's place
+// (directly under AWSLogs/) already says what it is; the one rule serves
+// local folders, S3, and the layout athena-ddl reads alike.
 func isOrgID(s string) bool {
 	id, ok := strings.CutPrefix(s, "o-")
-	if !ok || len(id) < 10 || len(id) > 32 {
+	if !ok || len(id) < 1 || len(id) > 32 {
 		return false
 	}
 	for i := 0; i < len(id); i++ {

@@ -53,7 +53,7 @@ func TestFolderNames(t *testing.T) {
 			t.Errorf("isAccount(%q) != %v", s, want)
 		}
 	}
-	for s, want := range map[string]bool{"o-a1b2c3d4e5": true, "o-short": false, "o-A1B2C3D4E5": false, "x-a1b2c3d4e5": false} {
+	for s, want := range map[string]bool{"o-a1b2c3d4e5": true, "o-abc123": true, "o-": false, "o-A1B2C3D4E5": false, "o-abc_123": false, "x-a1b2c3d4e5": false} {
 		if isOrgID(s) != want {
 			t.Errorf("isOrgID(%q) != %v", s, want)
 		}

@@ -32,6 +32,11 @@ type Options struct {
 	// least 16 when there is an S3 root (its reads wait on the network).
 	Workers int
 
+	// S3Stall is how long an S3 request may go without a byte before it
+	// is given up and retried (a GET continues from where it stopped); 0
+	// is DefaultS3Stall (30 s).
+	S3Stall time.Duration
+
 	// MaxFileBytes is the most one file may hold once decompressed; a
 	// larger file is skipped. 0 is DefaultMaxFileBytes (1 GiB).
 	MaxFileBytes int64
@@ -128,7 +133,7 @@ func discover(ctx context.Context, root string, opts Options) ([]*partSpec, Stor
 		if bucket == "" {
 			return nil, nil, "", nil, fmt.Errorf("records %s: no bucket named (write s3://bucket or s3://bucket/prefix)", shown)
 		}
-		st := newS3Store(opts.AWS, bucket, prefix)
+		st := newS3StoreStall(opts.AWS, bucket, prefix, opts.S3Stall)
 		w := newWalker(ctx, st, false)
 		if err := w.root(prefix); err != nil {
 			return nil, nil, "", nil, rootErr(ctx, shown, err, "check the bucket name, the prefix, and s3:ListBucket on the bucket")

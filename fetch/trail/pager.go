@@ -74,13 +74,20 @@ type item struct {
 
 // keep reports whether an item can hold events in [since, until].
 func (sh *shared) keep(it item) bool {
-	if !sh.since.IsZero() && !it.hi.After(sh.since) {
-		return false
-	}
-	if !sh.until.IsZero() && !it.lo.IsZero() && it.lo.After(sh.until) {
-		return false
-	}
-	return true
+	return !sh.beforeSince(it) && (sh.until.IsZero() || it.lo.IsZero() || !it.lo.After(sh.until))
+}
+
+// lateTolerance is how much newer than the delivery time in its name a
+// record may be and still be found by --since: files (and folders) are
+// pruned only when their name's bound is older than since by more than
+// this. CloudTrail's own files hold only older records; copies named by
+// their first record, or by the start of their hour, hold newer ones.
+const lateTolerance = time.Hour
+
+// beforeSince reports whether an item is pruned by since: its names say
+// it holds nothing newer than since, even with lateTolerance.
+func (sh *shared) beforeSince(it item) bool {
+	return !sh.since.IsZero() && !it.hi.Add(lateTolerance).After(sh.since)
 }
 
 func (sh *shared) in(t time.Time) bool {
@@ -154,16 +161,30 @@ type pager struct {
 	promised time.Time // the last page's horizon
 
 	files, records, late atomic.Int64
+
+	root string // the partition's region folder, to name it
+
+	// What --since's pruning rests on: whether it left anything unread,
+	// and the latest record read past its file's name by more than
+	// lateTolerance. When both are seen, the pager says so once (a skip:
+	// the answer may lack records of the files not read).
+	pruned     bool
+	tooLate    time.Duration
+	tooLateKey string
+	warned     bool
 }
 
 func newPager(ctx context.Context, st Store, sh *shared, spec *partSpec) *pager {
 	p := &pager{st: st, sh: sh, window: 1}
 	p.ctx, p.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	if len(spec.dirs) > 0 {
+		p.root = spec.dirs[0]
+	}
 	for _, d := range spec.dirs {
 		p.items = append(p.items, item{key: d, size: -1, lv: lvRegion, hi: forever})
 	}
 	for _, f := range spec.files {
-		if it := fileItem(f); sh.keep(it) {
+		if it := fileItem(f); p.keep(it) {
 			p.items = append(p.items, it)
 		}
 	}
@@ -216,8 +237,14 @@ func (p *pager) Next(ctx context.Context) (fetch.Page, error) {
 		if j.events[i].Time.After(bound) {
 			late++
 		}
+		// hi is the name's time and the minute it does not show.
+		if d := j.events[i].Time.Sub(j.it.hi); !j.it.lo.IsZero() && d > lateTolerance && d+time.Minute > p.tooLate {
+			p.tooLate, p.tooLateKey = d+time.Minute, j.it.key
+		}
 	}
 	p.late.Add(late)
+	p.warnLate()
+	page.Skipped = append(page.Skipped, p.takeSkips()...)
 	if h, more := p.horizon(); more {
 		page.Horizon = h
 	} else {
@@ -225,6 +252,33 @@ func (p *pager) Next(ctx context.Context) (fetch.Page, error) {
 	}
 	p.promised = page.Horizon
 	return page, nil
+}
+
+// keep is shared.keep, noting what --since prunes.
+func (p *pager) keep(it item) bool {
+	if p.sh.beforeSince(it) {
+		p.pruned = true
+		p.warnLate()
+		return false
+	}
+	return p.sh.keep(it)
+}
+
+// warnLate names, once, the files --since left unread when a file read
+// shows that this trail's names do not bound its records: those files may
+// hold records after since.
+func (p *pager) warnLate() {
+	if p.warned || !p.pruned || p.tooLate == 0 {
+		return
+	}
+	p.warned = true
+	cut := p.sh.since.Add(-lateTolerance).UTC().Format("2006-01-02T15:04Z")
+	p.skips = append(p.skips, fetch.Skip{
+		What: "files named before " + cut + " in " + p.st.Name(p.root),
+		Why: "not read (--since), but " + p.st.Name(p.tooLateKey) + " holds records " + p.tooLate.Round(time.Minute).String() +
+			" newer than the time in its name (more than the " + lateTolerance.String() + " allowed for), so they may hold records after --since; " +
+			"give an earlier --since to read them",
+	})
 }
 
 func (p *pager) takeSkips() []fetch.Skip {
@@ -344,7 +398,7 @@ func (p *pager) expand(ctx context.Context, dir item) error {
 				p.skips = append(p.skips, fetch.Skip{What: p.st.Name(e.Key), Why: "not a date folder of the CloudTrail layout"})
 				continue
 			}
-			if p.sh.keep(it) {
+			if p.keep(it) {
 				heap.Push(&p.items, it)
 			}
 			continue
@@ -356,11 +410,19 @@ func (p *pager) expand(ctx context.Context, dir item) error {
 		n, kind := ParseName(b)
 		switch kind {
 		case Log:
-			if it := fileItem(fileRef{key: e.Key, size: e.Size, name: n, named: true}); p.sh.keep(it) {
+			if it := fileItem(fileRef{key: e.Key, size: e.Size, name: n, named: true}); p.keep(it) {
 				heap.Push(&p.items, it)
 			}
 		case Digest, Insight:
 		default:
+			if isRecordFileName(b) {
+				// A records file by its extension (foo.json.gz, a name in
+				// capitals) is read all the same, bounded by its folder.
+				if it := (item{key: e.Key, size: e.Size, lv: lvFile, hi: dir.hi, lo: dir.lo}); p.keep(it) {
+					heap.Push(&p.items, it)
+				}
+				continue
+			}
 			if stray++; stray <= maxStray {
 				p.skips = append(p.skips, fetch.Skip{What: p.st.Name(e.Key), Why: "not a CloudTrail log file (by its name)", Ignored: true})
 			}

@@ -11,10 +11,12 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -25,7 +27,8 @@ type s3Store struct {
 	bucket string
 	prefix string // "" or ending in "/"
 
-	cfg aws.Config
+	cfg   aws.Config
+	stall time.Duration // the deadline on each request's progress
 
 	mu     sync.Mutex
 	client *s3.Client
@@ -40,12 +43,22 @@ type s3Store struct {
 // overridden: moto, MinIO and most S3-compatible stores need it, AWS
 // prefers virtual hosts. A bucket in another region than cfg's is followed
 // once, by the region S3 names in its redirect.
+//
+// Every request has a deadline on progress (stall, DefaultS3Stall when 0)
+// and is tried up to s3MaxAttempts times, throttling included.
 func newS3Store(cfg aws.Config, bucket, prefix string) Store {
+	return newS3StoreStall(cfg, bucket, prefix, 0)
+}
+
+func newS3StoreStall(cfg aws.Config, bucket, prefix string, stall time.Duration) *s3Store {
 	prefix = strings.TrimPrefix(prefix, "/")
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
-	s := &s3Store{bucket: bucket, prefix: prefix, cfg: cfg}
+	if stall <= 0 {
+		stall = DefaultS3Stall
+	}
+	s := &s3Store{bucket: bucket, prefix: prefix, cfg: cfg, stall: stall}
 	s.client, s.region = s.newClient(cfg.Region)
 	return s
 }
@@ -62,6 +75,17 @@ func (s *s3Store) newClient(region string) (*s3.Client, string) {
 		}
 		if o.BaseEndpoint != nil {
 			o.UsePathStyle = true
+		}
+		hc := o.HTTPClient
+		if hc == nil {
+			hc = awshttp.NewBuildableClient()
+		}
+		o.HTTPClient = &progressClient{inner: hc, stall: s.stall}
+		o.Retryer = newS3Retryer()
+		if o.RetryMaxAttempts != 0 {
+			// AWS_MAX_ATTEMPTS may raise the attempts, not lower them
+			// below what a throttling storm needs.
+			o.RetryMaxAttempts = max(o.RetryMaxAttempts, s3MaxAttempts)
 		}
 	})
 	return c, c.Options().Region
@@ -120,10 +144,14 @@ func (s *s3Store) List(ctx context.Context, dir string) ([]Entry, error) {
 
 func (s *s3Store) list(ctx context.Context, c *s3.Client, dir string) ([]Entry, error) {
 	full := s.prefix + dir
+	// Keys come URL-encoded (as the AWS CLI asks for them): a key with a
+	// control character would make the listing's XML unparseable and hide
+	// every key beside it.
 	p := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{
-		Bucket:    aws.String(s.bucket),
-		Prefix:    aws.String(full),
-		Delimiter: aws.String("/"),
+		Bucket:       aws.String(s.bucket),
+		Prefix:       aws.String(full),
+		Delimiter:    aws.String("/"),
+		EncodingType: types.EncodingTypeUrl,
 	})
 	var out []Entry
 	for p.HasMorePages() {
@@ -131,15 +159,16 @@ func (s *s3Store) list(ctx context.Context, c *s3.Client, dir string) ([]Entry, 
 		if err != nil {
 			return nil, s.explain(ctx, err, "list", dir)
 		}
+		encoded := page.EncodingType == types.EncodingTypeUrl
 		for _, cp := range page.CommonPrefixes {
-			k := aws.ToString(cp.Prefix)
+			k := s3Key(aws.ToString(cp.Prefix), encoded)
 			if !strings.HasPrefix(k, full) || k == full {
 				continue
 			}
 			out = append(out, Entry{Key: k[len(s.prefix):], Dir: true, Size: -1})
 		}
 		for _, o := range page.Contents {
-			k := aws.ToString(o.Key)
+			k := s3Key(aws.ToString(o.Key), encoded)
 			// The 0-byte folder marker the console (and CloudTrail)
 			// leave at a prefix is the listed folder itself.
 			if k == full || !strings.HasPrefix(k, full) || strings.HasSuffix(k, "/") {
@@ -155,46 +184,52 @@ func (s *s3Store) list(ctx context.Context, c *s3.Client, dir string) ([]Entry, 
 	return out, nil
 }
 
+// s3Key is a listed key as stored: URL-decoded when the listing was
+// encoded (S3 writes a space as "+", moto as "%20"; both decode). A key
+// that does not decode is kept as S3 sent it, for its GET to fail and
+// name it.
+func s3Key(k string, encoded bool) string {
+	if !encoded {
+		return k
+	}
+	if d, err := url.QueryUnescape(k); err == nil {
+		return d
+	}
+	return k
+}
+
+// Open GETs the object. Its body resumes by itself: a read that fails
+// midway (a reset, a cut, a stall) is continued by a fresh GET, ranged
+// from where it stopped (see s3Body).
 func (s *s3Store) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	out, err := s.get(ctx, key, &s3.GetObjectInput{})
+	if err != nil {
+		return nil, err
+	}
+	size := int64(-1)
+	if out.ContentLength != nil {
+		size = *out.ContentLength
+	}
+	return &s3Body{ctx: ctx, rc: out.Body, store: s, key: key, etag: aws.ToString(out.ETag), size: size,
+		closed: make(chan struct{})}, nil
+}
+
+// get is one GetObject of key (in fills in the rest), followed to the
+// bucket's region once; the error is explained.
+func (s *s3Store) get(ctx context.Context, key string, in *s3.GetObjectInput) (*s3.GetObjectOutput, error) {
+	in.Bucket, in.Key = aws.String(s.bucket), aws.String(s.prefix+key)
 	for attempt := 0; ; attempt++ {
 		c, region := s.current()
-		out, err := c.GetObject(ctx, &s3.GetObjectInput{
-			Bucket: aws.String(s.bucket),
-			Key:    aws.String(s.prefix + key),
-		})
+		out, err := c.GetObject(ctx, in)
 		if err != nil {
 			if attempt == 0 && s.redirected(err, region) {
 				continue
 			}
 			return nil, s.explain(ctx, err, "get", key)
 		}
-		return &s3Body{ctx: ctx, rc: out.Body, store: s, key: key}, nil
+		return out, nil
 	}
 }
-
-// s3Body is a GetObject body whose read errors name the object. The
-// request's context already ends a read in progress when it is cancelled,
-// and Close ends it too.
-type s3Body struct {
-	ctx   context.Context
-	rc    io.ReadCloser
-	store *s3Store
-	key   string
-}
-
-func (b *s3Body) Read(p []byte) (int, error) {
-	n, err := b.rc.Read(p)
-	if err != nil && err != io.EOF {
-		if cerr := b.ctx.Err(); cerr != nil {
-			err = cerr
-		}
-		err = &fs.PathError{Op: "read", Path: s3OneLine(b.store.Name(b.key)),
-			Err: &S3Error{Name: b.store.Name(b.key), Cause: s3OneLine(err.Error()), err: err}}
-	}
-	return n, err
-}
-
-func (b *s3Body) Close() error { return b.rc.Close() }
 
 // S3Error is why an S3 request failed, told in one line with what to do
 // about it: "access denied (needs s3:GetObject on arn:aws:s3:::b/k)". The
@@ -239,6 +274,13 @@ func (s *s3Store) explainS3(ctx context.Context, err error, op, what string) *S3
 	}
 	bucketARN := "arn:aws:s3:::" + s.bucket
 	var api smithy.APIError
+	if s3NoCredentials(err) {
+		e.Name = "s3://" + s.bucket
+		e.Cause = "no AWS credentials found"
+		e.Hint = "run `aws configure` or `aws sso login`, or pass --profile"
+		e.err = errors.Join(fs.ErrPermission, err)
+		return e
+	}
 	if !errors.As(err, &api) {
 		e.Cause, e.Hint = s3TransportCause(err)
 		return e
@@ -277,6 +319,9 @@ func (s *s3Store) explainS3(ctx context.Context, err error, op, what string) *S3
 		e.err = errors.Join(fs.ErrPermission, err)
 		e.Cause = "credentials refused (" + e.Code + ")"
 		e.Hint = "check the profile or AWS_* variables, or log in again"
+	case "PreconditionFailed":
+		e.Cause = "the object changed while it was read (its ETag is not the one it had)"
+		e.Hint = "read it again"
 	case "PermanentRedirect", "AuthorizationHeaderMalformed":
 		e.Name = "s3://" + s.bucket
 		e.Cause = "the bucket is in another region"
@@ -289,6 +334,20 @@ func (s *s3Store) explainS3(ctx context.Context, err error, op, what string) *S3
 		e.Cause = s3OneLine(e.Cause)
 	}
 	return e
+}
+
+// s3NoCredentials reports whether the request was not sent because the
+// credential chain found nothing (the SDK's error then walks the whole
+// chain: environment, files, SSO, IMDS), as fetch.Explain tells it for
+// LookupEvents.
+func s3NoCredentials(err error) bool {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		return false // S3 answered: the request was signed
+	}
+	m := err.Error()
+	return strings.Contains(m, "get identity: get credentials") || strings.Contains(m, "failed to refresh cached credentials") ||
+		strings.Contains(m, "no EC2 IMDS role found") || strings.Contains(m, "failed to retrieve credentials")
 }
 
 // s3IsKMS tells an SSE-KMS denial from a plain one: S3 answers AccessDenied

@@ -497,8 +497,9 @@ func TestS3StoreFollowsTheSDKsEndpointSettings(t *testing.T) {
 		if o.UsePathStyle {
 			t.Error("path style without an endpoint override")
 		}
-		if o.HTTPClient != cfg.HTTPClient {
-			t.Error("the store replaced the config's HTTP client (CA bundle, proxy)")
+		// Wrapped for the deadline on progress, never replaced.
+		if pc, ok := o.HTTPClient.(*progressClient); !ok || pc.inner != cfg.HTTPClient || pc.stall != DefaultS3Stall {
+			t.Errorf("the store replaced the config's HTTP client (CA bundle, proxy): %#v", o.HTTPClient)
 		}
 		if o.Region != "us-east-1" {
 			t.Errorf("region %q", o.Region)

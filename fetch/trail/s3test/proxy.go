@@ -2,7 +2,10 @@ package s3test
 
 import (
 	"fmt"
+	"hash/fnv"
 	"io"
+	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -37,7 +40,8 @@ func (r Request) String() string {
 // Proxy forwards to an S3 endpoint and records every request. Its rules
 // answer chosen keys itself: Deny with 403 AccessDenied (or the KMS
 // denial), Stall sends half an object and then holds the connection
-// until the client gives up.
+// until the client gives up; Inject spoils a share of the requests with a
+// Fault, BeforeGet runs a test's hook (a deletion) before a GET.
 type Proxy struct {
 	URL string
 
@@ -49,6 +53,13 @@ type Proxy struct {
 	deny    map[string]string // key or list prefix -> message
 	stall   map[string]chan struct{}
 	maxKeys string
+
+	faults    []*FaultRule
+	draw      *rand.Rand // for faults with a rate, per request
+	before    map[string]func()
+	seen      map[string]int // requests per op and key, for Once
+	applied   map[Fault]int
+	appliedTo map[Fault][]string
 }
 
 // NewProxy starts a recording proxy in front of target until the test ends.
@@ -57,7 +68,9 @@ func NewProxy(t testing.TB, target string) *Proxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Proxy{target: u, deny: map[string]string{}, stall: map[string]chan struct{}{}}
+	p := &Proxy{target: u, deny: map[string]string{}, stall: map[string]chan struct{}{},
+		draw: rand.New(rand.NewPCG(1, 16)), before: map[string]func(){}, seen: map[string]int{},
+		applied: map[Fault]int{}, appliedTo: map[Fault][]string{}}
 	p.rp = httputil.NewSingleHostReverseProxy(u)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	p.rp.Transport = tr
@@ -184,6 +197,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if req.Op != "GetObject" {
 		stall = nil
 	}
+	fault := p.chooseFault(req)
+	before := p.before[req.Key]
+	if req.Op == "GetObject" && before != nil {
+		delete(p.before, req.Key)
+	}
 	if p.maxKeys != "" && req.Op == "ListObjectsV2" {
 		q := r.URL.Query()
 		q.Set("max-keys", p.maxKeys)
@@ -197,6 +215,13 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if stall != nil {
 		p.serveStalled(w, r, stall)
+		return
+	}
+	if req.Op == "GetObject" && before != nil {
+		before()
+	}
+	if fault != NoFault {
+		p.serveFault(w, r, fault)
 		return
 	}
 	p.rp.ServeHTTP(w, r)
@@ -278,3 +303,136 @@ func NewRegionFront(t testing.TB, target, region string) *RegionFront {
 
 // Redirects is how many requests were sent to the wrong region.
 func (f *RegionFront) Redirects() int { return int(f.redirects.Load()) }
+
+// Fault is how the proxy spoils an answer.
+type Fault int8
+
+// The faults a FaultRule injects.
+const (
+	NoFault Fault = iota
+	// StallFault sends the headers and half the body, then nothing until
+	// the client gives up (closes the connection).
+	StallFault
+	// ResetFault sends the headers and half the body, then resets the
+	// connection (a TCP RST).
+	ResetFault
+	// TruncateFault sends the headers (the full Content-Length) and half
+	// the body, then closes the connection cleanly.
+	TruncateFault
+	// SlowDownFault answers 503 SlowDown, S3's throttling.
+	SlowDownFault
+)
+
+func (f Fault) String() string {
+	return [...]string{"none", "stall", "reset", "truncate", "503 SlowDown"}[f]
+}
+
+// FaultRule chooses the requests a fault spoils.
+type FaultRule struct {
+	Fault Fault
+	Op    string // "GetObject", "ListObjectsV2"; "" for any
+	// Rate is the share of requests spoiled. With Once it is the share
+	// of keys (or listing prefixes), chosen by a hash of the key, whose
+	// first request is spoiled and the next ones pass (what one retry
+	// recovers); without, each request is drawn (seeded) independently.
+	Rate float64
+	Once bool
+}
+
+// Inject adds a fault rule; the first rule that chooses a request wins.
+func (p *Proxy) Inject(r FaultRule) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.faults = append(p.faults, &r)
+}
+
+// BeforeGet runs f once, before the first GetObject of key is forwarded
+// (a test deletes the object there: it vanishes between list and GET).
+func (p *Proxy) BeforeGet(key string, f func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.before[key] = f
+}
+
+// Applied returns how many requests each fault spoiled, and the keys (or
+// listing prefixes) it spoiled.
+func (p *Proxy) Applied(f Fault) (int, []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.applied[f], slices.Clone(p.appliedTo[f])
+}
+
+// chooseFault picks the fault for req, with p.mu held.
+func (p *Proxy) chooseFault(req Request) Fault {
+	what := req.Key
+	if req.Op == "ListObjectsV2" || req.Op == "ListObjects" {
+		what = req.Prefix
+	}
+	id := req.Op + " " + what
+	p.seen[id]++
+	for _, r := range p.faults {
+		if r.Op != "" && r.Op != req.Op {
+			continue
+		}
+		hit := false
+		if r.Once {
+			h := fnv.New64a()
+			h.Write([]byte(id))
+			hit = p.seen[id] == 1 && float64(h.Sum64()%10000) < r.Rate*10000
+		} else {
+			hit = p.draw.Float64() < r.Rate
+		}
+		if hit {
+			p.applied[r.Fault]++
+			p.appliedTo[r.Fault] = append(p.appliedTo[r.Fault], what)
+			return r.Fault
+		}
+	}
+	return NoFault
+}
+
+// serveFault answers r spoiled by f.
+func (p *Proxy) serveFault(w http.ResponseWriter, r *http.Request, f Fault) {
+	if f == SlowDownFault {
+		WriteError(w, http.StatusServiceUnavailable, "SlowDown", "Please reduce your request rate.")
+		return
+	}
+	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.target.ResolveReference(&url.URL{Path: r.URL.Path, RawQuery: r.URL.RawQuery}).String(), nil)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	out.Header = r.Header.Clone()
+	resp, err := p.rp.Transport.RoundTrip(out)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(body[:len(body)/2])
+	if fl, ok := w.(http.Flusher); ok {
+		fl.Flush()
+	}
+	if f == StallFault {
+		<-r.Context().Done()
+		return
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("s3test: the proxy's connection cannot be hijacked")
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok && f == ResetFault {
+		_ = tc.SetLinger(0) // close with a RST
+	}
+	conn.Close()
+}

@@ -1,7 +1,8 @@
 // Package s3test holds what tests need around an S3 endpoint (moto_server):
 // an SDK config pointed at it, an uploader for a trail bucket, and a
-// recording proxy that counts the requests a reader makes and can deny,
-// stall or hide chosen keys in S3's own error shape.
+// recording proxy that counts the requests a reader makes, denies or
+// stalls chosen keys in S3's own error shape, and injects faults (a stall,
+// a reset, a cut body, 503 SlowDown) into a share of the requests.
 package s3test
 
 import (
