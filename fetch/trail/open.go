@@ -32,8 +32,10 @@ type Options struct {
 	// least 16 when there is an S3 root (its reads wait on the network).
 	Workers int
 
-	// MaxFileBytes is the most one file may hold once decompressed; a
-	// larger file is skipped. 0 is DefaultMaxFileBytes (1 GiB).
+	// MaxFileBytes, when not 0, is the most one file may hold once
+	// decompressed: the rest of a larger file is skipped and named. Files
+	// are decoded as they are read, so memory does not depend on their
+	// size; the default is no limit.
 	MaxFileBytes int64
 
 	wrap func(Store) Store // tests: wraps every store (to count its calls)
@@ -76,10 +78,7 @@ func Open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition,
 		}
 	}
 	sh := &shared{since: opts.Since, until: opts.Until, limit: opts.MaxFileBytes,
-		sem: make(chan struct{}, workers), cpu: make(chan struct{}, runtime.GOMAXPROCS(0)), window: workers}
-	if sh.limit <= 0 {
-		sh.limit = DefaultMaxFileBytes
-	}
+		sem: make(chan struct{}, workers), cpu: &gate{slots: make(chan struct{}, runtime.GOMAXPROCS(0))}, window: workers}
 
 	var parts []fetch.Partition
 	var skips []fetch.Skip
