@@ -90,6 +90,7 @@ func Open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition,
 	}
 	for _, root := range roots {
 		specs, st, source, sk, err := discover(ctx, root, opts)
+		_, arrival := st.(*stdinStore)
 		if err == nil && opts.wrap != nil {
 			st = opts.wrap(st)
 		}
@@ -101,8 +102,13 @@ func Open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition,
 		}
 		skips = append(skips, sk...)
 		for _, spec := range specs {
-			parts = append(parts, fetch.Partition{Source: source, Account: spec.account, Region: spec.region,
-				Pager: newPager(ctx, st, sh, spec)})
+			var pg fetch.Pager
+			if arrival {
+				pg = newArrivalPager(ctx, st, sh) // standard input: as it comes
+			} else {
+				pg = newPager(ctx, st, sh, spec)
+			}
+			parts = append(parts, fetch.Partition{Source: source, Account: spec.account, Region: spec.region, Pager: pg})
 		}
 	}
 	// Each partition may keep its share of the reads in flight (at least
