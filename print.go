@@ -124,6 +124,12 @@ func reportRegions(progress []model.RegionProgress, printed int, stderr io.Write
 		for _, sk := range p.Skips {
 			fmt.Fprintf(stderr, "lazytrail: skipped %s\n", sk) // escaped by the stream
 		}
+		for _, tw := range p.Twins {
+			fmt.Fprintf(stderr, "lazytrail: %s\n", tw) // escaped by the stream
+		}
+		if more := p.TwinCount - len(p.Twins); more > 0 {
+			fmt.Fprintf(stderr, "lazytrail: %d more records with the id and time of another but different content in %s\n", more, model.Printable(p.Name()))
+		}
 		if more := p.Skipped - len(p.Skips); more > 0 {
 			fmt.Fprintf(stderr, "lazytrail: skipped %d more in %s\n", more, model.Printable(p.Name()))
 		}
