@@ -50,7 +50,7 @@ type merge struct {
 // event is counted as its raw record plus eventOverhead for the parsed
 // fields. tieLimitPages is in pages of events.
 const (
-	lookaheadBudget = 256 << 20
+	lookaheadBudget = 64 << 20
 	eventOverhead   = 700
 	tieLimitPages   = 4
 )

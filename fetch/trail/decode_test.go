@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"lazytrail/fetch"
 	"lazytrail/fetch/trail/trailtest"
@@ -33,15 +32,6 @@ func whys(sk []fetch.Skip) string {
 		b = append(b, s.What+": "+s.Why)
 	}
 	return strings.Join(b, "\n")
-}
-
-// within reports whether sub shares memory with s (a substring, not a copy).
-func within(s, sub string) bool {
-	if len(sub) == 0 {
-		return true
-	}
-	p, q := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(sub)))
-	return q >= p && q+uintptr(len(sub)) <= p+uintptr(len(s))
 }
 
 func TestDecodeShapes(t *testing.T) {
