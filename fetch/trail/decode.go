@@ -32,8 +32,9 @@ const maxRecordSkips = 20
 // maxRecordBytes or has no eventTime that parses is left out with a Skip
 // "<what> record N" and the rest goes on; a file that is none of the shapes
 // is one Skip naming the file. The events are in file order; each Raw is
-// its record's own string (compacted only when the record holds a raw
-// newline, tab or CR, so that it prints as one line).
+// the record as it is in the file, sharing a chunk of the file's text
+// with its neighbours (compacted only when the record holds a raw newline,
+// tab or CR, so that it prints as one line).
 func Decode(what string, data []byte) ([]model.Event, []fetch.Skip) {
 	var evs []model.Event
 	skips := decodeStream(what, bytes.NewReader(data), false, 0, func(e model.Event) { evs = append(evs, e) })
@@ -126,7 +127,7 @@ func (d *decoder) peek() (byte, bool) {
 
 // unit is one value read whole.
 type unit struct {
-	s        string // the value, a copy (empty when big)
+	s        string // the value, sharing the window's chunk (empty when big)
 	raw, nl  bool   // see scanner
 	big, cut bool   // larger than maxRecordBytes (read past); the input ended inside it
 }
@@ -153,7 +154,7 @@ func (d *decoder) unit() unit {
 	w.pos = j
 	u := unit{raw: sc.raw, nl: sc.nl, cut: !done, big: w.drops != drops}
 	if !u.big && !u.cut {
-		u.s = string(w.buf[w.mark+rel : j])
+		u.s = w.take(w.mark+rel, j)
 	}
 	if own {
 		w.mark = -1
@@ -473,7 +474,7 @@ func (d *decoder) lines() {
 				d.recordSkip(tooBig())
 			}
 		} else {
-			d.lineValues(string(w.buf[w.mark:j]))
+			d.lineValues(w.take(w.mark, j))
 		}
 		w.mark, w.pos = -1, j
 		if !eol {

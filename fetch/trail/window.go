@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"unsafe"
 )
 
 // window is the streaming decoder's view of a file: a buffer that slides
@@ -12,6 +13,13 @@ import (
 // out to be one record); a mark that would keep more than maxKeep bytes is
 // dropped (drops counts it), so no input, however large or hostile, keeps
 // more than about maxKeep bytes in memory.
+//
+// The buffer is a chunk that is only ever appended to while values handed
+// out as strings point into it (take): a refill that needs room starts a
+// new chunk and copies only the value in progress, so records are not
+// copied one by one, and a chunk lives as long as events refer to it. A
+// chunk nothing was taken from is reused in place (white space, skipped
+// values).
 type window struct {
 	r       io.Reader
 	buf     []byte
@@ -19,14 +27,19 @@ type window struct {
 	mark    int // the first byte kept across refills; -1: none before pos
 	maxKeep int
 	drops   int   // marks dropped for being too long
+	taken   bool  // strings point into buf
 	total   int64 // bytes read so far
 	limit   int64 // most bytes to read; 0: no limit
 	eof     bool  // the reader ended, or failed (err)
 	err     error // the reader's failure (not io.EOF)
 }
 
-// windowChunk is the least a refill asks of the reader.
-const windowChunk = 256 << 10
+// windowChunk is the size of a new chunk; minRead the least room a read
+// gets.
+const (
+	windowChunk = 256 << 10
+	minRead     = 16 << 10
+)
 
 // errTooLarge ends a file past Options.MaxFileBytes.
 var errTooLarge = errors.New("larger than the limit once decompressed")
@@ -35,9 +48,18 @@ func newWindow(r io.Reader, maxKeep int, limit int64) *window {
 	return &window{r: r, mark: -1, maxKeep: maxKeep, limit: limit}
 }
 
+// take returns buf[i:j] as a string sharing the chunk.
+func (w *window) take(i, j int) string {
+	if i == j {
+		return ""
+	}
+	w.taken = true
+	return unsafe.String(&w.buf[i], j-i)
+}
+
 // more reads at least one more byte after the end of the buffer, first
-// dropping what is not kept; false when the reader has ended. Positions
-// move: callers re-read pos and mark after it.
+// dropping what is not kept when room is needed; false when the reader
+// has ended. Positions may move: callers re-read pos and mark after it.
 func (w *window) more() bool {
 	if w.eof {
 		return false
@@ -51,22 +73,20 @@ func (w *window) more() bool {
 			keep = w.mark
 		}
 	}
-	if keep > 0 {
-		n := copy(w.buf, w.buf[keep:])
-		w.buf = w.buf[:n]
+	if cap(w.buf)-len(w.buf) < minRead {
+		kept := len(w.buf) - keep
+		if !w.taken && kept+minRead <= cap(w.buf) && cap(w.buf) <= 2*max(windowChunk, 2*kept) {
+			copy(w.buf, w.buf[keep:])
+			w.buf = w.buf[:kept]
+		} else {
+			nb := make([]byte, kept, max(windowChunk, 2*kept))
+			copy(nb, w.buf[keep:])
+			w.buf, w.taken = nb, false
+		}
 		w.pos -= keep
 		if w.mark >= 0 {
 			w.mark -= keep
 		}
-	}
-	switch free := cap(w.buf) - len(w.buf); {
-	case free < windowChunk/2:
-		nb := make([]byte, len(w.buf), max(2*cap(w.buf), len(w.buf)+windowChunk))
-		copy(nb, w.buf)
-		w.buf = nb
-	case cap(w.buf) > 8*windowChunk && len(w.buf) < windowChunk:
-		// A long value has passed: give its room back.
-		w.buf = append(make([]byte, 0, 2*windowChunk), w.buf...)
 	}
 	for {
 		n, err := w.r.Read(w.buf[len(w.buf):cap(w.buf)])
@@ -144,9 +164,17 @@ func (s *scanner) scan(b []byte, j int) (int, bool) {
 		}
 		j = e
 	}
+	// Locals, not fields, in the loop: it runs once a byte.
+	depth, raw, nl := s.depth, s.raw, s.nl
+	defer func() { s.depth, s.raw, s.nl = depth, raw, nl }()
 	for ; j < len(b); j++ {
 		switch b[j] {
 		case '"':
+			k := bytes.IndexByte(b[j+1:], '"')
+			if k >= 0 && b[j+k] != '\\' {
+				j += k + 1 // a string without escapes before its end
+				continue
+			}
 			s.inStr = true
 			e, ok := s.str(b, j+1)
 			if !ok {
@@ -154,16 +182,16 @@ func (s *scanner) scan(b []byte, j int) (int, bool) {
 			}
 			j = e - 1
 		case '{', '[':
-			s.depth++
+			depth++
 		case '}', ']':
-			s.depth--
-			if s.depth == 0 {
+			depth--
+			if depth == 0 {
 				return j + 1, true
 			}
 		case '\n':
-			s.raw, s.nl = true, true
+			raw, nl = true, true
 		case '\t', '\r':
-			s.raw = true
+			raw = true
 		}
 	}
 	return len(b), false
