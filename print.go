@@ -193,6 +193,12 @@ func reportRegions(progress []model.RegionProgress, printed, named int, stderr i
 				fmt.Fprintf(stderr, "lazytrail: skipped %d more in %s\n", more, model.Printable(p.Name()))
 			}
 		}
+		for _, tw := range p.Twins {
+			fmt.Fprintf(stderr, "lazytrail: %s\n", tw) // escaped by the stream
+		}
+		if more := p.TwinCount - len(p.Twins); more > 0 {
+			fmt.Fprintf(stderr, "lazytrail: %d more records with the id and time of another but different content in %s\n", more, model.Printable(p.Name()))
+		}
 		skipped += p.Skipped
 		if p.Pages == 0 && p.Events == 0 && p.State == model.RegionDone && p.Skipped+p.Ignored > 0 {
 			continue // only carries skips

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"lazytrail/model"
@@ -35,9 +36,13 @@ type merge struct {
 	// lastNanos is the time of the last event released and lastIDs the ids
 	// released at that time: a duplicate (the same record in two log
 	// files, or on two pages) pops next to its twin and is dropped there.
+	// A record with the same id and other content is not a duplicate: it
+	// is released too, and named in twins (in a trail that means
+	// tampering or a bug).
 	lastNanos int64
 	lastIDs   idSet
-	dropped   int // duplicates dropped at release
+	dropped   int    // duplicates dropped at release
+	twins     []twin // released with an id already released at their time, other content; taken by the stream
 }
 
 // Budgets of the merge. lookaheadBudget is the memory that buffered events
@@ -45,10 +50,18 @@ type merge struct {
 // event is counted as its raw record plus eventOverhead for the parsed
 // fields. tieLimitPages is in pages of events.
 const (
-	lookaheadBudget = 256 << 20
+	lookaheadBudget = 64 << 20
 	eventOverhead   = 700
 	tieLimitPages   = 4
 )
+
+// twin is a record released with the id of another released at the same
+// time, with other content.
+type twin struct {
+	region int
+	id     string
+	nanos  int64
+}
 
 // regionBuf is what the merge knows about one region.
 type regionBuf struct {
@@ -202,9 +215,15 @@ func (m *merge) release(dst []model.Event) []model.Event {
 			// its promise. Shown anyway, out of place, and counted.
 			rb.late++
 		}
-		if e.nanos == m.lastNanos && e.ev.ID != "" && !m.lastIDs.add(e.ev.ID) {
-			m.dropped++
-			continue
+		if e.nanos == m.lastNanos && e.ev.ID != "" {
+			fresh, other := m.lastIDs.add(e.ev.ID, e.ev.Raw)
+			if !fresh {
+				m.dropped++
+				continue
+			}
+			if other {
+				m.twins = append(m.twins, twin{region: int(e.region), id: e.ev.ID, nanos: e.nanos})
+			}
 		}
 		if m.want > 0 && (m.match == nil || m.match(e.ev)) {
 			m.want--
@@ -340,40 +359,48 @@ func nanosOf(t time.Time) int64 {
 	return t.UnixNano()
 }
 
-// idSet is the ids released at one time: nearly always a handful, kept in
-// a slice; a map only once a second holds many (a burst of ties), and
-// dropped again at the next second so resetting stays cheap.
+// idSet is the records released at one time, by id: nearly always a
+// handful, kept in a slice; a map only once a second holds many (a burst
+// of ties), and dropped again at the next second so resetting stays cheap.
 type idSet struct {
-	few  []string
-	many map[string]struct{}
+	few  []idRecord
+	many map[string][]string // id -> the raw records released with it
 }
+
+type idRecord struct{ id, raw string }
 
 const idSetFew = 32
 
-// add records id and reports whether it was new.
-func (s *idSet) add(id string) bool {
+// add records one released record. fresh is false when the same id was
+// released with the same content (a duplicate); twin is true when the id
+// was released, but with other content.
+func (s *idSet) add(id, raw string) (fresh, twin bool) {
 	if s.many != nil {
-		if _, dup := s.many[id]; dup {
-			return false
+		raws := s.many[id]
+		if slices.Contains(raws, raw) {
+			return false, false
 		}
-		s.many[id] = struct{}{}
-		return true
+		s.many[id] = append(raws, raw)
+		return true, len(raws) > 0
 	}
 	for _, have := range s.few {
-		if have == id {
-			return false
+		if have.id == id {
+			if have.raw == raw {
+				return false, false
+			}
+			twin = true
 		}
 	}
 	if len(s.few) < idSetFew {
-		s.few = append(s.few, id)
-		return true
+		s.few = append(s.few, idRecord{id, raw})
+		return true, twin
 	}
-	s.many = make(map[string]struct{}, 2*idSetFew)
+	s.many = make(map[string][]string, 2*idSetFew)
 	for _, have := range s.few {
-		s.many[have] = struct{}{}
+		s.many[have.id] = append(s.many[have.id], have.raw)
 	}
-	s.many[id] = struct{}{}
-	return true
+	s.many[id] = append(s.many[id], raw)
+	return true, twin
 }
 
 func (s *idSet) reset() {

@@ -137,3 +137,44 @@ func TestMergeClampsTimesBeyondNanoseconds(t *testing.T) {
 		t.Fatalf("released %v, want [future now ancient]", got)
 	}
 }
+
+// A record with the id and time of a released one but other content is
+// no duplicate: both are released and the merge names it; the same record
+// a third time is still dropped.
+func TestMergeKeepsTwinsWithOtherContent(t *testing.T) {
+	m := newMerge(2, 50)
+	m.setDemand(nil, 100)
+	m.addHorizon(0, []model.Event{{ID: "x", Time: epoch, Raw: `{"a":1}`}, {ID: "y", Time: epoch, Raw: `{"y":1}`}}, 0)
+	m.addHorizon(1, []model.Event{{ID: "x", Time: epoch, Raw: `{"a":2}`}, {ID: "x", Time: epoch, Raw: `{"a":1}`}}, 0)
+	m.finish(0)
+	m.finish(1)
+	got := m.release(nil)
+	var raws []string
+	for _, e := range got {
+		raws = append(raws, e.ID+e.Raw)
+	}
+	slices.Sort(raws)
+	if want := []string{`x{"a":1}`, `x{"a":2}`, `y{"y":1}`}; !slices.Equal(raws, want) || m.dropped != 1 {
+		t.Fatalf("released %v, dropped %d; want %v and 1", raws, m.dropped, want)
+	}
+	if len(m.twins) != 1 || m.twins[0].id != "x" || m.twins[0].nanos != epoch.UnixNano() {
+		t.Fatalf("twins %+v, want x once", m.twins)
+	}
+}
+
+// Many records in one second (the map form of the id set) tell twins
+// from duplicates the same way.
+func TestMergeTwinsAmongManyTies(t *testing.T) {
+	m := newMerge(1, 50)
+	m.setDemand(nil, 1000)
+	var page []model.Event
+	for i := range 100 {
+		page = append(page, model.Event{ID: fmt.Sprint(i), Time: epoch, Raw: "r"})
+	}
+	page = append(page, model.Event{ID: "7", Time: epoch, Raw: "other"}, model.Event{ID: "8", Time: epoch, Raw: "r"})
+	m.addHorizon(0, page, 0)
+	m.finish(0)
+	if got := len(m.release(nil)); got != 101 || m.dropped != 1 || len(m.twins) != 1 {
+		t.Fatalf("released %d, dropped %d, twins %d; want 101, 1, 1", got, m.dropped, len(m.twins))
+	}
+}

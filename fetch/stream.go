@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -31,6 +32,7 @@ type Stats struct {
 	Duplicates int // events dropped as already received
 	Delivered  int // events handed out by Next
 	Late       int // events delivered newer than an event already released
+	Twins      int // events delivered with the id and time of another, other content
 	Skipped    int // files or records the pagers left out
 }
 
@@ -179,6 +181,7 @@ func (s *Stream) progressLocked() []model.RegionProgress {
 		out[i] = p.progress
 		out[i].Late = s.core.regions[i].late
 		out[i].Skips = slices.Clip(out[i].Skips)
+		out[i].Twins = slices.Clip(out[i].Twins)
 	}
 	return out
 }
@@ -281,6 +284,7 @@ func (s *Stream) deliver(i int, pg Page, err error) bool {
 		p.Err = explainPartition(err)
 		s.core.finish(i)
 		s.out = s.core.release(s.out)
+		s.takeTwins()
 		return false
 	}
 	var fresh int
@@ -308,8 +312,26 @@ func (s *Stream) deliver(i int, pg Page, err error) bool {
 	before := s.core.dropped
 	s.out = s.core.release(s.out)
 	s.stats.Duplicates += s.core.dropped - before
+	s.takeTwins()
 	s.stats.Late = s.lateLocked()
 	return !pg.Done
+}
+
+// takeTwins names, in their partitions' progress, the records the merge
+// released with the id of another at the same time but other content:
+// both are kept (nothing is collapsed), and the user is told.
+func (s *Stream) takeTwins() {
+	for _, tw := range s.core.twins {
+		s.stats.Twins++
+		p := &s.parts[tw.region].progress
+		p.TwinCount++
+		if len(p.Twins) < maxSkipsShown {
+			p.Twins = append(p.Twins, fmt.Sprintf("eventID %s at %s: two records with this id and time but different content; both kept (in a trail that means tampering or a bug)",
+				model.Printable(tw.id), time.Unix(0, tw.nanos).UTC().Format(time.RFC3339Nano)))
+		}
+	}
+	clear(s.core.twins)
+	s.core.twins = s.core.twins[:0]
 }
 
 func (s *Stream) lateLocked() int {

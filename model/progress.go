@@ -34,6 +34,11 @@ type RegionProgress struct {
 	Late      int       // events that came newer than events already released (shown out of place)
 	Skipped   int       // files or records left out
 	Skips     []string  // the first of them, "what: why", already escaped
+	// TwinCount counts records delivered with the eventID and time of
+	// another but different content (both kept: in a trail that means
+	// tampering or a bug); Twins names the first, already escaped.
+	TwinCount int
+	Twins     []string
 	// Ignored counts what is not the source's to read (a README beside the
 	// log files): not a fault. IgnoredExample names the first, escaped.
 	Ignored        int

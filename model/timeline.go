@@ -11,7 +11,12 @@ type Timeline struct {
 	// copies the ones already loaded (and pointers from At stay valid).
 	chunks [][]Event
 	n      int
-	seen   map[string]struct{}
+	// seen maps each id to the first event loaded with it; twins to the
+	// others, loaded because their content differs (the same id with
+	// other content is no duplicate: in a trail it means tampering or a
+	// bug, and is shown, not collapsed).
+	seen   map[string]int32
+	twins  map[string][]int32
 	filter Filter
 	view   []int32 // indexes into the loaded events that match filter, ascending
 
@@ -27,21 +32,30 @@ const (
 )
 
 // NewTimeline returns an empty timeline.
-func NewTimeline() *Timeline { return &Timeline{seen: map[string]struct{}{}} }
+func NewTimeline() *Timeline { return &Timeline{seen: map[string]int32{}} }
 
-// Add appends events in order, skipping any whose ID is already present, and
-// returns how many were added. Events without an ID are never duplicates.
+// Add appends events in order, skipping any whose ID and raw record are
+// already present, and returns how many were added. Events without an ID
+// are never duplicates; an event with the ID of a loaded one but another
+// raw record is added (see Twins).
 func (t *Timeline) Add(evs []Event) int {
 	if t.seen == nil {
-		t.seen = map[string]struct{}{}
+		t.seen = map[string]int32{}
 	}
 	added := 0
 	for i := range evs {
 		if id := evs[i].ID; id != "" {
-			if _, dup := t.seen[id]; dup {
-				continue
+			if first, dup := t.seen[id]; dup {
+				if t.loaded(first, id, evs[i].Raw) {
+					continue
+				}
+				if t.twins == nil {
+					t.twins = map[string][]int32{}
+				}
+				t.twins[id] = append(t.twins[id], int32(t.n))
+			} else {
+				t.seen[id] = int32(t.n)
 			}
-			t.seen[id] = struct{}{}
 		}
 		if t.n&chunkMask == 0 {
 			t.chunks = append(t.chunks, make([]Event, 0, chunkSize))
@@ -87,6 +101,30 @@ func (t *Timeline) At(i int) *Event { return &t.chunks[i>>chunkBits][i&chunkMask
 func (t *Timeline) Contains(id string) bool {
 	_, ok := t.seen[id]
 	return ok
+}
+
+// loaded reports whether the record raw is loaded under id, whose first
+// event is at index first.
+func (t *Timeline) loaded(first int32, id, raw string) bool {
+	if t.At(int(first)).Raw == raw {
+		return true
+	}
+	for _, i := range t.twins[id] {
+		if t.At(int(i)).Raw == raw {
+			return true
+		}
+	}
+	return false
+}
+
+// Twins is how many loaded events carry the ID of an earlier loaded one
+// with another raw record.
+func (t *Timeline) Twins() int {
+	n := 0
+	for _, is := range t.twins {
+		n += len(is)
+	}
+	return n
 }
 
 // SetFilter selects the events f matches. When f only narrows the filter in

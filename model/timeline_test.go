@@ -44,6 +44,27 @@ func TestTimelineAddDeduplicates(t *testing.T) {
 	}
 }
 
+// The same id with other raw content is no duplicate: both are kept (in
+// a trail that means tampering or a bug) and counted as twins; the same
+// record again, whichever of the two, is still a duplicate.
+func TestTimelineKeepsTwinsWithOtherContent(t *testing.T) {
+	tl := NewTimeline()
+	evs := []Event{
+		{ID: "x", Raw: `{"eventID":"x","eventName":"StopLogging"}`},
+		{ID: "x", Raw: `{"eventID":"x","eventName":"StartLogging"}`},
+		{ID: "y", Raw: `{"eventID":"y"}`},
+	}
+	if n := tl.Add(evs); n != 3 {
+		t.Fatalf("Add = %d, want 3 (both x kept)", n)
+	}
+	if n := tl.Add([]Event{evs[1], evs[0], evs[2]}); n != 0 {
+		t.Errorf("the same records again: Add = %d, want 0", n)
+	}
+	if tl.Len() != 3 || tl.Twins() != 1 || tl.At(1).Raw != evs[1].Raw {
+		t.Errorf("Len %d, Twins %d, loaded %v", tl.Len(), tl.Twins(), loadedIDs(tl))
+	}
+}
+
 func TestTimelineGrowsWithoutMovingEvents(t *testing.T) {
 	tl := NewTimeline()
 	tl.Add(namedEvents("first"))

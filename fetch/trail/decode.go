@@ -1,8 +1,10 @@
 package trail
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -26,34 +28,65 @@ const maxRecordSkips = 20
 // AccessKeyId, ReadOnly and Resources win over the record's. what names the
 // file in skips.
 //
-// Each record that is not an object, is not valid JSON or has no eventTime
-// that parses is left out with a Skip "<what> record N" and the rest goes
-// on; a file that is none of the shapes is one Skip naming the file. The
-// events are in file order; their Raw is a substring of data (compacted
-// only when the record holds a raw newline, tab or CR, so that it prints
-// as one line), so data is copied once here. Use decodeString to share the
-// caller's string instead.
+// Each record that is not an object, is not valid JSON, is larger than
+// maxRecordBytes or has no eventTime that parses is left out with a Skip
+// "<what> record N" and the rest goes on; a file that is none of the shapes
+// is one Skip naming the file. The events are in file order; each Raw is
+// the record as it is in the file, sharing a chunk of the file's text
+// with its neighbours (compacted only when the record holds a raw newline,
+// tab or CR, so that it prints as one line).
 func Decode(what string, data []byte) ([]model.Event, []fetch.Skip) {
-	return decodeString(what, string(data))
+	var evs []model.Event
+	skips := decodeStream(what, bytes.NewReader(data), false, 0, func(e model.Event) { evs = append(evs, e) })
+	return evs, skips
+}
+
+func decodeString(what, s string) ([]model.Event, []fetch.Skip) {
+	var evs []model.Event
+	skips := decodeStream(what, strings.NewReader(s), false, 0, func(e model.Event) { evs = append(evs, e) })
+	return evs, skips
+}
+
+// maxRecordBytes is the most one record (or one line of JSON lines, or an
+// envelope's member before its "Records") may take; a larger one is read
+// past and skipped, so a gzip bomb of one endless record costs no more.
+// CloudTrail's own records stay far below (a few hundred KB at most).
+var maxRecordBytes = 16 << 20
+
+// decodeStream decodes r as Decode does, as it is read: emit gets each
+// event as soon as its record is parsed, and no more than about
+// maxRecordBytes of the file are held at once. gz says r is gunzipped, for
+// the wording of a read error: one that ends the file is a Skip naming
+// what was kept ("cut short after record N"). limit, when not 0, ends
+// the file after that many bytes the same way.
+func decodeStream(what string, r io.Reader, gz bool, limit int64, emit func(model.Event)) []fetch.Skip {
+	d := decoder{what: what, w: newWindow(r, maxRecordBytes, limit), emit: emit, gz: gz}
+	return d.run()
 }
 
 // decoder is the state of one file's decoding.
 type decoder struct {
-	what   string
-	s      string
-	n      int // records seen, for the "record N" of skips
-	events []model.Event
-	skips  []fetch.Skip
-	more   int // record skips past maxRecordSkips
+	what  string
+	w     *window
+	emit  func(model.Event)
+	gz    bool
+	s     string // the line being decoded (JSON lines)
+	n     int    // records seen, for the "record N" of skips
+	skips []fetch.Skip
+	more  int  // record skips past maxRecordSkips
+	nl    bool // white space skipped held a newline
+	cut   bool // the end of the input was reported
 }
 
-func decodeString(what, s string) ([]model.Event, []fetch.Skip) {
-	d := decoder{what: what, s: strings.TrimPrefix(s, "\ufeff")}
+func (d *decoder) run() []fetch.Skip {
 	d.file()
-	if d.more > 0 {
-		d.skips = append(d.skips, fetch.Skip{What: what, Why: fmt.Sprintf("%d more records skipped", d.more)})
+	if d.w.err != nil && !d.cut {
+		d.truncated()
 	}
-	return d.events, d.skips
+	if d.more > 0 {
+		d.skips = append(d.skips, fetch.Skip{What: d.what, Why: fmt.Sprintf("%d more records skipped", d.more)})
+	}
+	return d.skips
 }
 
 func (d *decoder) fileSkip(format string, args ...any) {
@@ -68,109 +101,188 @@ func (d *decoder) recordSkip(why string) {
 	d.skips = append(d.skips, fetch.Skip{What: d.what + " record " + strconv.Itoa(d.n), Why: why})
 }
 
+func tooBig() string {
+	return "larger than " + bytesText(int64(maxRecordBytes)) + " (the most one record may take); skipped"
+}
+
+// peek skips white space and returns the next byte; false at the end.
+func (d *decoder) peek() (byte, bool) {
+	w := d.w
+	for {
+		for w.pos < len(w.buf) {
+			c := w.buf[w.pos]
+			if !isSpace(c) {
+				return c, true
+			}
+			if c == '\n' {
+				d.nl = true
+			}
+			w.pos++
+		}
+		if !w.more() {
+			return 0, false
+		}
+	}
+}
+
+// unit is one value read whole.
+type unit struct {
+	s        string // the value, sharing the window's chunk (empty when big)
+	raw, nl  bool   // see scanner
+	big, cut bool   // larger than maxRecordBytes (read past); the input ended inside it
+}
+
+// unit reads the value at pos (not white space) to its end.
+func (d *decoder) unit() unit {
+	w := d.w
+	own := w.mark < 0
+	if own {
+		w.mark = w.pos
+	}
+	rel, drops := w.pos-w.mark, w.drops
+	var sc scanner
+	j, done := sc.begin(w.buf, w.pos)
+	for !done {
+		w.pos = j
+		if !w.more() {
+			done = sc.scalar // a scalar may end at the end of the input
+			j = len(w.buf)
+			break
+		}
+		j, done = sc.scan(w.buf, w.pos)
+	}
+	w.pos = j
+	u := unit{raw: sc.raw, nl: sc.nl, cut: !done, big: w.drops != drops}
+	if !u.big && !u.cut {
+		u.s = w.take(w.mark+rel, j)
+	}
+	if own {
+		w.mark = -1
+	}
+	return u
+}
+
 // file walks the top-level values. When the first value is on one line
 // and the next begins on another, the file is JSON lines and is split at
 // newlines (which JSON strings cannot hold), so one bad line costs only
 // itself; otherwise values follow each other as a stream.
 func (d *decoder) file() {
-	s := d.s
-	i := skipWS(s, 0)
-	if i == len(s) {
-		d.fileSkip("empty; %s", shapesHint)
+	if string(d.w.ahead(3)) == "\ufeff" {
+		d.w.pos += 3
+	}
+	c, ok := d.peek()
+	if !ok {
+		if d.w.err == nil {
+			d.fileSkip("empty; %s", shapesHint)
+		}
 		return
 	}
-	if c := s[i]; c != '{' && c != '[' && !strings.HasPrefix(s[i:], "null") {
-		d.fileSkip("not JSON (it starts with %s); %s", quoteStart(s[i:]), shapesHint)
+	if c != '{' && c != '[' && string(d.w.ahead(4)) != "null" {
+		d.fileSkip("not JSON (it starts with %s); %s", quoteStart(string(d.w.ahead(17))), shapesHint)
+		d.cut = true // what follows is not looked at
 		return
 	}
-	end, ok := d.value(i, true, false)
+	d.nl = false
+	one, ok := d.value(true)
 	if !ok {
 		return
 	}
-	next := skipWS(s, end)
-	if next == len(s) {
+	one.nl = one.nl || d.nl // an envelope or array: the white space inside
+	d.nl = false
+	_, more := d.peek()
+	if one.s != "" && !more && d.w.err == nil {
+		d.single(one.s, one.raw)
 		return
 	}
-	if !strings.Contains(s[i:end], "\n") && strings.Contains(s[end:next], "\n") {
-		d.lines(next)
+	if one.s != "" {
+		d.record(one.s, one.raw)
+	}
+	if !more {
 		return
 	}
-	for i = next; i < len(s); i = skipWS(s, end) {
-		if end, ok = d.value(i, false, false); !ok {
+	if !one.nl && d.nl {
+		d.lines()
+		return
+	}
+	for more {
+		if _, ok := d.value(false); !ok {
 			return
 		}
+		_, more = d.peek()
 	}
 }
 
-// lines decodes s[i:] as JSON lines.
-func (d *decoder) lines(i int) {
-	s := d.s
-	defer func() { d.s = s }()
-	for i < len(s) {
-		nl := strings.IndexByte(s[i:], '\n')
-		line := s[i:]
-		if nl >= 0 {
-			line = s[i : i+nl]
-			i += nl + 1
-		} else {
-			i = len(s)
-		}
-		// The scanner works on d.s: point it at the line (a substring,
-		// so records still share the file's string).
-		d.s = line
-		for j := skipWS(line, 0); j < len(line); {
-			end, ok := d.value(j, false, true)
-			if !ok {
-				break
-			}
-			j = skipWS(line, end)
-		}
+// single decodes a file holding one object that is not an envelope: one
+// record, or a file that is not a log file at all.
+func (d *decoder) single(s string, raw bool) {
+	emitted := false
+	emit := d.emit
+	d.emit = func(e model.Event) { emitted = true; emit(e) }
+	d.record(s, raw)
+	d.emit = emit
+	if !emitted && len(d.skips) == 1 {
+		why := d.skips[0].Why
+		d.skips = d.skips[:0]
+		d.fileSkip("one JSON object that is not a record (%s); %s", why, shapesHint)
 	}
 }
 
-// value decodes the value at i and returns where it ends; ok false means
-// the rest of the input cannot be split (and was reported). A value cut
-// short is the end of the file, or with line set, of one bad line.
-func (d *decoder) value(i int, first, line bool) (int, bool) {
-	s := d.s
-	switch s[i] {
+// value decodes the top-level value at pos; ok false means the rest of
+// the input cannot be split (and was reported). With first set, an object
+// that is not an envelope is returned (not decoded): what follows decides
+// whether it is the file's only record.
+func (d *decoder) value(first bool) (unit, bool) {
+	switch d.w.buf[d.w.pos] {
 	case '[':
-		if line {
-			break // a line holding an array: taken as one (bad) record
-		}
-		return d.array(i, d.record)
+		return unit{}, d.array(d.record)
 	case '{':
-		if end, ok := d.envelope(i); ok {
-			return end, true
+		u, env, ok := d.object()
+		if env || !ok {
+			return unit{}, ok
 		}
+		if first {
+			return u, true
+		}
+		d.record(u.s, u.raw)
+		return unit{}, true
 	}
-	end, raw, ok := valueEnd(s, i)
-	if !ok {
-		if line {
-			d.n++
-			d.recordSkip("not valid JSON: the line ends inside a string, object or array")
-			return len(s), false
-		}
+	u := d.unit()
+	if !d.whole(u) {
+		return unit{}, false
+	}
+	if !u.big {
+		d.record(u.s, u.raw)
+	}
+	return unit{nl: u.nl}, true
+}
+
+// whole reports a unit cut short or too big; false when the input ended.
+func (d *decoder) whole(u unit) bool {
+	if u.big {
+		d.n++
+		d.recordSkip(tooBig())
+	}
+	if u.cut {
 		d.truncated()
-		return 0, false
+		return false
 	}
-	if first && s[i] == '{' && skipWS(s, end) == len(s) {
-		// A file holding one object that is not an envelope: one record,
-		// or a file that is not a log file at all.
-		before := len(d.events)
-		d.record(i, end, raw)
-		if len(d.events) == before && len(d.skips) == 1 {
-			why := d.skips[0].Why
-			d.skips = d.skips[:0]
-			d.fileSkip("one JSON object that is not a record (%s); %s", why, shapesHint)
-		}
-		return end, true
-	}
-	d.record(i, end, raw)
-	return end, true
+	return true
 }
 
 func (d *decoder) truncated() {
+	d.cut = true
+	if err := d.w.err; err != nil {
+		cause := readText(d.gz, err)
+		if err == errTooLarge {
+			cause = "larger than " + bytesText(d.w.limit) + " once decompressed (the limit)"
+		}
+		if d.n == 0 {
+			d.fileSkip("%s", cause)
+			return
+		}
+		d.fileSkip("cut short after record %d (%s); the records before it are kept", d.n, cause)
+		return
+	}
 	if d.n == 0 {
 		d.fileSkip("not valid JSON: it ends inside a string, object or array (truncated?)")
 		return
@@ -178,11 +290,236 @@ func (d *decoder) truncated() {
 	d.fileSkip("not valid JSON after record %d: it ends inside a string, object or array (truncated?)", d.n)
 }
 
-// envelope reads the object at i member by member; if it has a "Records"
-// or "Events" key it decodes that array and returns true. A plain record
-// (or an object too broken to split into members) returns false, to be
-// taken whole.
-func (d *decoder) envelope(i int) (int, bool) {
+// object reads the object at pos member by member, keeping it, until a
+// "Records" or "Events" key: from there it is an envelope (env), whose
+// array is decoded record by record as it is read and the rest skipped.
+// An object without such a key, or too broken to split into members, is
+// returned whole, to be taken as one record.
+func (d *decoder) object() (u unit, env, ok bool) {
+	w := d.w
+	w.mark = w.pos
+	w.pos++
+	drops := w.drops
+	for w.drops == drops {
+		c, ok := d.peek()
+		if !ok || c != '"' {
+			break // the end, or not an envelope
+		}
+		k := d.unit()
+		if k.cut || k.big {
+			break
+		}
+		key := k.s[1 : len(k.s)-1]
+		if c, ok = d.peek(); !ok || c != ':' {
+			break
+		}
+		w.pos++
+		if c, ok = d.peek(); !ok {
+			break
+		}
+		if key == "Records" || key == "Events" {
+			w.mark = -1
+			return unit{}, true, d.envelope(key, c)
+		}
+		if v := d.unit(); v.cut || v.big {
+			break
+		}
+		if c, ok = d.peek(); !ok || c != ',' {
+			break
+		}
+		w.pos++
+	}
+	if w.drops != drops {
+		// Too big to keep before any "Records": one record too big.
+		w.mark = -1
+		var sc scanner
+		sc.depth = 1
+		for {
+			j, done := sc.scan(w.buf, w.pos)
+			w.pos = j
+			if done {
+				return unit{}, false, d.whole(unit{big: true})
+			}
+			if !w.more() {
+				return unit{}, false, d.whole(unit{big: true, cut: true})
+			}
+		}
+	}
+	w.pos, w.mark = w.mark, -1
+	u = d.unit()
+	return u, false, d.whole(u) && !u.big
+}
+
+// envelope decodes the value of an envelope's key (c its first byte) and
+// skips the members after it.
+func (d *decoder) envelope(key string, c byte) bool {
+	if c != '[' {
+		if key == "Records" {
+			d.fileSkip(`its "Records" key is not a list of records; %s`, shapesHint)
+		} else {
+			d.fileSkip(`its "Events" key is not a list of lookup events; %s`, shapesHint)
+		}
+		if u := d.unit(); u.cut {
+			d.truncated()
+			return false
+		}
+	} else {
+		each := d.record
+		if key == "Events" {
+			each = d.lookupEvent
+		}
+		if !d.array(each) {
+			return false
+		}
+	}
+	for {
+		c, ok := d.peek()
+		switch {
+		case !ok:
+			d.truncated()
+			return false
+		case c == '}':
+			d.w.pos++
+			return true
+		case c == ',':
+			d.w.pos++
+			if c, ok = d.peek(); ok && c == '"' {
+				if k := d.unit(); k.cut {
+					d.truncated()
+					return false
+				}
+				if c, ok = d.peek(); ok && c == ':' {
+					d.w.pos++
+					if _, ok = d.peek(); ok {
+						if v := d.unit(); !v.cut {
+							continue
+						}
+					}
+				}
+			}
+			if !ok {
+				d.truncated()
+				return false
+			}
+			fallthrough
+		default:
+			d.fileSkip("not valid JSON after record %d: %s where a member or } should be", d.n, quoteStart(string(d.w.ahead(17))))
+			return false
+		}
+	}
+}
+
+// array calls each for every element of the array at pos as it is read.
+// ok is false when the array is cut short or broken, which is reported.
+func (d *decoder) array(each func(r string, raw bool)) bool {
+	w := d.w
+	w.pos++
+	c, ok := d.peek()
+	if ok && c == ']' {
+		w.pos++
+		return true
+	}
+	for ok {
+		u := d.unit()
+		if !d.whole(u) {
+			return false
+		}
+		if !u.big {
+			each(u.s, u.raw)
+		}
+		if c, ok = d.peek(); !ok {
+			break
+		}
+		switch c {
+		case ',':
+			w.pos++
+			if c, ok = d.peek(); ok && c == ']' { // a trailing comma: forgiven
+				w.pos++
+				return true
+			}
+		case ']':
+			w.pos++
+			return true
+		default:
+			d.fileSkip("not valid JSON after record %d: %s where a comma or ] should be", d.n, quoteStart(string(w.ahead(17))))
+			return false
+		}
+	}
+	d.truncated()
+	return false
+}
+
+// lines decodes the rest as JSON lines, a line at a time; a line longer
+// than maxRecordBytes is read past and skipped.
+func (d *decoder) lines() {
+	w := d.w
+	for {
+		w.mark = w.pos
+		drops, j, eol := w.drops, w.pos, false
+		for {
+			if k := bytes.IndexByte(w.buf[j:], '\n'); k >= 0 {
+				j, eol = j+k, true
+				break
+			}
+			w.pos = len(w.buf)
+			if !w.more() {
+				j = len(w.buf)
+				break
+			}
+			j = w.pos
+		}
+		if w.drops != drops {
+			if len(bytes.TrimSpace(w.buf[max(w.pos-64, 0):j])) > 0 {
+				d.n++
+				d.recordSkip(tooBig())
+			}
+		} else {
+			d.lineValues(w.take(w.mark, j))
+		}
+		w.mark, w.pos = -1, j
+		if !eol {
+			return
+		}
+		w.pos++
+	}
+}
+
+// lineValues decodes the values of one line.
+func (d *decoder) lineValues(line string) {
+	d.s = line
+	for j := skipWS(line, 0); j < len(line); {
+		end, ok := d.lineValue(j)
+		if !ok {
+			break
+		}
+		j = skipWS(line, end)
+	}
+}
+
+// lineValue decodes the value at i of a line and returns where it ends;
+// ok false means the rest of the line cannot be split (and was reported).
+func (d *decoder) lineValue(i int) (int, bool) {
+	s := d.s
+	if s[i] == '{' {
+		if end, ok := d.lineEnvelope(i); ok {
+			return end, true
+		}
+	}
+	end, raw, ok := valueEnd(s, i)
+	if !ok {
+		d.n++
+		d.recordSkip("not valid JSON: the line ends inside a string, object or array")
+		return len(s), false
+	}
+	d.record(s[i:end], raw)
+	return end, true
+}
+
+// lineEnvelope reads the object at i of a line member by member; if it
+// has a "Records" or "Events" key it decodes that array and returns true.
+// A plain record (or an object too broken to split into members) returns
+// false, to be taken whole.
+func (d *decoder) lineEnvelope(i int) (int, bool) {
 	s := d.s
 	var records, events = -1, -1
 	j := skipWS(s, i+1)
@@ -230,7 +567,7 @@ func (d *decoder) envelope(i int) (int, bool) {
 			d.fileSkip(`its "Records" key is not a list of records; %s`, shapesHint)
 			return end, true
 		}
-		if _, ok := d.array(records, d.record); !ok {
+		if _, ok := d.lineArray(records, d.record); !ok {
 			return len(s), true
 		}
 	case events >= 0:
@@ -238,23 +575,27 @@ func (d *decoder) envelope(i int) (int, bool) {
 			d.fileSkip(`its "Events" key is not a list of lookup events; %s`, shapesHint)
 			return end, true
 		}
-		if _, ok := d.array(events, d.lookupEvent); !ok {
+		if _, ok := d.lineArray(events, d.lookupEvent); !ok {
 			return len(s), true
 		}
 	default:
 		return 0, false
 	}
 	if j >= len(s) {
-		d.truncated()
+		d.lineTruncated()
 		return len(s), true
 	}
 	return end, true
 }
 
-// array calls each for every element of the array at i (s[i] == '[') and
-// returns where the array ends. ok is false when the array is cut short
-// or broken, which is reported.
-func (d *decoder) array(i int, each func(start, end int, raw bool)) (int, bool) {
+func (d *decoder) lineTruncated() {
+	d.fileSkip("not valid JSON after record %d: a line ends inside a string, object or array (truncated?)", d.n)
+}
+
+// lineArray calls each for every element of the array at i of a line
+// (s[i] == '[') and returns where the array ends. ok is false when the
+// array is cut short or broken, which is reported.
+func (d *decoder) lineArray(i int, each func(r string, raw bool)) (int, bool) {
 	s := d.s
 	j := skipWS(s, i+1)
 	if j < len(s) && s[j] == ']' {
@@ -263,14 +604,10 @@ func (d *decoder) array(i int, each func(start, end int, raw bool)) (int, bool) 
 	for j < len(s) {
 		end, raw, ok := valueEnd(s, j)
 		if !ok {
-			d.truncated()
+			d.lineTruncated()
 			return 0, false
 		}
-		if end == j {
-			d.fileSkip("not valid JSON after record %d: %s where a record should be", d.n, quoteStart(s[j:]))
-			return 0, false
-		}
-		each(j, end, raw)
+		each(s[j:end], raw)
 		j = skipWS(s, end)
 		if j == len(s) {
 			break
@@ -288,15 +625,14 @@ func (d *decoder) array(i int, each func(start, end int, raw bool)) (int, bool) 
 			return 0, false
 		}
 	}
-	d.truncated()
+	d.lineTruncated()
 	return 0, false
 }
 
-// record decodes s[start:end], one record; raw says it holds a raw
-// newline, tab or CR outside its strings.
-func (d *decoder) record(start, end int, raw bool) {
+// record decodes r, one record; raw says it holds a raw newline, tab or
+// CR outside its strings.
+func (d *decoder) record(r string, raw bool) {
 	d.n++
-	r := d.s[start:end]
 	if r[0] != '{' {
 		d.recordSkip(notObject(r))
 		return
@@ -309,7 +645,7 @@ func (d *decoder) record(start, end int, raw bool) {
 		d.recordSkip(noTime(err))
 		return
 	}
-	d.events = append(d.events, e)
+	d.emit(e)
 }
 
 func noTime(err error) string {
@@ -352,9 +688,8 @@ type lookupEvent struct {
 	CloudTrailEvent *string
 }
 
-func (d *decoder) lookupEvent(start, end int, _ bool) {
+func (d *decoder) lookupEvent(r string, _ bool) {
 	d.n++
-	r := d.s[start:end]
 	if r[0] != '{' {
 		d.recordSkip(notObject(r))
 		return
@@ -403,7 +738,7 @@ func (d *decoder) lookupEvent(start, end int, _ bool) {
 			e.Resources[i] = model.Resource{Type: deref(res.ResourceType), Name: deref(res.ResourceName)}
 		}
 	}
-	d.events = append(d.events, e)
+	d.emit(e)
 }
 
 // lookupTime reads the CLI's EventTime, used only when the record has no

@@ -1,7 +1,6 @@
 package trail
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -202,19 +202,17 @@ func (r *pollReader) Stat() (fs.FileInfo, error) { return r.f.Stat() }
 // stdinFile is what "-" reads; tests point it at a pipe.
 var stdinFile = os.Stdin
 
-// stdinStore is the store for "-": standard input, read whole on the first
-// Open and kept, since it cannot be read twice.
+// stdinStore is the store for "-": standard input, streamed as it comes
+// (records are released before it closes). It can be opened once.
 type stdinStore struct {
-	once sync.Once
-	data []byte
-	err  error
-	done chan struct{}
+	mu     sync.Mutex
+	opened bool
 }
 
 // stdinKey is the one key of the stdin store.
 const stdinKey = "-"
 
-func newStdinStore() *stdinStore { return &stdinStore{done: make(chan struct{})} }
+func newStdinStore() *stdinStore { return &stdinStore{} }
 
 func (s *stdinStore) Name(string) string { return "stdin" }
 
@@ -222,53 +220,113 @@ func (s *stdinStore) List(context.Context, string) ([]Entry, error) {
 	return []Entry{{Key: stdinKey, Size: -1}}, nil
 }
 
-// Open reads standard input to its end (once). A pipe is read through the
-// poller on a duplicate of the descriptor, so cancelling ctx stops the
-// read; a terminal is read by a goroutine that ctx cannot stop, left to
-// end with the process.
+// Open opens standard input for reading, once. Closing the reader stops a
+// read in progress; standard input itself is left as it was found.
 func (s *stdinStore) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	if key != stdinKey {
 		return nil, fmt.Errorf("no such file %q", key)
 	}
-	s.once.Do(func() {
-		go func() {
-			defer close(s.done)
-			s.data, s.err = readStdin(ctx)
-		}()
-	})
-	select {
-	case <-s.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	if s.err != nil {
-		return nil, s.err
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opened {
+		return nil, errors.New("standard input was read already (it can be read once)")
 	}
-	return io.NopCloser(bytes.NewReader(s.data)), nil
+	s.opened = true
+	return openStdin(stdinFile), nil
 }
 
-func readStdin(ctx context.Context) ([]byte, error) {
-	in := stdinFile
+// openStdin reads a pipe through the poller, on a new open file
+// description of it (/proc/self/fd/N): O_NONBLOCK, which the poller needs
+// to stop a read on Close, is a flag of the description, and setting it
+// on standard input's own (or a dup of it) would leave the pipe
+// non-blocking for the commands that share it after lazytrail exits
+// (their reads then fail with EAGAIN). Anything else (a terminal, a file,
+// no /proc) is read by a goroutine that Close leaves behind, blocked until
+// input comes or the process ends.
+func openStdin(in *os.File) io.ReadCloser {
 	if fi, err := in.Stat(); err == nil && fi.Mode()&fs.ModeNamedPipe != 0 {
-		if fd, err := syscall.Dup(int(in.Fd())); err == nil {
-			if err := syscall.SetNonblock(fd, true); err == nil {
-				f := os.NewFile(uintptr(fd), "stdin")
-				defer f.Close()
-				stop := context.AfterFunc(ctx, func() { f.Close() })
-				defer stop()
-				var b bytes.Buffer
-				_, err := io.Copy(&b, io.LimitReader(f, DefaultMaxFileBytes+1))
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				return b.Bytes(), err
+		if fd, ok := rawFd(in); ok {
+			if f, err := os.OpenFile("/proc/self/fd/"+strconv.Itoa(fd), os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+				return &pollReader{f: f, waited: true}
 			}
-			syscall.Close(fd)
 		}
 	}
-	var b bytes.Buffer
-	_, err := io.Copy(&b, io.LimitReader(in, DefaultMaxFileBytes+1))
-	return b.Bytes(), err
+	return newDetachedReader(in)
+}
+
+// rawFd is f's descriptor, without (*os.File).Fd's side effect of putting
+// it in blocking mode.
+func rawFd(f *os.File) (int, bool) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0, false
+	}
+	fd := -1
+	if rc.Control(func(u uintptr) { fd = int(u) }) != nil || fd < 0 {
+		return 0, false
+	}
+	return fd, true
+}
+
+// detachedReader reads r from a goroutine of its own, so that Close
+// returns at once even when a Read cannot be interrupted.
+type detachedReader struct {
+	chunks chan []byte
+	err    error // after chunks is closed
+	rest   []byte
+	closed chan struct{}
+	once   sync.Once
+}
+
+func newDetachedReader(r io.Reader) *detachedReader {
+	d := &detachedReader{chunks: make(chan []byte), closed: make(chan struct{})}
+	go func() {
+		defer close(d.chunks)
+		for {
+			b := make([]byte, 64<<10)
+			n, err := r.Read(b)
+			if n > 0 {
+				select {
+				case d.chunks <- b[:n]:
+				case <-d.closed:
+					return
+				}
+			}
+			if err != nil {
+				d.err = err
+				return
+			}
+		}
+	}()
+	return d
+}
+
+func (d *detachedReader) Read(p []byte) (int, error) {
+	if len(d.rest) == 0 {
+		select {
+		case b, ok := <-d.chunks:
+			if !ok {
+				if d.err == io.EOF || d.err == nil {
+					return 0, io.EOF
+				}
+				return 0, d.err
+			}
+			d.rest = b
+		case <-d.closed:
+			return 0, os.ErrClosed
+		}
+	}
+	n := copy(p, d.rest)
+	d.rest = d.rest[n:]
+	return n, nil
+}
+
+func (d *detachedReader) Close() error {
+	d.once.Do(func() { close(d.closed) })
+	return nil
 }
 
 // isStdin reports whether a root names standard input.

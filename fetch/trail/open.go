@@ -37,8 +37,10 @@ type Options struct {
 	// is DefaultS3Stall (30 s).
 	S3Stall time.Duration
 
-	// MaxFileBytes is the most one file may hold once decompressed; a
-	// larger file is skipped. 0 is DefaultMaxFileBytes (1 GiB).
+	// MaxFileBytes, when not 0, is the most one file may hold once
+	// decompressed: the rest of a larger file is skipped and named. Files
+	// are decoded as they are read, so memory does not depend on their
+	// size; the default is no limit.
 	MaxFileBytes int64
 
 	wrap func(Store) Store // tests: wraps every store (to count its calls)
@@ -81,10 +83,7 @@ func Open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition,
 		}
 	}
 	sh := &shared{since: opts.Since, until: opts.Until, limit: opts.MaxFileBytes,
-		sem: make(chan struct{}, workers), cpu: make(chan struct{}, runtime.GOMAXPROCS(0)), window: workers}
-	if sh.limit <= 0 {
-		sh.limit = DefaultMaxFileBytes
-	}
+		sem: make(chan struct{}, workers), cpu: &gate{slots: make(chan struct{}, runtime.GOMAXPROCS(0))}, window: workers}
 
 	var parts []fetch.Partition
 	var skips []fetch.Skip
@@ -96,6 +95,7 @@ func Open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition,
 	}
 	for _, root := range roots {
 		specs, st, source, sk, err := discover(ctx, root, opts)
+		_, arrival := st.(*stdinStore)
 		if err == nil && opts.wrap != nil {
 			st = opts.wrap(st)
 		}
@@ -107,8 +107,13 @@ func Open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition,
 		}
 		skips = append(skips, sk...)
 		for _, spec := range specs {
-			parts = append(parts, fetch.Partition{Source: source, Account: spec.account, Region: spec.region,
-				Pager: newPager(ctx, st, sh, spec)})
+			var pg fetch.Pager
+			if arrival {
+				pg = newArrivalPager(ctx, st, sh) // standard input: as it comes
+			} else {
+				pg = newPager(ctx, st, sh, spec)
+			}
+			parts = append(parts, fetch.Partition{Source: source, Account: spec.account, Region: spec.region, Pager: pg})
 		}
 	}
 	// Each partition may keep its share of the reads in flight (at least

@@ -1,12 +1,10 @@
 package trail
 
 import (
-	"cmp"
 	"container/heap"
 	"context"
 	"errors"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,13 +38,15 @@ type StatsPager interface {
 }
 
 // shared is what the pagers of one Open share: the query's range, the
-// per-file limit, and the semaphore that bounds reads in flight.
+// per-file limit, the semaphore that bounds reads in flight, and the
+// memory of what is read but not yet delivered.
 type shared struct {
 	since, until time.Time
 	limit        int64
 	sem          chan struct{} // reads in flight
-	cpu          chan struct{} // decodes at once: one a core
+	cpu          *gate         // decodes at once: one a core
 	window       int           // most files one pager keeps in flight
+	held         atomic.Int64  // events read, not yet delivered (eventSize)
 }
 
 // level is what an item of a pager's queue is.
@@ -134,7 +134,7 @@ func (h *itemHeap) Pop() any {
 type job struct {
 	it     item
 	done   chan struct{}
-	events []model.Event
+	events *fileSort
 	skips  []fetch.Skip
 	err    error // the pager was closed
 }
@@ -220,34 +220,50 @@ func (p *pager) Next(ctx context.Context) (fetch.Page, error) {
 	case <-ctx.Done():
 		return fetch.Page{}, ctx.Err()
 	}
-	p.queue = p.queue[1:]
 	if j.err != nil {
+		p.queue = p.queue[1:]
 		return fetch.Page{}, j.err
 	}
-	p.window = min(p.window*2, p.sh.window)
-	_ = p.fill(ctx) // start the next reads now; a cancellation shows at the next Next
-
-	page := fetch.Page{Events: j.events, Skipped: append(p.takeSkips(), j.skips...)}
+	evs, more, newest := j.events.page()
+	page := fetch.Page{Events: evs, Skipped: append(p.takeSkips(), j.skips...)}
+	j.skips = nil
+	if !more {
+		if j.events.err != nil {
+			page.Skipped = append(page.Skipped, fetch.Skip{What: p.st.Name(j.it.key), Why: j.events.err.Error()})
+		}
+		j.events.close()
+		p.queue = p.queue[1:]
+		p.window = min(p.window*2, p.sh.window)
+		_ = p.fill(ctx) // start the next reads now; a cancellation shows at the next Next
+	}
 	bound := j.it.hi
 	if !p.promised.IsZero() && p.promised.Before(bound) {
 		bound = p.promised
 	}
 	var late int64
-	for i := range j.events {
-		if j.events[i].Time.After(bound) {
+	for i := range evs {
+		if evs[i].Time.After(bound) {
 			late++
 		}
 		// hi is the name's time and the minute it does not show.
-		if d := j.events[i].Time.Sub(j.it.hi); !j.it.lo.IsZero() && d > lateTolerance && d+time.Minute > p.tooLate {
+		if d := evs[i].Time.Sub(j.it.hi); !j.it.lo.IsZero() && d > lateTolerance && d+time.Minute > p.tooLate {
 			p.tooLate, p.tooLateKey = d+time.Minute, j.it.key
 		}
 	}
 	p.late.Add(late)
 	p.warnLate()
 	page.Skipped = append(page.Skipped, p.takeSkips()...)
-	if h, more := p.horizon(); more {
+	switch h, rest := p.horizon(more); {
+	case more:
+		// The file's own rest comes next, newest first: its newest event
+		// bounds it.
+		page.Horizon = newest.Add(time.Nanosecond)
+		if rest && h.After(page.Horizon) {
+			page.Horizon = h
+		}
+	case rest:
 		page.Horizon = h
-	} else {
+	default:
 		page.Horizon, page.Done = j.it.hi, true
 	}
 	p.promised = page.Horizon
@@ -287,12 +303,19 @@ func (p *pager) takeSkips() []fetch.Skip {
 	return s
 }
 
-// horizon is the newest bound of what is still unread.
-func (p *pager) horizon() (time.Time, bool) {
+// horizon is the newest bound of what is still unread, the file at the
+// front of the queue excepted when it is being paged out (paging).
+func (p *pager) horizon(paging bool) (time.Time, bool) {
 	var h time.Time
 	more := false
-	if len(p.queue) > 0 {
-		h, more = p.queue[0].it.hi, true
+	queue := p.queue
+	if paging {
+		queue = queue[1:]
+	}
+	for _, j := range queue {
+		if !more || j.it.hi.After(h) {
+			h, more = j.it.hi, true
+		}
 	}
 	if len(p.items) > 0 {
 		if top := p.items[0].hi; !more || top.After(h) {
@@ -304,9 +327,10 @@ func (p *pager) horizon() (time.Time, bool) {
 }
 
 // fill lists folders at the front and starts reading files until the
-// window is full.
+// window is full, or beyond the first file, until the read-ahead of every
+// pager is over its budget.
 func (p *pager) fill(ctx context.Context) error {
-	for len(p.queue) < p.window && len(p.items) > 0 {
+	for len(p.queue) < p.window && len(p.items) > 0 && (len(p.queue) == 0 || p.sh.held.Load() < readAhead) {
 		it := heap.Pop(&p.items).(item)
 		if it.lv == lvFile {
 			p.start(it)
@@ -327,7 +351,8 @@ func (p *pager) start(it item) {
 	go p.run(j)
 }
 
-// run reads and decodes one file, holding a slot of the semaphore.
+// run reads and decodes one file, holding a slot of the semaphore, and
+// a decoding slot except while a read waits.
 func (p *pager) run(j *job) {
 	defer p.wg.Done()
 	defer close(j.done)
@@ -339,7 +364,8 @@ func (p *pager) run(j *job) {
 	}
 	defer func() { <-p.sh.sem }()
 	name := p.st.Name(j.it.key)
-	s, err := readFile(p.ctx, p.st, j.it.key, j.it.size, p.sh.limit)
+	j.events = &fileSort{sh: p.sh}
+	r, gz, done, err := openFile(p.ctx, p.st, j.it.key, p.sh.cpu)
 	p.files.Add(1)
 	if err != nil {
 		if p.ctx.Err() != nil {
@@ -351,29 +377,22 @@ func (p *pager) run(j *job) {
 		j.skips = []fetch.Skip{{What: name, Why: why}}
 		return
 	}
-	select {
-	case p.sh.cpu <- struct{}{}:
-	case <-p.ctx.Done():
+	defer done()
+	records := int64(0)
+	skips := decodeStream(name, r, gz, p.sh.limit, func(e model.Event) {
+		records++
+		if p.sh.in(e.Time) {
+			j.events.add(e)
+		}
+	})
+	if p.ctx.Err() != nil {
+		j.events.close()
 		j.err = p.ctx.Err()
 		return
 	}
-	evs, skips := decodeString(name, s)
-	<-p.sh.cpu
-	p.records.Add(int64(len(evs)))
-	kept := evs[:0]
-	for _, e := range evs {
-		if p.sh.in(e.Time) {
-			kept = append(kept, e)
-		}
-	}
-	clear(evs[len(kept):]) // let the filtered-out events go
-	slices.SortFunc(kept, func(a, b model.Event) int {
-		if c := b.Time.Compare(a.Time); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	j.events, j.skips = kept, skips
+	p.records.Add(records)
+	j.events.finish()
+	j.skips = skips
 }
 
 // expand lists a folder and queues what it holds that can be in range.
@@ -470,5 +489,11 @@ func (p *pager) Close() {
 	p.closed.Do(func() {
 		p.cancel()
 		p.wg.Wait()
+		for _, j := range p.queue {
+			if j.events != nil {
+				j.events.close()
+			}
+		}
+		p.queue = nil
 	})
 }

@@ -8,121 +8,110 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"slices"
 	"sync"
-	"unsafe"
+
+	"lazytrail/model"
 )
 
-// DefaultMaxFileBytes is the default limit on one file's decompressed
-// size. CloudTrail log files are a few MB at most; the limit is there for
-// gzip bombs and for a device named by mistake.
-const DefaultMaxFileBytes int64 = 1 << 30
-
-// readFile reads one file through the store and returns its content,
+// openFile opens one file through the store for the streaming decoder:
 // gunzipped when it starts with gzip's magic bytes (whatever its name).
-// size is the stored size when known (-1 otherwise), to size the buffer.
-// A content larger than limit once decompressed, a truncated or corrupt
-// gzip, or an error of the store is an error naming the cause in one line
-// (the file is to be skipped); when ctx is done the error is ctx's, and a
-// read in progress is unblocked by closing the reader.
-func readFile(ctx context.Context, st Store, key string, size, limit int64) (string, error) {
-	if limit <= 0 {
-		limit = DefaultMaxFileBytes
-	}
+// gate, when set, is a decoding slot: it is taken once the store has
+// opened the file and held until done, except for the time of each read
+// of the store (a read waiting on the network gives it up). A store's error or a gzip
+// header that is not valid is an error naming the cause in one line (the
+// file is to be skipped); when ctx is done the error is ctx's. Closing
+// the file (done), or cancelling ctx, unblocks a read in progress.
+func openFile(ctx context.Context, st Store, key string, gate *gate) (r io.Reader, gz bool, done func(), err error) {
 	rc, err := st.Open(ctx, key)
 	if err != nil {
 		if ctx.Err() != nil {
-			return "", ctx.Err()
+			return nil, false, nil, ctx.Err()
 		}
-		return "", bare(err)
+		return nil, false, nil, bare(err)
 	}
 	var once sync.Once
 	closeRC := func() { once.Do(func() { rc.Close() }) }
 	stop := context.AfterFunc(ctx, closeRC)
-	defer func() {
+	done = func() {
 		stop()
 		closeRC()
-	}()
-	if size < 0 {
-		if f, ok := rc.(interface{ Stat() (fs.FileInfo, error) }); ok {
-			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-				size = fi.Size()
-			}
+	}
+	var raw io.Reader = rc
+	if gate != nil {
+		gate.acquire()
+		raw = &gatedReader{r: rc, g: gate}
+		closeOnly := done
+		done = func() {
+			closeOnly()
+			gate.release()
 		}
 	}
-
-	br := bufio.NewReaderSize(rc, 64<<10)
-	var r io.Reader = br
-	gz := false
+	br := bufio.NewReaderSize(raw, 64<<10)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return "", readErr(ctx, true, err)
+			done()
+			return nil, false, nil, readErr(ctx, true, err)
 		}
-		r, gz = zr, true
+		return zr, true, done, nil
 	}
-	est := size + 1
-	if gz {
-		est = size * 16 // CloudTrail's JSON compresses about 10-20×
-	}
-	est = max(min(est, limit+1), 4<<10)
-	buf, err := readLimited(r, est, limit)
+	return br, false, done, nil
+}
+
+// gate is a slot of the decoders' semaphore, given up while a read waits.
+type gate struct{ slots chan struct{} }
+
+func (g *gate) acquire() { g.slots <- struct{}{} }
+func (g *gate) release() { <-g.slots }
+
+// gatedReader gives up its decoder's slot for the time of each read.
+type gatedReader struct {
+	r io.Reader
+	g *gate
+}
+
+func (r *gatedReader) Read(p []byte) (int, error) {
+	r.g.release()
+	defer r.g.acquire()
+	return r.r.Read(p)
+}
+
+// readFile reads one whole (small) file through the store and decodes it:
+// for looking up single records, not for paging.
+func readFile(ctx context.Context, st Store, key, what string) ([]model.Event, error) {
+	r, gz, done, err := openFile(ctx, st, key, nil)
 	if err != nil {
-		return "", readErr(ctx, gz, err)
+		return nil, err
 	}
-	if int64(len(buf)) > limit {
-		return "", fmt.Errorf("larger than %s once decompressed (the limit)", bytesText(limit))
+	defer done()
+	var evs []model.Event
+	skips := decodeStream(what, r, gz, 0, func(e model.Event) { evs = append(evs, e) })
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
-	return ownString(buf), nil
-}
-
-// readLimited reads r to its end into a buffer of initial capacity est,
-// doubling it as needed, and stops after limit+1 bytes (so a reader that
-// never ends, or a bomb, costs at most limit+1 bytes of memory).
-func readLimited(r io.Reader, est, limit int64) ([]byte, error) {
-	buf := make([]byte, 0, est)
-	for int64(len(buf)) <= limit {
-		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, int(min(int64(cap(buf)), limit+1-int64(len(buf)))))
-		}
-		room := buf[len(buf):min(int64(cap(buf)), limit+1)]
-		n, err := r.Read(room)
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
+	if len(evs) == 0 && len(skips) > 0 {
+		return nil, errors.New(skips[0].Why)
 	}
-	return buf, nil
-}
-
-// ownString turns a buffer nobody writes to again into the string the
-// events' Raw fields share: without a copy when the buffer is nearly
-// full, else copied to its length so the slack is not kept alive.
-func ownString(buf []byte) string {
-	if len(buf) == 0 {
-		return ""
-	}
-	if cap(buf)-len(buf) <= len(buf)/4 {
-		return unsafe.String(unsafe.SliceData(buf), len(buf))
-	}
-	return string(buf)
+	return evs, nil
 }
 
 func readErr(ctx context.Context, gz bool, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	return errors.New(readText(gz, err))
+}
+
+// readText is a read's failure in one line.
+func readText(gz bool, err error) string {
 	var pe *fs.PathError
 	if gz && !errors.As(err, &pe) { // a store's read error is not the gzip's fault
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return errors.New("not valid gzip: truncated (unexpected EOF)")
+			return "not valid gzip: truncated (unexpected EOF)"
 		}
-		return fmt.Errorf("not valid gzip: %v", bare(err))
+		return "not valid gzip: " + bare(err).Error()
 	}
-	return fmt.Errorf("reading: %v", bare(err))
+	return "reading: " + bare(err).Error()
 }
 
 // bare drops the path an *fs.PathError repeats (the skip names the file).

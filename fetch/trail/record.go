@@ -156,11 +156,10 @@ func (o *Originals) read(ctx context.Context, path string) (map[string]string, e
 		}
 		st, key = local, filepath.Base(path)
 	}
-	data, err := readFile(ctx, st, key, -1, 0)
+	events, err := readFile(ctx, st, key, path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	events, _ := decodeString(path, data)
 	records := make(map[string]string, len(events))
 	for i := range events {
 		records[events[i].ID] = events[i].Raw
