@@ -7,7 +7,7 @@ import "strings"
 // loaded with it can be compared with the filter in force: only a filter
 // that narrows this one (Filter.Narrows) finds every one of its matches
 // among what the query loads. ok is false when the language has no term for
-// the attribute (ResourceType) or cannot hold the value (a space or a comma
+// the attribute or cannot hold the value (a space or a comma
 // would read as two terms or as alternatives): no filter is then known to
 // be covered, which errs on the side of never saying "complete" wrongly.
 func LookupFilter(lookup string) (f Filter, ok bool) {

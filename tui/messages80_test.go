@@ -24,8 +24,8 @@ func TestMessagesAreWholeAt80x24(t *testing.T) {
 	t.Run("unknown key", func(t *testing.T) {
 		app, _ := newTestApp(t, 80, 24, mixedEvents(30))
 		press(app, "/")
-		typeText(app, "skeddly- region:eu-west-1 eventname:RunInstances")
-		want := model.ParseFilter("eventname:RunInstances").Err()
+		typeText(app, "skeddly- region:eu-west-1 evnt:RunInstances")
+		want := model.ParseFilter("evnt:RunInstances").Err()
 		if want == "" || !strings.Contains(screenWords(app), want) {
 			t.Errorf("%q is not whole on screen:\n%s", want, plain(content(app)))
 		}
