@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"lazytrail/model"
 )
 
 // A region name AWS does not serve (eu-west-9) is a typo, and answering it
@@ -83,31 +85,10 @@ func nearRegions(name string, regions []string) []string {
 	}
 	if len(near) == 0 {
 		for _, r := range regions {
-			if editDistance(name, r) <= 2 {
+			if model.EditDistance(name, r) <= 2 {
 				near = append(near, r)
 			}
 		}
 	}
 	return near
-}
-
-// editDistance is the Levenshtein distance of two short names.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -246,7 +246,7 @@ func unknownKey(key, sep string) string {
 	best, bestDist := "", 1<<30
 	lower := strings.ToLower(key)
 	consider := func(candidate, short string) {
-		d := editDistance(lower, candidate)
+		d := EditDistance(lower, candidate)
 		if strings.HasPrefix(lower, candidate) || strings.HasPrefix(candidate, lower) {
 			d = min(d, 1)
 		}
@@ -278,8 +278,9 @@ func sortedKeys() []string {
 	return keys
 }
 
-// editDistance is the Levenshtein distance of two short keys.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance of two short names (filter
+// keys, region names), for "did you mean"; a is cut at 64 bytes.
+func EditDistance(a, b string) int {
 	if len(a) > 64 {
 		a = a[:64]
 	}
