@@ -229,21 +229,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveStalled sends the object's headers and first half, then holds.
 func (p *Proxy) serveStalled(w http.ResponseWriter, r *http.Request, release chan struct{}) {
-	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.target.ResolveReference(&url.URL{Path: r.URL.Path}).String(), nil)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+	resp, body, ok := p.fetchWhole(w, r, "")
+	if !ok {
 		return
-	}
-	out.Header = r.Header.Clone()
-	resp, err := p.rp.Transport.RoundTrip(out)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	for k, v := range resp.Header {
-		w.Header()[k] = v
 	}
 	w.WriteHeader(resp.StatusCode)
 	_, _ = w.Write(body[:len(body)/2])
@@ -397,21 +385,9 @@ func (p *Proxy) serveFault(w http.ResponseWriter, r *http.Request, f Fault) {
 		WriteError(w, http.StatusServiceUnavailable, "SlowDown", "Please reduce your request rate.")
 		return
 	}
-	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.target.ResolveReference(&url.URL{Path: r.URL.Path, RawQuery: r.URL.RawQuery}).String(), nil)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+	resp, body, ok := p.fetchWhole(w, r, r.URL.RawQuery)
+	if !ok {
 		return
-	}
-	out.Header = r.Header.Clone()
-	resp, err := p.rp.Transport.RoundTrip(out)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	for k, v := range resp.Header {
-		w.Header()[k] = v
 	}
 	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 	w.WriteHeader(resp.StatusCode)
@@ -435,4 +411,27 @@ func (p *Proxy) serveFault(w http.ResponseWriter, r *http.Request, f Fault) {
 		_ = tc.SetLinger(0) // close with a RST
 	}
 	conn.Close()
+}
+
+// fetchWhole asks moto for what r asks (with query, when not ""), reads
+// the whole body and copies the headers to w, for a fault to serve as it
+// likes; it answers w itself and says false when moto cannot be reached.
+func (p *Proxy) fetchWhole(w http.ResponseWriter, r *http.Request, query string) (*http.Response, []byte, bool) {
+	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.target.ResolveReference(&url.URL{Path: r.URL.Path, RawQuery: query}).String(), nil)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return nil, nil, false
+	}
+	out.Header = r.Header.Clone()
+	resp, err := p.rp.Transport.RoundTrip(out)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return nil, nil, false
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	return resp, body, true
 }
