@@ -75,6 +75,11 @@ func explain(err error, profile string) (cause, hint string) {
 	return lastLine(err), ""
 }
 
+// lookupAttributeKeys are the keys LookupEvents takes, as the SDK lists
+// them (lookup.ParseAttribute checks --lookup against the SDK's list; a
+// test there checks this one against it).
+const lookupAttributeKeys = "EventId, EventName, ReadOnly, Username, ResourceType, ResourceName, EventSource, AccessKeyId"
+
 // caHint is what to do when a certificate's authority is not trusted.
 const caHint = "behind a TLS-inspecting proxy set AWS_CA_BUNDLE (or ca_bundle in the profile) to its CA"
 
@@ -142,7 +147,7 @@ func explainAPI(apiErr smithy.APIError, op string, exhausted bool) (cause, hint 
 	case "InvalidTimeRangeException":
 		return "the time range is not valid", "the start must be before the end and within the last 90 days"
 	case "InvalidLookupAttributesException":
-		return "the lookup attribute was refused: " + apiErr.ErrorMessage(), "use --lookup KEY=VALUE with one of " + strings.Join(attributeKeys, ", ")
+		return "the lookup attribute was refused: " + apiErr.ErrorMessage(), "use --lookup KEY=VALUE with one of " + lookupAttributeKeys
 	}
 	if _, throttled := throttleCodes[code]; throttled {
 		if exhausted {

@@ -11,8 +11,8 @@ import (
 // source, or one file read whole) newest first, a page at a time. The
 // stream calls Next from one goroutine at a time, and only when the merge
 // wants more of this partition; Close is called once, after the last Next.
-// Each source is one implementation: LookupEvents (lookup.go) and trail log
-// files (package trail).
+// Each source's package has its own (lookup, trail, athena); one that has
+// something to say between pages implements ReportingPager too.
 type Pager interface {
 	Next(ctx context.Context) (Page, error)
 	Close()
@@ -26,11 +26,11 @@ type Page struct {
 	Events []model.Event
 
 	// Horizon is the newest time any later page of this partition can
-	// hold. Zero means the oldest event on this page, inclusive: the
-	// LookupEvents promise, where a later page can only hold events as old
-	// as or older than what was delivered. Trail files promise more: every
-	// unread file was delivered before its name time, so the horizon is the
-	// newest name time (plus its minute) still unread.
+	// hold. Zero means the oldest event on this page, inclusive: a later
+	// page can only hold events as old as or older than what was delivered
+	// (LookupEvents' promise). A source may promise more: trail files were
+	// each delivered before their name time, so the horizon is the newest
+	// name time (plus its minute) still unread.
 	Horizon time.Time
 
 	// Done says this was the partition's last page.
@@ -61,7 +61,7 @@ type Skip struct {
 
 // Partition is one pager with the labels the status area shows.
 type Partition struct {
-	Source  string // "lookup", "files", "s3"
+	Source  string // the source's word for it: "lookup", "files", "s3", "athena"
 	Account string // account id or profile; "" when unknown (a loose file)
 	Region  string // region; for a loose file, its path
 	// Detail is what the partition runs, for the panel that lists the

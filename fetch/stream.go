@@ -1,9 +1,11 @@
-// Package fetch does lazytrail's I/O: the stream — the watermark merge of
-// every partition (account × region of a source) into one newest-first
-// sequence that fetches only as far as the consumer's demand — and the
-// LookupEvents pager (pinned time range, client-side pacing, retries,
-// NextToken resume), region discovery, and one-line explanations of what
-// went wrong. Trail log files are another pager, in package trail.
+// Package fetch is the engine every source shares: the stream — the
+// watermark merge of every partition (account × region of a source, a
+// file, a query) into one newest-first sequence that fetches only as far
+// as the consumer's demand — its progress and stats, the command line's
+// time range (Span), and one-line explanations of what went wrong. Each
+// source is a package of its own that builds partitions (Pager) and
+// implements model.Source: lookup (LookupEvents), trail (log files),
+// athena (an Athena table).
 package fetch
 
 import (
@@ -21,12 +23,12 @@ import (
 
 // Stats counts what a stream did, for tests, benchmarks and diagnostics.
 type Stats struct {
-	Requests   int // LookupEvents calls (pages asked for)
+	Requests   int // requests for pages, as the pagers report them (Reporter)
 	Attempts   int // HTTP attempts, retries included
-	Retries    int // attempts the SDK retried
+	Retries    int // attempts retried
 	Throttles  int // throttled attempts
 	Failed     int // partitions that failed for good (retries exhausted or not retryable); cancellation excluded
-	Resumes    int // queries resumed without a token after InvalidNextTokenException
+	Resumes    int // queries started again from their last event (an expired page token)
 	Pages      int // pages received
 	Received   int // events received on those pages
 	Duplicates int // events dropped as already received
@@ -37,12 +39,11 @@ type Stats struct {
 }
 
 // Stream is the merged, newest-first stream of every partition's events.
-// It satisfies tui.Source. All methods are safe for concurrent use.
+// It satisfies model.Stream. All methods are safe for concurrent use.
 type Stream struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	done   sync.WaitGroup
-	after  []func() // run by Close once every pager has stopped
 
 	mu      sync.Mutex
 	core    *merge
@@ -71,18 +72,14 @@ const maxSkipsShown = 200
 // the sources (50 for LookupEvents), which sizes the merge's buffers.
 // Close releases everything, the pagers included.
 func OpenPartitions(ctx context.Context, parts []Partition, pageSize int) *Stream {
-	s := newStream(ctx)
+	ctx, cancel := context.WithCancel(ctx)
+	s := &Stream{ctx: ctx, cancel: cancel, wake: make(chan struct{}), changed: true}
 	s.start(parts, pageSize)
 	return s
 }
 
-func newStream(ctx context.Context) *Stream {
-	ctx, cancel := context.WithCancel(ctx)
-	return &Stream{ctx: ctx, cancel: cancel, wake: make(chan struct{}), changed: true}
-}
-
-// start sorts the partitions, builds the merge over them and starts one
-// goroutine per partition.
+// start sorts the partitions, builds the merge over them, hands each
+// reporting pager its Reporter and starts one goroutine per partition.
 func (s *Stream) start(parts []Partition, pageSize int) {
 	parts = slices.Clone(parts)
 	slices.SortStableFunc(parts, func(a, b Partition) int {
@@ -94,6 +91,11 @@ func (s *Stream) start(parts []Partition, pageSize int) {
 			Source: p.Source, Account: p.Account, Region: p.Region, State: model.RegionWaiting,
 			Detail: p.Detail,
 		}})
+	}
+	for i, p := range s.parts {
+		if rp, ok := p.pager.(ReportingPager); ok {
+			rp.Attach(partReporter{s: s, i: i})
+		}
 	}
 	s.done.Add(len(s.parts))
 	for i := range s.parts {
@@ -162,9 +164,6 @@ func (s *Stream) Close() {
 	}
 	for _, p := range s.parts {
 		p.pager.Close()
-	}
-	for _, f := range s.after {
-		f()
 	}
 }
 
@@ -342,14 +341,14 @@ func (s *Stream) lateLocked() int {
 	return n
 }
 
-// explainedError is a pager's failure already put in one printable line
+// ExplainedError is a pager's failure already put in one printable line
 // (with the hints only the pager knows, such as its profile).
-type explainedError string
+type ExplainedError string
 
-func (e explainedError) Error() string { return string(e) }
+func (e ExplainedError) Error() string { return string(e) }
 
 func explainPartition(err error) string {
-	var done explainedError
+	var done ExplainedError
 	if errors.As(err, &done) {
 		return string(done)
 	}

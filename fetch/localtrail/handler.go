@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"lazytrail/model"
 )
 
 // ServeHTTP answers one awsJson1_1 request.
@@ -88,7 +90,7 @@ func (s *Server) knownRegion(region string) bool {
 func (s *Server) lookupEvents(w http.ResponseWriter, r *http.Request, region string) {
 	s.mu.Lock()
 	if !s.knownRegion(region) {
-		if !isRegionName(region) {
+		if !model.IsRegionName(region) {
 			// What AWS answers a scope naming no region at all; nothing
 			// is kept for it.
 			s.mu.Unlock()

@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
-	"lazytrail/fetch"
 	"lazytrail/model"
 )
 
@@ -46,24 +45,6 @@ func TestPaginationToTheEndIsTheDatasetNewestFirst(t *testing.T) {
 	got, _, err = pageAll(t, client(url, "ap-south-1", 1), &cloudtrail.LookupEventsInput{})
 	if err != nil || len(got) != 0 {
 		t.Fatalf("a region without events: %d events, %v", len(got), err)
-	}
-}
-
-func TestEventsCarryEveryLookupFieldInTheWireTypes(t *testing.T) {
-	_, d, url := fixtureServer(t, Options{})
-	out, err := client(url, "eu-west-1", 1).LookupEvents(context.Background(), &cloudtrail.LookupEventsInput{MaxResults: aws.Int32(10)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := d.Events("eu-west-1")[:10]
-	for i, le := range out.Events {
-		got := fetch.FromLookup(le, "eu-west-1")
-		w := want[i]
-		if got.ID != w.ID || !got.Time.Equal(w.Time) || got.Name != w.Name || got.Source != w.Source ||
-			got.Username != w.Username || got.AccessKeyID != w.AccessKeyID || got.ReadOnly != w.ReadOnly ||
-			!slices.Equal(got.Resources, w.Resources) || aws.ToString(le.CloudTrailEvent) != w.Raw {
-			t.Errorf("event %d:\n got %+v\nwant %+v", i, got, w)
-		}
 	}
 }
 
@@ -298,17 +279,4 @@ func rawCode(t *testing.T, url, region string) string {
 
 func syntheticRecord(region, id string) model.Event {
 	return model.Event{ID: id, Time: fixtureEnd, Region: region, Name: "DescribeInstances", Raw: `{"eventName":"DescribeInstances"}`}
-}
-
-func TestIsRegionName(t *testing.T) {
-	for _, ok := range []string{"eu-west-1", "us-gov-east-1", "ap-southeast-7", "eusc-de-east-1", "cn-northwest-1", "me-central-12"} {
-		if !isRegionName(ok) {
-			t.Errorf("%s refused", ok)
-		}
-	}
-	for _, bad := range []string{"", "eu", "eu-west", "eu-west-123", "E-west-1", "eu-West-1", "abcde-west-1", "eu-west-x", "eu-west-1\n"} {
-		if isRegionName(bad) {
-			t.Errorf("%q accepted", bad)
-		}
-	}
 }

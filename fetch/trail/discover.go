@@ -135,7 +135,7 @@ func (w *walker) root(rootPath string) error {
 		return w.account("", b)
 	case b == "CloudTrail" && isAccount(p):
 		return w.cloudTrail("", p)
-	case isRegionName(b) && p == "CloudTrail" && isAccount(g):
+	case model.IsRegionName(b) && p == "CloudTrail" && isAccount(g):
 		_, _, err := w.list("") // the root must be there
 		if err == nil {
 			w.part(g, b).dirs = append(w.part(g, b).dirs, "")

@@ -247,9 +247,9 @@ func (w *layoutWalker) layout(bucket, prefix string) (BucketLayout, error) {
 		roots = []*trailRoot{{awsLogs: parent(2), accounts: []string{p}}}
 	case b == "CloudTrail" && isAccount(p) && isOrgID(g) && at(3) == "AWSLogs":
 		roots = []*trailRoot{{awsLogs: parent(3), org: g, accounts: []string{p}}}
-	case isRegionName(b) && p == "CloudTrail" && isAccount(g) && at(3) == "AWSLogs":
+	case model.IsRegionName(b) && p == "CloudTrail" && isAccount(g) && at(3) == "AWSLogs":
 		roots = []*trailRoot{{awsLogs: parent(3), accounts: []string{g}, onlyIn: b}}
-	case isRegionName(b) && p == "CloudTrail" && isAccount(g) && isOrgID(at(3)) && at(4) == "AWSLogs":
+	case model.IsRegionName(b) && p == "CloudTrail" && isAccount(g) && isOrgID(at(3)) && at(4) == "AWSLogs":
 		roots = []*trailRoot{{awsLogs: parent(4), org: at(3), accounts: []string{g}, onlyIn: b}}
 	default:
 		roots, err = w.search(prefix)
@@ -447,7 +447,7 @@ func (w *layoutWalker) regionsOf(roots []*trailRoot) error {
 		}
 		var rs []string
 		for _, name := range subdirs(es) {
-			if isRegionName(name) && (j.t.onlyIn == "" || name == j.t.onlyIn) {
+			if model.IsRegionName(name) && (j.t.onlyIn == "" || name == j.t.onlyIn) {
 				rs = append(rs, name)
 			}
 		}

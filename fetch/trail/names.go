@@ -162,21 +162,6 @@ func isOrgID(s string) bool {
 	return true
 }
 
-// isRegionName reports whether a folder name has the shape of a region
-// (lowercase letters, digits and dashes).
-func isRegionName(s string) bool {
-	if s == "" || len(s) > 32 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
 // isRecordFileName reports whether a loose file without a CloudTrail name
 // looks like it holds records (by its extension).
 func isRecordFileName(name string) bool {

@@ -58,11 +58,6 @@ func TestFolderNames(t *testing.T) {
 			t.Errorf("isOrgID(%q) != %v", s, want)
 		}
 	}
-	for s, want := range map[string]bool{"us-east-1": true, "": false, "US-EAST-1": false, "a\x1bb": false} {
-		if isRegionName(s) != want {
-			t.Errorf("isRegionName(%q) != %v", s, want)
-		}
-	}
 	for s, want := range map[string]bool{"a.json": true, "a.JSONL.gz": true, "a.ndjson": true, "a.txt": false, ".DS_Store": false} {
 		if isRecordFileName(s) != want {
 			t.Errorf("isRecordFileName(%q) != %v", s, want)

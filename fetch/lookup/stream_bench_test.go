@@ -1,4 +1,4 @@
-package fetch
+package lookup
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"lazytrail/fetch"
 	"lazytrail/fetch/localtrail"
 	"lazytrail/model"
 )
@@ -141,7 +142,7 @@ func BenchmarkScanBusyInTurns(b *testing.B) {
 
 // measureScan consumes s, lets it warm up, and returns what changed over
 // the window and the events received per second in it; it closes s.
-func measureScan(s *Stream, warmUp, window time.Duration) (delta Stats, perSecond float64) {
+func measureScan(s *fetch.Stream, warmUp, window time.Duration) (delta fetch.Stats, perSecond float64) {
 	consumed := make(chan struct{})
 	go func() {
 		defer close(consumed)
@@ -157,6 +158,6 @@ func measureScan(s *Stream, warmUp, window time.Duration) (delta Stats, perSecon
 	after, t1 := s.Stats(), time.Now()
 	s.Close()
 	<-consumed
-	delta = Stats{Failed: after.Failed - before.Failed, Throttles: after.Throttles - before.Throttles, Received: after.Received - before.Received}
+	delta = fetch.Stats{Failed: after.Failed - before.Failed, Throttles: after.Throttles - before.Throttles, Received: after.Received - before.Received}
 	return delta, float64(delta.Received) / t1.Sub(t0).Seconds()
 }

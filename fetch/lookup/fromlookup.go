@@ -1,4 +1,4 @@
-package fetch
+package lookup
 
 import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"

@@ -1,4 +1,4 @@
-package fetch
+package lookup
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
+
+	"lazytrail/fetch"
 )
 
 // Athena throttled past its retries is explained as Athena's quota, not
@@ -36,7 +38,7 @@ func TestExplainAthenaThrottling(t *testing.T) {
 	if err == nil {
 		t.Fatal("a throttled call succeeded")
 	}
-	got := Explain(err)
+	got := fetch.Explain(err)
 	if !strings.Contains(got, "throttled on Athena: GetQueryExecution until the retries ran out") || strings.Contains(got, "LookupEvents") ||
 		!strings.Contains(got, "Athena's API quota") {
 		t.Errorf("Explain = %q", got)

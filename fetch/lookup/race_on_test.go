@@ -1,6 +1,6 @@
 //go:build race
 
-package fetch
+package lookup
 
 // raceDetector is true when the tests run under -race, which makes the
 // widest end-to-end scans several times slower: they page a shorter range.

@@ -1,6 +1,7 @@
-package fetch
+package lookup
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -8,14 +9,16 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
+	"lazytrail/fetch/localtrail"
 	"lazytrail/model"
 )
 
 func readModelFixture(t testing.TB, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "model", "testdata", "records", name))
+	b, err := os.ReadFile(filepath.Join("..", "..", "model", "testdata", "records", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,5 +59,33 @@ func TestFromLookup(t *testing.T) {
 	}
 	if none := FromLookup(types.Event{EventId: aws.String("n")}, "eu-north-1"); none.ParseError == "" || none.Region != "eu-north-1" {
 		t.Errorf("FromLookup without CloudTrailEvent = %+v", none)
+	}
+}
+
+// The local endpoint's wire types carry every field FromLookup reads: an
+// event paged from it is the event the dataset holds.
+func TestEventsCarryEveryLookupFieldInTheWireTypes(t *testing.T) {
+	ds := demoDataset()
+	_, url := endpoint(t, ds, localtrail.Options{Quota: -1})
+	opts := testOptions(url, 1000)
+	c := cloudtrail.NewFromConfig(opts.AWS, func(o *cloudtrail.Options) {
+		o.Region, o.BaseEndpoint = "eu-west-1", aws.String(url)
+	})
+	out, err := c.LookupEvents(context.Background(), &cloudtrail.LookupEventsInput{MaxResults: aws.Int32(10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ds.Events("eu-west-1")[:10]
+	if len(out.Events) != len(want) {
+		t.Fatalf("%d events on the page, want %d", len(out.Events), len(want))
+	}
+	for i, le := range out.Events {
+		got := FromLookup(le, "eu-west-1")
+		w := want[i]
+		if got.ID != w.ID || !got.Time.Equal(w.Time) || got.Name != w.Name || got.Source != w.Source ||
+			got.Username != w.Username || got.AccessKeyID != w.AccessKeyID || got.ReadOnly != w.ReadOnly ||
+			!slices.Equal(got.Resources, w.Resources) || aws.ToString(le.CloudTrailEvent) != w.Raw {
+			t.Errorf("event %d:\n got %+v\nwant %+v", i, got, w)
+		}
 	}
 }

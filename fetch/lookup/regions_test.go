@@ -1,4 +1,4 @@
-package fetch
+package lookup
 
 import (
 	"slices"
@@ -10,6 +10,7 @@ import (
 
 	"lazytrail/fetch/localtrail"
 	"lazytrail/fetch/localtrail/localtest"
+	"lazytrail/model"
 )
 
 var staticConfig = aws.Config{
@@ -32,7 +33,7 @@ func TestRegionsAllFromDescribeRegions(t *testing.T) {
 	// DescribeRegions without AllRegions reports only enabled regions, but
 	// a lax server may report every region; the not-opted-in must go.
 	for _, r := range regions {
-		if !regionName.MatchString(r) {
+		if !model.IsRegionName(r) {
 			t.Fatalf("%q is not a region name", r)
 		}
 	}

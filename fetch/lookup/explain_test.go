@@ -1,4 +1,4 @@
-package fetch
+package lookup
 
 import (
 	"context"
@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 
+	"lazytrail/fetch"
 	"lazytrail/fetch/localtrail"
 	"lazytrail/fetch/localtrail/localtest"
 	"lazytrail/model"
@@ -128,8 +129,8 @@ func TestExplainNoCredentials(t *testing.T) {
 }
 
 func TestExplainCanceledAndProfile(t *testing.T) {
-	if got := Explain(context.Canceled); got != "canceled" {
-		t.Errorf("Explain(canceled) = %q", got)
+	if got := fetch.Explain(context.Canceled); got != "canceled" {
+		t.Errorf("fetch.Explain(canceled) = %q", got)
 	}
 	// The SDK's own error, as LoadDefaultConfig returns it (a value, not a
 	// pointer), from a config file that lacks the profile.
@@ -143,8 +144,8 @@ func TestExplainCanceledAndProfile(t *testing.T) {
 	if err == nil {
 		t.Fatal("loading a missing profile should fail")
 	}
-	if got := Explain(err); !strings.Contains(got, `"prod" not found`) || !strings.Contains(got, "--profile") {
-		t.Errorf("Explain(missing profile) = %q", got)
+	if got := fetch.Explain(err); !strings.Contains(got, `"prod" not found`) || !strings.Contains(got, "--profile") {
+		t.Errorf("fetch.Explain(missing profile) = %q", got)
 	}
 }
 
@@ -227,7 +228,7 @@ func TestExplainTLS(t *testing.T) {
 			if err == nil {
 				t.Fatal("the call succeeded")
 			}
-			got := Explain(err)
+			got := fetch.Explain(err)
 			t.Log(got)
 			for _, w := range c.want {
 				if !strings.Contains(got, w) {

@@ -1,11 +1,10 @@
-package fetch
+package lookup
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -13,7 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
+	"lazytrail/fetch"
 	"lazytrail/fetch/internal/reqbody"
+	"lazytrail/model"
 )
 
 // globalRegion always takes part: IAM, STS and CloudFront events are
@@ -33,8 +34,6 @@ var partitionRegions = []string{
 	"us-east-1", "us-east-2", "us-west-1", "us-west-2",
 }
 
-var regionName = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
-
 // Regions resolves --region. "all" (or "") asks EC2 DescribeRegions for
 // the regions enabled for the account (opt-in-not-required and opted-in);
 // when that call fails or is denied it falls back to every region CloudTrail
@@ -52,7 +51,7 @@ func Regions(ctx context.Context, cfg aws.Config, spec string, ec2Endpoint strin
 		if r == "" {
 			continue
 		}
-		if !regionName.MatchString(r) {
+		if !model.IsRegionName(r) {
 			return nil, "", fmt.Errorf("%q is not a region name (like eu-west-1); use --region all or a comma-separated list", r)
 		}
 		if !seen[r] {
@@ -70,7 +69,7 @@ func Regions(ctx context.Context, cfg aws.Config, spec string, ec2Endpoint strin
 func enabledRegions(ctx context.Context, cfg aws.Config, ec2Endpoint string) ([]string, string, error) {
 	// A transport of its own, closed on return: a one-off call must not
 	// leave keep-alive connections (and their goroutines) behind.
-	transport := Transport(cfg)
+	transport := fetch.Transport(cfg)
 	defer transport.CloseIdleConnections()
 	client := ec2.NewFromConfig(cfg, func(o *ec2.Options) {
 		o.HTTPClient = reqbody.Buffer(&http.Client{Transport: transport})
@@ -90,14 +89,14 @@ func enabledRegions(ctx context.Context, cfg aws.Config, ec2Endpoint string) ([]
 			return nil, "", err
 		}
 		fallback := withGlobal(slices.Clone(partitionRegions))
-		return fallback, fmt.Sprintf("could not list the account's enabled regions (%s); paging all %d CloudTrail regions instead", Explain(err), len(fallback)), nil
+		return fallback, fmt.Sprintf("could not list the account's enabled regions (%s); paging all %d CloudTrail regions instead", fetch.Explain(err), len(fallback)), nil
 	}
 	var regions []string
 	for _, r := range out.Regions {
 		name := aws.ToString(r.RegionName)
 		switch aws.ToString(r.OptInStatus) {
 		case "opt-in-not-required", "opted-in", "":
-			if regionName.MatchString(name) {
+			if model.IsRegionName(name) {
 				regions = append(regions, name)
 			}
 		}

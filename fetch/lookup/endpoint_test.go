@@ -1,4 +1,4 @@
-package fetch
+package lookup
 
 import (
 	"cmp"
@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"lazytrail/fetch"
 	"lazytrail/fetch/localtrail"
 	"lazytrail/model"
 )
@@ -57,7 +58,7 @@ func testOptions(url string, rate float64) Options {
 
 // drain hands the stream a demand and collects every batch until the
 // stream ends, checking the batches' contract on the way.
-func drain(t testing.TB, s *Stream, match func(*model.Event) bool, n int) []model.Event {
+func drain(t testing.TB, s *fetch.Stream, match func(*model.Event) bool, n int) []model.Event {
 	t.Helper()
 	s.Want(match, n)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -71,8 +72,8 @@ func drain(t testing.TB, s *Stream, match func(*model.Event) bool, n int) []mode
 			}
 			return all
 		}
-		if len(b.Progress) != len(s.parts) {
-			t.Fatalf("batch has progress for %d partitions, want %d", len(b.Progress), len(s.parts))
+		if parts := len(s.Progress()); len(b.Progress) != parts {
+			t.Fatalf("batch has progress for %d partitions, want %d", len(b.Progress), parts)
 		}
 		all = append(all, b.Events...)
 	}
@@ -81,7 +82,7 @@ func drain(t testing.TB, s *Stream, match func(*model.Event) bool, n int) []mode
 // takeMatching reads batches until at least n released events match, as
 // a consumer that counts what it asked for does; ended reports that the
 // stream ended first.
-func takeMatching(t testing.TB, s *Stream, match func(*model.Event) bool, n int) (all []model.Event, ended bool) {
+func takeMatching(t testing.TB, s *fetch.Stream, match func(*model.Event) bool, n int) (all []model.Event, ended bool) {
 	t.Helper()
 	s.Want(match, n)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

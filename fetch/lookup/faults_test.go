@@ -1,4 +1,4 @@
-package fetch
+package lookup
 
 import (
 	"context"
@@ -251,4 +251,12 @@ func TestCancelledOpenContextEndsNext(t *testing.T) {
 			return
 		}
 	}
+}
+
+func ids(evs []model.Event) []string {
+	out := make([]string, len(evs))
+	for i := range evs {
+		out[i] = evs[i].ID
+	}
+	return out
 }

@@ -1,7 +1,6 @@
-package fetch
+package lookup
 
 import (
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -141,41 +140,5 @@ func TestLookupIsPushedDown(t *testing.T) {
 	}
 	if served != len(want) {
 		t.Fatalf("the endpoint served %d events for %d of adam's: the lookup was not pushed down", served, len(want))
-	}
-}
-
-// Want(nil, 0) stops a scan: once the requests in flight return, no region
-// may fetch again and nothing more is requested.
-func TestWantZeroStopsTheScan(t *testing.T) {
-	ds := demoDataset()
-	_, url := endpoint(t, ds, localtrail.Options{Quota: -1})
-	s := Open(t.Context(), testOptions(url, 1000), Query{Regions: ds.Regions(), End: demoEnd})
-	defer s.Close()
-	s.Want(func(*model.Event) bool { return false }, 1)
-	ctx := t.Context()
-	for s.Stats().Pages < 3*len(ds.Regions()) {
-		if _, ok := s.Next(ctx); !ok {
-			t.Fatal("stream ended during the scan")
-		}
-	}
-	s.Want(nil, 0)
-	for busy := true; busy; {
-		b, ok := s.Next(ctx)
-		if !ok {
-			t.Fatal("stream ended instead of going idle")
-		}
-		busy = slices.ContainsFunc(b.Progress, func(p model.RegionProgress) bool {
-			return p.State == model.RegionPaging || p.State == model.RegionThrottled
-		})
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for r := range s.parts {
-		if s.core.mayFetch(r) {
-			t.Fatalf("region %s may still fetch after Want(nil, 0)", s.parts[r].progress.Region)
-		}
-	}
-	if s.stats.Pages >= ds.Len()/50 {
-		t.Fatalf("the scan ran to the end (%d pages) instead of stopping", s.stats.Pages)
 	}
 }

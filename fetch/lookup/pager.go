@@ -1,4 +1,4 @@
-package fetch
+package lookup
 
 import (
 	"context"
@@ -12,12 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"golang.org/x/time/rate"
 
+	"lazytrail/fetch"
 	"lazytrail/fetch/internal/reqbody"
 	"lazytrail/model"
 )
-
-// History is how far back LookupEvents reaches.
-const History = 90 * 24 * time.Hour
 
 // Query is what to page: the regions and a time range pinned for the whole
 // query (a NextToken is bound to the parameters it was issued for).
@@ -65,27 +63,28 @@ func (o Options) withDefaults() Options {
 }
 
 // Open starts paging LookupEvents in the query's regions of one account.
-func Open(ctx context.Context, opts Options, q Query) *Stream {
+func Open(ctx context.Context, opts Options, q Query) *fetch.Stream {
 	return OpenAccounts(ctx, q, opts)
 }
 
 // OpenAccounts pages LookupEvents for every account × region, each with its
 // own quota, through one merge. An account pages the query's regions, or
 // its own Options.Regions (enabled regions differ between accounts).
-func OpenAccounts(ctx context.Context, q Query, accounts ...Options) *Stream {
+func OpenAccounts(ctx context.Context, q Query, accounts ...Options) *fetch.Stream {
 	q = q.pinned()
-	s := newStream(ctx)
-	var parts []Partition
+	var parts []fetch.Partition
 	for _, opts := range accounts {
 		aq := q
 		if opts.Regions != nil {
 			aq.Regions = Query{Regions: opts.Regions, Start: q.Start, End: q.End}.pinned().Regions
 		}
-		parts = append(parts, s.lookupPartitions(opts.withDefaults(), aq)...)
+		parts = append(parts, regionPartitions(opts.withDefaults(), aq)...)
 	}
-	s.start(parts, 50)
-	return s
+	return fetch.OpenPartitions(ctx, parts, pageSize)
 }
+
+// pageSize is LookupEvents' largest page, which sizes the merge's buffers.
+const pageSize = 50
 
 // pinned fills in the time range and sorts the regions.
 func (q Query) pinned() Query {
@@ -101,20 +100,17 @@ func (q Query) pinned() Query {
 	return q
 }
 
-// lookupPartitions builds one pager per region of one account. The pagers
-// report attempts, retries and requests to s by partition, which is found
-// by the pager itself once the stream has sorted its partitions.
-func (s *Stream) lookupPartitions(opts Options, q Query) []Partition {
-	// One transport for the account's regions, owned by the stream so
-	// Close can drop its idle connections; it keeps the config's CA bundle
-	// and proxy. The client timeout bounds each attempt.
-	transport := Transport(opts.AWS)
+// regionPartitions builds one pager per region of one account. The pagers share
+// one transport, which keeps the config's CA bundle and proxy; each
+// pager's Close drops its idle connections. The client timeout bounds
+// each attempt.
+func regionPartitions(opts Options, q Query) []fetch.Partition {
+	transport := fetch.Transport(opts.AWS)
 	transport.MaxIdleConnsPerHost = max(transport.MaxIdleConnsPerHost, 2*len(q.Regions))
-	s.after = append(s.after, transport.CloseIdleConnections)
 	httpClient := reqbody.Buffer(&http.Client{Transport: transport, Timeout: opts.RequestTimeout})
-	var parts []Partition
+	var parts []fetch.Partition
 	for _, region := range q.Regions {
-		p := &lookupPager{stream: s, opts: opts, query: q, region: region, end: q.End}
+		p := &lookupPager{opts: opts, query: q, region: region, end: q.End, report: quiet{}, closeIdle: transport.CloseIdleConnections}
 		retryer := newPacedRetryer(rate.NewLimiter(rate.Limit(opts.Rate), opts.Burst), opts.MaxAttempts, opts.MaxBackoff)
 		retryer.onAttempt = p.attempted
 		retryer.onRetry = p.retrying
@@ -127,7 +123,7 @@ func (s *Stream) lookupPartitions(opts Options, q Query) []Partition {
 			o.RetryMaxAttempts = 0 // keep the config's AWS_MAX_ATTEMPTS from wrapping (and unpacing) the retryer
 			o.HTTPClient = httpClient
 		})
-		parts = append(parts, Partition{Source: "lookup", Account: opts.Account, Region: region, Pager: p})
+		parts = append(parts, fetch.Partition{Source: "lookup", Account: opts.Account, Region: region, Pager: p})
 	}
 	return parts
 }
@@ -136,11 +132,13 @@ func (s *Stream) lookupPartitions(opts Options, q Query) []Partition {
 // EndTime, its own NextToken, and a resume from the last second seen when
 // a token expires mid-query.
 type lookupPager struct {
-	stream *Stream
 	opts   Options
 	query  Query
 	region string
 	client *cloudtrail.Client
+	report fetch.Reporter // the partition's, once the stream attaches it
+	// closeIdle drops the idle connections of the account's transport.
+	closeIdle func()
 
 	token   *string   // NextToken of the current query; nil for a first page
 	end     time.Time // EndTime of the current query: Query.End, or where a resume began
@@ -150,9 +148,13 @@ type lookupPager struct {
 	atOldest map[string]struct{} // ids delivered at exactly oldest
 }
 
-func (p *lookupPager) Next(ctx context.Context) (Page, error) {
+// Attach takes the partition's Reporter: requests, attempts, retries and
+// resumes are counted there.
+func (p *lookupPager) Attach(r fetch.Reporter) { p.report = r }
+
+func (p *lookupPager) Next(ctx context.Context) (fetch.Page, error) {
 	for {
-		p.report(func(_ *model.RegionProgress, st *Stats) { st.Requests++ })
+		p.report.Requested()
 		out, err := p.client.LookupEvents(ctx, &cloudtrail.LookupEventsInput{
 			StartTime:        aws.Time(p.query.Start),
 			EndTime:          aws.Time(p.end),
@@ -171,10 +173,10 @@ func (p *lookupPager) Next(ctx context.Context) (Page, error) {
 					p.end = p.oldest
 				}
 				p.token, p.resumed = nil, true
-				p.report(func(_ *model.RegionProgress, st *Stats) { st.Resumes++ })
+				p.report.Resumed()
 				continue
 			}
-			return Page{}, explainedError(ExplainFor(err, p.opts.Profile))
+			return fetch.Page{}, fetch.ExplainedError(fetch.ExplainFor(err, p.opts.Profile))
 		}
 		page := make([]model.Event, len(out.Events))
 		for k := range out.Events {
@@ -188,7 +190,7 @@ func (p *lookupPager) Next(ctx context.Context) (Page, error) {
 		}
 		done := out.NextToken == nil || *out.NextToken == ""
 		p.token = out.NextToken
-		return Page{Events: page, Done: done}, nil
+		return fetch.Page{Events: page, Done: done}, nil
 	}
 }
 
@@ -213,48 +215,20 @@ func (p *lookupPager) progressed(page []model.Event) bool {
 	return moved
 }
 
-func (p *lookupPager) Close() {}
-
-// report updates this pager's partition progress in the stream.
-func (p *lookupPager) report(f func(*model.RegionProgress, *Stats)) {
-	p.stream.update(p.stream.indexOf(p), f)
-}
+func (p *lookupPager) Close() { p.closeIdle() }
 
 // attempted records the outcome of one HTTP attempt.
-func (p *lookupPager) attempted(err error, throttled bool) {
-	p.report(func(pr *model.RegionProgress, st *Stats) {
-		st.Attempts++
-		if !throttled && pr.State == model.RegionThrottled {
-			pr.State = model.RegionPaging
-		}
-		if throttled {
-			st.Throttles++
-			pr.Throttles++
-		}
-	})
-}
+func (p *lookupPager) attempted(_ error, throttled bool) { p.report.Attempted(throttled) }
 
 // retrying records that the SDK is about to retry the request.
 func (p *lookupPager) retrying(err error, throttled bool) {
-	p.report(func(pr *model.RegionProgress, st *Stats) {
-		st.Retries++
-		pr.Retries++
-		pr.Err = ExplainFor(err, p.opts.Profile)
-		if throttled {
-			pr.State = model.RegionThrottled
-		} else {
-			pr.State = model.RegionPaging
-		}
-	})
+	p.report.Retrying(fetch.ExplainFor(err, p.opts.Profile), throttled)
 }
 
-// indexOf finds pager's partition index; partitions are fixed once the
-// stream has started, so the scan reads no shared mutable state.
-func (s *Stream) indexOf(pager Pager) int {
-	for i, p := range s.parts {
-		if p.pager == pager {
-			return i
-		}
-	}
-	return -1
-}
+// quiet is a Reporter for a pager no stream has attached (yet).
+type quiet struct{}
+
+func (quiet) Requested()            {}
+func (quiet) Attempted(bool)        {}
+func (quiet) Retrying(string, bool) {}
+func (quiet) Resumed()              {}

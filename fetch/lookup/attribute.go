@@ -1,4 +1,4 @@
-package fetch
+package lookup
 
 import (
 	"fmt"
