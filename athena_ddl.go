@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"lazytrail/fetch"
 	"lazytrail/fetch/athena"
@@ -41,7 +42,7 @@ func runAthenaDDL(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return exitUsage
 	}
 	cctx, cancel := context.WithTimeout(ctx, credentialCheckTimeout)
-	cfg, err := loadConfig(cctx, *profile)
+	cfg, err := fetch.LoadConfig(cctx, *profile)
 	if err == nil {
 		// Without credentials every listing would fail with the SDK's
 		// chain of causes; say it once, as the other sources do.
@@ -78,3 +79,7 @@ func runAthenaDDL(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintln(stdout, ddl)
 	return exitOK
 }
+
+// credentialCheckTimeout bounds loading the config and the credentials,
+// so a hung credential process fails with a message rather than a hang.
+const credentialCheckTimeout = 20 * time.Second

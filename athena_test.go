@@ -233,7 +233,7 @@ func TestAthenaDDLDescribesTheBucket(t *testing.T) {
 	}
 }
 
-// runAthenaTUI opens the backend as run() does and starts the app on a
+// runAthenaTUI opens the source as run() does and starts the app on a
 // virtual terminal, returning a function that waits for text on screen.
 func runAthenaTUI(t *testing.T, r *athenaRig, args ...string) (*teatest.TestModel, func(what string, ok func(screen string) bool)) {
 	return runAthenaTUISized(t, r, 120, 32, args...)
@@ -246,12 +246,12 @@ func runAthenaTUISized(t *testing.T, r *athenaRig, width, height int, args ...st
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := openBackend(t.Context(), o)
+	src, err := openSource(t.Context(), o)
 	if err != nil {
-		t.Fatalf("openBackend: %v", err)
+		t.Fatalf("openSource: %v", err)
 	}
-	t.Cleanup(b.close)
-	spy := &viewSpy{app: tui.New(tuiConfig(t.Context(), o, b))}
+	t.Cleanup(src.Close)
+	spy := &viewSpy{app: tui.New(tuiConfig(t.Context(), src, o.filterText()))}
 	tm := teatest.NewTestModel(t, spy, teatest.WithInitialTermSize(width, height),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	wait := func(what string, ok func(string) bool) {

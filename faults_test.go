@@ -15,6 +15,7 @@ import (
 
 	"lazytrail/fetch/localtrail"
 	"lazytrail/fetch/localtrail/localtest"
+	"lazytrail/fetch/lookup"
 )
 
 // faultEnd pins the synthetic account's newest moment.
@@ -22,32 +23,29 @@ var faultEnd = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
 // faultRun runs --print jsonl over ds on an in-process endpoint without
 // quota, with small pages (so every region pages several times), short
-// backoff and the faults given; tune adjusts the backend before the run.
-func faultRun(t *testing.T, ds *localtrail.Dataset, faults map[string]localtrail.Fault, tune func(*backend), args ...string) (ids []string, lines []string, stderr string, code int, srv *localtrail.Server) {
+// backoff and the faults given; tune adjusts the clients before the run.
+func faultRun(t *testing.T, ds *localtrail.Dataset, faults map[string]localtrail.Fault, tune func(*lookup.Options), args ...string) (ids []string, lines []string, stderr string, code int, srv *localtrail.Server) {
 	t.Helper()
 	args = append([]string{"--until", faultEnd.Format(time.RFC3339), "--since", "2d", "--rate", "1000", "--print", "jsonl"}, args...)
 	o, err := parseArgs(args, &bytes.Buffer{}, faultEnd)
 	if err != nil {
 		t.Fatalf("parseArgs(%q): %v", args, err)
 	}
-	b, err := serveLocal(o, ds, "faults", localtrail.Options{Quota: -1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.close)
-	b.fetch.PageSize = 10
-	b.fetch.MaxBackoff = 10 * time.Millisecond
-	b.fetch.RequestTimeout = 5 * time.Second
+	src, srv := localSource(t, o, ds, "faults", func(c *lookup.Options) {
+		c.PageSize = 10
+		c.MaxBackoff = 10 * time.Millisecond
+		c.RequestTimeout = 5 * time.Second
+		if tune != nil {
+			tune(c)
+		}
+	})
 	for region, f := range faults {
-		b.server.SetFault(region, f)
-	}
-	if tune != nil {
-		tune(b)
+		srv.SetFault(region, f)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second) // bounds a broken run only
 	defer cancel()
 	var out, errOut bytes.Buffer
-	code = runPrint(ctx, o, b, &out, &errOut)
+	code = runPrint(ctx, o, src, &out, &errOut)
 	if ctx.Err() != nil {
 		t.Fatalf("the run did not end: %s", errOut.String())
 	}
@@ -64,7 +62,7 @@ func faultRun(t *testing.T, ds *localtrail.Dataset, faults map[string]localtrail
 		ids = append(ids, rec.EventID)
 		lines = append(lines, line)
 	}
-	return ids, lines, errOut.String(), code, b.server
+	return ids, lines, errOut.String(), code, srv
 }
 
 // sameOrder fails with the first difference between the delivered ids and
@@ -93,13 +91,13 @@ func everyRegion(f localtrail.Fault) map[string]localtrail.Fault {
 // refuseRegion points one region's CloudTrail client at a closed port and
 // the others at the local endpoint, through the SDK's per-region endpoint
 // resolver, so that region's every connection is refused by the kernel.
-func refuseRegion(t *testing.T, region string) func(*backend) {
+func refuseRegion(t *testing.T, region string) func(*lookup.Options) {
 	dead := localtest.ClosedURL(t)
-	return func(b *backend) {
-		live := b.fetch.EndpointURL
-		b.fetch.EndpointURL = ""
+	return func(c *lookup.Options) {
+		live := c.EndpointURL
+		c.EndpointURL = ""
 		//lint:ignore SA1019 the per-region resolver is the SDK's only way to give one region its own endpoint
-		b.fetch.AWS.EndpointResolverWithOptions = aws.EndpointResolverWithOptionsFunc(
+		c.AWS.EndpointResolverWithOptions = aws.EndpointResolverWithOptionsFunc(
 			func(service, r string, _ ...any) (aws.Endpoint, error) {
 				url := live
 				if r == region {
@@ -107,7 +105,7 @@ func refuseRegion(t *testing.T, region string) func(*backend) {
 				}
 				return aws.Endpoint{URL: url, HostnameImmutable: true}, nil
 			})
-		b.fetch.MaxAttempts = 3
+		c.MaxAttempts = 3
 	}
 }
 
@@ -119,7 +117,7 @@ func TestFaultMatrixHeadless(t *testing.T) {
 	cases := []struct {
 		name   string
 		faults map[string]localtrail.Fault
-		tune   func(*backend)
+		tune   func(*lookup.Options)
 		failed string // the region expected to fail, or ""
 		cause  string // what stderr must say of it
 		check  func(t *testing.T, srv *localtrail.Server, lines []string)
@@ -143,7 +141,7 @@ func TestFaultMatrixHeadless(t *testing.T) {
 		{name: "one region unrecognized client", faults: map[string]localtrail.Fault{"sa-east-1": {UnrecognizedClient: true}},
 			failed: "sa-east-1", cause: "not recognized"},
 		{name: "one region hangs then a retry gets through", faults: map[string]localtrail.Fault{"us-east-1": {HangEvery: 2}},
-			tune: func(b *backend) { b.fetch.RequestTimeout = 300 * time.Millisecond },
+			tune: func(c *lookup.Options) { c.RequestTimeout = 300 * time.Millisecond },
 			check: func(t *testing.T, srv *localtrail.Server, _ []string) {
 				if srv.Stats("us-east-1").Hung == 0 {
 					t.Error("no request hung")
@@ -153,7 +151,7 @@ func TestFaultMatrixHeadless(t *testing.T) {
 		// 200ms, which a loaded -race run exceeded twice in a row) keeps
 		// them clear of it, and the hung region still fails in about 2s.
 		{name: "one region hangs for good", faults: map[string]localtrail.Fault{"ap-south-1": {Hang: true}},
-			tune:   func(b *backend) { b.fetch.RequestTimeout = time.Second; b.fetch.MaxAttempts = 2 },
+			tune:   func(c *lookup.Options) { c.RequestTimeout = time.Second; c.MaxAttempts = 2 },
 			failed: "ap-south-1", cause: "timed out",
 			check: func(t *testing.T, srv *localtrail.Server, _ []string) {
 				if st := srv.Stats("ap-south-1"); st.Hung != 2 || st.Requests != 2 || st.Served != 0 {

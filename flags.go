@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"lazytrail/fetch"
+	"lazytrail/fetch/lookup"
 	"lazytrail/model"
 )
 
@@ -60,9 +60,8 @@ type options struct {
 	sinceSet   bool // --since was given; trail files otherwise cover everything they hold
 	sinceFixed bool // --since named a time, not a span back: a fresh query keeps its start
 	untilSet   bool
-	attr       *fetch.Attribute
-	profiles   []string // --profile a,b,c
-	pushed     bool     // attr came from the filter's planner, not --lookup
+	attr       *lookup.Attribute // --lookup
+	profiles   []string          // --profile a,b,c
 }
 
 var printFormats = []string{"jsonl", "json", "csv", "table"}
@@ -246,7 +245,7 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 		return usagef("--since %s is not before --until %s: give an earlier --since", o.start.Format(time.RFC3339), o.end.Format(time.RFC3339))
 	}
 	if o.lookup != "" {
-		a, err := fetch.ParseAttribute(o.lookup)
+		a, err := lookup.ParseAttribute(o.lookup)
 		if err != nil {
 			return usagef("--lookup %q: %v", o.lookup, err)
 		}
@@ -258,18 +257,8 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	if strings.ContainsFunc(o.filter, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
 		return usagef("--filter contains a control character: give terms such as --filter 'event:RunInstances user:adam'")
 	}
-	f := model.ParseFilter(o.filterText())
-	if err := f.Err(); err != "" {
+	if err := model.ParseFilter(o.filterText()).Err(); err != "" {
 		return usagef("--filter: %s (see the filter terms in the README)", err)
-	}
-	// The planner: an exact term LookupEvents can serve goes into the API
-	// call itself (unless --lookup chose one); the stream still applies
-	// the whole filter.
-	if k, v, ok := f.Pushdown(); ok && o.attr == nil && len(o.records) == 0 && o.athena == "" {
-		a, err := fetch.ParseAttribute(k + "=" + v)
-		if err == nil {
-			o.attr, o.pushed = &a, true
-		}
 	}
 	return nil
 }
@@ -370,36 +359,12 @@ func checkRegionSpec(spec string, known bool) error {
 	}
 	for _, r := range strings.Split(spec, ",") {
 		name := strings.TrimSpace(r)
-		if !isRegionName(name) {
+		if !model.IsRegionName(name) {
 			return usagef("--region %q: %q is not a region name: use all, or names such as eu-west-1,us-east-1", spec, r)
 		}
-		if ok, why := fetch.KnownRegion(name); known && !ok {
+		if ok, why := lookup.KnownRegion(name); known && !ok {
 			return usagef("--region %q: %s: check the name, or use --region all (it asks EC2 for every region enabled, newer ones included)", spec, why)
 		}
 	}
 	return nil
-}
-
-// isRegionName accepts the shape of AWS region names (eu-west-1,
-// us-gov-east-1, ap-southeast-7, eusc-de-east-1), not a fixed list, so new
-// regions work without a release. It is the shape fetch.Regions accepts: a
-// 2-4 letter prefix, lower-case words, then a number of 1-2 digits.
-func isRegionName(s string) bool {
-	parts := strings.Split(s, "-")
-	if len(parts) < 3 || len(parts[0]) < 2 || len(parts[0]) > 4 || len(parts[len(parts)-1]) > 2 {
-		return false
-	}
-	for i, p := range parts {
-		if p == "" {
-			return false
-		}
-		for _, c := range p {
-			digit := c >= '0' && c <= '9'
-			lower := c >= 'a' && c <= 'z'
-			if i == len(parts)-1 && !digit || i < len(parts)-1 && !lower {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -16,7 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"lazytrail/fetch"
+	"lazytrail/fetch/lookup"
 	"lazytrail/model"
 )
 
@@ -94,7 +94,7 @@ func FuzzParseArgs(f *testing.F) {
 		if o.limit < 0 || !(o.rate > 0) {
 			t.Fatalf("accepted %q with limit %d rate %v", args, o.limit, o.rate)
 		}
-		if _, _, err := fetch.Regions(context.Background(), aws.Config{}, o.region, ""); o.region != "all" && err != nil {
+		if _, _, err := lookup.Regions(context.Background(), aws.Config{}, o.region, ""); o.region != "all" && err != nil {
 			t.Fatalf("accepted --region %q, which region discovery then refuses: %v", o.region, err)
 		}
 		if u, err := url.Parse(o.endpointURL); o.endpointURL != "" && (err != nil || u.Host == "") {
@@ -187,10 +187,10 @@ func FuzzRecordJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw, name, user string) {
 		// Built as every source builds events: FromRecord says whether
-		// the record parsed, which recordJSON relies on.
+		// the record parsed, which model.RecordJSON relies on.
 		parsed, _ := model.FromRecord(raw)
 		e := &model.Event{ID: "id-1", Name: name, Username: user, Raw: raw, Time: testNow, ParseError: parsed.ParseError}
-		out := recordJSON(e)
+		out := model.RecordJSON(e)
 		if !json.Valid(out) {
 			t.Fatalf("output is not JSON: %q from %q", out, raw)
 		}
@@ -219,7 +219,7 @@ func FuzzRecordJSON(f *testing.F) {
 	})
 }
 
-// FuzzEscapeUnsafe checks escapeUnsafe on its own over any compact JSON a
+// FuzzEscapeUnsafe checks model.EscapeUnsafe on its own over any compact JSON a
 // value can marshal to, including strings of arbitrary bytes.
 func FuzzEscapeUnsafe(f *testing.F) {
 	for _, s := range []string{"plain", "\x1b[2J\x07", "\u009b\u202e\u2028\u2066", "\xff\xc0\x80", "\U0001F600 \u00e9", "\ud7ff\ue000\uffff"} {
@@ -230,16 +230,16 @@ func FuzzEscapeUnsafe(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out := escapeUnsafe(compact)
+		out := model.EscapeUnsafe(compact)
 		if !json.Valid(out) || !utf8.Valid(out) || bytes.ContainsFunc(out, terminalActive) {
-			t.Fatalf("escapeUnsafe(%q) = %q", compact, out)
+			t.Fatalf("EscapeUnsafe(%q) = %q", compact, out)
 		}
 		var v struct {
 			K string `json:"k"`
 			N []any  `json:"n"`
 		}
 		if err := json.Unmarshal(out, &v); err != nil || v.K != validUTF8PerByte(s) || len(v.N) != 3 || v.N[1] != v.K {
-			t.Fatalf("escapeUnsafe(%q) decodes to %+v (%v)", compact, v, err)
+			t.Fatalf("EscapeUnsafe(%q) decodes to %+v (%v)", compact, v, err)
 		}
 	})
 }

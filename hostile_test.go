@@ -142,15 +142,11 @@ func printHostile(t *testing.T, ds *localtrail.Dataset, end time.Time, format st
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := serveLocal(o, ds, "hostile", localtrail.Options{Quota: -1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.close)
+	src, _ := localSource(t, o, ds, "hostile", nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second) // bounds a hang, asserts nothing
 	defer cancel()
 	var out, stderr bytes.Buffer
-	if code := runPrint(ctx, o, b, &out, &stderr); code != exitOK || stderr.Len() > 0 {
+	if code := runPrint(ctx, o, src, &out, &stderr); code != exitOK || stderr.Len() > 0 {
 		t.Fatalf("--print %s: exit %d, stderr %q", format, code, stderr.String())
 	}
 	if i, what := firstTerminalHazard(out.String()); i >= 0 {

@@ -1,6 +1,8 @@
-// Command lazytrail is a terminal UI for AWS CloudTrail event history: it
-// pages LookupEvents lazily across every region into one newest-first list
-// and filters it live, by user-name prefix first of all.
+// Command lazytrail is a terminal UI for AWS CloudTrail events: it reads
+// one source (LookupEvents across every region, a trail's log files, its
+// Athena table) lazily into one newest-first list and filters it live.
+// This package is the command line: flags pick the source, and main hands
+// it to the TUI or to the headless printer.
 package main
 
 import (
@@ -15,7 +17,6 @@ import (
 	"syscall"
 	"time"
 
-	"lazytrail/fetch"
 	"lazytrail/model"
 	"lazytrail/tui"
 )
@@ -58,19 +59,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 
-	b, err := openBackend(ctx, o)
+	src, err := openSource(ctx, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "lazytrail: %v\n", err)
 		return exitFailed
 	}
-	defer b.close()
-	if b.note != "" && o.print != "" {
-		fmt.Fprintf(stderr, "lazytrail: %s\n", model.Printable(b.note))
+	defer src.Close()
+	if _, notice := src.Label(); notice != "" && o.print != "" {
+		fmt.Fprintf(stderr, "lazytrail: %s\n", model.Printable(notice))
 	}
 
 	if o.print != "" {
-		code := runPrint(ctx, o, b, stdout, stderr)
-		b.reportUnstopped(stderr)
+		code := runPrint(ctx, o, src, stdout, stderr)
+		reportLeftovers(src, stderr)
 		return code
 	}
 	// The TUI keeps everything it loads: with the default GOGC the heap
@@ -79,8 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// target trades a little CPU while loading for memory near what is
 	// live (BenchmarkRecordsTimelineMemory, .ci/bench-records).
 	debug.SetGCPercent(tuiGCPercent)
-	err = tui.Run(ctx, tuiConfig(ctx, o, b))
-	b.reportUnstopped(stderr) // the TUI has closed its streams, and so stopped its queries
+	err = tui.Run(ctx, tuiConfig(ctx, src, o.filterText()))
+	reportLeftovers(src, stderr) // the TUI has closed its streams, and so stopped its queries
 	if err != nil {
 		fmt.Fprintf(stderr, "lazytrail: %v\n", err)
 		return exitFailed
@@ -88,42 +89,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// tuiConfig is how the app reaches the backend: every kind of query the
-// TUI opens, the planner, and reading originals back.
-func tuiConfig(ctx context.Context, o *options, b *backend) tui.Config {
-	cfg := tui.Config{
-		Account: b.account,
-		Open:    func() (tui.Source, tui.Query) { return b.open(ctx, o, time.Now().UTC()) },
-		OpenRange: func(r tui.Range) (tui.Source, tui.Query) {
-			return b.openRange(ctx, o, r, time.Now().UTC())
-		},
-		OpenAfter: func(after time.Time) (tui.Source, tui.Query) {
-			now := time.Now().UTC()
-			return b.openRange(ctx, o, tui.Range{Since: after}, now)
-		},
-		Filter: o.filterText(),
-		Notice: b.note,
-	}
-	if b.records == nil && b.athena == nil {
-		cfg.HistoryLimit = fetch.History
-	}
-	// The filter's planner pushes exact terms down to LookupEvents, unless
-	// --lookup chose the attribute or the source takes none (files).
-	if o.lookup == "" && b.records == nil {
-		cfg.OpenLookup = func(r tui.Range, lookup string) (tui.Source, tui.Query) {
-			return b.openLookup(ctx, o, r, lookup, time.Now().UTC())
-		}
-		if o.attr != nil {
-			cfg.Pushed = o.attr.String()
+// reportLeftovers says, one line each, what the source may have left
+// behind (an Athena query whose stop was not confirmed) and how to deal
+// with it.
+func reportLeftovers(src model.Source, stderr io.Writer) {
+	if l, ok := src.(model.Leftovers); ok {
+		for _, line := range l.Leftovers() {
+			fmt.Fprintf(stderr, "lazytrail: %s\n", line) // printable already
 		}
 	}
-	// Athena takes the whole filter: each settled filter is a new query,
-	// and the JSON pane reads each row's record from its log file.
-	if b.athena != nil {
-		cfg.PlanKey = planKey
-		cfg.Pushed = planKey(model.ParseFilter(o.filterText()))
-		cfg.Original = b.athena.original
-		cfg.OpenAfter = nil // follow mode would start a query every 15 s
-	}
-	return cfg
 }

@@ -22,16 +22,18 @@ import (
 
 // runPrint is the headless mode: stream matching events to stdout in order,
 // then exit with a code that tells complete results from partial ones.
-func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Writer) int {
+func runPrint(ctx context.Context, o *options, src model.Source, stdout, stderr io.Writer) int {
 	filter := model.ParseFilter(o.filterText())
-	if o.attr == nil && len(o.records) == 0 && o.athena == "" {
-		// LookupEvents with nothing pushed down scans the whole range: a
-		// prefix term that looks whole was most likely meant exact.
+	plan, caps := src.Plan(filter), src.Capabilities()
+	if plan.Key == "" && caps.Plans && !caps.WholeFilter {
+		// A source that pushes an exact term down scans the whole range
+		// when there is none: a prefix term that looks whole was most
+		// likely meant exact.
 		if hint := filter.ExactHint(); hint != "" {
 			fmt.Fprintf(stderr, "lazytrail: %s\n", hint)
 		}
 	}
-	stream, _ := b.open(ctx, o, time.Now().UTC())
+	stream, _ := src.Open(ctx, model.Request{Plan: plan.Key})
 	defer stream.Close()
 
 	want := o.limit
@@ -48,9 +50,10 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 	printed := 0
 	var last []model.RegionProgress
 	named := 0 // skips named so far
-	// Athena rows hold a record rebuilt from columns; the records printed
-	// are the originals, read back from their log files.
-	restore := b.athena != nil && (o.print == "jsonl" || o.print == "json")
+	// Rows rebuilt from columns (Athena's) are printed as their original
+	// records, read back from their log files.
+	originals, restore := src.(model.Originals)
+	restore = restore && (o.print == "jsonl" || o.print == "json")
 	var unrestored restoreMisses
 	for printed < want || want == math.MaxInt {
 		batch, ok := stream.Next(ctx)
@@ -68,7 +71,7 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 			named += len(batch.Skipped)
 		}
 		if restore {
-			b.athena.prefetch(ctx, batch.Events, filter)
+			originals.Prefetch(ctx, batch.Events, filter)
 		}
 		for i := range batch.Events {
 			e := &batch.Events[i]
@@ -76,7 +79,7 @@ func runPrint(ctx context.Context, o *options, b *backend, stdout, stderr io.Wri
 				continue
 			}
 			if restore {
-				unrestored.restore(ctx, b.athena, e)
+				unrestored.restore(ctx, originals, e)
 			}
 			p.event(e)
 			ends.add(sink.n + int64(out.Buffered()))
@@ -275,7 +278,7 @@ func newPrinter(format string, w *bufio.Writer) printer {
 type jsonlPrinter struct{ w *bufio.Writer }
 
 func (p *jsonlPrinter) event(e *model.Event) {
-	p.w.Write(recordJSON(e))
+	p.w.Write(model.RecordJSON(e))
 	p.w.WriteByte('\n')
 }
 func (p *jsonlPrinter) end() {}
@@ -293,7 +296,7 @@ func (p *jsonPrinter) event(e *model.Event) {
 		p.w.WriteString(",\n")
 	}
 	p.n++
-	p.w.Write(recordJSON(e))
+	p.w.Write(model.RecordJSON(e))
 }
 
 func (p *jsonPrinter) end() {
@@ -400,7 +403,7 @@ func (p *progressLine) clear() {
 	}
 }
 
-// restoreMisses counts Athena rows whose original record could not be read.
+// restoreMisses counts rebuilt rows whose original record could not be read.
 type restoreMisses struct {
 	n     int
 	first string // escaped
@@ -417,11 +420,11 @@ func (m *restoreMisses) report(stderr io.Writer) bool {
 
 // restore puts the original record in place of e's rebuilt one, or counts
 // why not: the rebuilt record is printed then, so nothing is lost.
-func (m *restoreMisses) restore(ctx context.Context, s *athenaSource, e *model.Event) {
+func (m *restoreMisses) restore(ctx context.Context, s model.Originals, e *model.Event) {
 	if e.Origin == "" {
 		return
 	}
-	raw, err := s.original(ctx, e)
+	raw, err := s.Original(ctx, e)
 	if err != nil {
 		m.n++
 		if m.first == "" {

@@ -41,17 +41,13 @@ func headless(t *testing.T, ds *localtrail.Dataset, faults map[string]localtrail
 	if err != nil {
 		t.Fatalf("parseArgs(%q): %v", args, err)
 	}
-	b, err := serveLocal(o, ds, "demo", localtrail.Options{Quota: -1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.close)
+	src, srv := localSource(t, o, ds, "demo", nil)
 	for region, f := range faults {
-		b.server.SetFault(region, f)
+		srv.SetFault(region, f)
 	}
 	var out, errOut bytes.Buffer
-	code = runPrint(context.Background(), o, b, &out, &errOut)
-	return out.String(), errOut.String(), code, b.server
+	code = runPrint(context.Background(), o, src, &out, &errOut)
+	return out.String(), errOut.String(), code, srv
 }
 
 var demoData = sync.OnceValue(func() *localtrail.Dataset { return localtrail.Demo(demoEnd) })
@@ -449,13 +445,9 @@ func demoTUI(t *testing.T, ds *localtrail.Dataset, cfg tui.Config, w, h int, fil
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := serveLocal(o, ds, "demo", localtrail.Options{Quota: -1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.close)
+	src, _ := localSource(t, o, ds, "demo", nil)
 	cfg.Account, cfg.Location = "demo", time.UTC
-	cfg.Open = func() (tui.Source, tui.Query) { return b.open(t.Context(), o, demoEnd) }
+	cfg.Open = tuiConfig(t.Context(), src, o.filterText()).Open
 	tm := teatest.NewTestModel(t, tui.New(cfg), teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	tm.Type("/" + filter)

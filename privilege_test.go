@@ -395,17 +395,15 @@ func leastPrivilegeTUI(t *testing.T, motoURL string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := openBackend(t.Context(), o)
+	src, err := openSource(t.Context(), o)
 	if err != nil {
-		t.Fatalf("openBackend: %v", err)
+		t.Fatalf("openSource: %v", err)
 	}
-	defer b.close()
-	checkNoCredentials(t, "account name", b.account, b.note)
-	app := tui.New(tui.Config{
-		Account: b.account,
-		Open:    func() (tui.Source, tui.Query) { return b.open(t.Context(), o, time.Now().UTC()) },
-		Notice:  b.note,
-	})
+	defer src.Close()
+	account, notice := src.Label()
+	checkNoCredentials(t, "account name", account, notice)
+	wired := tuiConfig(t.Context(), src, o.filterText())
+	app := tui.New(tui.Config{Account: account, Open: wired.Open, Notice: notice})
 	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(160, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	var screen bytes.Buffer

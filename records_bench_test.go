@@ -138,11 +138,11 @@ func BenchmarkRecordsTimelineMemory(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		be, err := openBackend(context.Background(), o)
+		src, err := openSource(context.Background(), o)
 		if err != nil {
 			b.Fatal(err)
 		}
-		s, _ := be.open(context.Background(), o, time.Now().UTC())
+		s, _ := src.Open(context.Background(), model.Request{})
 		tl := model.NewTimeline()
 		s.Want(nil, 1<<40)
 		raw := 0

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"lazytrail/fetch/localtrail"
+	"lazytrail/fetch/lookup"
 )
 
 // The acceptance stories of issue 10, told to the real binary in tmux at
@@ -97,7 +98,7 @@ func newStoryRig(t *testing.T, bin string, ds *localtrail.Dataset, start, end ti
 func (st *storyRig) endpoint(t *testing.T) string {
 	srv := localtrail.New(st.ds, localtrail.Options{Quota: 2})
 	for i, r := range slices.Sorted(slices.Values(localtrail.DemoRegions)) {
-		srv.SetLatency(r, demoLatency(i))
+		srv.SetLatency(r, lookup.DemoLatency(i))
 	}
 	url, err := srv.Listen("127.0.0.1:0")
 	if err != nil {

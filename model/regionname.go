@@ -1,6 +1,9 @@
 package model
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // IsRegionName accepts the shape of AWS region names (eu-west-1,
 // us-gov-east-1, ap-southeast-7, eusc-de-east-1), not a fixed list, so new
@@ -29,4 +32,16 @@ func IsRegionName(s string) bool {
 		}
 	}
 	return true
+}
+
+// SplitRegions reads a --region list (eu-west-1,us-east-1): the names
+// trimmed, each once, in the order given.
+func SplitRegions(spec string) []string {
+	var out []string
+	for _, r := range strings.Split(spec, ",") {
+		if r = strings.TrimSpace(r); r != "" && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -14,8 +14,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"lazytrail/fetch"
 	"lazytrail/fetch/localtrail"
+	"lazytrail/fetch/lookup"
 )
 
 // The design's story 4 as a whole program over the demo account, served by
@@ -25,15 +25,15 @@ func TestEndToEndDemoOverTheLocalEndpoint(t *testing.T) {
 	ds := localtrail.Demo(testNow)
 	ts := httptest.NewServer(localtrail.New(ds, localtrail.Options{Quota: -1}))
 	defer ts.Close()
-	opts := fetch.Options{
+	opts := lookup.Options{
 		AWS:         aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")},
 		EndpointURL: ts.URL,
 		Rate:        1000,
 	}
-	q := fetch.Query{Regions: ds.Regions(), Start: testNow.Add(-fetch.History), End: testNow}
+	q := lookup.Query{Regions: ds.Regions(), Start: testNow.Add(-lookup.History), End: testNow}
 	app := New(Config{Account: "demo", Location: time.UTC,
 		Open: func() (Source, Query) {
-			return fetch.Open(context.Background(), opts, q), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
+			return lookup.Open(context.Background(), opts, q), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
 		}})
 	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))

@@ -16,15 +16,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"go.uber.org/goleak"
 
-	"lazytrail/fetch"
 	"lazytrail/fetch/localtrail"
 	"lazytrail/fetch/localtrail/localtest"
+	"lazytrail/fetch/lookup"
 )
 
 // faultOptions talks to url through the real SDK, fast: no pacing to
 // speak of, pages of 10 so every region pages several times, short backoff.
-func faultOptions(url string) fetch.Options {
-	return fetch.Options{
+func faultOptions(url string) lookup.Options {
+	return lookup.Options{
 		AWS: aws.Config{Region: "us-east-1",
 			Credentials: credentials.NewStaticCredentialsProvider("AKIDLAZYTRAILTEST", "test-secret", "")},
 		EndpointURL: url, Rate: 1000, PageSize: 10, RequestTimeout: 5 * time.Second, MaxBackoff: 10 * time.Millisecond,
@@ -36,13 +36,13 @@ func faultOptions(url string) fetch.Options {
 // back to Update until nothing is left to do (the stream ended). The filter
 // matches nothing, so demand stays open and the stream pages to the end of
 // history, loading everything. ctx only bounds a broken run.
-func runStreamApp(t *testing.T, opts fetch.Options, q fetch.Query) *App {
+func runStreamApp(t *testing.T, opts lookup.Options, q lookup.Query) *App {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	app := New(Config{Account: "faults", Location: time.UTC, Filter: "nobody-at-all",
 		Open: func() (Source, Query) {
-			return fetch.Open(ctx, opts, q), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
+			return lookup.Open(ctx, opts, q), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
 		}})
 	app.parent = ctx
 	t.Cleanup(app.Close)
@@ -78,11 +78,11 @@ func runStreamApp(t *testing.T, opts fetch.Options, q fetch.Query) *App {
 // region and the regions panel names it with its cause.
 func TestFaultMatrixInTheApp(t *testing.T) {
 	ds := localtest.Dataset(t, 40, testNow)
-	q := fetch.Query{Regions: localtest.Regions, Start: testNow.Add(-24 * time.Hour), End: testNow}
+	q := lookup.Query{Regions: localtest.Regions, Start: testNow.Add(-24 * time.Hour), End: testNow}
 	cases := []struct {
 		name   string
 		faults map[string]localtrail.Fault
-		tune   func(t *testing.T, o *fetch.Options)
+		tune   func(t *testing.T, o *lookup.Options)
 		failed string
 		cause  string // in the regions panel for the failed region
 	}{
@@ -91,9 +91,9 @@ func TestFaultMatrixInTheApp(t *testing.T) {
 		{name: "one region denied", faults: map[string]localtrail.Fault{"eu-central-1": {AccessDenied: true}},
 			failed: "eu-central-1", cause: "access denied"},
 		{name: "one region hangs then a retry gets through", faults: map[string]localtrail.Fault{"us-east-1": {HangEvery: 2}},
-			tune: func(t *testing.T, o *fetch.Options) { o.RequestTimeout = 300 * time.Millisecond }},
+			tune: func(t *testing.T, o *lookup.Options) { o.RequestTimeout = 300 * time.Millisecond }},
 		{name: "one region refuses connections", failed: "sa-east-1", cause: "connection refused",
-			tune: func(t *testing.T, o *fetch.Options) { refuse(t, o, "sa-east-1") }},
+			tune: func(t *testing.T, o *lookup.Options) { refuse(t, o, "sa-east-1") }},
 		{name: "malformed CloudTrailEvent", faults: map[string]localtrail.Fault{"eu-west-1": {MalformedEvery: 3}}},
 		{name: "same event on two pages", faults: map[string]localtrail.Fault{"*": {DuplicateAcrossPages: true}}},
 		{name: "token expires mid-query", faults: map[string]localtrail.Fault{"ap-south-1": {ExpireTokenAfter: 3}}},
@@ -191,7 +191,7 @@ func checkMalformedDetail(t *testing.T, app *App) {
 
 // refuse points one region at a port nothing listens on, through the SDK's
 // per-region endpoint resolver, so its connections are refused.
-func refuse(t *testing.T, o *fetch.Options, region string) {
+func refuse(t *testing.T, o *lookup.Options, region string) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -226,14 +226,14 @@ func TestRunOverARealStreamCancelledLeavesNothingBehind(t *testing.T) {
 		_ = srv.Shutdown(ctx)
 	}()
 	srv.SetFault("eu-west-1", localtrail.Fault{Hang: true})
-	q := fetch.Query{Regions: localtest.Regions, Start: testNow.Add(-24 * time.Hour), End: testNow}
+	q := lookup.Query{Regions: localtest.Regions, Start: testNow.Add(-24 * time.Hour), End: testNow}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(ctx, Config{Account: "faults", Filter: "nobody-at-all",
-			Open: func() (Source, Query) { return fetch.Open(ctx, faultOptions(url), q), Query{} }},
+			Open: func() (Source, Query) { return lookup.Open(ctx, faultOptions(url), q), Query{} }},
 			tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
 	}()
 	deadline := time.Now().Add(30 * time.Second) // bounds a broken run only

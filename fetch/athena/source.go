@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 
 	"lazytrail/fetch"
+	"lazytrail/fetch/trail"
 	"lazytrail/model"
 )
 
@@ -22,15 +23,52 @@ type Options struct {
 	Table     string // "table" or "db.table" in the Glue catalogue
 	WorkGroup string // "" is Athena's default, "primary"
 	Output    string // s3://… for results, when the workgroup sets none
+
+	Span fetch.Span       // the command line's range, opened for the zero model.Range
+	Now  func() time.Time // the clock of a query's "now"; nil: time.Now
 }
 
 // Source opens Athena queries over one table, read from the Glue
-// catalogue once.
+// catalogue once: each filter settled is one query, its SQL every term of
+// the filter. It implements model.Source, and model.Originals (the rows'
+// records read back from their log files) and model.Leftovers (queries
+// whose stop was not confirmed).
 type Source struct {
 	athena    *athena.Client
 	table     Table
 	opts      Options
-	unstopped *unstopped // queries whose StopQueryExecution failed or did not answer
+	unstopped *unstopped       // queries whose StopQueryExecution failed or did not answer
+	originals *trail.Originals // the log files rows came from, for the JSON pane and --print
+}
+
+var (
+	_ model.Source    = (*Source)(nil)
+	_ model.Originals = (*Source)(nil)
+	_ model.Leftovers = (*Source)(nil)
+)
+
+// originalFiles is how many log files' records are kept for the JSON
+// pane and headless output: a query's rows come from few files.
+const originalFiles = 64
+
+// credentialCheckTimeout bounds loading the config and reading the table
+// at start, so a hung credential process fails with a message.
+const credentialCheckTimeout = 20 * time.Second
+
+// Connect loads the profile's config ("" = the default chain) and opens
+// the source over the table; a failure is one printable line.
+func Connect(ctx context.Context, profile string, opts Options) (*Source, error) {
+	ctx, cancel := context.WithTimeout(ctx, credentialCheckTimeout)
+	defer cancel()
+	cfg, err := fetch.LoadConfig(ctx, profile)
+	if err != nil {
+		return nil, err
+	}
+	src, err := NewSource(ctx, cfg, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s", model.Printable(fetch.Explain(err)))
+	}
+	return src, nil
 }
 
 // NewSource reads the table's definition (one glue:GetTable) and checks
@@ -54,7 +92,7 @@ func NewSource(ctx context.Context, cfg aws.Config, opts Options) (*Source, erro
 		return nil, err
 	}
 	ac := athena.NewFromConfig(cfg, func(o *athena.Options) { o.Retryer = retryer() })
-	return &Source{athena: ac, table: table, opts: opts, unstopped: &unstopped{}}, nil
+	return &Source{athena: ac, table: table, opts: opts, unstopped: &unstopped{}, originals: trail.NewOriginals(cfg, originalFiles)}, nil
 }
 
 // Table is the resolved table.

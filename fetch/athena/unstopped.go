@@ -37,10 +37,10 @@ func (u *unstopped) add(id, region string, err error) {
 	u.mu.Unlock()
 }
 
-// Unstopped lists, one line each, the queries this source let go but
+// Leftovers lists, one line each, the queries this source let go but
 // could not stop: they may still be running. It is for after the streams
 // are closed (the end of a run, or of the TUI).
-func (s *Source) Unstopped() []string {
+func (s *Source) Leftovers() []string {
 	s.unstopped.mu.Lock()
 	defer s.unstopped.mu.Unlock()
 	return append([]string(nil), s.unstopped.lines...)

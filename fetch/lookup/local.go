@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"lazytrail/fetch/localtrail"
+	"lazytrail/model"
 )
 
 // Demo serves the demo account from an in-process endpoint and points the
@@ -43,7 +43,7 @@ func Serve(srv *localtrail.Server, regions []string, label string, s Settings) (
 		return nil, fmt.Errorf("cannot start the local endpoint: %v", err)
 	}
 	if s.Region != "all" && s.Region != "" {
-		regions = splitRegions(s.Region)
+		regions = model.SplitRegions(s.Region)
 	}
 	opts := Options{
 		AWS: aws.Config{
@@ -59,14 +59,4 @@ func Serve(srv *localtrail.Server, regions []string, label string, s Settings) (
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	}), nil
-}
-
-func splitRegions(spec string) []string {
-	var out []string
-	for _, r := range strings.Split(spec, ",") {
-		if r = strings.TrimSpace(r); r != "" && !slices.Contains(out, r) {
-			out = append(out, r)
-		}
-	}
-	return out
 }

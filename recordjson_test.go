@@ -19,7 +19,7 @@ func TestRecordJSONIsSafeAndLossless(t *testing.T) {
 	}
 	for _, raw := range raws {
 		e := &model.Event{Raw: raw}
-		out := recordJSON(e)
+		out := model.RecordJSON(e)
 		assertTerminalSafe(t, out)
 		var a, b any
 		if err := json.Unmarshal(out, &a); err != nil {
@@ -34,7 +34,7 @@ func TestRecordJSONIsSafeAndLossless(t *testing.T) {
 
 func TestRecordJSONWrapsInvalidRecords(t *testing.T) {
 	e := &model.Event{ID: "id-1", Name: "StopInstances", Raw: "{\"oops\x1b]0;pwned\x07", ParseError: "unexpected end"}
-	out := recordJSON(e)
+	out := model.RecordJSON(e)
 	assertTerminalSafe(t, out)
 	var v map[string]string
 	if err := json.Unmarshal(out, &v); err != nil {

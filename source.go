@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+
+	"lazytrail/fetch"
+	"lazytrail/fetch/athena"
+	"lazytrail/fetch/lookup"
+	"lazytrail/fetch/trail"
+	"lazytrail/model"
+)
+
+// openSource picks the one source the command line names; main hands it
+// to the TUI or the printer, which know it only as a model.Source. A new
+// source is its package, its flags, and one case here.
+func openSource(ctx context.Context, o *options) (model.Source, error) {
+	switch {
+	case o.demo:
+		return source(lookup.Demo(o.lookupSettings()))
+	case len(o.records) > 0:
+		return source(trail.NewSource(ctx, o.recordsSettings()))
+	case o.athena != "":
+		return source(athena.Connect(ctx, o.profile, o.athenaOptions()))
+	}
+	return source(lookup.Connect(ctx, o.lookupSettings()))
+}
+
+// source turns a constructor's answer into a model.Source, so that a
+// failure is a nil Source rather than a typed nil inside one.
+func source[S model.Source](s S, err error) (model.Source, error) {
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// span is the command line's range, which each source holds for the
+// queries that do not name one.
+func (o *options) span() fetch.Span {
+	return fetch.Span{Start: o.start, End: o.end, Sliding: !o.untilSet, FixedStart: o.sinceFixed}
+}
+
+func (o *options) lookupSettings() lookup.Settings {
+	s := lookup.Settings{
+		Span:        o.span(),
+		Region:      o.region,
+		EndpointURL: o.endpointURL,
+		Rate:        o.rate,
+		Lookup:      o.attr,
+		Profiles:    o.profiles,
+	}
+	if o.sinceSet {
+		s.Since = o.since
+	}
+	return s
+}
+
+func (o *options) recordsSettings() trail.Settings {
+	s := trail.Settings{Roots: o.records, Profile: o.profile}
+	if o.sinceSet {
+		s.Options.Since = o.start
+	}
+	if o.untilSet {
+		s.Options.Until = o.end
+	}
+	if o.region != "all" && o.region != "" {
+		s.Regions = model.SplitRegions(o.region)
+	}
+	return s
+}
+
+func (o *options) athenaOptions() athena.Options {
+	return athena.Options{Table: o.athena, WorkGroup: o.workgroup, Output: o.athenaOut, Span: o.span()}
+}
