@@ -385,7 +385,7 @@ func leastPrivilegeHeadless(t *testing.T, motoURL string) {
 	t.Logf("recorded: %v", ops)
 }
 
-// The TUI path: the same backend run() opens, the app on a virtual
+// The TUI path: the same source run() opens, the app on a virtual
 // terminal, until the events are on screen.
 func leastPrivilegeTUI(t *testing.T, motoURL string) {
 	rec, endpoint := newRecorder(t, motoURL)

@@ -13,3 +13,7 @@ func (s *Stream) Fetchable() []string {
 	}
 	return names
 }
+
+// buffered is how many events region r delivered that are not released
+// yet, for the merge's tests.
+func (m *merge) buffered(r int) int { return m.regions[r].buffered }

@@ -146,9 +146,9 @@ func (m *merge) add(r int, page []model.Event) int {
 	return fresh
 }
 
-// addHorizon takes one page from a partition that promises more than the
-// LookupEvents contract: no later page holds an event newer than horizon
-// (unix nanos). Its bound is the horizon, not the page's oldest event, so
+// addHorizon takes one page from a partition that promises more than its
+// oldest event (Page.Horizon): no later page holds an event newer than
+// horizon (unix nanos). Its bound is the horizon, not the page's oldest event, so
 // events between the two are released without waiting for the next page.
 // The page itself need not be ordered. It returns the events added.
 func (m *merge) addHorizon(r int, page []model.Event, horizon int64) int {
@@ -280,9 +280,6 @@ func (m *merge) drained() bool {
 	}
 	return m.pending.len() == 0
 }
-
-// buffered is how many events region r delivered that are not released yet.
-func (m *merge) buffered(r int) int { return m.regions[r].buffered }
 
 // entryHeap is a binary heap of entries, newest first. A hand-written heap
 // avoids container/heap's interface boxing on the per-event path.
