@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"lazytrail/fetch"
 	"lazytrail/fetch/athena"
@@ -41,7 +40,7 @@ func runAthenaDDL(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "lazytrail athena-ddl: --profile takes one profile\n")
 		return exitUsage
 	}
-	cctx, cancel := context.WithTimeout(ctx, credentialCheckTimeout)
+	cctx, cancel := context.WithTimeout(ctx, fetch.CredentialCheckTimeout)
 	cfg, err := fetch.LoadConfig(cctx, *profile)
 	if err == nil {
 		// Without credentials every listing would fail with the SDK's
@@ -79,7 +78,3 @@ func runAthenaDDL(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintln(stdout, ddl)
 	return exitOK
 }
-
-// credentialCheckTimeout bounds loading the config and the credentials,
-// so a hung credential process fails with a message rather than a hang.
-const credentialCheckTimeout = 20 * time.Second

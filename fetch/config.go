@@ -3,11 +3,17 @@ package fetch
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
 )
+
+// CredentialCheckTimeout bounds a source's start-up checks (loading the
+// config, the credentials, STS, a Glue table), so a hung credential
+// process or an unreachable endpoint fails with a message, not a hang.
+const CredentialCheckTimeout = 20 * time.Second
 
 // LoadConfig loads the SDK's config for a profile ("" = the default
 // chain), with the SDK's own logger silenced; an error is one line.

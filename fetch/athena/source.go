@@ -51,14 +51,10 @@ var (
 // pane and headless output: a query's rows come from few files.
 const originalFiles = 64
 
-// credentialCheckTimeout bounds loading the config and reading the table
-// at start, so a hung credential process fails with a message.
-const credentialCheckTimeout = 20 * time.Second
-
 // Connect loads the profile's config ("" = the default chain) and opens
 // the source over the table; a failure is one printable line.
 func Connect(ctx context.Context, profile string, opts Options) (*Source, error) {
-	ctx, cancel := context.WithTimeout(ctx, credentialCheckTimeout)
+	ctx, cancel := context.WithTimeout(ctx, fetch.CredentialCheckTimeout)
 	defer cancel()
 	cfg, err := fetch.LoadConfig(ctx, profile)
 	if err != nil {

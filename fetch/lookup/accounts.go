@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -14,16 +13,12 @@ import (
 	"lazytrail/model"
 )
 
-// credentialCheckTimeout bounds the start-up checks, so a hung credential
-// process or an unreachable STS fails with a message rather than a hang.
-const credentialCheckTimeout = 20 * time.Second
-
 // Connect checks the credentials of every profile (the default chain for
 // none), finds each account's regions, and returns the source over them:
 // one account, or several through one merge, each with its own quota and
 // its own enabled regions. A failure is one printable line.
 func Connect(ctx context.Context, s Settings) (*Source, error) {
-	ctx, cancel := context.WithTimeout(ctx, credentialCheckTimeout)
+	ctx, cancel := context.WithTimeout(ctx, fetch.CredentialCheckTimeout)
 	defer cancel()
 	if len(s.Profiles) <= 1 {
 		profile := ""

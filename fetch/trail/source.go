@@ -39,16 +39,13 @@ var _ model.Source = (*Source)(nil)
 // the merge's buffers for file partitions.
 const pageSize = 1000
 
-// credentialCheckTimeout bounds loading the S3 credentials at start.
-const credentialCheckTimeout = 20 * time.Second
-
 // NewSource discovers the partitions under the roots (loading the AWS
 // config first when a root is in S3), so that a root with nothing to read
 // fails at start with one line that says so.
 func NewSource(ctx context.Context, s Settings) (*Source, error) {
 	src := &Source{settings: s, label: "records"}
 	if slices.ContainsFunc(s.Roots, func(r string) bool { return strings.HasPrefix(r, "s3://") }) {
-		cctx, cancel := context.WithTimeout(ctx, credentialCheckTimeout)
+		cctx, cancel := context.WithTimeout(ctx, fetch.CredentialCheckTimeout)
 		cfg, err := fetch.LoadConfig(cctx, s.Profile)
 		cancel()
 		if err != nil {
