@@ -42,8 +42,8 @@ type Source struct {
 	Caps model.Capabilities
 	// Account and Notice are what Label returns.
 	Account, Notice string
-	// Describe is the Query.Lookup of a stream opened for a plan (nil: "").
-	Describe func(model.Plan) string
+	// Describe is the Query.Lookup of a stream opened for a request (nil: "").
+	Describe func(model.Request) string
 	// PanicOnNext and PanicOnWant, when set, make every stream panic with
 	// that message in Next or Want, for the guards of the code above.
 	PanicOnNext, PanicOnWant string
@@ -66,7 +66,7 @@ func (s *Source) Open(ctx context.Context, req model.Request) (model.Stream, mod
 	plan, known := s.plans[req.Plan]
 	q := model.Query{Start: start, End: end, Partitions: len(s.partitions())}
 	if s.Describe != nil {
-		q.Lookup = s.Describe(plan)
+		q.Lookup = s.Describe(req)
 	}
 	st := &Stream{batch: cmp.Or(s.Batch, 50), wake: make(chan struct{}, 1), progress: s.partitions(),
 		panicNext: s.PanicOnNext, panicWant: s.PanicOnWant}

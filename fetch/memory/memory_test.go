@@ -132,7 +132,7 @@ func TestPlanIsPushedDown(t *testing.T) {
 			}
 			return model.Plan{}
 		},
-		Describe: func(p model.Plan) string { return p.Key }}
+		Describe: func(r model.Request) string { return r.Plan }}
 	plan := src.Plan(model.ParseFilter("event=RunInstances user:ad"))
 	if plan.Key != "EventName=RunInstances" {
 		t.Fatalf("plan %q", plan.Key)
