@@ -251,7 +251,7 @@ func runAthenaTUISized(t *testing.T, r *athenaRig, width, height int, args ...st
 		t.Fatalf("openSource: %v", err)
 	}
 	t.Cleanup(src.Close)
-	spy := &viewSpy{app: tui.New(tuiConfig(t.Context(), src, o.filterText()))}
+	spy := &viewSpy{app: tui.New(tui.Config{Source: src, Filter: o.filterText()})}
 	tm := teatest.NewTestModel(t, spy, teatest.WithInitialTermSize(width, height),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	wait := func(what string, ok func(string) bool) {

@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// target trades a little CPU while loading for memory near what is
 	// live (BenchmarkRecordsTimelineMemory, .ci/bench-records).
 	debug.SetGCPercent(tuiGCPercent)
-	err = tui.Run(ctx, tuiConfig(ctx, src, o.filterText()))
+	err = tui.Run(ctx, tui.Config{Source: src, Filter: o.filterText()})
 	reportLeftovers(src, stderr) // the TUI has closed its streams, and so stopped its queries
 	if err != nil {
 		fmt.Fprintf(stderr, "lazytrail: %v\n", err)

@@ -446,8 +446,7 @@ func demoTUI(t *testing.T, ds *localtrail.Dataset, cfg tui.Config, w, h int, fil
 		t.Fatal(err)
 	}
 	src, _ := localSource(t, o, ds, "demo", nil)
-	cfg.Account, cfg.Location = "demo", time.UTC
-	cfg.Open = tuiConfig(t.Context(), src, o.filterText()).Open
+	cfg.Source, cfg.Location = src, time.UTC
 	tm := teatest.NewTestModel(t, tui.New(cfg), teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	tm.Type("/" + filter)

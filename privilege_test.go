@@ -402,8 +402,7 @@ func leastPrivilegeTUI(t *testing.T, motoURL string) {
 	defer src.Close()
 	account, notice := src.Label()
 	checkNoCredentials(t, "account name", account, notice)
-	wired := tuiConfig(t.Context(), src, o.filterText())
-	app := tui.New(tui.Config{Account: account, Open: wired.Open, Notice: notice})
+	app := tui.New(tui.Config{Source: src, Filter: o.filterText()})
 	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(160, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	var screen bytes.Buffer

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -14,8 +13,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"lazytrail/fetch/localtrail"
 	"lazytrail/fetch/lookup"
+	"lazytrail/fetch/localtrail"
 )
 
 // The design's story 4 as a whole program over the demo account, served by
@@ -31,10 +30,7 @@ func TestEndToEndDemoOverTheLocalEndpoint(t *testing.T) {
 		Rate:        1000,
 	}
 	q := lookup.Query{Regions: ds.Regions(), Start: testNow.Add(-lookup.History), End: testNow}
-	app := New(Config{Account: "demo", Location: time.UTC,
-		Open: func() (Source, Query) {
-			return lookup.Open(context.Background(), opts, q), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
-		}})
+	app := New(Config{Source: fetchSource{opts: opts, q: q, name: "demo"}, Location: time.UTC})
 	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	waitFor := func(what string) {

@@ -39,7 +39,7 @@ func (p *summaryPane) SetSize(w, h int) {
 
 // Refresh recounts from the timeline's filtered view; the App calls it when
 // events arrive, the filter changes, or the grouping does.
-func (p *summaryPane) Refresh(tl *model.Timeline, q Query) {
+func (p *summaryPane) Refresh(tl *model.Timeline, q model.Query) {
 	p.groups = tl.GroupCounts(p.by)
 	p.total = tl.Matches()
 	p.hist, p.start, p.span = nil, time.Time{}, 0
