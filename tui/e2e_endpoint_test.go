@@ -13,8 +13,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"lazytrail/fetch/lookup"
 	"lazytrail/fetch/localtrail"
+	"lazytrail/fetch/lookup"
 )
 
 // The design's story 4 as a whole program over the demo account, served by

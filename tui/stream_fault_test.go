@@ -16,9 +16,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"go.uber.org/goleak"
 
-	"lazytrail/fetch/lookup"
 	"lazytrail/fetch/localtrail"
 	"lazytrail/fetch/localtrail/localtest"
+	"lazytrail/fetch/lookup"
 )
 
 // faultOptions talks to url through the real SDK, fast: no pacing to
