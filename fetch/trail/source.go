@@ -89,30 +89,39 @@ func (s *Source) regionHint() string {
 // bounded by it.
 func (s *Source) Open(ctx context.Context, req model.Request) (model.Stream, model.Query) {
 	opts := s.settings.Options
-	var parts []fetch.Partition
-	var skips []fetch.Skip
-	if req.Range.IsZero() && req.After.IsZero() {
-		parts, skips = s.first, s.skips
-		s.first, s.skips = nil, nil
-	} else {
+	if !req.Range.IsZero() || !req.After.IsZero() {
 		opts.Since, opts.Until = fetch.Span{}.Resolve(req, s.now())
 	}
-	if parts == nil {
-		var err error
-		parts, skips, err = Open(ctx, s.settings.Roots, opts)
-		if err != nil {
-			parts = []fetch.Partition{fetch.FailedPartition("files", "discovery", err)}
-		}
-		parts = s.keep(parts)
-	}
-	if len(skips) > 0 {
-		parts = append(parts, fetch.SkippedPartition("files", "(not log files)", skips))
-	}
-	q := model.Query{Start: opts.Since, End: opts.Until, Partitions: len(parts)}
+	q := model.Query{Start: opts.Since, End: opts.Until}
 	if !q.Start.IsZero() && q.End.IsZero() {
 		q.End = s.now()
 	}
-	return fetch.OpenPartitions(ctx, parts, pageSize), q
+	if req.Range.IsZero() && req.After.IsZero() && s.first != nil {
+		// The partitions found at start: the first stream does not list again.
+		parts, skips := s.first, s.skips
+		s.first, s.skips = nil, nil
+		q.Partitions = len(parts)
+		return s.stream(ctx, parts, skips), q
+	}
+	// Later queries (r, T, follow) discover afresh, since files may have
+	// been delivered; listing is I/O, so it waits for the stream's first
+	// Next, off the TUI's Update.
+	return fetch.Deferred(func() model.Stream {
+		parts, skips, err := Open(ctx, s.settings.Roots, opts)
+		if err != nil {
+			parts = []fetch.Partition{fetch.FailedPartition("files", "discovery", err)}
+		}
+		return s.stream(ctx, s.keep(parts), skips)
+	}), q
+}
+
+// stream merges the partitions, with the files that were not log files
+// named in a partition of their own.
+func (s *Source) stream(ctx context.Context, parts []fetch.Partition, skips []fetch.Skip) model.Stream {
+	if len(skips) > 0 {
+		parts = append(parts, fetch.SkippedPartition("files", "(not log files)", skips))
+	}
+	return fetch.OpenPartitions(ctx, parts, pageSize)
 }
 
 func (s *Source) now() time.Time {
