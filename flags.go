@@ -64,7 +64,7 @@ type options struct {
 	profiles   []string          // --profile a,b,c
 }
 
-var printFormats = []string{"jsonl", "json", "csv", "table"}
+var printFormats = model.FormatNames()
 
 // stringList is a repeatable flag.
 type stringList []string
@@ -91,7 +91,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.user, "user", "", "show only events whose user name starts with this prefix (smart case); shorthand for --filter user:PREFIX")
 	fs.StringVar(&o.filter, "filter", "", "the filter bar's language, e.g. 'event:Authorize,Revoke res:sg- -user:AutoScaling' (see the README)")
 	fs.StringVar(&o.lookup, "lookup", "", "one exact attribute the API filters on, KEY=VALUE (EventName, Username, ResourceName, ResourceType, EventSource, EventId, AccessKeyId, ReadOnly)")
-	fs.StringVar(&o.print, "print", "", "no TUI: print matching events to stdout as jsonl, json, csv or table, then exit")
+	fs.StringVar(&o.print, "print", "", "no TUI: print matching events to stdout as "+model.FormatNamesText()+", then exit")
 	fs.IntVar(&o.limit, "limit", 0, "with --print: stop after this many events (0: no limit)")
 	fs.Float64Var(&o.rate, "rate", 2, "LookupEvents requests per second per region (AWS allows 2)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -81,7 +80,7 @@ func runPrint(ctx context.Context, o *options, src model.Source, stdout, stderr 
 			if restore {
 				unrestored.restore(ctx, originals, e)
 			}
-			p.event(e)
+			p.Event(e)
 			ends.add(sink.n + int64(out.Buffered()))
 			printed++
 			if printed == want {
@@ -99,7 +98,7 @@ func runPrint(ctx context.Context, o *options, src model.Source, stdout, stderr 
 			break
 		}
 	}
-	p.end()
+	_ = p.End() // a write error sticks in out: its Flush reports it
 	flushErr := out.Flush()
 	progress.clear()
 	if flushErr != nil {
@@ -254,99 +253,14 @@ func partitionName(p model.RegionProgress) string {
 	return model.Printable(p.Name())
 }
 
-// printer writes one output format.
-type printer interface {
-	event(e *model.Event)
-	end()
-}
-
-func newPrinter(format string, w *bufio.Writer) printer {
-	switch format {
-	case "json":
-		return &jsonPrinter{w: w}
-	case "csv":
-		c := csv.NewWriter(w)
-		_ = c.Write(model.CSVHeader)
-		return &csvPrinter{w: c}
-	case "table":
-		fmt.Fprintln(w, tableRow(tableHeader))
-		return &tablePrinter{w: w}
+// newPrinter is the writer of the --print format (model's registry);
+// jsonl when none is named.
+func newPrinter(format string, w *bufio.Writer) model.EventWriter {
+	f, ok := model.FormatNamed(format)
+	if !ok {
+		f = model.Formats()[0]
 	}
-	return &jsonlPrinter{w: w}
-}
-
-type jsonlPrinter struct{ w *bufio.Writer }
-
-func (p *jsonlPrinter) event(e *model.Event) {
-	p.w.Write(model.RecordJSON(e))
-	p.w.WriteByte('\n')
-}
-func (p *jsonlPrinter) end() {}
-
-// jsonPrinter streams one JSON array without holding the events.
-type jsonPrinter struct {
-	w *bufio.Writer
-	n int
-}
-
-func (p *jsonPrinter) event(e *model.Event) {
-	if p.n == 0 {
-		p.w.WriteString("[\n")
-	} else {
-		p.w.WriteString(",\n")
-	}
-	p.n++
-	p.w.Write(model.RecordJSON(e))
-}
-
-func (p *jsonPrinter) end() {
-	if p.n == 0 {
-		p.w.WriteString("[]\n")
-		return
-	}
-	p.w.WriteString("\n]\n")
-}
-
-type csvPrinter struct{ w *csv.Writer }
-
-func (p *csvPrinter) event(e *model.Event) { _ = p.w.Write(model.CSVRow(e)) }
-func (p *csvPrinter) end()                 { p.w.Flush() }
-
-var tableHeader = []string{"TIME (UTC)", "ACCOUNT", "REGION", "EVENT", "USER", "SOURCE", "RESOURCE", "ERROR"}
-
-// tableWidths are fixed so rows stream out without buffering the result.
-var tableWidths = []int{20, 13, 15, 32, 28, 16, 24, 0}
-
-type tablePrinter struct{ w *bufio.Writer }
-
-func (p *tablePrinter) event(e *model.Event) {
-	res := ""
-	if len(e.Resources) > 0 {
-		res = e.Resources[0].Name
-	}
-	fmt.Fprintln(p.w, tableRow([]string{e.Time.Format("2006-01-02 15:04:05"), e.Account, e.Region, e.Name, model.Who(e),
-		strings.TrimSuffix(e.Source, ".amazonaws.com"), res, e.ErrorCode}))
-}
-func (p *tablePrinter) end() {}
-
-func tableRow(cols []string) string {
-	var b strings.Builder
-	for i, c := range cols {
-		c = model.Printable(c)
-		w := tableWidths[i]
-		if w == 0 {
-			b.WriteString(c)
-			continue
-		}
-		r := []rune(c)
-		if len(r) > w-1 {
-			c = string(r[:w-2]) + "…"
-			r = []rune(c)
-		}
-		b.WriteString(c)
-		b.WriteString(strings.Repeat(" ", w-len(r)))
-	}
-	return strings.TrimRight(b.String(), " ")
+	return f.New(w)
 }
 
 // progressLine keeps one refreshed line of progress on stderr, only when

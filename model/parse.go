@@ -12,7 +12,9 @@ import (
 	"time"
 )
 
-// record is the subset of a raw CloudTrail record that an Event keeps.
+// record is the subset of a raw CloudTrail record that an Event keeps (the
+// whole shape, as lazytrail writes records, is Record; TestRecordReadsBack
+// holds the two to the same keys).
 // Unknown fields are ignored and every field is optional. The large nested
 // objects are held as borrowed bytes only while FromRecord runs: the detail
 // pane re-parses Raw for the one event it shows (see Event.Details).

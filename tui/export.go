@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,11 +22,17 @@ type exportedMsg struct {
 	why  string // why the file may not hold every match ("" it does: see App.incompleteWhy)
 }
 
-// export writes the filtered view as jsonl (the raw records, as --print
-// jsonl writes them) or csv, in a command: to a temporary file beside the
-// target, then renamed, so a reader never sees half a file. The events
-// are immutable once in the timeline, so the command may read them.
-func (a *App) export(format string) tea.Cmd {
+// export writes the filtered view in the format called name (model's
+// registry: jsonl writes the raw records as --print jsonl does), in a
+// command: to a temporary file beside the target, then renamed, so a
+// reader never sees half a file. The events are immutable once in the
+// timeline, so the command may read them.
+func (a *App) export(name string) tea.Cmd {
+	format, ok := model.FormatNamed(name)
+	if !ok {
+		a.flash = model.Printable("export: no format " + name)
+		return nil
+	}
 	evs := make([]*model.Event, a.tl.Matches())
 	for i := range evs {
 		evs[i] = a.tl.Match(i)
@@ -38,38 +43,29 @@ func (a *App) export(format string) tea.Cmd {
 	}
 	stem := filepath.Join(dir, "lazytrail-"+exportClock().UTC().Format("20060102-150405"))
 	why := a.incompleteWhy()
-	a.flash = fmt.Sprintf("exporting %s events to %s…", count(len(evs)), model.Printable(stem+"."+format))
+	a.flash = fmt.Sprintf("exporting %s events to %s…", count(len(evs)), model.Printable(stem+"."+format.Ext))
 	return func() tea.Msg {
 		name, n, err := writeExport(stem, format, evs)
 		return exportedMsg{path: name, n: n, err: err, why: why}
 	}
 }
 
-// writeExport writes evs to stem.format, or stem-2.format, stem-3.format…
-// when that name is taken (two exports in the same second), and says
-// which. A file that exists is never replaced.
-func writeExport(stem, format string, evs []*model.Event) (string, int, error) {
+// writeExport writes evs in format f to stem.ext, or stem-2.ext,
+// stem-3.ext… when that name is taken (two exports in the same second),
+// and says which. A file that exists is never replaced.
+func writeExport(stem string, f model.Format, evs []*model.Event) (string, int, error) {
+	format := f.Ext
 	tmp, err := os.CreateTemp(filepath.Dir(stem), ".lazytrail-export-*")
 	if err != nil {
 		return stem + "." + format, 0, err
 	}
 	defer os.Remove(tmp.Name()) // gone after the rename; cleans up on failure
 	w := bufio.NewWriterSize(tmp, 256<<10)
-	switch format {
-	case "csv":
-		c := csv.NewWriter(w)
-		_ = c.Write(model.CSVHeader)
-		for _, e := range evs {
-			_ = c.Write(model.CSVRow(e))
-		}
-		c.Flush()
-		err = c.Error()
-	default:
-		for _, e := range evs {
-			w.Write(model.RecordJSON(e))
-			w.WriteByte('\n')
-		}
+	out := f.New(w)
+	for _, e := range evs {
+		out.Event(e)
 	}
+	err = out.End()
 	if err == nil {
 		err = w.Flush()
 	}

@@ -101,7 +101,8 @@ const ddlNoDay = "2013/11/01"
 // from l's earliest to NOW. table is [database.]table; it is written in
 // backticks, lower-cased as Athena stores it.
 //
-// The table is the one DDLTable describes to Compile.
+// Once run, the table reads back from Glue (ResolveTable) with these
+// partitions and userIdentity with onBehalfOf, for Compile.
 func DDL(l trail.BucketLayout, table string) (string, error) {
 	name, err := ddlName(table)
 	if err != nil {
@@ -145,25 +146,6 @@ func DDL(l trail.BucketLayout, table string) (string, error) {
 	}
 	b.WriteString(")\n")
 	return b.String(), nil
-}
-
-// DDLTable is the Table Compile reads once DDL's statement has created
-// table: its partitions, and userIdentity with onBehalfOf.
-func DDLTable(table string) (Table, error) {
-	parts, err := ddlParts(table)
-	if err != nil {
-		return Table{}, err
-	}
-	for i, p := range parts {
-		parts[i] = quoteIdent(p)
-	}
-	return Table{
-		Name:       strings.Join(parts, "."),
-		TimeColumn: ddlTime, TimeLayout: "2006/01/02",
-		RegionColumn:  ddlRegion,
-		AccountColumn: ddlAccount,
-		OnBehalfOf:    true,
-	}, nil
 }
 
 // ddlName is table in backticks, each part.

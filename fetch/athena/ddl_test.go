@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	gluetypes "github.com/aws/aws-sdk-go-v2/service/glue/types"
+
 	"lazytrail/fetch/trail"
 	"lazytrail/model"
 )
@@ -127,35 +130,34 @@ func TestDDLHasEveryColumnCompileSelects(t *testing.T) {
 			t.Errorf("a selected column of a shape this test does not know: %s", col)
 		}
 	}
-	// The partitions DDLTable gives Compile are the statement's.
-	tbl, err := DDLTable("t")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The partitions the created table gives Compile are the statement's.
+	tbl := ddlResolved(t, "t", stmt)
 	part := regexp.MustCompile(`(?m)^PARTITIONED BY \((.*)\)$`).FindStringSubmatch(stmt)
 	if part == nil {
 		t.Fatalf("no PARTITIONED BY line in\n%s", stmt)
 	}
 	for _, c := range []string{tbl.AccountColumn, tbl.RegionColumn, tbl.TimeColumn} {
 		if !regexp.MustCompile("(^|, )`?" + c + "`? STRING").MatchString(part[1]) {
-			t.Errorf("partition %s of DDLTable is not in %q", c, part[1])
+			t.Errorf("partition %s of the resolved table is not in %q", c, part[1])
 		}
 		if !strings.Contains(stmt, "${"+c+"}") {
 			t.Errorf("partition %s is not in the location template", c)
 		}
 	}
 	if ddlLookup(t, cols, onBehalfOfColumn) == nil || !tbl.OnBehalfOf {
-		t.Errorf("DDLTable.OnBehalfOf = %v, the statement has %s: %v", tbl.OnBehalfOf, onBehalfOfColumn, ddlLookup(t, cols, onBehalfOfColumn) != nil)
+		t.Errorf("the resolved table's OnBehalfOf = %v, the statement has %s: %v", tbl.OnBehalfOf, onBehalfOfColumn, ddlLookup(t, cols, onBehalfOfColumn) != nil)
 	}
 }
 
-// Compile takes DDLTable's table: the name quoted for Trino, the days of
-// the range bounded on the projected partition.
+// Compile takes the table DDL's statement creates, as ResolveTable reads
+// it back: the name quoted for Trino, the days of the range bounded on the
+// projected partition.
 func TestDDLTableCompiles(t *testing.T) {
-	tbl, err := DDLTable("Security.CloudTrail")
+	stmt, err := DDL(ddlOrgLayout(), "Security.CloudTrail")
 	if err != nil {
 		t.Fatal(err)
 	}
+	tbl := ddlResolved(t, "Security.CloudTrail", stmt)
 	if tbl.Name != `"security"."cloudtrail"` {
 		t.Errorf("Name = %s", tbl.Name)
 	}
@@ -195,9 +197,6 @@ func TestDDLTableNames(t *testing.T) {
 		} else if strings.ContainsAny(err.Error(), "\n\r") {
 			t.Errorf("ddlName(%q): the error is not one line: %q", name, err)
 		}
-		if _, err := DDLTable(name); err == nil {
-			t.Errorf("DDLTable(%q): no error", name)
-		}
 		if _, err := DDL(ddlOrgLayout(), name); err == nil {
 			t.Errorf("DDL(…, %q): no error", name)
 		}
@@ -227,6 +226,47 @@ func TestDDLRefusesLayouts(t *testing.T) {
 			t.Errorf("%s: the error is not one line: %q", name, err)
 		}
 	}
+}
+
+// ddlResolved is the Table ResolveTable reads for name once stmt has
+// created it: the Glue definition Athena stores for the statement (its
+// columns with their types, partition keys and TBLPROPERTIES), read by
+// tableOf as the program reads GetTable's answer.
+func ddlResolved(t *testing.T, name, stmt string) Table {
+	t.Helper()
+	col := func(n, typ string) gluetypes.Column {
+		return gluetypes.Column{Name: aws.String(n), Type: aws.String(typ)}
+	}
+	def := &gluetypes.Table{StorageDescriptor: &gluetypes.StorageDescriptor{}, Parameters: map[string]string{}}
+	for name, typ := range ddlParseColumns(t, stmt) {
+		def.StorageDescriptor.Columns = append(def.StorageDescriptor.Columns, col(name, strings.ToLower(typ.String())))
+	}
+	part := regexp.MustCompile(`(?m)^PARTITIONED BY \((.*)\)$`).FindStringSubmatch(stmt)
+	if part == nil {
+		t.Fatalf("no PARTITIONED BY line in\n%s", stmt)
+	}
+	for _, key := range strings.Split(part[1], ", ") {
+		n, typ, ok := strings.Cut(key, " ")
+		if !ok {
+			t.Fatalf("partition key %q is not NAME TYPE", key)
+		}
+		def.PartitionKeys = append(def.PartitionKeys, col(strings.Trim(n, "`"), strings.ToLower(typ)))
+	}
+	for _, p := range regexp.MustCompile(`(?m)^  '([^']*)'='([^']*)',?$`).FindAllStringSubmatch(stmt, -1) {
+		def.Parameters[p[1]] = p[2]
+	}
+	if len(def.Parameters) == 0 {
+		t.Fatalf("no TBLPROPERTIES in\n%s", stmt)
+	}
+	db, tbl, err := splitName(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolved, err := tableOf(db, tbl, def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resolved
 }
 
 // ddlType is a parsed Hive column type.

@@ -13,84 +13,6 @@ import (
 // (columns' order), nil for SQL NULL.
 type row []*string
 
-// rebuiltRecord is a CloudTrail record put back together from a row's
-// columns, in the field order and spelling of the original. Empty fields
-// are left out, as the original leaves out what it does not have.
-type rebuiltRecord struct {
-	EventVersion        string            `json:"eventVersion,omitempty"`
-	UserIdentity        *rebuiltIdentity  `json:"userIdentity,omitempty"`
-	EventTime           string            `json:"eventTime,omitempty"`
-	EventSource         string            `json:"eventSource,omitempty"`
-	EventName           string            `json:"eventName,omitempty"`
-	AWSRegion           string            `json:"awsRegion,omitempty"`
-	SourceIPAddress     string            `json:"sourceIPAddress,omitempty"`
-	UserAgent           string            `json:"userAgent,omitempty"`
-	ErrorCode           string            `json:"errorCode,omitempty"`
-	ErrorMessage        string            `json:"errorMessage,omitempty"`
-	RequestParameters   json.RawMessage   `json:"requestParameters,omitempty"`
-	ResponseElements    json.RawMessage   `json:"responseElements,omitempty"`
-	AdditionalEventData json.RawMessage   `json:"additionalEventData,omitempty"`
-	RequestID           string            `json:"requestID,omitempty"`
-	EventID             string            `json:"eventID,omitempty"`
-	ReadOnly            *bool             `json:"readOnly,omitempty"`
-	Resources           []rebuiltResource `json:"resources,omitempty"`
-	EventType           string            `json:"eventType,omitempty"`
-	APIVersion          string            `json:"apiVersion,omitempty"`
-	RecipientAccountID  string            `json:"recipientAccountId,omitempty"`
-	ServiceEventDetails json.RawMessage   `json:"serviceEventDetails,omitempty"`
-	SharedEventID       string            `json:"sharedEventID,omitempty"`
-	VPCEndpointID       string            `json:"vpcEndpointId,omitempty"`
-	VPCEndpointAccount  string            `json:"vpcEndpointAccountId,omitempty"`
-	EventCategory       string            `json:"eventCategory,omitempty"`
-	TLSDetails          *rebuiltTLS       `json:"tlsDetails,omitempty"`
-	FromConsole         string            `json:"sessionCredentialFromConsole,omitempty"`
-	EdgeDeviceDetails   json.RawMessage   `json:"edgeDeviceDetails,omitempty"`
-}
-
-type rebuiltTLS struct {
-	TLSVersion               string `json:"tlsVersion,omitempty"`
-	CipherSuite              string `json:"cipherSuite,omitempty"`
-	ClientProvidedHostHeader string `json:"clientProvidedHostHeader,omitempty"`
-}
-
-type rebuiltIdentity struct {
-	Type           string          `json:"type,omitempty"`
-	PrincipalID    string          `json:"principalId,omitempty"`
-	ARN            string          `json:"arn,omitempty"`
-	AccountID      string          `json:"accountId,omitempty"`
-	AccessKeyID    string          `json:"accessKeyId,omitempty"`
-	UserName       string          `json:"userName,omitempty"`
-	InvokedBy      string          `json:"invokedBy,omitempty"`
-	OnBehalfOf     *rebuiltOnBehal `json:"onBehalfOf,omitempty"`
-	SessionContext *rebuiltSession `json:"sessionContext,omitempty"`
-}
-
-type rebuiltOnBehal struct {
-	UserID string `json:"userId"`
-}
-
-type rebuiltSession struct {
-	SessionIssuer *rebuiltIssuer     `json:"sessionIssuer,omitempty"`
-	Attributes    *rebuiltAttributes `json:"attributes,omitempty"`
-}
-
-type rebuiltIssuer struct {
-	Type     string `json:"type,omitempty"`
-	ARN      string `json:"arn,omitempty"`
-	UserName string `json:"userName,omitempty"`
-}
-
-type rebuiltAttributes struct {
-	CreationDate     string `json:"creationDate,omitempty"`
-	MFAAuthenticated string `json:"mfaAuthenticated,omitempty"`
-}
-
-type rebuiltResource struct {
-	ARN       string `json:"ARN,omitempty"`
-	AccountID string `json:"accountId,omitempty"`
-	Type      string `json:"type,omitempty"`
-}
-
 // eventFromRow makes the event a row describes: its record rebuilt from
 // the columns (what the list, detail pane and filter read) and the log
 // file it came from, where the JSON pane reads the exact original.
@@ -109,7 +31,11 @@ func eventFromRow(r row) (model.Event, error) {
 		}
 		panic("athena: no column " + name) // a typo here, caught by every test
 	}
-	rec := rebuiltRecord{
+	// The record put back together from the columns, in the shape every
+	// record lazytrail writes takes (model.Record): the original's field
+	// order and spelling, empty fields left out as the original leaves
+	// out what it does not have.
+	rec := model.Record{
 		EventVersion:        col("eventversion"),
 		EventTime:           col("eventtime"),
 		EventSource:         col("eventsource"),
@@ -135,12 +61,12 @@ func eventFromRow(r row) (model.Event, error) {
 		FromConsole:         col("sessioncredentialfromconsole"),
 		EdgeDeviceDetails:   jsonText(col("edgedevicedetails")),
 	}
-	tls := rebuiltTLS{
+	tls := model.RecordTLS{
 		TLSVersion:               col("tlsdetails.tlsversion"),
 		CipherSuite:              col("tlsdetails.ciphersuite"),
 		ClientProvidedHostHeader: col("tlsdetails.clientprovidedhostheader"),
 	}
-	if tls != (rebuiltTLS{}) {
+	if tls != (model.RecordTLS{}) {
 		rec.TLSDetails = &tls
 	}
 	switch strings.ToLower(col("readonly")) {
@@ -149,7 +75,7 @@ func eventFromRow(r row) (model.Event, error) {
 	case "false":
 		rec.ReadOnly = ptr(false)
 	}
-	id := rebuiltIdentity{
+	id := model.RecordIdentity{
 		Type:        col("useridentity.type"),
 		PrincipalID: col("useridentity.principalid"),
 		ARN:         col("useridentity.arn"),
@@ -159,28 +85,28 @@ func eventFromRow(r row) (model.Event, error) {
 		InvokedBy:   col("useridentity.invokedby"),
 	}
 	if v := col(onBehalfOfColumn); v != "" {
-		id.OnBehalfOf = &rebuiltOnBehal{UserID: v}
+		id.OnBehalfOf = &model.RecordOnBehalfOf{UserID: v}
 	}
-	issuer := rebuiltIssuer{
+	issuer := model.RecordIssuer{
 		Type:     col("useridentity.sessioncontext.sessionissuer.type"),
 		ARN:      col("useridentity.sessioncontext.sessionissuer.arn"),
 		UserName: col("useridentity.sessioncontext.sessionissuer.username"),
 	}
-	var session rebuiltSession
-	if issuer != (rebuiltIssuer{}) {
+	var session model.RecordSession
+	if issuer != (model.RecordIssuer{}) {
 		session.SessionIssuer = &issuer
 	}
-	attrs := rebuiltAttributes{
+	attrs := model.RecordAttributes{
 		CreationDate:     col("useridentity.sessioncontext.attributes.creationdate"),
 		MFAAuthenticated: col("useridentity.sessioncontext.attributes.mfaauthenticated"),
 	}
-	if attrs != (rebuiltAttributes{}) {
+	if attrs != (model.RecordAttributes{}) {
 		session.Attributes = &attrs
 	}
-	if session != (rebuiltSession{}) {
+	if session != (model.RecordSession{}) {
 		id.SessionContext = &session
 	}
-	if id != (rebuiltIdentity{}) {
+	if id != (model.RecordIdentity{}) {
 		rec.UserIdentity = &id
 	}
 	resources, err := resourcesOf(col(resourcesText))
@@ -221,7 +147,7 @@ func jsonText(s string) json.RawMessage {
 // array of named rows to an array of objects keyed by the field names
 // (arn, accountid, type); older engines cast rows to arrays in field
 // order. Both are read.
-func resourcesOf(text string) ([]rebuiltResource, error) {
+func resourcesOf(text string) ([]model.RecordResource, error) {
 	if text == "" || text == "null" {
 		return nil, nil
 	}
@@ -229,11 +155,11 @@ func resourcesOf(text string) ([]rebuiltResource, error) {
 	if err := json.Unmarshal([]byte(text), &items); err != nil {
 		return nil, fmt.Errorf("the resources column is not a JSON array: %w", err)
 	}
-	out := make([]rebuiltResource, 0, len(items))
+	out := make([]model.RecordResource, 0, len(items))
 	for _, item := range items {
 		var fields map[string]*string
 		if err := json.Unmarshal(item, &fields); err == nil {
-			var res rebuiltResource
+			var res model.RecordResource
 			for k, v := range fields {
 				if v == nil {
 					continue
@@ -260,7 +186,7 @@ func resourcesOf(text string) ([]rebuiltResource, error) {
 			}
 			return *list[i]
 		}
-		out = append(out, rebuiltResource{ARN: at(0), AccountID: at(1), Type: at(2)})
+		out = append(out, model.RecordResource{ARN: at(0), AccountID: at(1), Type: at(2)})
 	}
 	return out, nil
 }

@@ -65,7 +65,7 @@ type demoGen struct {
 
 // actor is who makes a call: one userIdentity plus where it calls from.
 type actor struct {
-	identity  *recIdentity
+	identity  *model.RecordIdentity
 	userAgent string
 	sourceIP  string
 	console   bool // session credentials from the console
@@ -86,8 +86,8 @@ type call struct {
 	details   string // serviceEventDetails
 	errCode   string
 	errMsg    string
-	resources []model.Resource // as LookupEvents reports them
-	recRes    []recResource    // as the record lists them
+	resources []model.Resource       // as LookupEvents reports them
+	recRes    []model.RecordResource // as the record lists them
 	eventID   string
 	requestID string
 }
@@ -147,13 +147,13 @@ func (g *demoGen) add(c call) {
 }
 
 func (g *demoGen) iamUser(name, ua, ip string, mfa bool) *actor {
-	id := &recIdentity{Type: "IAMUser", PrincipalID: g.keyID("AIDA"),
+	id := &model.RecordIdentity{Type: "IAMUser", PrincipalID: g.keyID("AIDA"),
 		ARN: "arn:aws:iam::" + DemoAccount + ":user/" + name, AccountID: DemoAccount,
 		AccessKeyID: g.keyID("AKIA"), UserName: name}
 	if mfa {
 		id.AccessKeyID = g.keyID("ASIA")
-		id.SessionContext = &recSession{WebIDFederationData: &struct{}{},
-			Attributes: recAttrs{CreationDate: g.end.Format(time.RFC3339), MFAAuthenticated: "true"}}
+		id.SessionContext = &model.RecordSession{WebIDFederationData: &struct{}{},
+			Attributes: &model.RecordAttributes{CreationDate: g.end.Format(time.RFC3339), MFAAuthenticated: "true"}}
 	}
 	return &actor{identity: id, userAgent: ua, sourceIP: ip}
 }
@@ -164,20 +164,20 @@ func (g *demoGen) roleSession(role, session, ua, ip string, at time.Time) *actor
 		roleID = g.keyID("AROA")
 		g.roleIDs[role] = roleID
 	}
-	return &actor{identity: &recIdentity{
+	return &actor{identity: &model.RecordIdentity{
 		Type: "AssumedRole", PrincipalID: roleID + ":" + session,
 		ARN:       "arn:aws:sts::" + DemoAccount + ":assumed-role/" + role + "/" + session,
 		AccountID: DemoAccount, AccessKeyID: g.keyID("ASIA"),
-		SessionContext: &recSession{
-			SessionIssuer:       &recIssuer{Type: "Role", PrincipalID: roleID, ARN: "arn:aws:iam::" + DemoAccount + ":role/" + role, AccountID: DemoAccount, UserName: role},
+		SessionContext: &model.RecordSession{
+			SessionIssuer:       &model.RecordIssuer{Type: "Role", PrincipalID: roleID, ARN: "arn:aws:iam::" + DemoAccount + ":role/" + role, AccountID: DemoAccount, UserName: role},
 			WebIDFederationData: &struct{}{},
-			Attributes:          recAttrs{CreationDate: at.Add(-time.Duration(g.rng.IntN(600)) * time.Second).Format(time.RFC3339), MFAAuthenticated: "false"},
+			Attributes:          &model.RecordAttributes{CreationDate: at.Add(-time.Duration(g.rng.IntN(600)) * time.Second).Format(time.RFC3339), MFAAuthenticated: "false"},
 		},
 	}, userAgent: ua, sourceIP: ip}
 }
 
 func awsService(service string) *actor {
-	return &actor{identity: &recIdentity{Type: "AWSService", InvokedBy: service}, userAgent: service, sourceIP: service}
+	return &actor{identity: &model.RecordIdentity{Type: "AWSService", InvokedBy: service}, userAgent: service, sourceIP: service}
 }
 
 // render writes every call as a raw record. The event's lookup fields are
@@ -238,18 +238,20 @@ func (c *call) event() model.Event {
 	return e
 }
 
-func identityOf(u *recIdentity) model.Identity {
+func identityOf(u *model.RecordIdentity) model.Identity {
 	id := model.Identity{Type: u.Type, ARN: u.ARN, AccountID: u.AccountID, PrincipalID: u.PrincipalID,
 		UserName: u.UserName, AccessKeyID: u.AccessKeyID, InvokedBy: u.InvokedBy}
 	if sc := u.SessionContext; sc != nil {
 		if si := sc.SessionIssuer; si != nil {
 			id.SessionIssuerType, id.SessionIssuerName, id.SessionIssuerARN = si.Type, si.UserName, si.ARN
 		}
-		switch sc.Attributes.MFAAuthenticated {
-		case "true":
-			id.MFAAuthenticated = model.True
-		case "false":
-			id.MFAAuthenticated = model.False
+		if at := sc.Attributes; at != nil {
+			switch at.MFAAuthenticated {
+			case "true":
+				id.MFAAuthenticated = model.True
+			case "false":
+				id.MFAAuthenticated = model.False
+			}
 		}
 	}
 	return id
@@ -259,16 +261,17 @@ func identityOf(u *recIdentity) model.Identity {
 // which EC2 repeats in its responseElements.
 const requestIDSlot = "{{requestID}}"
 
-func (c *call) record() *record {
+func (c *call) record() *model.Record {
 	response := strings.Replace(c.response, requestIDSlot, c.requestID, 1)
-	r := &record{
+	managementEvent := true // every demo call is one
+	r := &model.Record{
 		EventVersion: "1.09", UserIdentity: c.who.identity, EventTime: c.at.UTC().Format(time.RFC3339),
 		EventSource: c.source, EventName: c.name, AWSRegion: c.region,
 		SourceIPAddress: c.who.sourceIP, UserAgent: c.who.userAgent,
 		ErrorCode: c.errCode, ErrorMessage: c.errMsg,
 		RequestParameters: rawOrNull(c.params), ResponseElements: rawOrNull(response),
 		RequestID: c.requestID, EventID: c.eventID, Resources: c.recRes,
-		EventType: c.eventType, ManagementEvent: true, RecipientAccountID: DemoAccount,
+		EventType: c.eventType, ManagementEvent: &managementEvent, RecipientAccountID: DemoAccount,
 		EventCategory: "Management",
 	}
 	if c.extra != "" {
@@ -285,7 +288,7 @@ func (c *call) record() *record {
 		r.ReadOnly = &ro
 	}
 	if c.who.identity.Type != "AWSService" && c.who.identity.Type != "" && c.eventType != "AwsConsoleSignIn" {
-		r.TLSDetails = &recTLS{TLSVersion: "TLSv1.3", CipherSuite: "TLS_AES_128_GCM_SHA256",
+		r.TLSDetails = &model.RecordTLS{TLSVersion: "TLSv1.3", CipherSuite: "TLS_AES_128_GCM_SHA256",
 			ClientProvidedHostHeader: hostFor(c.source, c.region)}
 	}
 	if c.who.console {

@@ -26,7 +26,7 @@ func (g *demoGen) awsServices() {
 				params:    fmt.Sprintf(`{"roleArn":"%s","roleSessionName":"%s"}`, roleARN, g.hex(12)),
 				response:  `{"credentials":{"accessKeyId":"` + g.keyID("ASIA") + `","sessionToken":"<sensitiveDataRemoved>","expiration":"` + at.Add(6*time.Hour).Format("Jan 2, 2006, 3:04:05 PM") + `"}}`,
 				resources: []model.Resource{{Type: "AWS::IAM::Role", Name: roleARN}},
-				recRes:    []recResource{{AccountID: DemoAccount, Type: "AWS::IAM::Role", ARN: roleARN}}})
+				recRes:    []model.RecordResource{{AccountID: DemoAccount, Type: "AWS::IAM::Role", ARN: roleARN}}})
 		}
 		if g.rng.IntN(3) == 0 {
 			at := g.day(d).Add(time.Duration(8+g.rng.IntN(12)) * time.Hour)
@@ -47,7 +47,7 @@ func (g *demoGen) awsServices() {
 			for _, id := range agents {
 				at := g.day(d).Add(time.Duration(h)*time.Hour + g.secs(3600))
 				who := g.roleSession("app-instance-role", id, "aws-sdk-go/1.44.260 (go1.21.3; linux; amd64) amazon-ssm-agent/3.3.1142.0", "10.20.1."+fmt.Sprint(10+len(id)%50), at)
-				who.identity.SessionContext.Attributes = recAttrs{CreationDate: at.Add(-time.Hour).Format(time.RFC3339), MFAAuthenticated: "false"}
+				who.identity.SessionContext.Attributes = &model.RecordAttributes{CreationDate: at.Add(-time.Hour).Format(time.RFC3339), MFAAuthenticated: "false"}
 				g.add(call{at: at, region: "eu-west-1", who: who, name: "UpdateInstanceInformation", source: "ssm.amazonaws.com",
 					params:    `{"instanceId":"` + id + `","agentVersion":"3.3.1142.0","agentStatus":"Active","platformType":"Linux","platformName":"Amazon Linux","platformVersion":"2023"}`,
 					resources: instanceResources(id)})
@@ -57,10 +57,10 @@ func (g *demoGen) awsServices() {
 	key := "arn:aws:kms:eu-central-1:" + DemoAccount + ":key/2f6a1c9e-7b3d-4e58-9a0c-1d2e3f4a5b6c"
 	for d := 3; d < g.days(); d += 30 {
 		at := g.day(d).Add(4*time.Hour + g.secs(600))
-		g.add(call{at: at, region: "eu-central-1", who: &actor{identity: &recIdentity{AccountID: DemoAccount, InvokedBy: "AWS Internal"}, userAgent: "AWS Internal", sourceIP: "AWS Internal"},
+		g.add(call{at: at, region: "eu-central-1", who: &actor{identity: &model.RecordIdentity{AccountID: DemoAccount, InvokedBy: "AWS Internal"}, userAgent: "AWS Internal", sourceIP: "AWS Internal"},
 			name: "RotateKey", source: "kms.amazonaws.com", eventType: "AwsServiceEvent",
 			details:   `{"keyId":"2f6a1c9e-7b3d-4e58-9a0c-1d2e3f4a5b6c","rotationType":"AUTOMATIC"}`,
-			resources: []model.Resource{{Type: "AWS::KMS::Key", Name: key}}, recRes: []recResource{{AccountID: DemoAccount, Type: "AWS::KMS::Key", ARN: key}}})
+			resources: []model.Resource{{Type: "AWS::KMS::Key", Name: key}}, recRes: []model.RecordResource{{AccountID: DemoAccount, Type: "AWS::KMS::Key", ARN: key}}})
 	}
 }
 

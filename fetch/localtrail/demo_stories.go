@@ -83,7 +83,7 @@ func (g *demoGen) skeddly() {
 		fleet[r] = []string{g.instanceID(), g.instanceID(), g.instanceID()}
 	}
 	skeddlyIPs := []string{"52.5.213.198", "34.226.105.41"}
-	caller := &actor{identity: &recIdentity{Type: "AWSAccount", PrincipalID: "AIDA2J6QXKZ4TLM7RBW3E", AccountID: skeddlyAccount}, userAgent: skeddlyUA}
+	caller := &actor{identity: &model.RecordIdentity{Type: "AWSAccount", PrincipalID: "AIDA2J6QXKZ4TLM7RBW3E", AccountID: skeddlyAccount}, userAgent: skeddlyUA}
 	roleARN := "arn:aws:iam::" + DemoAccount + ":role/SkeddlyScheduler"
 	for d := range g.days() {
 		for i, r := range regions {
@@ -104,7 +104,7 @@ func (g *demoGen) skeddly() {
 					response: fmt.Sprintf(`{"credentials":{"accessKeyId":"%s","sessionToken":"<sensitiveDataRemoved>","expiration":"%s"},"assumedRoleUser":{"assumedRoleId":"%s","arn":"%s"}}`,
 						who.identity.AccessKeyID, at.Add(time.Hour).Format("Jan 2, 2006, 3:04:05 PM"), who.identity.PrincipalID, who.identity.ARN),
 					resources: []model.Resource{{Type: "AWS::IAM::AccessKey", Name: who.identity.AccessKeyID}, {Type: "AWS::STS::AssumedRole", Name: who.identity.ARN}, {Type: "AWS::IAM::Role", Name: roleARN}},
-					recRes:    []recResource{{AccountID: DemoAccount, Type: "AWS::IAM::Role", ARN: roleARN}}})
+					recRes:    []model.RecordResource{{AccountID: DemoAccount, Type: "AWS::IAM::Role", ARN: roleARN}}})
 				ids := fleet[r]
 				at = at.Add(g.secs(3))
 				g.add(call{at: at, region: r, who: who, name: "DescribeInstances", source: "ec2.amazonaws.com", readOnly: true,
@@ -211,7 +211,7 @@ func (g *demoGen) signIns() {
 		g.add(call{at: at, region: "us-east-1", who: who, name: "ConsoleLogin", source: "signin.amazonaws.com", eventType: "AwsConsoleSignIn",
 			response: `{"ConsoleLogin":"Success"}`, extra: loginData(u.mfa)})
 	}
-	attacker := &actor{identity: &recIdentity{Type: "IAMUser", AccountID: DemoAccount, PrincipalID: DemoAccount, UserName: "HIDDEN_DUE_TO_SECURITY_REASONS"}, userAgent: browserUA, sourceIP: "45.155.205.233"}
+	attacker := &actor{identity: &model.RecordIdentity{Type: "IAMUser", AccountID: DemoAccount, PrincipalID: DemoAccount, UserName: "HIDDEN_DUE_TO_SECURITY_REASONS"}, userAgent: browserUA, sourceIP: "45.155.205.233"}
 	at := g.ago(12, 23, 40, 0)
 	for range 14 {
 		at = at.Add(g.secs(40))
@@ -222,13 +222,13 @@ func (g *demoGen) signIns() {
 
 // rootUsage: the root user signs in once and looks around.
 func (g *demoGen) rootUsage() {
-	root := &actor{identity: &recIdentity{Type: "Root", PrincipalID: DemoAccount, ARN: "arn:aws:iam::" + DemoAccount + ":root", AccountID: DemoAccount,
-		SessionContext: &recSession{SessionIssuer: nil, WebIDFederationData: &struct{}{}, Attributes: recAttrs{MFAAuthenticated: "true"}}},
+	root := &actor{identity: &model.RecordIdentity{Type: "Root", PrincipalID: DemoAccount, ARN: "arn:aws:iam::" + DemoAccount + ":root", AccountID: DemoAccount,
+		SessionContext: &model.RecordSession{SessionIssuer: nil, WebIDFederationData: &struct{}{}, Attributes: &model.RecordAttributes{MFAAuthenticated: "true"}}},
 		userAgent: browserUA, sourceIP: "81.2.69.160"}
 	at := g.ago(40, 16, 3, 12)
 	root.identity.SessionContext.Attributes.CreationDate = at.Format(time.RFC3339)
 	login := *root
-	login.identity = &recIdentity{Type: "Root", PrincipalID: DemoAccount, ARN: root.identity.ARN, AccountID: DemoAccount}
+	login.identity = &model.RecordIdentity{Type: "Root", PrincipalID: DemoAccount, ARN: root.identity.ARN, AccountID: DemoAccount}
 	g.add(call{at: at, region: "us-east-1", who: &login, name: "ConsoleLogin", source: "signin.amazonaws.com", eventType: "AwsConsoleSignIn",
 		response: `{"ConsoleLogin":"Success"}`, extra: loginData("Yes")})
 	root.identity.AccessKeyID = g.keyID("ASIA")

@@ -21,44 +21,30 @@ const shapesHint = `expected a CloudTrail log file {"Records":[…]}, a JSON arr
 // records does not become a million lines.
 const maxRecordSkips = 20
 
-// Decode splits one decompressed file into events: the elements of its
-// top-level "Records" array (a CloudTrail log file), of a top-level array,
-// of JSON lines (or any sequence of JSON values), or of the "Events" of
-// `aws cloudtrail lookup-events` output, whose EventId, Username,
-// AccessKeyId, ReadOnly and Resources win over the record's. what names the
-// file in skips.
-//
-// Each record that is not an object, is not valid JSON, is larger than
-// maxRecordBytes or has no eventTime that parses is left out with a Skip
-// "<what> record N" and the rest goes on; a file that is none of the shapes
-// is one Skip naming the file. The events are in file order; each Raw is
-// the record as it is in the file, sharing a chunk of the file's text
-// with its neighbours (compacted only when the record holds a raw newline,
-// tab or CR, so that it prints as one line).
-func Decode(what string, data []byte) ([]model.Event, []fetch.Skip) {
-	var evs []model.Event
-	skips := decodeStream(what, bytes.NewReader(data), false, 0, func(e model.Event) { evs = append(evs, e) })
-	return evs, skips
-}
-
-func decodeString(what, s string) ([]model.Event, []fetch.Skip) {
-	var evs []model.Event
-	skips := decodeStream(what, strings.NewReader(s), false, 0, func(e model.Event) { evs = append(evs, e) })
-	return evs, skips
-}
-
 // maxRecordBytes is the most one record (or one line of JSON lines, or an
 // envelope's member before its "Records") may take; a larger one is read
 // past and skipped, so a gzip bomb of one endless record costs no more.
 // CloudTrail's own records stay far below (a few hundred KB at most).
 var maxRecordBytes = 16 << 20
 
-// decodeStream decodes r as Decode does, as it is read: emit gets each
-// event as soon as its record is parsed, and no more than about
-// maxRecordBytes of the file are held at once. gz says r is gunzipped, for
-// the wording of a read error: one that ends the file is a Skip naming
-// what was kept ("cut short after record N"). limit, when not 0, ends
-// the file after that many bytes the same way.
+// decodeStream splits one decompressed file into events as it is read:
+// the elements of its top-level "Records" array (a CloudTrail log file),
+// of a top-level array, of JSON lines (or any sequence of JSON values), or
+// of the "Events" of `aws cloudtrail lookup-events` output, whose EventId,
+// Username, AccessKeyId, ReadOnly and Resources win over the record's.
+// what names the file in skips.
+//
+// Each record that is not an object, is not valid JSON, is larger than
+// maxRecordBytes or has no eventTime that parses is left out with a Skip
+// "<what> record N" and the rest goes on; a file that is none of the shapes
+// is one Skip naming the file. emit gets the events in file order, each as
+// soon as its record is parsed, and no more than about maxRecordBytes of
+// the file are held at once; each Raw is the record as it is in the file,
+// sharing a chunk of the file's text with its neighbours (compacted only
+// when the record holds a raw newline, tab or CR, so that it prints as one
+// line). gz says r is gunzipped, for the wording of a read error: one that
+// ends the file is a Skip naming what was kept ("cut short after record
+// N"). limit, when not 0, ends the file after that many bytes the same way.
 func decodeStream(what string, r io.Reader, gz bool, limit int64, emit func(model.Event)) []fetch.Skip {
 	d := decoder{what: what, w: newWindow(r, maxRecordBytes, limit), emit: emit, gz: gz}
 	return d.run()

@@ -14,6 +14,14 @@ import (
 	"lazytrail/model"
 )
 
+// decodeString decodes s through decodeStream, the reader every path of
+// the program (pages, arrivals, single records) decodes files with.
+func decodeString(what, s string) ([]model.Event, []fetch.Skip) {
+	var evs []model.Event
+	skips := decodeStream(what, strings.NewReader(s), false, 0, func(e model.Event) { evs = append(evs, e) })
+	return evs, skips
+}
+
 func rec(id, tm string) string {
 	return fmt.Sprintf(`{"eventVersion":"1.10","eventID":%q,"eventTime":%q,"eventName":"RunInstances","awsRegion":"us-east-1","recipientAccountId":"111122223333","userIdentity":{"type":"IAMUser","userName":"adam"}}`, id, tm)
 }
@@ -80,7 +88,7 @@ func TestDecodePrettyIsCompacted(t *testing.T) {
 	var v any
 	_ = json.Unmarshal([]byte(rec("a", "2024-01-01T00:00:00Z")), &v)
 	pretty, _ := json.MarshalIndent(map[string]any{"Records": []any{v, v}}, "", "\t")
-	evs, skips := Decode("f", pretty)
+	evs, skips := decodeString("f", string(pretty))
 	if len(evs) != 2 || len(skips) != 0 {
 		t.Fatalf("%d events, skips %s", len(evs), whys(skips))
 	}

@@ -53,7 +53,7 @@ const S3Workers = 48
 
 // Open discovers the partitions of trail log files under roots: local
 // folders (the S3 layout copied to disk, flat folders of log files, single
-// files in any shape Decode takes), "-" for standard input, and
+// files in any shape decodeStream takes), "-" for standard input, and
 // s3://bucket[/prefix]. Under AWSLogs/ (organisation folders o-…/
 // included) every account × region folder is one partition, listed day by
 // day, newest first, only when its pages are wanted; log files found

@@ -66,7 +66,6 @@ type Event struct {
 type Tree struct {
 	files  []File
 	events []Event
-	strays []string
 	logs   int
 }
 
@@ -76,9 +75,6 @@ func (t *Tree) Files() []File { return t.files }
 // Events is the ground truth: every record written, newest first (ties
 // by id).
 func (t *Tree) Events() []Event { return t.events }
-
-// Strays are the keys that are neither log files nor digests.
-func (t *Tree) Strays() []string { return t.strays }
 
 // LogFiles is how many log files the tree holds.
 func (t *Tree) LogFiles() int { return t.logs }
@@ -144,7 +140,6 @@ func Generate(spec Spec) *Tree {
 	if spec.Strays {
 		k := awsLogs + "notes.txt"
 		t.files = append(t.files, File{Key: k, Body: []byte("not a log file\n")})
-		t.strays = append(t.strays, k)
 	}
 	// Files of a day are spread over it on 5-minute stamps; the first is
 	// at 00:05 and holds events from just before midnight.
@@ -198,7 +193,6 @@ func Generate(spec Spec) *Tree {
 				}
 				if spec.Strays {
 					t.files = append(t.files, File{Key: folder + "README.txt", Body: []byte("stray\n")})
-					t.strays = append(t.strays, folder+"README.txt")
 				}
 			}
 		}
