@@ -100,10 +100,10 @@ func (q Query) pinned() Query {
 	return q
 }
 
-// regionPartitions builds one pager per region of one account. The pagers share
-// one transport, which keeps the config's CA bundle and proxy; each
-// pager's Close drops its idle connections. The client timeout bounds
-// each attempt.
+// regionPartitions builds one pager per region of one account. The
+// pagers share one transport, which keeps the config's CA bundle and
+// proxy; each pager's Close drops its idle connections. The client
+// timeout bounds each attempt.
 func regionPartitions(opts Options, q Query) []fetch.Partition {
 	transport := fetch.Transport(opts.AWS)
 	transport.MaxIdleConnsPerHost = max(transport.MaxIdleConnsPerHost, 2*len(q.Regions))

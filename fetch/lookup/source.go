@@ -1,3 +1,8 @@
+// Package lookup is the LookupEvents source: one pager per account ×
+// region (pinned time range, client-side pacing, retries, NextToken
+// resume), region discovery, the accounts and profiles the command line
+// names, the in-process demo endpoint, and the Source that plans which
+// exact attribute each query pushes down.
 package lookup
 
 import (
