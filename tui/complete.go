@@ -42,14 +42,7 @@ func (a *App) covered() bool {
 // complete reports whether the loaded events hold every match of the
 // filter over the query's range.
 func (a *App) complete() bool {
-	return a.ended && !a.halted && a.summary.failed == 0 && a.summary.skipped == 0 && a.covered()
-}
-
-// rangeDone reports whether the query read its whole range: the header's
-// "back to" would then only name the oldest event found, as if the search
-// had stopped there.
-func (a *App) rangeDone() bool {
-	return a.ended && !a.halted && a.summary.failed == 0
+	return a.rangeDone() && a.summary().skipped == 0 && a.covered()
 }
 
 // coverageText says what is loaded and what would load every match, when
@@ -82,7 +75,7 @@ func (a *App) coverageText() string {
 // what to do about it, for the summary and the export; "" when they are
 // every match.
 func (a *App) incompleteWhy() string {
-	s := a.summary
+	s := a.summary()
 	switch {
 	case !a.covered():
 		return a.coverageText()

@@ -18,8 +18,8 @@ func TestHelpShowsTheFilterLanguage(t *testing.T) {
 	app, _ := newTestApp(t, 80, 24, mixedEvents(3))
 	press(app, "?")
 	seen := bodyText(app)
-	if !strings.Contains(seen, "FILTER") || !strings.Contains(seen, "scroll") {
-		t.Fatalf("the first screen of help neither shows the filter's title nor says it scrolls:\n%s", seen)
+	if !strings.Contains(seen, "FILTER") || !strings.Contains(seen, "lines 1–") || !strings.Contains(look(t, app).footer(), "scroll") {
+		t.Fatalf("the first screen of help neither shows the filter's title nor says it scrolls (the footer):\n%s", look(t, app).text())
 	}
 	for range 40 {
 		press(app, "j")

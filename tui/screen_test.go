@@ -1,0 +1,143 @@
+package tui
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// seen is the screen as a user reads it: the lines of View, plain, and as
+// a terminal without colour gets them (reverse and underline kept), so
+// tests can tell the selected row and the focused pane as a user does.
+type seen struct {
+	plain, attrs []string
+	top, body    int // the body's first line and how many lines it has
+}
+
+// look renders the app's View. The body's bounds come from the layout (the
+// status bar and the info line grow with what they say).
+func look(t testing.TB, a *App) seen {
+	t.Helper()
+	c := content(a)
+	s := seen{plain: strings.Split(plain(c), "\n"), attrs: strings.Split(asciiScreen(t, c), "\n"), top: a.lay.top, body: a.lay.body}
+	if len(s.plain) != a.lay.height {
+		t.Fatalf("the screen has %d lines, the terminal %d", len(s.plain), a.lay.height)
+	}
+	return s
+}
+
+// text is the whole screen, plain.
+func (s seen) text() string { return strings.Join(s.plain, "\n") }
+
+// bodyLines are the lines between the status bar and the info line.
+func (s seen) bodyLines() []string { return s.plain[s.top : s.top+s.body] }
+
+// footer is the last line: the keys of the view in front.
+func (s seen) footer() string { return s.plain[len(s.plain)-1] }
+
+// info is the info line(s) above the footer.
+func (s seen) info() string {
+	return strings.Join(s.plain[s.top+s.body:len(s.plain)-1], "\n")
+}
+
+// title is the first line of the body, trimmed: the list's header or an
+// overlay's title.
+func (s seen) title() string { return strings.TrimSpace(s.plain[s.top]) }
+
+// front names the overlay in front by the close key its footer shows ("?/esc
+// close" is the help), or "" when the panes are.
+func (s seen) front() string {
+	f := s.footer()
+	for _, v := range []struct{ name, key string }{
+		{"help", "?/esc close"}, {"sources", "R/esc close"}, {"summary", "s/esc close"},
+		{"pivot", "p/esc close"}, {"time range", "T/esc close"}, {"time range", "open the range"},
+	} {
+		if strings.Contains(f, v.key) {
+			return v.name
+		}
+	}
+	return ""
+}
+
+var sgrRE = regexp.MustCompile("\x1b\\[([0-9;]*)m")
+
+// spans are the texts of line drawn with SGR attribute attr switched on
+// ("7" reverse, "4" underline).
+func spans(line, attr string) []string {
+	var out []string
+	on, at := false, 0
+	for _, m := range sgrRE.FindAllStringSubmatchIndex(line, -1) {
+		if on && m[0] > at {
+			out = append(out, line[at:m[0]])
+		}
+		params := line[m[2]:m[3]]
+		for _, p := range strings.Split(params, ";") {
+			switch p {
+			case attr:
+				on = true
+			case "", "0", "2" + attr:
+				on = false
+			}
+		}
+		at = m[1]
+	}
+	if on && at < len(line) {
+		out = append(out, line[at:])
+	}
+	return out
+}
+
+// selected is the body's row drawn in reverse video (the list's or the
+// summary's cursor), plain; "" when none is.
+func (s seen) selected() string {
+	if i := s.selectedLine(); i >= 0 {
+		return s.plain[i]
+	}
+	return ""
+}
+
+// selectedLine is the screen line of the selected row, or -1.
+func (s seen) selectedLine() int {
+	for i := s.top; i < s.top+s.body; i++ {
+		if len(spans(s.attrs[i], "7")) > 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// focusedPane names the pane whose title is underlined: "list", "detail"
+// or "json" (only one is ever focused).
+func (s seen) focusedPane() string {
+	var names []string
+	for i := s.top; i < s.top+s.body; i++ {
+		for _, sp := range spans(s.attrs[i], "4") {
+			switch sp = strings.TrimSpace(sp); {
+			case strings.HasPrefix(sp, "TIME ("):
+				names = append(names, "list")
+			case strings.HasPrefix(sp, "DETAIL"):
+				names = append(names, "detail")
+			case strings.HasPrefix(sp, "JSON"):
+				names = append(names, "json")
+			}
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+// selectedEvent is the index i of testEvent(i, …) in the selected row,
+// read from its time (testEvent's are a minute apart from testNow), or -1
+// when no row is selected.
+func (s seen) selectedEvent() int {
+	row := s.selected()
+	m := regexp.MustCompile(`\d\d-\d\d \d\d:\d\d:\d\d`).FindString(row)
+	if m == "" {
+		return -1
+	}
+	at, err := time.ParseInLocation("2006-01-02 15:04:05", testNow.UTC().Format("2006-")+m, time.UTC)
+	if err != nil {
+		return -1
+	}
+	return int(testNow.Sub(at) / time.Minute)
+}
