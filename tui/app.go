@@ -82,7 +82,6 @@ type App struct {
 	src    Source
 	gen    int
 
-	filter    model.Filter
 	filterErr string // why the text in the bar does not parse; the filter above stays applied
 	selAll    int    // loaded index the user last moved to; filter changes return to it or the nearest match
 	sent      demand
@@ -122,8 +121,7 @@ func New(cfg Config) *App {
 	a := &App{state: s, cfg: cfg, help: help.New(), parent: context.Background(), pushed: cfg.Pushed,
 		flash: model.Printable(cfg.Notice)}
 	s.why = a.incompleteWhy
-	a.filter = model.ParseFilter(cfg.Filter)
-	a.tl.SetFilter(a.filter)
+	a.tl.SetFilter(model.ParseFilter(cfg.Filter))
 	a.input = textinput.New()
 	a.input.Prompt = "/"
 	a.input.Placeholder = "user-name prefix"
@@ -196,8 +194,9 @@ func (a *App) reopen() tea.Cmd {
 	default:
 		a.src, a.query = a.cfg.Open()
 	}
+	f := a.filter()
 	a.tl = model.NewTimeline()
-	a.tl.SetFilter(a.filter)
+	a.tl.SetFilter(f)
 	a.list.Top()
 	a.selAll, a.ended, a.halted, a.stopped, a.sent = 0, false, false, false, demand{}
 	a.toEnd = scanToEnd{}
@@ -381,15 +380,15 @@ func (a *App) askForMore() {
 	if a.stopped {
 		n = 0
 	}
-	d := demand{filter: a.filter.String(), n: n, valid: true}
+	d := demand{filter: a.filter().String(), n: n, valid: true}
 	if d != a.sent {
 		a.sent = d
 		if a.stopped {
 			a.src.Want(nil, 0)
-		} else if a.filter.IsZero() {
+		} else if a.filter().IsZero() {
 			a.src.Want(nil, n)
 		} else {
-			a.src.Want(a.filter.Match, n)
+			a.src.Want(a.filter().Match, n)
 		}
 	}
 }
@@ -408,11 +407,10 @@ func (a *App) applyFilter(text string) {
 	// that read, so a typo never starts a scan of its own.
 	a.filterErr = f.Err()
 	f = f.Readable()
-	if f.String() == a.filter.String() {
+	if f.String() == a.filter().String() {
 		return
 	}
-	a.filter = f
-	a.tl.SetFilter(a.filter)
+	a.tl.SetFilter(f)
 	a.stopped = false
 	if a.tl.Matches() > 0 {
 		a.list.SetCursor(a.tl.Nearest(a.selAll))
@@ -435,9 +433,9 @@ func (a *App) moved(down bool) {
 // its best exact term for LookupEvents, or a source's own key (PlanKey).
 func (a *App) plannedKey() string {
 	if a.cfg.PlanKey != nil {
-		return a.cfg.PlanKey(a.filter)
+		return a.cfg.PlanKey(a.filter())
 	}
-	if k, v, ok := a.filter.Pushdown(); ok {
+	if k, v, ok := a.filter().Pushdown(); ok {
 		return k + "=" + v
 	}
 	return ""
@@ -465,22 +463,22 @@ func splitAlt(msg tea.KeyPressMsg) (esc, rest tea.KeyPressMsg, ok bool) {
 // event=RunInstances asks the API for those events only instead of
 // scanning 90 days of everything at the quota.
 func (a *App) plan() tea.Cmd {
-	if a.cfg.OpenLookup == nil || a.filter.Err() != "" {
+	if a.cfg.OpenLookup == nil || a.filter().Err() != "" {
 		return nil // a filter with an error starts no query
 	}
 	want := a.plannedKey()
 	if want == "" && a.cfg.PlanKey == nil {
-		if hint := a.filter.ExactHint(); hint != "" {
+		if hint := a.filter().ExactHint(); hint != "" {
 			a.flash = hint // a scan of the whole range where the exact term would ask the API
 		}
 	}
 	if want == a.pushed {
 		return nil
 	}
-	if pushed := model.ParseFilter(a.pushed); a.cfg.PlanKey != nil && a.filter.Narrows(pushed) && pushed.Narrows(a.filter) {
+	if pushed := model.ParseFilter(a.pushed); a.cfg.PlanKey != nil && a.filter().Narrows(pushed) && pushed.Narrows(a.filter()) {
 		return nil // the same filter written another way: the query in force is its query
 	}
-	if a.cfg.PlanKey != nil && a.queryAnswered() && a.filter.Narrows(model.ParseFilter(a.pushed)) {
+	if a.cfg.PlanKey != nil && a.queryAnswered() && a.filter().Narrows(model.ParseFilter(a.pushed)) {
 		// The query in force has answered, and its answer holds every
 		// match of the new filter: it is paged on, filtered again, rather
 		// than paid for again (an Athena query is billed for what it

@@ -33,10 +33,10 @@ func (a *App) covered() bool {
 		return true
 	}
 	if a.cfg.PlanKey != nil {
-		return a.filter.Narrows(model.ParseFilter(by))
+		return a.filter().Narrows(model.ParseFilter(by))
 	}
 	q, ok := model.LookupFilter(by)
-	return ok && a.filter.Narrows(q)
+	return ok && a.filter().Narrows(q)
 }
 
 // complete reports whether the loaded events hold every match of the
@@ -65,7 +65,7 @@ func (a *App) coverageText() string {
 	if a.filtering {
 		key = "enter"
 	}
-	if a.filter.IsZero() {
+	if a.filter().IsZero() {
 		what = "everything"
 	}
 	return s + " — " + key + " queries " + what

@@ -62,7 +62,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Filter):
 		a.filtering = true
-		a.input.SetValue(a.filter.String())
+		a.input.SetValue(a.filter().String())
 		a.input.CursorEnd()
 		return a.input.Focus()
 	case key.Matches(msg, k.Back):
@@ -93,7 +93,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		// A fresh query is one for the filter in force: after esc cleared
 		// a pushed term, or backspace left a pivot, it asks for every
 		// match again rather than the pushed attribute's events.
-		if a.cfg.OpenLookup != nil && a.filter.Err() == "" {
+		if a.cfg.OpenLookup != nil && a.filter().Err() == "" {
 			a.pushed = a.plannedKey()
 		}
 		return a.reopen()

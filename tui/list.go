@@ -166,7 +166,7 @@ func (l *listPane) wanted() int {
 // loaded yet.
 func (l *listPane) scanning() bool {
 	s := l.s
-	return !s.ended && !s.stopped && !s.tl.Filter().IsZero() && l.wanted() > s.tl.Matches()
+	return !s.ended && !s.stopped && !s.filter().IsZero() && l.wanted() > s.tl.Matches()
 }
 
 // more is the text of the row after the last one while the stream can

@@ -113,7 +113,7 @@ type pivotStep struct {
 // pivot applies a pivot's filter, remembering the filter and the event it
 // came from.
 func (a *App) pivot(filter string) tea.Cmd {
-	a.pivotBack = append(a.pivotBack, pivotStep{filter: a.filter.String(), selAll: a.selAll})
+	a.pivotBack = append(a.pivotBack, pivotStep{filter: a.filter().String(), selAll: a.selAll})
 	a.setFocus(paneList)
 	a.applyFilter(filter)
 	return a.plan()

@@ -45,6 +45,11 @@ func (s *state) zone() *time.Location {
 	return s.local
 }
 
+// filter is the filter in force: the timeline's, the one place it is kept
+// (the filter bar's text is an edit of it, and the demand a record of what
+// was asked for it).
+func (s *state) filter() model.Filter { return s.tl.Filter() }
+
 // summary condenses the partitions' progress for the status bar, the info
 // line and the completeness words; derived when asked, never stored.
 func (s *state) summary() regionSummary { return summarize(s.progress) }

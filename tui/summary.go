@@ -60,7 +60,7 @@ func (p *summaryPane) SetSize(w, h int) {
 // count depends on changed since the last.
 func (p *summaryPane) refresh() {
 	tl, q := p.s.tl, p.s.query
-	k := summaryKey{tl: tl, loaded: tl.Len(), filter: tl.Filter().String(), by: p.by, width: p.width, start: q.Start, end: q.End}
+	k := summaryKey{tl: tl, loaded: tl.Len(), filter: p.s.filter().String(), by: p.by, width: p.width, start: q.Start, end: q.End}
 	if k == p.counted {
 		return
 	}
@@ -219,7 +219,7 @@ func (p *summaryPane) HandleKey(msg tea.KeyPressMsg) action {
 	case move(k, p, msg):
 	case key.Matches(msg, k.Open):
 		if term := p.Selected(); term != "" {
-			return narrowFilter{filter: strings.TrimSpace(p.s.tl.Filter().String() + " " + term)}
+			return narrowFilter{filter: strings.TrimSpace(p.s.filter().String() + " " + term)}
 		}
 	default:
 		return nil

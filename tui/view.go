@@ -88,8 +88,8 @@ func (a *App) infoLines(w int) []string {
 	switch {
 	case a.filtering:
 		left = a.input.View()
-	case !a.filter.IsZero():
-		left = " filter " + cut(a.filter.String(), max(w/2-8, 30))
+	case !a.filter().IsZero():
+		left = " filter " + cut(a.filter().String(), max(w/2-8, 30))
 	}
 	var parts []part
 	add := func(p paint, s string) { parts = append(parts, part{text: s, paint: p}) }
@@ -127,7 +127,7 @@ func (a *App) infoLines(w int) []string {
 	if f := a.followText(); f != "" {
 		add(a.st.paints.scan, f)
 	}
-	if !a.filter.IsZero() || a.filtering {
+	if !a.filter().IsZero() || a.filtering {
 		plainPart(fmt.Sprintf("%s of %s loaded match", count(a.tl.Matches()), count(a.tl.Len())))
 	} else {
 		plainPart(count(a.tl.Len()) + " events loaded")
