@@ -90,15 +90,14 @@ type App struct {
 	detail    *detailPane
 	json      *jsonPane
 	status    statusBar
-	regions   *regionsPanel // R; kept between openings, so it opens where it was scrolled to
-	answers   *summaryPane  // s; kept between openings, so it opens on the grouping last chosen
-	overlays  []overlay     // open views over the panes, the front one last
-	orig      originals     // records read back for rows that hold a rebuilt one
-	closing   closing       // streams let go, closing in commands; Close finishes them
-	pivotBack []pivotStep   // where each pivot came from, for backspace
-	confirmR  bool          // r was pressed once over loaded events: a second r discards them
-	follow    follow        // F: poll for newer events
-	pushed    string        // the attribute the current query pushed down ("" none)
+	overlays  []overlay       // open views over the panes, the front one last
+	opened    map[int]overlay // the last overlay each opener opened, by its index in openers
+	orig      originals       // records read back for rows that hold a rebuilt one
+	closing   closing         // streams let go, closing in commands; Close finishes them
+	pivotBack []pivotStep     // where each pivot came from, for backspace
+	confirmR  bool            // r was pressed once over loaded events: a second r discards them
+	follow    follow          // F: poll for newer events
+	pushed    string          // the attribute the current query pushed down ("" none)
 	input     textinput.Model
 
 	filtering bool   // the filter bar has the keyboard
@@ -128,7 +127,6 @@ func New(cfg Config) *App {
 	a.input.SetValue(cfg.Filter)
 	a.list, a.detail, a.json = &listPane{s: s}, &detailPane{s: s}, &jsonPane{s: s}
 	a.status = statusBar{s: s}
-	a.regions, a.answers = newRegionsPanel(s), newSummary(s)
 	a.applyStyles(true)
 	a.resize(80, 24)
 	return a

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"lazytrail/keymap"
 )
 
 // filterTerms is the filter language as ? shows it, beside the keys: the
@@ -31,6 +33,12 @@ var filterTerms = []struct{ example, matches string }{
 	{"raw:203.0.113.7", "the whole raw record containing it (slower)"},
 	{"event=RunInstances", "exactly that value, case-sensitive; also user= key= res= restype= id= source=: enter pushes it down to LookupEvents (seconds, not a 90-day scan)"},
 }
+
+// ? opens the help over the focused pane, from its top each time.
+var _ = register(opener{
+	key:  func(k keymap.KeyMap) key.Binding { return k.Help },
+	open: func(a *App, _ overlay) overlay { return newHelpOverlay(a.state, a.focused()) },
+})
 
 // helpOverlay is ?: the keys of the view it opened over (every key, from
 // the list), then the filter language, scrolled.

@@ -3,47 +3,43 @@ package tui
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"lazytrail/keymap"
 )
 
-// views are the overlays a key opens from the panes, each with what it
-// needs to open (nil: not offered now). A new view is its own file and a
-// line here, with its key in the keymap.
-func (a *App) views() []struct {
-	key  key.Binding
-	open func() overlay
-} {
-	return []struct {
-		key  key.Binding
-		open func() overlay
-	}{
-		{a.keys.Help, func() overlay { return newHelpOverlay(a.state, a.focused()) }},
-		{a.keys.Regions, func() overlay { return a.regions }},
-		{a.keys.Summary, func() overlay { return a.answers }},
-		{a.keys.Pivot, func() overlay {
-			if e := a.list.Selected(); e != nil {
-				return newPivotMenu(a.state, e)
-			}
-			return nil
-		}},
-		{a.keys.TimeRange, func() overlay {
-			if a.cfg.OpenRange != nil {
-				return newTimeMenu(a.state)
-			}
-			return nil
-		}},
-	}
+// opener is how a key opens an overlay from the panes. Each overlay's
+// file registers its own (var _ = register(…)), so a new view is its file
+// and its key in the keymap, with no switch to extend.
+type opener struct {
+	key func(keymap.KeyMap) key.Binding
+	// open builds the overlay, or returns nil when it is not offered now
+	// (p with no event selected). last is the one this opener opened
+	// before (nil the first time), for a view that reopens as it was left.
+	open func(a *App, last overlay) overlay
+}
+
+var openers []opener
+
+func register(o opener) bool {
+	openers = append(openers, o)
+	return true
 }
 
 // openView opens the overlay msg's key opens, if any, and reports whether
 // the key was one.
 func (a *App) openView(msg tea.KeyPressMsg) bool {
-	for _, v := range a.views() {
-		if key.Matches(msg, v.key) {
-			if o := v.open(); o != nil {
-				a.push(o)
-			}
-			return true
+	for i, op := range openers {
+		if !key.Matches(msg, op.key(a.keys)) {
+			continue
 		}
+		if a.opened == nil {
+			a.opened = map[int]overlay{}
+		}
+		if o := op.open(a, a.opened[i]); o != nil {
+			a.opened[i] = o
+			a.push(o)
+		}
+		return true
 	}
 	return false
 }

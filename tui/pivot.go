@@ -51,6 +51,17 @@ func pivotsOf(e *model.Event) []pivot {
 	return out
 }
 
+// p opens the pivots of the selected event, when there is one.
+var _ = register(opener{
+	key: func(k keymap.KeyMap) key.Binding { return k.Pivot },
+	open: func(a *App, _ overlay) overlay {
+		if e := a.list.Selected(); e != nil {
+			return newPivotMenu(a.state, e)
+		}
+		return nil
+	},
+})
+
 // pivotMenu is the overlay p opens over the selected event: its pivots
 // are taken when it opens.
 type pivotMenu struct {

@@ -7,8 +7,20 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"lazytrail/keymap"
 	"lazytrail/model"
 )
+
+// R opens the sources, where they were last scrolled to.
+var _ = register(opener{
+	key: func(k keymap.KeyMap) key.Binding { return k.Regions },
+	open: func(a *App, last overlay) overlay {
+		if last != nil {
+			return last
+		}
+		return newRegionsPanel(a.state)
+	},
+})
 
 // regionsPanel is the per-partition overlay (R): for each account × region
 // of every source its state, pages, events, throttles, how far back, and

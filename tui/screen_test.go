@@ -141,3 +141,30 @@ func (s seen) selectedEvent() int {
 	}
 	return int(testNow.Sub(at) / time.Minute)
 }
+
+// Every overlay shows its own keys in the footer, closing included, and
+// none writes keys into its title; esc closes each and the list's keys
+// come back.
+func TestOverlaysShowTheirKeysInTheFooter(t *testing.T) {
+	app, _ := newTestApp(t, 80, 24, mixedEvents(30))
+	list := look(t, app).footer()
+	if !strings.Contains(list, "/ filter") || !strings.Contains(list, "q quit") {
+		t.Fatalf("the list's footer lacks its keys: %q", list)
+	}
+	for _, v := range []struct{ key, name, title string }{
+		{"?", "help", ""}, {"R", "sources", "SOURCES"}, {"s", "summary", "SUMMARY by user"}, {"p", "pivot", "PIVOT"},
+	} {
+		press(app, v.key)
+		s := look(t, app)
+		if s.front() != v.name || !strings.Contains(s.footer(), v.key+"/esc close") {
+			t.Errorf("%s: %q in front, footer %q", v.key, s.front(), s.footer())
+		}
+		if !strings.HasPrefix(s.title(), v.title) || strings.Contains(s.title(), "esc") {
+			t.Errorf("%s: title %q names keys", v.key, s.title())
+		}
+		press(app, "esc")
+		if s := look(t, app); s.front() != "" || s.footer() != list {
+			t.Errorf("esc over %s: %q in front, footer %q", v.key, s.front(), s.footer())
+		}
+	}
+}

@@ -8,8 +8,20 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"lazytrail/keymap"
 	"lazytrail/model"
 )
+
+// s opens the summary on the grouping last chosen.
+var _ = register(opener{
+	key: func(k keymap.KeyMap) key.Binding { return k.Summary },
+	open: func(a *App, last overlay) overlay {
+		if last != nil {
+			return last
+		}
+		return newSummary(a.state)
+	},
+})
 
 // summaryPane is the answers view (s): the filtered events counted by a
 // grouping (user first; tab cycles), with counts, shares and bars, most

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+
+	"lazytrail/keymap"
 )
 
 // timePresets are what T offers: each a fresh query of the last span up
@@ -22,6 +24,17 @@ var timePresets = []struct {
 
 // typedPreset is the menu's number for a range typed by hand.
 const typedPreset = 9
+
+// T opens the time menu, when the source can open a range.
+var _ = register(opener{
+	key: func(k keymap.KeyMap) key.Binding { return k.TimeRange },
+	open: func(a *App, _ overlay) overlay {
+		if a.cfg.OpenRange != nil {
+			return newTimeMenu(a.state)
+		}
+		return nil
+	},
+})
 
 // timeMenu is the overlay T opens: the presets, the range in force marked,
 // and a line to type a range on. Opening the query is the App's
