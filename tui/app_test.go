@@ -316,11 +316,11 @@ func TestDemandFollowsTheScreen(t *testing.T) {
 
 func TestFailedRegionShowsInStatusAndPanel(t *testing.T) {
 	app, _ := newTestApp(t, 120, 30, mixedEvents(10))
-	app.Update(batchMsg{gen: app.gen, ok: true, batch: model.Batch{Progress: []model.RegionProgress{
+	deliver(app, model.Batch{Progress: []model.RegionProgress{
 		{Region: "eu-west-1", State: model.RegionDone, Pages: 3, Events: 120},
 		{Region: "ap-south-2", State: model.RegionFailed, Err: "AccessDeniedException: not authorized \x1b]0;pwned\x07"},
 		{Region: "us-east-1", State: model.RegionThrottled, Throttles: 4},
-	}}})
+	}}, true)
 	got := content(app)
 	if !strings.Contains(got, "1 FAILED") || !strings.Contains(got, "1 throttled") {
 		t.Errorf("status bar should count failed and throttled regions:\n%s", got)
@@ -602,9 +602,9 @@ func TestScanToEnd(t *testing.T) {
 		t.Fatalf("L asked for %d more (a screen was %d): not a scan to the end", src.lastWant(), screenWant)
 	}
 	// Half the range read: the frontier is 45 of the 90 days back.
-	app.Update(batchMsg{gen: app.gen, ok: true, batch: model.Batch{Progress: []model.RegionProgress{
+	deliver(app, model.Batch{Progress: []model.RegionProgress{
 		{Region: "eu-west-1", State: model.RegionPaging, Events: 900, Oldest: testNow.Add(-45 * 24 * time.Hour)},
-	}}})
+	}}, true)
 	got := plain(content(app))
 	if !strings.Contains(got, "scanning to the end") {
 		t.Fatalf("the info line does not say it scans to the end:\n%s", got)

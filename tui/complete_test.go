@@ -328,8 +328,8 @@ func TestWholeFilterQueryCoverageAndAStoppedQuery(t *testing.T) {
 		}})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	app.Update(batchMsg{gen: app.gen, ok: true, batch: model.Batch{Progress: []model.RegionProgress{
-		{Source: "athena", Region: "query", State: model.RegionPaging, Detail: "SELECT …"}}}})
+	deliver(app, model.Batch{Progress: []model.RegionProgress{
+		{Source: "athena", Region: "query", State: model.RegionPaging, Detail: "SELECT …"}}}, true)
 	press(app, "esc") // the query is running: esc stops it
 	if info := infoText(app); strings.Contains(info, "complete") || !strings.Contains(info, "query stopped") {
 		t.Fatalf("a stopped query: %s", info)

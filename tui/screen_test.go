@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lazytrail/model"
 )
 
 // seen is the screen as a user reads it: the lines of View, plain, and as
@@ -140,6 +142,12 @@ func (s seen) selectedEvent() int {
 		return -1
 	}
 	return int(testNow.Sub(at) / time.Minute)
+}
+
+// deliver hands the app a batch of the stream in force, as its Next would
+// (more: the stream goes on).
+func deliver(a *App, b model.Batch, more bool) {
+	a.Update(batchMsg{gen: a.gen, batch: b, ok: more})
 }
 
 // Every overlay shows its own keys in the footer, closing included, and
