@@ -213,7 +213,7 @@ func (p *summaryPane) histogram() []string {
 	return []string{styled(st.Scan, fit(b.String(), p.width)), styled(st.Label, fit(axis, p.width))}
 }
 
-// Top, Bottom and page make the summary's rows a mover (keys.go).
+// Top, Bottom and page make the summary's rows a mover (component.go).
 func (p *summaryPane) Top()      { p.Move(-len(p.groups)) }
 func (p *summaryPane) Bottom()   { p.Move(len(p.groups)) }
 func (p *summaryPane) page() int { return p.rows() }
