@@ -102,7 +102,7 @@ func (m *pivotMenu) HandleKey(msg tea.KeyPressMsg) action {
 
 func (m *pivotMenu) ShortHelp() []key.Binding {
 	k := m.s.keys
-	return []key.Binding{k.Pick, closeKeys(k, m.opener()), relabel(k.PivotBack, "on the list returns")}
+	return []key.Binding{k.Pick, closeKeys(k, m.opener()), relabel(k.PivotBack, "returns (on the list)")}
 }
 
 func (m *pivotMenu) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }

@@ -158,7 +158,14 @@ func (r *regionsPanel) HandleKey(msg tea.KeyPressMsg) action {
 
 func (r *regionsPanel) ShortHelp() []key.Binding {
 	k := r.s.keys
-	return []key.Binding{scrollKeys(k), relabel(k.Copy, "copy the query"), closeKeys(k, r.opener())}
+	keys := []key.Binding{scrollKeys(k)}
+	for _, p := range r.s.progress {
+		if p.Detail != "" { // a source runs a query: y copies it
+			keys = append(keys, relabel(k.Copy, "copy the query"))
+			break
+		}
+	}
+	return append(keys, closeKeys(k, r.opener()))
 }
 
 func (r *regionsPanel) FullHelp() [][]key.Binding { return [][]key.Binding{r.ShortHelp()} }
