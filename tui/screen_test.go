@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -174,5 +175,22 @@ func TestOverlaysShowTheirKeysInTheFooter(t *testing.T) {
 		if s := look(t, app); s.front() != "" || s.footer() != list {
 			t.Errorf("esc over %s: %q in front, footer %q", v.key, s.front(), s.footer())
 		}
+	}
+}
+
+// The sources' footer offers y only when a source runs a query to copy.
+func TestSourcesFooterOffersCopyOnlyForAQuery(t *testing.T) {
+	app, _ := newTestApp(t, 100, 30, mixedEvents(3))
+	press(app, "R")
+	if f := look(t, app).footer(); strings.Contains(f, "copy the query") {
+		t.Errorf("no source runs a query, yet the footer offers to copy one: %q", f)
+	}
+	deliver(app, model.Batch{Progress: []model.RegionProgress{
+		{Source: "athena", Region: "query", State: model.RegionPaging, Detail: "SELECT eventname FROM t"}}}, true)
+	if f := look(t, app).footer(); !strings.Contains(f, "y copy the query") {
+		t.Errorf("a query runs, and the footer does not offer y: %q", f)
+	}
+	if msg := press(app, "y")(); fmt.Sprint(msg) != "SELECT eventname FROM t" {
+		t.Errorf("y copied %q", fmt.Sprint(msg))
 	}
 }
