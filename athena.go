@@ -11,7 +11,6 @@ import (
 	"lazytrail/fetch/athena"
 	"lazytrail/fetch/trail"
 	"lazytrail/model"
-	"lazytrail/tui"
 )
 
 // athenaSource queries the trail's Athena table (--athena): each filter
@@ -46,8 +45,8 @@ func openAthenaBackend(ctx context.Context, o *options) (*backend, error) {
 }
 
 // open starts the query of filterText over [start, end].
-func (s *athenaSource) open(ctx context.Context, filterText string, start, end time.Time) (*fetch.Stream, tui.Query) {
-	q := tui.Query{Start: start, End: end, Regions: 1, Lookup: "SQL: every term (R)"}
+func (s *athenaSource) open(ctx context.Context, filterText string, start, end time.Time) (*fetch.Stream, model.Query) {
+	q := model.Query{Start: start, End: end, Partitions: 1, Lookup: "SQL: every term (R)"}
 	parts, err := s.src.Partitions(model.ParseFilter(filterText), start, end)
 	if err != nil {
 		parts = []fetch.Partition{fetch.FailedPartition("athena", "query", err)}

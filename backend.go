@@ -16,7 +16,6 @@ import (
 	"lazytrail/fetch"
 	"lazytrail/fetch/localtrail"
 	"lazytrail/model"
-	"lazytrail/tui"
 )
 
 // backend is where events come from: AWS through the default credential
@@ -248,7 +247,7 @@ func openAccount(ctx context.Context, o *options, profile string) (*account, err
 
 // open starts a query ending now (or at --until), keeping the window the
 // command line asked for, so that `r` in the TUI re-runs it up to now.
-func (b *backend) open(ctx context.Context, o *options, now time.Time) (*fetch.Stream, tui.Query) {
+func (b *backend) open(ctx context.Context, o *options, now time.Time) (*fetch.Stream, model.Query) {
 	if b.records != nil {
 		return b.records.open(ctx)
 	}
@@ -272,7 +271,7 @@ func (b *backend) open(ctx context.Context, o *options, now time.Time) (*fetch.S
 			lookup = "pushed down " + lookup
 		}
 	}
-	tq := tui.Query{Start: start, End: end, Regions: len(b.regions), Lookup: lookup}
+	tq := model.Query{Start: start, End: end, Partitions: len(b.regions), Lookup: lookup}
 	if len(b.accounts) > 0 {
 		return fetch.OpenAccounts(ctx, q, b.accounts...), tq
 	}
@@ -282,7 +281,7 @@ func (b *backend) open(ctx context.Context, o *options, now time.Time) (*fetch.S
 // openRange is a fresh query over the TUI's range (a preset: the last
 // span up to now; a typed range; follow mode's "after the newest"), with
 // the rest of the command line as it was.
-func (b *backend) openRange(ctx context.Context, o *options, r tui.Range, now time.Time) (*fetch.Stream, tui.Query) {
+func (b *backend) openRange(ctx context.Context, o *options, r model.Range, now time.Time) (*fetch.Stream, model.Query) {
 	ranged := *o
 	start, end := r.Since, r.Until
 	if r.Back > 0 {
@@ -304,7 +303,7 @@ func (b *backend) openRange(ctx context.Context, o *options, r tui.Range, now ti
 // openLookup is a fresh query with lookup ("EventName=RunInstances", or
 // "" for none) pushed down to LookupEvents, over r (the zero Range: the
 // command line's): the TUI's planner. For Athena, lookup is the filter.
-func (b *backend) openLookup(ctx context.Context, o *options, r tui.Range, lookup string, now time.Time) (*fetch.Stream, tui.Query) {
+func (b *backend) openLookup(ctx context.Context, o *options, r model.Range, lookup string, now time.Time) (*fetch.Stream, model.Query) {
 	planned := *o
 	planned.attr = nil
 	if b.athena != nil {

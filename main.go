@@ -15,7 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"lazytrail/fetch"
 	"lazytrail/model"
 	"lazytrail/tui"
 )
@@ -88,42 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// tuiConfig is how the app reaches the backend: every kind of query the
-// TUI opens, the planner, and reading originals back.
-func tuiConfig(ctx context.Context, o *options, b *backend) tui.Config {
-	cfg := tui.Config{
-		Account: b.account,
-		Open:    func() (tui.Source, tui.Query) { return b.open(ctx, o, time.Now().UTC()) },
-		OpenRange: func(r tui.Range) (tui.Source, tui.Query) {
-			return b.openRange(ctx, o, r, time.Now().UTC())
-		},
-		OpenAfter: func(after time.Time) (tui.Source, tui.Query) {
-			now := time.Now().UTC()
-			return b.openRange(ctx, o, tui.Range{Since: after}, now)
-		},
-		Filter: o.filterText(),
-		Notice: b.note,
-	}
-	if b.records == nil && b.athena == nil {
-		cfg.HistoryLimit = fetch.History
-	}
-	// The filter's planner pushes exact terms down to LookupEvents, unless
-	// --lookup chose the attribute or the source takes none (files).
-	if o.lookup == "" && b.records == nil {
-		cfg.OpenLookup = func(r tui.Range, lookup string) (tui.Source, tui.Query) {
-			return b.openLookup(ctx, o, r, lookup, time.Now().UTC())
-		}
-		if o.attr != nil {
-			cfg.Pushed = o.attr.String()
-		}
-	}
-	// Athena takes the whole filter: each settled filter is a new query,
-	// and the JSON pane reads each row's record from its log file.
-	if b.athena != nil {
-		cfg.PlanKey = planKey
-		cfg.Pushed = planKey(model.ParseFilter(o.filterText()))
-		cfg.Original = b.athena.original
-		cfg.OpenAfter = nil // follow mode would start a query every 15 s
-	}
-	return cfg
+// tuiConfig is how the app reaches the backend: one Source it opens every
+// query through, plans with and reads originals back from.
+func tuiConfig(_ context.Context, o *options, b *backend) tui.Config {
+	return tui.Config{Source: newLegacySource(o, b), Filter: o.filterText()}
 }

@@ -454,8 +454,8 @@ func demoTUI(t *testing.T, ds *localtrail.Dataset, cfg tui.Config, w, h int, fil
 		t.Fatal(err)
 	}
 	t.Cleanup(b.close)
-	cfg.Account, cfg.Location = "demo", time.UTC
-	cfg.Open = func() (tui.Source, tui.Query) { return b.open(t.Context(), o, demoEnd) }
+	cfg.Location = time.UTC
+	cfg.Source = oneQuery{account: "demo", open: func(ctx context.Context) (model.Stream, model.Query) { return b.open(ctx, o, demoEnd) }}
 	tm := teatest.NewTestModel(t, tui.New(cfg), teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	tm.Type("/" + filter)

@@ -401,11 +401,8 @@ func leastPrivilegeTUI(t *testing.T, motoURL string) {
 	}
 	defer b.close()
 	checkNoCredentials(t, "account name", b.account, b.note)
-	app := tui.New(tui.Config{
-		Account: b.account,
-		Open:    func() (tui.Source, tui.Query) { return b.open(t.Context(), o, time.Now().UTC()) },
-		Notice:  b.note,
-	})
+	app := tui.New(tui.Config{Source: oneQuery{account: b.account, notice: b.note,
+		open: func(ctx context.Context) (model.Stream, model.Query) { return b.open(ctx, o, time.Now().UTC()) }}})
 	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(160, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	var screen bytes.Buffer

@@ -10,7 +10,6 @@ import (
 	"lazytrail/fetch"
 	"lazytrail/fetch/trail"
 	"lazytrail/model"
-	"lazytrail/tui"
 )
 
 // recordsSource reads trail log files directly (--records): local folders,
@@ -84,7 +83,7 @@ func (r *recordsSource) regionHint() string {
 
 // open starts a stream over the partitions: the ones found at start the
 // first time, then a fresh discovery (files may have been delivered since).
-func (r *recordsSource) open(ctx context.Context) (*fetch.Stream, tui.Query) {
+func (r *recordsSource) open(ctx context.Context) (*fetch.Stream, model.Query) {
 	parts, skips := r.first, r.skips
 	r.first, r.skips = nil, nil
 	if parts == nil {
@@ -98,7 +97,7 @@ func (r *recordsSource) open(ctx context.Context) (*fetch.Stream, tui.Query) {
 	if len(skips) > 0 {
 		parts = append(parts, fetch.SkippedPartition("files", "(not log files)", skips))
 	}
-	q := tui.Query{Start: r.opts.Since, End: r.opts.Until, Regions: len(parts)}
+	q := model.Query{Start: r.opts.Since, End: r.opts.Until, Partitions: len(parts)}
 	if !q.Start.IsZero() && q.End.IsZero() {
 		q.End = time.Now().UTC()
 	}

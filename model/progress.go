@@ -59,6 +59,13 @@ func (p RegionProgress) Name() string {
 	return p.Account + "/" + p.Region
 }
 
+// IsRegion reports whether the partition is one region of one account
+// (LookupEvents' partitions, or a source's that says no other name):
+// messages then call the partitions "regions".
+func (p RegionProgress) IsRegion() bool {
+	return (p.Source == "" || p.Source == "lookup") && p.Account == ""
+}
+
 // Finished reports whether the region will deliver nothing more.
 func (p RegionProgress) Finished() bool {
 	return p.State == RegionDone || p.State == RegionFailed

@@ -20,41 +20,13 @@ import (
 
 // Config is what main hands the app.
 type Config struct {
-	Account   string                 // status bar: "demo", the profile, or the account id/ARN
-	Open      func() (Source, Query) // opens a stream for a fresh query (at start and on r)
-	Filter    string                 // initial filter text (from --user PREFIX)
-	Location  *time.Location         // local zone for t; nil = time.Local
-	Notice    string                 // shown on the info line at start, e.g. why regions were guessed
-	ExportDir string                 // where e and E write their files; "" = the working directory
-	// OpenRange opens a fresh query over a range T chose (a preset: the
-	// last span up to now; or a typed range); nil offers none.
-	OpenRange func(r Range) (Source, Query)
-	// HistoryLimit is how far back the source keeps events (LookupEvents:
-	// 90 days), for T to say so of a range that reaches past it; 0: no limit.
-	HistoryLimit time.Duration
-	// OpenAfter opens a query of everything after a time up to now, for
-	// follow mode (F); nil offers none.
-	OpenAfter func(after time.Time) (Source, Query)
-	// OpenLookup opens a fresh query with one attribute pushed down to
-	// LookupEvents ("EventName=RunInstances"; "" for none) over a range
-	// (the zero Range: the command line's). When set, the app runs the
-	// filter's planner on enter: a new exact term becomes a new query.
-	OpenLookup func(r Range, lookup string) (Source, Query)
-	Pushed     string // the attribute the first query pushed down, as OpenLookup takes it
-	// PlanKey, when set, replaces the LookupEvents planner: it is what a
-	// source pushes down for a filter (Athena: the whole filter), and
-	// every query is opened with OpenLookup(back, PlanKey(filter)).
-	PlanKey func(model.Filter) string
-	// Original reads the exact record of an event that holds only a
-	// rebuilt one (Event.Origin is set: an Athena row), for the JSON pane.
-	Original func(ctx context.Context, e *model.Event) (string, error)
-}
-
-// Query says what a stream covers, for the status bar.
-type Query struct {
-	Start, End time.Time
-	Regions    int
-	Lookup     string // e.g. "EventName=RunInstances" or ""
+	// Source is where events come from: the app opens every query
+	// through it, plans with it, and asks it what it can do; its Label
+	// names it on the status bar. nil shows an empty, ended list.
+	Source    model.Source
+	Filter    string         // initial filter text (from --user PREFIX)
+	Location  *time.Location // local zone for t; nil = time.Local
+	ExportDir string         // where e and E write their files; "" = the working directory
 }
 
 type pane int
@@ -79,7 +51,7 @@ type App struct {
 	parent context.Context
 	ctx    context.Context
 	cancel context.CancelFunc
-	src    Source
+	src    model.Stream
 	gen    int
 
 	filterErr string // why the text in the bar does not parse; the filter above stays applied
@@ -97,7 +69,7 @@ type App struct {
 	pivotBack []pivotStep     // where each pivot came from, for backspace
 	confirmR  bool            // r was pressed once over loaded events: a second r discards them
 	follow    follow          // F: poll for newer events
-	pushed    string          // the attribute the current query pushed down ("" none)
+	queryPlan model.Plan      // what the query in force pushed down (its Key) and what it loads
 	input     textinput.Model
 
 	filtering bool   // the filter bar has the keyboard
@@ -116,11 +88,19 @@ func New(cfg Config) *App {
 	if cfg.Location == nil {
 		cfg.Location = time.Local
 	}
-	s := &state{keys: keymap.DefaultKeyMap(), account: cfg.Account, local: cfg.Location, utc: true, tl: model.NewTimeline()}
-	a := &App{state: s, cfg: cfg, help: help.New(), parent: context.Background(), pushed: cfg.Pushed,
-		flash: model.Printable(cfg.Notice)}
+	s := &state{keys: keymap.DefaultKeyMap(), local: cfg.Location, utc: true, tl: model.NewTimeline()}
+	a := &App{state: s, cfg: cfg, help: help.New(), parent: context.Background()}
 	s.why = a.incompleteWhy
-	a.tl.SetFilter(model.ParseFilter(cfg.Filter))
+	filter := model.ParseFilter(cfg.Filter)
+	if cfg.Source != nil {
+		var notice string
+		s.account, notice = cfg.Source.Label()
+		a.flash = model.Printable(notice)
+		// The first query is the filter's: what the source would push
+		// down for it (the command line's choice, when it fixed one).
+		a.queryPlan = cfg.Source.Plan(filter.Readable())
+	}
+	a.tl.SetFilter(filter)
 	a.input = textinput.New()
 	a.input.Prompt = "/"
 	a.input.Placeholder = "user-name prefix"
@@ -178,20 +158,13 @@ func (a *App) reopen() tea.Cmd {
 	if close := a.detach(); close != nil {
 		closeOld = a.closing.cmd(close)
 	}
-	if a.cfg.Open == nil {
+	if a.cfg.Source == nil {
 		a.ended = true
 		return closeOld
 	}
 	a.gen++
 	a.ctx, a.cancel = context.WithCancel(a.parent)
-	switch {
-	case a.cfg.OpenLookup != nil && (a.pushed != "" || a.cfg.Pushed != "" || a.cfg.PlanKey != nil):
-		a.src, a.query = a.cfg.OpenLookup(a.timeRange, a.pushed)
-	case !a.timeRange.IsZero() && a.cfg.OpenRange != nil:
-		a.src, a.query = a.cfg.OpenRange(a.timeRange)
-	default:
-		a.src, a.query = a.cfg.Open()
-	}
+	a.src, a.query = a.cfg.Source.Open(a.parent, model.Request{Range: a.timeRange, Plan: a.queryPlan.Key})
 	f := a.filter()
 	a.tl = model.NewTimeline()
 	a.tl.SetFilter(f)
@@ -427,18 +400,6 @@ func (a *App) moved(down bool) {
 	}
 }
 
-// plannedKey is what the planner pushes down for the filter in force:
-// its best exact term for LookupEvents, or a source's own key (PlanKey).
-func (a *App) plannedKey() string {
-	if a.cfg.PlanKey != nil {
-		return a.cfg.PlanKey(a.filter())
-	}
-	if k, v, ok := a.filter().Pushdown(); ok {
-		return k + "=" + v
-	}
-	return ""
-}
-
 // splitAlt takes an alt+key whose key is a printable character apart into
 // esc and the plain key.
 func splitAlt(msg tea.KeyPressMsg) (esc, rest tea.KeyPressMsg, ok bool) {
@@ -456,35 +417,35 @@ func splitAlt(msg tea.KeyPressMsg) (esc, rest tea.KeyPressMsg, ok bool) {
 }
 
 // plan runs the filter's planner when a filter is settled (enter, a pivot,
-// a summary row): when its best exact term differs from what the current
-// query pushed down to LookupEvents, a fresh query pushes the new one, so
-// event=RunInstances asks the API for those events only instead of
-// scanning 90 days of everything at the quota.
+// a summary row): when what the source would push down for it differs
+// from what the query in force pushed, a fresh query pushes the new one,
+// so event=RunInstances asks the source for those events only instead of
+// scanning the whole range of everything.
 func (a *App) plan() tea.Cmd {
-	if a.cfg.OpenLookup == nil || a.filter().Err() != "" {
+	caps := a.capabilities()
+	if !caps.Plans || a.filter().Err() != "" {
 		return nil // a filter with an error starts no query
 	}
-	want := a.plannedKey()
-	if want == "" && a.cfg.PlanKey == nil {
+	want := a.cfg.Source.Plan(a.filter())
+	if want.Key == "" && !caps.WholeFilter {
 		if hint := a.filter().ExactHint(); hint != "" {
-			a.flash = hint // a scan of the whole range where the exact term would ask the API
+			a.flash = hint // a scan of the whole range where the exact term would be pushed down
 		}
 	}
-	if want == a.pushed {
+	if want.Key == a.queryPlan.Key {
 		return nil
 	}
-	if pushed := model.ParseFilter(a.pushed); a.cfg.PlanKey != nil && a.filter().Narrows(pushed) && pushed.Narrows(a.filter()) {
+	if loads := a.queryPlan.Loads; a.queryPlan.Key != "" && a.filter().Narrows(loads) && loads.Narrows(a.filter()) {
 		return nil // the same filter written another way: the query in force is its query
 	}
-	if a.cfg.PlanKey != nil && a.queryAnswered() && a.filter().Narrows(model.ParseFilter(a.pushed)) {
+	if caps.NarrowsInPlace && a.queryAnswered() && a.filter().Narrows(a.queryPlan.Loads) {
 		// The query in force has answered, and its answer holds every
 		// match of the new filter: it is paged on, filtered again, rather
-		// than paid for again (an Athena query is billed for what it
-		// scans). One still running is replaced: the new one may prune
-		// more partitions.
+		// than paid for again (a query billed for what it scans). One
+		// still running is replaced: the new one may prune more.
 		a.flash = "narrowed within the query in force: no new scan (R shows it)"
 		return nil
 	}
-	a.pushed = want
+	a.queryPlan = want
 	return a.reopen()
 }

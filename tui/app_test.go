@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"lazytrail/fetch/memory"
 	"lazytrail/model"
 )
 
@@ -82,8 +83,8 @@ func TestKeysInFilterBarAreText(t *testing.T) {
 		t.Errorf("typed keys should be text:\n%s", s.text())
 	}
 	press(app, "esc") // clears the filter: every row is back
-	if s := look(t, app); s.front() != "" || !strings.Contains(s.title(), "TIME (UTC)") || s.selectedEvent() != 0 || src.closed {
-		t.Errorf("a binding fired from the filter bar (an overlay %q, local time, a move, or r closed the stream: %v):\n%s", s.front(), src.closed, s.text())
+	if s := look(t, app); s.front() != "" || !strings.Contains(s.title(), "TIME (UTC)") || s.selectedEvent() != 0 || src.Closed() {
+		t.Errorf("a binding fired from the filter bar (an overlay %q, local time, a move, or r closed the stream: %v):\n%s", s.front(), src.Closed(), s.text())
 	}
 	if !isQuit(press(app, "ctrl+c")) {
 		t.Error("ctrl+c should still quit")
@@ -177,10 +178,10 @@ func TestWrapToggle(t *testing.T) {
 }
 
 func TestRefreshReopensStream(t *testing.T) {
-	opened := 0
-	src := newMemSource(nil, 50)
-	app := New(Config{Account: "demo", Location: time.UTC, Open: func() (Source, Query) { opened++; return src, Query{} }})
+	mem := testSource(nil)
+	app := New(Config{Source: mem, Location: time.UTC})
 	app.Init()
+	src := mem.Last()
 	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	feed(app, mixedEvents(10), true)
 	old := app.gen
@@ -191,8 +192,8 @@ func TestRefreshReopensStream(t *testing.T) {
 	if batch, ok := cmd().(tea.BatchMsg); ok {
 		batch[0]() // the old stream's Close, run as a command
 	}
-	if opened != 2 || !strings.Contains(look(t, app).info(), " 0 events loaded") || !src.closed {
-		t.Errorf("r should close the stream and open a fresh one: opened=%d closed=%v\n%s", opened, src.closed, look(t, app).text())
+	if opened := len(mem.Requests()); opened != 2 || !strings.Contains(look(t, app).info(), " 0 events loaded") || !src.Closed() {
+		t.Errorf("r should close the stream and open a fresh one: opened=%d closed=%v\n%s", opened, src.Closed(), look(t, app).text())
 	}
 	app.Update(batchMsg{gen: old, batch: model.Batch{Events: mixedEvents(5)}, ok: true})
 	if !strings.Contains(look(t, app).info(), " 0 events loaded") {
@@ -283,7 +284,7 @@ func TestEveryLineFitsTheTerminal(t *testing.T) {
 func TestDemandFollowsTheScreen(t *testing.T) {
 	app, src := newTestApp(t, 80, 24, nil)
 	rows := look(t, app).body - 1 // the list's header takes a line
-	if got := src.lastWant(); got != 2*rows {
+	if got := lastWant(src); got != 2*rows {
 		t.Errorf("first demand %d, want two screens (%d)", got, 2*rows)
 	}
 	loaded := 2 * rows
@@ -294,19 +295,19 @@ func TestDemandFollowsTheScreen(t *testing.T) {
 	if last != loaded-1 {
 		t.Fatalf("G selected event %d, want the last loaded, %d", last, loaded-1)
 	}
-	if got, want := src.lastWant(), last+2*rows-loaded; got != want {
+	if got, want := lastWant(src), last+2*rows-loaded; got != want {
 		t.Errorf("after G, demand %d, want %d", got, want)
 	}
 	press(app, "g", "/")
 	typeText(app, "nobody")
-	if got := src.lastWant(); got != 2*rows || src.match == nil {
-		t.Errorf("a filter with no matches should ask for two screens of matches, got %d (match set: %v)", got, src.match != nil)
+	if got := lastWant(src); got != 2*rows || !src.Filtered() {
+		t.Errorf("a filter with no matches should ask for two screens of matches, got %d (match set: %v)", got, src.Filtered())
 	}
 	if !strings.Contains(content(app), "scanning") {
 		t.Errorf("the status should show the scan:\n%s", content(app))
 	}
 	press(app, "enter", "esc")
-	if got := src.lastWant(); got != 0 || src.match != nil {
+	if got := lastWant(src); got != 0 || src.Filtered() {
 		t.Errorf("esc during a scan should call Want(nil, 0), got %d", got)
 	}
 	if !strings.Contains(content(app), "scan stopped") || !strings.Contains(look(t, app).info(), "filter nobody") {
@@ -381,15 +382,16 @@ func TestNavigationKeys(t *testing.T) {
 }
 
 func TestInitialFilterFromConfig(t *testing.T) {
-	src := newMemSource(nil, 50)
-	app := New(Config{Account: "demo", Filter: "skeddly-", Location: time.UTC, Open: func() (Source, Query) { return src, Query{} }})
+	mem := testSource(nil)
+	app := New(Config{Source: mem, Filter: "skeddly-", Location: time.UTC})
 	app.Init()
+	src := mem.Last()
 	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	feed(app, mixedEvents(30), true)
 	if got := content(app); strings.Contains(got, "adam") || !strings.Contains(got, "10 of 30 loaded match") {
 		t.Errorf("--user should filter from the start:\n%s", got)
 	}
-	if src.match == nil {
+	if !src.Filtered() {
 		t.Error("the first demand should carry the filter")
 	}
 }
@@ -443,20 +445,20 @@ func TestEscInDetailKeepsTheScanGoing(t *testing.T) {
 		t.Fatalf("setup: want the detail pane open during a scan:\n%s", s.text())
 	}
 	press(app, "esc")
-	if s := look(t, app); s.focusedPane() != "list" || !strings.Contains(s.info(), "scanning") || src.lastWant() == 0 {
-		t.Errorf("esc in the detail pane should return to the list and keep scanning (want %d):\n%s", src.lastWant(), s.text())
+	if s := look(t, app); s.focusedPane() != "list" || !strings.Contains(s.info(), "scanning") || lastWant(src) == 0 {
+		t.Errorf("esc in the detail pane should return to the list and keep scanning (want %d):\n%s", lastWant(src), s.text())
 	}
 	press(app, "esc")
-	if s := look(t, app); strings.Contains(s.info(), "scanning") || !strings.Contains(s.info(), "scan stopped") || src.lastWant() != 0 {
-		t.Errorf("esc on the list should stop the scan (want %d):\n%s", src.lastWant(), s.text())
+	if s := look(t, app); strings.Contains(s.info(), "scanning") || !strings.Contains(s.info(), "scan stopped") || lastWant(src) != 0 {
+		t.Errorf("esc on the list should stop the scan (want %d):\n%s", lastWant(src), s.text())
 	}
 }
 
 // A start-up notice (such as regions guessed because DescribeRegions was
 // denied) is on screen until the first key.
 func TestNoticeShowsUntilFirstKey(t *testing.T) {
-	app := New(Config{Open: func() (Source, Query) { return newMemSource(mixedEvents(30), 10), Query{} },
-		Notice: "ec2:DescribeRegions denied: paging the 34 regions CloudTrail serves"})
+	src := &memory.Source{Events: mixedEvents(30), Batch: 10, Notice: "ec2:DescribeRegions denied: paging the 34 regions CloudTrail serves"}
+	app := New(Config{Source: src})
 	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	if !strings.Contains(content(app), "DescribeRegions denied") {
 		t.Errorf("the notice is not on screen:\n%s", content(app))
@@ -540,11 +542,9 @@ func TestDetailShowsRecordContext(t *testing.T) {
 // t shows local time with the zone's name in the column title, not the
 // word "local".
 func TestLocalTimeNamesItsZone(t *testing.T) {
-	src := newMemSource(nil, 50)
 	zone := time.FixedZone("NPT", 5*3600+45*60)
-	app := New(Config{Account: "demo", Location: zone, Open: func() (Source, Query) {
-		return src, Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1}
-	}})
+	src := &memory.Source{Account: "demo", Start: testNow.Add(-time.Hour), End: testNow}
+	app := New(Config{Source: src, Location: zone})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	feed(app, mixedEvents(10), true)
@@ -563,7 +563,7 @@ func TestFilterErrorStartsNoScan(t *testing.T) {
 	app, src := newTestApp(t, 100, 24, mixedEvents(60))
 	press(app, "/")
 	typeText(app, "skeddly-")
-	before, wantBefore := look(t, app).bodyLines(), src.lastWant()
+	before, wantBefore := look(t, app).bodyLines(), lastWant(src)
 	if !strings.Contains(look(t, app).info(), "20 of 60 loaded match") {
 		t.Fatalf("setup: skeddly- matches 20 of 60:\n%s", look(t, app).text())
 	}
@@ -571,8 +571,8 @@ func TestFilterErrorStartsNoScan(t *testing.T) {
 	if got := plain(content(app)); !strings.Contains(got, "unknown key evnt — did you mean event:?") {
 		t.Fatalf("no error in the bar:\n%s", got)
 	}
-	if after := look(t, app).bodyLines(); strings.Join(after, "\n") != strings.Join(before, "\n") || src.lastWant() != wantBefore {
-		t.Errorf("the bad text changed the view or the demand (%d -> %d):\n%s", wantBefore, src.lastWant(), strings.Join(after, "\n"))
+	if after := look(t, app).bodyLines(); strings.Join(after, "\n") != strings.Join(before, "\n") || lastWant(src) != wantBefore {
+		t.Errorf("the bad text changed the view or the demand (%d -> %d):\n%s", wantBefore, lastWant(src), strings.Join(after, "\n"))
 	}
 	press(app, "enter")
 	if !strings.Contains(look(t, app).footer(), "keep filter") {
@@ -596,10 +596,10 @@ func TestScanToEnd(t *testing.T) {
 	press(app, "/")
 	typeText(app, "skeddly-")
 	press(app, "enter")
-	screenWant := src.lastWant()
+	screenWant := lastWant(src)
 	press(app, "L")
-	if src.lastWant() < 1<<20 || !strings.Contains(look(t, app).info(), "scanning to the end") {
-		t.Fatalf("L asked for %d more (a screen was %d): not a scan to the end", src.lastWant(), screenWant)
+	if lastWant(src) < 1<<20 || !strings.Contains(look(t, app).info(), "scanning to the end") {
+		t.Fatalf("L asked for %d more (a screen was %d): not a scan to the end", lastWant(src), screenWant)
 	}
 	// Half the range read: the frontier is 45 of the 90 days back.
 	deliver(app, model.Batch{Progress: []model.RegionProgress{
@@ -614,8 +614,8 @@ func TestScanToEnd(t *testing.T) {
 		t.Errorf("no coverage bar at 160 columns:\n%s", got)
 	}
 	press(app, "esc")
-	if s := look(t, app); src.lastWant() != 0 || strings.Contains(s.info(), "scanning to the end") || !strings.Contains(s.info(), "scan stopped") {
-		t.Errorf("esc did not stop the scan: want %d\n%s", src.lastWant(), s.text())
+	if s := look(t, app); lastWant(src) != 0 || strings.Contains(s.info(), "scanning to the end") || !strings.Contains(s.info(), "scan stopped") {
+		t.Errorf("esc did not stop the scan: want %d\n%s", lastWant(src), s.text())
 	}
 	press(app, "L")
 	feed(app, nil, false)
@@ -625,7 +625,7 @@ func TestScanToEnd(t *testing.T) {
 }
 
 func TestCoverageBar(t *testing.T) {
-	q := Query{Start: testNow.Add(-100 * time.Hour), End: testNow}
+	q := model.Query{Start: testNow.Add(-100 * time.Hour), End: testNow}
 	for _, c := range []struct {
 		reached time.Time
 		want    string
@@ -641,7 +641,7 @@ func TestCoverageBar(t *testing.T) {
 			t.Errorf("reached %v: %q, want %q", c.reached, got, c.want)
 		}
 	}
-	if got := (&scanToEnd{}).status(Query{}, regionSummary{reached: testNow}, testNow); got != "" {
+	if got := (&scanToEnd{}).status(model.Query{}, regionSummary{reached: testNow}, testNow); got != "" {
 		t.Errorf("no range, yet %q", got)
 	}
 }
@@ -804,16 +804,19 @@ func TestPivotAndBack(t *testing.T) {
 // T offers time presets; a number opens a fresh query of that span (the
 // filter kept), and r afterwards keeps the preset.
 func TestTimePresets(t *testing.T) {
-	src := newMemSource(nil, 50)
-	var asked []time.Duration
-	app := New(Config{Account: "demo", Location: time.UTC,
-		Open: func() (Source, Query) {
-			return src, Query{Start: testNow.Add(-90 * 24 * time.Hour), End: testNow, Regions: 1}
-		},
-		OpenRange: func(r Range) (Source, Query) {
-			asked = append(asked, r.Back)
-			return newMemSource(nil, 50), Query{Start: testNow.Add(-r.Back), End: testNow, Regions: 1}
-		}})
+	src := &memory.Source{Account: "demo", Start: testNow.Add(-90 * 24 * time.Hour), End: testNow,
+		Caps: model.Capabilities{Ranges: true}}
+	// asked is the span of every query over a range T picked.
+	asked := func() []time.Duration {
+		var backs []time.Duration
+		for _, r := range src.Requests() {
+			if !r.Range.IsZero() {
+				backs = append(backs, r.Range.Back)
+			}
+		}
+		return backs
+	}
+	app := New(Config{Source: src, Location: time.UTC})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	press(app, "/")
@@ -823,14 +826,14 @@ func TestTimePresets(t *testing.T) {
 		t.Fatalf("no presets:\n%s", got)
 	}
 	press(app, "5")
-	if s := look(t, app); len(asked) != 1 || asked[0] != 7*24*time.Hour || s.front() != "" || !strings.Contains(s.info(), "filter adam ") {
+	if asked, s := asked(), look(t, app); len(asked) != 1 || asked[0] != 7*24*time.Hour || s.front() != "" || !strings.Contains(s.info(), "filter adam ") {
 		t.Fatalf("preset 5 asked %v:\n%s", asked, s.text())
 	}
 	if got := plain(content(app)); !strings.Contains(got, testNow.Add(-7*24*time.Hour).Format("2006-01-02 15:04")) {
 		t.Errorf("the status bar does not show the new range:\n%s", got)
 	}
 	press(app, "r")
-	if len(asked) != 2 || asked[1] != 7*24*time.Hour {
+	if asked := asked(); len(asked) != 2 || asked[1] != 7*24*time.Hour {
 		t.Errorf("r after a preset asked %v, want the preset again", asked)
 	}
 }
@@ -838,25 +841,23 @@ func TestTimePresets(t *testing.T) {
 // r over more than a screen of loaded events asks first: a second r
 // discards them, any other key cancels.
 func TestRefreshAsksBeforeDiscarding(t *testing.T) {
-	opened := 0
-	app := New(Config{Account: "demo", Location: time.UTC, Open: func() (Source, Query) {
-		opened++
-		return newMemSource(nil, 50), Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1}
-	}})
+	src := &memory.Source{Account: "demo", Start: testNow.Add(-time.Hour), End: testNow}
+	opened := func() int { return len(src.Requests()) }
+	app := New(Config{Source: src, Location: time.UTC})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	feed(app, mixedEvents(200), true)
 	press(app, "r")
-	if opened != 1 || !strings.Contains(plain(content(app)), "press r again to discard the 200 loaded events") {
-		t.Fatalf("the first r did not ask (opened %d):\n%s", opened, plain(content(app)))
+	if opened() != 1 || !strings.Contains(plain(content(app)), "press r again to discard the 200 loaded events") {
+		t.Fatalf("the first r did not ask (opened %d):\n%s", opened(), plain(content(app)))
 	}
 	press(app, "j", "r")
-	if opened != 1 {
+	if opened() != 1 {
 		t.Fatal("r after another key discarded without asking again")
 	}
 	press(app, "r")
-	if opened != 2 {
-		t.Errorf("the second r did not query afresh (opened %d)", opened)
+	if opened() != 2 {
+		t.Errorf("the second r did not query afresh (opened %d)", opened())
 	}
 }
 
@@ -922,14 +923,21 @@ func TestFollowAddsNewEventsAtTheTop(t *testing.T) {
 		e.Time = testNow.Add(time.Duration(4-i) * time.Minute)
 		newer = append(newer, e)
 	}
-	var after []time.Time
-	src := newMemSource(nil, 50)
-	app := New(Config{Account: "demo", Location: time.UTC,
-		Open: func() (Source, Query) { return src, Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1} },
-		OpenAfter: func(t time.Time) (Source, Query) {
-			after = append(after, t)
-			return newMemSource(append(newer, evs[0]), 50), Query{} // evs[0] again: already loaded
-		}})
+	// The source holds the newer events too, past the first query's
+	// end; a poll from the newest loaded up to now finds them, and
+	// evs[0] again (already loaded).
+	src := &memory.Source{Events: append(newer, evs...), Account: "demo", Start: testNow.Add(-time.Hour), End: testNow,
+		Now: testNow.Add(5 * time.Minute), Caps: model.Capabilities{Follow: true}}
+	after := func() []time.Time {
+		var ts []time.Time
+		for _, r := range src.Requests() {
+			if !r.After.IsZero() {
+				ts = append(ts, r.After)
+			}
+		}
+		return ts
+	}
+	app := New(Config{Source: src, Location: time.UTC})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	feed(app, evs, true)
@@ -941,7 +949,7 @@ func TestFollowAddsNewEventsAtTheTop(t *testing.T) {
 		t.Fatal("F did not start following")
 	}
 	app.Update(cmd())
-	if len(after) != 1 || !after[0].Equal(testNow) {
+	if after := after(); len(after) != 1 || !after[0].Equal(testNow) {
 		t.Fatalf("polled after %v, want the newest loaded %v", after, testNow)
 	}
 	s = look(t, app)
@@ -970,26 +978,17 @@ func TestFollowAddsNewEventsAtTheTop(t *testing.T) {
 // filter without one goes back to the unpushed query; the same term
 // opens nothing.
 func TestFilterPlannerPushesDownOnEnter(t *testing.T) {
-	var asked []string
-	opens := 0
-	app := New(Config{Account: "demo", Location: time.UTC,
-		Open: func() (Source, Query) {
-			opens++
-			return newMemSource(nil, 50), Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1}
-		},
-		OpenLookup: func(_ Range, lookup string) (Source, Query) {
-			asked = append(asked, lookup)
-			return newMemSource(nil, 50), Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1, Lookup: "pushed down " + lookup}
-		}})
+	src := lookupSource(nil)
+	app := New(Config{Source: src, Location: time.UTC})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	press(app, "/")
 	typeText(app, "event=RunInstances user:ad")
-	if len(asked) != 0 {
+	if asked, _ := plansAsked(src); len(asked) != 0 {
 		t.Fatalf("typing opened queries: %v", asked)
 	}
 	press(app, "enter")
-	if len(asked) != 1 || asked[0] != "EventName=RunInstances" {
+	if asked, _ := plansAsked(src); len(asked) != 1 || asked[0] != "EventName=RunInstances" {
 		t.Fatalf("enter asked %v", asked)
 	}
 	if got := plain(content(app)); !strings.Contains(got, "pushed down EventName=RunInstances") {
@@ -998,7 +997,7 @@ func TestFilterPlannerPushesDownOnEnter(t *testing.T) {
 	press(app, "/")
 	typeText(app, "x")
 	press(app, "enter")
-	if len(asked) != 1 {
+	if asked, _ := plansAsked(src); len(asked) != 1 {
 		t.Errorf("the same pushed term opened another query: %v", asked)
 	}
 	press(app, "/")
@@ -1007,7 +1006,7 @@ func TestFilterPlannerPushesDownOnEnter(t *testing.T) {
 	}
 	typeText(app, "adam")
 	press(app, "enter")
-	if len(asked) != 1 || opens != 2 {
+	if asked, opens := plansAsked(src); len(asked) != 1 || opens != 2 {
 		t.Errorf("a filter without an exact term: lookups %v, plain opens %d; want the unpushed query again", asked, opens)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // goroutines and does not belong in Update, and lets App.Close finish
 // the ones still pending when the program ends: Bubble Tea does not wait
 // for commands on quit, and a stream's Close is what stops its pagers'
-// work at the source (an Athena query left running is billed).
+// work at the source (a query left running goes on being billed).
 type closing struct {
 	mu      sync.Mutex
 	pending map[int]func()
@@ -20,8 +20,8 @@ type closing struct {
 	running sync.WaitGroup
 }
 
-// closeWait bounds how long quitting waits for streams to close (an
-// Athena pager's StopQueryExecution has 5 s).
+// closeWait bounds how long quitting waits for streams to close (a
+// pager stopping a query at its source may take 5 s).
 const closeWait = 10 * time.Second
 
 // cmd is a command that runs close, unless App.Close has run it first.

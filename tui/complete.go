@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -14,29 +15,12 @@ import (
 // over its whole range, nothing failed or was skipped, and the query asked
 // for no less than the filter matches (the filter narrows it).
 
-// loadedBy is what the query in force asked its source for beyond its
-// range: the attribute pushed down to LookupEvents ("EventName=RunInstances"),
-// or for a source that takes the whole filter (Athena) that filter's text;
-// "" when it asked for everything.
-func (a *App) loadedBy() string {
-	if a.cfg.OpenLookup != nil {
-		return a.pushed // the planner's choice (Athena: the whole filter)
-	}
-	return strings.TrimPrefix(a.query.Lookup, "pushed down ") // --lookup chose it by hand: the query says which
-}
-
 // covered reports whether every event the filter matches in the query's
-// range is one the query loads.
+// range is one the query loads: the filter narrows what the query in
+// force pushed down (the plan's Loads; the zero Filter when it pushed
+// nothing).
 func (a *App) covered() bool {
-	by := a.loadedBy()
-	if by == "" {
-		return true
-	}
-	if a.cfg.PlanKey != nil {
-		return a.filter().Narrows(model.ParseFilter(by))
-	}
-	q, ok := model.LookupFilter(by)
-	return ok && a.filter().Narrows(q)
+	return a.queryPlan.Key == "" || a.filter().Narrows(a.queryPlan.Loads)
 }
 
 // complete reports whether the loaded events hold every match of the
@@ -52,13 +36,14 @@ func (a *App) coverageText() string {
 	if a.covered() {
 		return ""
 	}
-	by := model.Printable(a.loadedBy())
-	if a.cfg.PlanKey != nil {
+	caps := a.capabilities()
+	by := model.Printable(a.queryPlan.Key)
+	if caps.WholeFilter {
 		by = "the query for " + by
 	}
-	if a.cfg.OpenLookup == nil {
-		// Chosen by hand: no key of the TUI changes it.
-		return fmt.Sprintf("%s loaded by --lookup %s", count(a.tl.Len()), by)
+	if !caps.Plans {
+		// The command line fixed it: no key of the TUI changes it.
+		return fmt.Sprintf("%s loaded by %s", count(a.tl.Len()), model.Printable(cmp.Or(caps.Fixed, a.queryPlan.Key)))
 	}
 	s := fmt.Sprintf("%s loaded by %s", count(a.tl.Len()), by)
 	key, what := "r", "this filter"

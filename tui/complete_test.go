@@ -11,44 +11,22 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"lazytrail/fetch/memory"
 	"lazytrail/model"
 )
 
-// pushdownApp is an app whose queries behave as LookupEvents does: the
-// plain query releases every event, a pushed attribute only the events
-// whose field equals the value (checked here by hand, not by the filter
-// code under test). asked records each query's pushed attribute.
-func pushdownApp(t *testing.T, evs []model.Event) (*App, *[]string) {
+// pushdownApp is an app over a source that pushes down what LookupEvents
+// would: the plain query releases every event, a pushed attribute only
+// the events whose field equals the value. asked lists what each query
+// pushed down ("" for nothing).
+func pushdownApp(t *testing.T, evs []model.Event) (*App, func() []string) {
 	t.Helper()
-	var asked []string
-	lookup := func(attr string) []model.Event {
-		name, value, _ := strings.Cut(attr, "=")
-		var out []model.Event
-		for _, e := range evs {
-			switch {
-			case name == "":
-				out = append(out, e)
-			case name == "EventName" && e.Name == value, name == "Username" && e.Username == value:
-				out = append(out, e)
-			}
-		}
-		return out
-	}
-	q := Query{Start: testNow.Add(-90 * 24 * time.Hour), End: testNow, Regions: 2}
-	app := New(Config{Account: "demo", Location: time.UTC, ExportDir: t.TempDir(),
-		Open: func() (Source, Query) { asked = append(asked, ""); return newMemSource(lookup(""), 50), q },
-		OpenLookup: func(_ Range, attr string) (Source, Query) {
-			asked = append(asked, attr)
-			pq := q
-			if attr != "" {
-				pq.Lookup = "pushed down " + attr
-			}
-			return newMemSource(lookup(attr), 50), pq
-		}})
+	src := lookupSource(evs)
+	app := New(Config{Source: src, Location: time.UTC, ExportDir: t.TempDir()})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	pump(t, app)
-	return app, &asked
+	return app, func() []string { return plansOf(src) }
 }
 
 // pump hands the app what its stream releases until the stream ends or
@@ -56,11 +34,8 @@ func pushdownApp(t *testing.T, evs []model.Event) (*App, *[]string) {
 func pump(t *testing.T, a *App) {
 	t.Helper()
 	for range 1000 {
-		src := a.src.(*memSource)
-		src.mu.Lock()
-		idle := src.want <= 0 && src.next < len(src.events) && !src.closed
-		src.mu.Unlock()
-		if idle {
+		src := a.src.(*memory.Stream)
+		if src.Idle() {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a guard against a hang, not a timing assertion
@@ -112,7 +87,7 @@ func TestClearedPushedFilterIsNotComplete(t *testing.T) {
 	typeText(app, "event=RunInstances")
 	press(app, "enter")
 	pump(t, app)
-	if got := *asked; len(got) != 2 || got[1] != "EventName=RunInstances" {
+	if got := asked(); len(got) != 2 || got[1] != "EventName=RunInstances" {
 		t.Fatalf("queries %q", got)
 	}
 	if info := infoText(app); !strings.Contains(info, "complete") {
@@ -147,7 +122,7 @@ func TestClearedPushedFilterIsNotComplete(t *testing.T) {
 	pump(t, app)
 	press(app, "L")
 	pump(t, app)
-	if got := *asked; got[len(got)-1] != "" || !strings.Contains(infoText(app), count(len(evs))+" events loaded") {
+	if got := asked(); got[len(got)-1] != "" || !strings.Contains(infoText(app), count(len(evs))+" events loaded") {
 		t.Fatalf("r asked %q and loaded: %s", got, infoText(app))
 	}
 	if info := infoText(app); !strings.Contains(info, "complete") {
@@ -177,7 +152,7 @@ func TestBackFromAPushedPivotIsNotComplete(t *testing.T) {
 	user := evs[i].Username
 	press(app, "p", "1")
 	pump(t, app)
-	if got := (*asked)[len(*asked)-1]; got != "Username="+user {
+	if got := asked()[len(asked())-1]; got != "Username="+user {
 		t.Fatalf("the pivot asked %q", got)
 	}
 	press(app, "backspace")
@@ -225,7 +200,7 @@ func TestTypingOverAPushedResultIsNotComplete(t *testing.T) {
 	}
 	press(app, "enter")
 	pump(t, app)
-	if got := (*asked)[len(*asked)-1]; got != "" || !strings.Contains(infoText(app), " 1 of "+count(len(evs))+" loaded match") {
+	if got := asked()[len(asked())-1]; got != "" || !strings.Contains(infoText(app), " 1 of "+count(len(evs))+" loaded match") {
 		t.Fatalf("enter asked %q and found: %s", got, infoText(app))
 	}
 	if info := infoText(app); !strings.Contains(info, "complete") || strings.Contains(info, "loaded by") {
@@ -305,31 +280,20 @@ func TestExportsInTheSameSecondKeepEachFile(t *testing.T) {
 // either, though its stream has ended.
 func TestWholeFilterQueryCoverageAndAStoppedQuery(t *testing.T) {
 	evs := mixedEvents(30)
-	var asked []string
-	running := func(list []model.Event) *memSource {
-		s := newMemSource(list, 50)
-		s.progress = []model.RegionProgress{{Source: "athena", Region: "query", State: model.RegionPaging, Detail: "SELECT …"}}
-		return s
-	}
-	q := Query{Start: testNow.Add(-24 * time.Hour), End: testNow, Regions: 1, Lookup: "SQL: every term (R)"}
-	app := New(Config{Account: "athena", Location: time.UTC, ExportDir: t.TempDir(),
-		PlanKey: func(f model.Filter) string { return strings.Join(strings.Fields(f.String()), " ") },
-		Open:    func() (Source, Query) { return running(evs), q },
-		OpenLookup: func(_ Range, filter string) (Source, Query) {
-			asked = append(asked, filter)
-			var out []model.Event
-			f := model.ParseFilter(filter) // the source's SQL selects what the filter does
-			for i := range evs {
-				if f.Match(&evs[i]) {
-					out = append(out, evs[i])
-				}
-			}
-			return running(out), q
-		}})
+	query := model.RegionProgress{Source: "sql", Region: "query", State: model.RegionPaging, Detail: "SELECT …"}
+	src := &memory.Source{Events: evs, Account: "sql TABLE", Start: testNow.Add(-24 * time.Hour), End: testNow,
+		Partitions: []model.RegionProgress{query},
+		// The source's SQL selects what the filter does: the plan is the
+		// whole filter.
+		Planner: func(f model.Filter) model.Plan {
+			return model.Plan{Key: strings.Join(strings.Fields(f.String()), " "), Loads: f}
+		},
+		Caps:     model.Capabilities{Plans: true, Ranges: true, NarrowsInPlace: true, WholeFilter: true},
+		Describe: func(model.Request) string { return "SQL: every term (R)" }}
+	app := New(Config{Source: src, Location: time.UTC, ExportDir: t.TempDir()})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	deliver(app, model.Batch{Progress: []model.RegionProgress{
-		{Source: "athena", Region: "query", State: model.RegionPaging, Detail: "SELECT …"}}}, true)
+	deliver(app, model.Batch{Progress: []model.RegionProgress{query}}, true)
 	press(app, "esc") // the query is running: esc stops it
 	if info := infoText(app); strings.Contains(info, "complete") || !strings.Contains(info, "query stopped") {
 		t.Fatalf("a stopped query: %s", info)
@@ -345,7 +309,7 @@ func TestWholeFilterQueryCoverageAndAStoppedQuery(t *testing.T) {
 	typeText(app, "adam")
 	press(app, "enter")
 	pump(t, app)
-	if len(asked) != 2 || asked[1] != "adam" { // the first query, for no filter, then adam's
+	if asked := plansOf(src); len(asked) != 2 || asked[0] != "" || asked[1] != "adam" { // the first query, for no filter, then adam's
 		t.Fatalf("asked %q", asked)
 	}
 	if info := infoText(app); !strings.Contains(info, "complete") {

@@ -5,6 +5,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"lazytrail/keymap"
+	"lazytrail/model"
 )
 
 // component is the contract of every pane (list, detail, JSON) and every
@@ -60,7 +61,7 @@ type (
 	// it came from for backspace (a pivot menu entry).
 	pivotTo struct{ filter string }
 	// pickRange closes the overlay and opens a query over r (T).
-	pickRange struct{ r Range }
+	pickRange struct{ r model.Range }
 	// copyQuery sends the query a source runs to the clipboard (R's y).
 	copyQuery struct{}
 )

@@ -124,7 +124,7 @@ func (d *detailPane) render(e *model.Event) []string {
 		field("recipient", e.Account)
 	}
 	field("event id", e.ID)
-	field("log file", e.Origin) // where a query's row was read from (Athena's "$path")
+	field("log file", e.Origin) // where a query's row was read from (its log file)
 	field("request id", ctx.RequestID)
 	field("TLS", ctx.TLSVersion)
 	if e.Failed() {

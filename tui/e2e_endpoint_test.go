@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -31,10 +30,7 @@ func TestEndToEndDemoOverTheLocalEndpoint(t *testing.T) {
 		Rate:        1000,
 	}
 	q := fetch.Query{Regions: ds.Regions(), Start: testNow.Add(-fetch.History), End: testNow}
-	app := New(Config{Account: "demo", Location: time.UTC,
-		Open: func() (Source, Query) {
-			return fetch.Open(context.Background(), opts, q), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
-		}})
+	app := New(Config{Source: fetchSource{opts: opts, q: q, name: "demo"}, Location: time.UTC})
 	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	waitFor := func(what string) {

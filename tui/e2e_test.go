@@ -12,15 +12,15 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"go.uber.org/goleak"
+
+	"lazytrail/fetch/memory"
 )
 
 // A whole program run with the in-memory source: start, type /skeddly-,
 // only skeddly rows remain, open one, see who did it, quit. Assertions are
 // on the final model and its screen, not on the byte stream.
 func TestEndToEndFilterAndOpen(t *testing.T) {
-	src := newMemSource(mixedEvents(600), 50)
-	app := New(Config{Account: "demo", Location: time.UTC,
-		Open: func() (Source, Query) { return src, Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 2} }})
+	app := New(Config{Source: testSource(mixedEvents(600)), Location: time.UTC})
 	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("StartInstances")) },
@@ -51,23 +51,21 @@ func TestEndToEndFilterAndOpen(t *testing.T) {
 
 func TestRunReturnsPanicAsError(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	src := newMemSource(mixedEvents(10), 5)
-	src.panicky = true
-	err := Run(context.Background(), Config{Account: "demo", Open: func() (Source, Query) { return src, Query{} }},
+	src := &memory.Source{Events: mixedEvents(10), Batch: 5, PanicOnNext: "memory stream: boom"}
+	err := Run(context.Background(), Config{Source: src},
 		tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
 	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "crashed") {
 		t.Fatalf("want an error naming the panic, got %v", err)
 	}
-	if !src.closed {
-		t.Error("Run should close the source")
+	if !src.Last().Closed() {
+		t.Error("Run should close the stream")
 	}
 }
 
 func TestRunReturnsUpdatePanicAsError(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	src := newMemSource(mixedEvents(10), 5)
-	src.wantBomb = true
-	err := Run(context.Background(), Config{Account: "demo", Open: func() (Source, Query) { return src, Query{} }},
+	src := &memory.Source{Events: mixedEvents(10), Batch: 5, PanicOnWant: "memory stream: Want exploded"}
+	err := Run(context.Background(), Config{Source: src},
 		tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
 	if err == nil || !strings.Contains(err.Error(), "Want exploded") {
 		t.Fatalf("want an error naming the panic, got %v", err)
@@ -76,18 +74,18 @@ func TestRunReturnsUpdatePanicAsError(t *testing.T) {
 
 func TestRunEndsCleanlyWhenCancelled(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	src := newMemSource(mixedEvents(10), 5)
+	src := &memory.Source{Events: mixedEvents(10), Batch: 5}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, Config{Account: "demo", Open: func() (Source, Query) { return src, Query{} }},
+		done <- Run(ctx, Config{Source: src},
 			tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
 	}()
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("a cancelled run should end without error, got %v", err)
 	}
-	if !src.closed {
-		t.Error("Run should close the source")
+	if !src.Last().Closed() {
+		t.Error("Run should close the stream")
 	}
 }

@@ -8,32 +8,26 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// lookupApp is an app over a LookupEvents-like source that records what
-// each fresh query pushed down.
-func lookupApp(asked *[]string) *App {
-	app := New(Config{Account: "demo", Location: time.UTC,
-		Open: func() (Source, Query) {
-			return newMemSource(nil, 50), Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1}
-		},
-		OpenLookup: func(_ Range, lookup string) (Source, Query) {
-			*asked = append(*asked, lookup)
-			return newMemSource(nil, 50), Query{Start: testNow.Add(-time.Hour), End: testNow, Regions: 1, Lookup: "pushed down " + lookup}
-		}})
+// lookupApp is an app over a source that pushes down what LookupEvents
+// would; asked is what each fresh query pushed down.
+func lookupApp() (app *App, asked func() []string) {
+	src := lookupSource(nil)
+	src.Start = testNow.Add(-time.Hour)
+	app = New(Config{Source: src, Location: time.UTC})
 	app.Init()
-	return app
+	return app, func() []string { pushed, _ := plansAsked(src); return pushed }
 }
 
 // The filter bar takes LookupEvents' attribute names (the spelling
 // --lookup uses) as the exact terms they are, and any other word with "="
 // is an unknown key, never a user-name prefix that scans 90 days.
 func TestFilterBarTakesAttributeNames(t *testing.T) {
-	var asked []string
-	app := lookupApp(&asked)
+	app, asked := lookupApp()
 	app.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	press(app, "/")
 	typeText(app, "EventName=RunInstances")
 	press(app, "enter")
-	if len(asked) != 1 || asked[0] != "EventName=RunInstances" {
+	if asked := asked(); len(asked) != 1 || asked[0] != "EventName=RunInstances" {
 		t.Fatalf("enter on EventName=RunInstances asked %v, want it pushed down", asked)
 	}
 	if got := plain(content(app)); !strings.Contains(got, "pushed down EventName=RunInstances") {
@@ -49,7 +43,7 @@ func TestFilterBarTakesAttributeNames(t *testing.T) {
 		t.Errorf("Colour=blue is not an unknown key on the info line:\n%s", got)
 	}
 	press(app, "enter")
-	if len(asked) != 1 {
+	if asked := asked(); len(asked) != 1 {
 		t.Errorf("an unknown key started a query: %v", asked)
 	}
 }
@@ -57,8 +51,7 @@ func TestFilterBarTakesAttributeNames(t *testing.T) {
 // A prefix term whose value is a whole event name means a scan of the
 // range; enter says so on the info line and offers the exact form.
 func TestFilterBarOffersTheExactForm(t *testing.T) {
-	var asked []string
-	app := lookupApp(&asked)
+	app, _ := lookupApp()
 	app.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	press(app, "/")
 	typeText(app, "event:RebootInstances")

@@ -10,9 +10,9 @@ import (
 	"lazytrail/model"
 )
 
-// followEvery is how often follow mode (F) asks every source for events
-// newer than the newest loaded: one LookupEvents page a region, well
-// within its 2 requests/s, and about as often as trails deliver files.
+// followEvery is how often follow mode (F) asks the source for events
+// newer than the newest loaded: one page a partition, well within an
+// API quota of 2 requests/s, and about as often as trails deliver files.
 var followEvery = 15 * time.Second
 
 // followTickMsg starts a poll; followMsg brings its new events.
@@ -35,15 +35,16 @@ func (a *App) followTick() tea.Cmd {
 	return tea.Tick(followEvery, func(time.Time) tea.Msg { return followTickMsg{gen: gen} })
 }
 
-// poll reads every source from the newest loaded event up to now, in a
-// command: a stream of its own, drained and closed there.
+// poll reads the source from the newest loaded event up to now, with what
+// the query in force pushes down: a stream of its own, opened here (Open
+// never blocks) and drained and closed in a command.
 func (a *App) poll() tea.Cmd {
-	if a.cfg.OpenAfter == nil || a.tl.Len() == 0 {
+	if !a.capabilities().Follow || a.tl.Len() == 0 {
 		return a.followTick()
 	}
-	after, ctx, gen, open := a.tl.At(0).Time, a.ctx, a.gen, a.cfg.OpenAfter
+	src, _ := a.cfg.Source.Open(a.parent, model.Request{After: a.tl.At(0).Time, Plan: a.queryPlan.Key})
+	ctx, gen := a.ctx, a.gen
 	return guardCmd(func() tea.Msg {
-		src, _ := open(after)
 		defer src.Close()
 		src.Want(nil, math.MaxInt32)
 		var evs []model.Event

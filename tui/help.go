@@ -31,7 +31,7 @@ var filterTerms = []struct{ example, matches string }{
 	{"restype:AWS::EC2::", "resource types starting with it (AWS::EC2::Instance, …)"},
 	{"session=arn:aws:sts::1111:assumed-role/R/N", "that role session's calls and the AssumeRole that began it (p: in this session)"},
 	{"raw:203.0.113.7", "the whole raw record containing it (slower)"},
-	{"event=RunInstances", "exactly that value, case-sensitive; also user= key= res= restype= id= source=: enter pushes it down to LookupEvents (seconds, not a 90-day scan)"},
+	{"event=RunInstances", "exactly that value, case-sensitive; also user= key= res= restype= id= source=: enter pushes it down to the source (seconds, not a scan of the whole range)"},
 }
 
 // ? opens the help over the focused pane, from its top each time.

@@ -93,12 +93,12 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		// A fresh query is one for the filter in force: after esc cleared
 		// a pushed term, or backspace left a pivot, it asks for every
 		// match again rather than the pushed attribute's events.
-		if a.cfg.OpenLookup != nil && a.filter().Err() == "" {
-			a.pushed = a.plannedKey()
+		if a.capabilities().Plans && a.filter().Err() == "" {
+			a.queryPlan = a.cfg.Source.Plan(a.filter())
 		}
 		return a.reopen()
 	case key.Matches(msg, k.Follow):
-		if a.cfg.OpenAfter == nil {
+		if !a.capabilities().Follow {
 			return nil
 		}
 		a.follow.on = !a.follow.on
@@ -117,7 +117,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 // back steps out one thing at a time: first from a detail or JSON pane to
 // the list (a scan goes on behind it: the user is reading, not cancelling),
 // then, from the list, it stops a scan and keeps what was found, or stops
-// a query still running (Athena bills what it scans).
+// a query still running (billed for what it scans).
 func (a *App) back() tea.Cmd {
 	switch {
 	case a.focus != paneList:
@@ -152,8 +152,8 @@ func (a *App) cycleFocus(step int) {
 	}
 }
 
-// copyQuery copies what the first partition with a query runs (an Athena
-// query's SQL), to run it in the console or mend it by hand.
+// copyQuery copies what the first partition with a query runs (its SQL),
+// to run it in the console or mend it by hand.
 func (a *App) copyQuery() tea.Cmd {
 	for _, p := range a.progress {
 		if p.Detail != "" {

@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"lazytrail/fetch/memory"
 	"lazytrail/model"
 )
 
@@ -62,11 +63,10 @@ func TestMessagesAreWholeAt80x24(t *testing.T) {
 		}
 	})
 	t.Run("pushed down and the range", func(t *testing.T) {
-		app := New(Config{Account: "production-account-admin", Location: time.UTC,
-			Open: func() (Source, Query) {
-				return newMemSource(nil, 50), Query{Start: testNow.Add(-90 * 24 * time.Hour), End: testNow, Regions: 16,
-					Lookup: "pushed down EventName=AuthorizeSecurityGroupIngress"}
-			}})
+		src := &memory.Source{Account: "production-account-admin", Start: testNow.Add(-90 * 24 * time.Hour), End: testNow,
+			Partitions: make([]model.RegionProgress, 16),
+			Describe:   func(model.Request) string { return "pushed down EventName=AuthorizeSecurityGroupIngress" }}
+		app := New(Config{Source: src, Location: time.UTC})
 		app.Init()
 		app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 		feed(app, mixedEvents(30), true)

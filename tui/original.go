@@ -13,7 +13,8 @@ import (
 const originalTimeout = 30 * time.Second
 
 // originals holds the exact records read back for events a source holds
-// only rebuilt (Athena rows), by event, and which are being read.
+// only rebuilt (rows of a query's result), by event, and which are being
+// read.
 type originals struct {
 	got     map[string]originalRecord
 	reading map[string]bool
@@ -35,7 +36,8 @@ func originalKey(e *model.Event) string { return e.Origin + "\x00" + e.ID }
 // readOriginal starts reading the selected event's original record when
 // the JSON pane is to show it and it is neither read nor being read.
 func (a *App) readOriginal() tea.Cmd {
-	if a.cfg.Original == nil || !a.panesVisible() {
+	reader, ok := a.originalReader()
+	if !ok || !a.panesVisible() {
 		return nil
 	}
 	e := a.list.Selected()
@@ -50,11 +52,11 @@ func (a *App) readOriginal() tea.Cmd {
 		a.orig.reading, a.orig.got = map[string]bool{}, map[string]originalRecord{}
 	}
 	a.orig.reading[k] = true
-	ev, read, parent := *e, a.cfg.Original, a.parent
+	ev, parent := *e, a.parent
 	return guardCmd(func() tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, originalTimeout)
 		defer cancel()
-		raw, err := read(ctx, &ev)
+		raw, err := reader.Original(ctx, &ev)
 		m := originalMsg{key: k, originalRecord: originalRecord{raw: raw}}
 		if err != nil {
 			m.err = model.Printable(err.Error())
@@ -72,7 +74,7 @@ func (a *App) onOriginal(m originalMsg) {
 // recordOf is the record the JSON pane shows for e and what it says about
 // it: the original when it was read back, else the rebuilt one and why.
 func (a *App) recordOf(e *model.Event) (raw, note string) {
-	if e == nil || e.Origin == "" || a.cfg.Original == nil {
+	if _, ok := a.originalReader(); e == nil || e.Origin == "" || !ok {
 		if e == nil {
 			return "", ""
 		}

@@ -20,7 +20,7 @@ type pivot struct {
 // pivotsOf lists the pivots the event offers: by its user, its session's
 // role, its access key, its first resource, its source IP, and its
 // session (the role and the session name together). They are exact terms
-// (user=adam), so the planner can push them down to LookupEvents. A value
+// (user=adam), so the planner can push them down to the source. A value
 // that cannot be a term (it holds a space or a comma) offers none.
 func pivotsOf(e *model.Event) []pivot {
 	var out []pivot

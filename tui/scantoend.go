@@ -3,6 +3,8 @@ package tui
 import (
 	"fmt"
 	"time"
+
+	"lazytrail/model"
 )
 
 // scanToEnd is L: every source pages until history ends for the current
@@ -21,7 +23,7 @@ func (s *scanToEnd) start(sum regionSummary, now time.Time) {
 
 // progress says how much of q's range the sources have covered (0..1):
 // they have read everything newer than sum.reached.
-func coverage(q Query, sum regionSummary) (float64, bool) {
+func coverage(q model.Query, sum regionSummary) (float64, bool) {
 	if q.Start.IsZero() || q.End.IsZero() || sum.reached.IsZero() || !q.End.After(q.Start) {
 		return 0, false
 	}
@@ -31,7 +33,7 @@ func coverage(q Query, sum regionSummary) (float64, bool) {
 
 // status is the scan's part of the info line: the share covered as a bar,
 // and the time left at the pace since L; "" when nothing is known yet.
-func (s *scanToEnd) status(q Query, sum regionSummary, now time.Time) string {
+func (s *scanToEnd) status(q model.Query, sum regionSummary, now time.Time) string {
 	f, ok := coverage(q, sum)
 	if !ok {
 		return ""

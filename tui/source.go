@@ -1,26 +1,23 @@
 package tui
 
-import (
-	"context"
+import "lazytrail/model"
 
-	"lazytrail/model"
-)
+// The app reaches its events through one model.Source (Config.Source):
+// it opens every query with Open, asks Plan what a settled filter pushes
+// down, and offers the keys Capabilities allows. It never asks which
+// source it is: what differs between sources is in what they answer.
 
-// Source is the merged, newest-first stream of events the app shows. The
-// fetch package implements it over the real SDK; tests may use any source.
-// The tui never imports the SDK.
-type Source interface {
-	// Want asks for at least n more events that match (nil matches all)
-	// to be released, beyond those released so far, replacing any earlier
-	// request; n <= 0 stops fetching once requests in flight return. It
-	// only records the demand and never blocks, so Update may call it.
-	Want(match func(*model.Event) bool, n int)
+// capabilities is what the source can do; nothing without a source.
+func (a *App) capabilities() model.Capabilities {
+	if a.cfg.Source == nil {
+		return model.Capabilities{}
+	}
+	return a.cfg.Source.Capabilities()
+}
 
-	// Next blocks until events are released, progress changes or the
-	// stream ends, and returns what happened since the last call. ok is
-	// false once the stream has ended and everything was returned.
-	Next(ctx context.Context) (b model.Batch, ok bool)
-
-	// Close cancels every request and releases the stream's goroutines.
-	Close()
+// originalReader is the source's reader of original records, when it
+// has one (model.Originals is optional).
+func (a *App) originalReader() (model.Originals, bool) {
+	o, ok := a.cfg.Source.(model.Originals)
+	return o, ok
 }

@@ -1,113 +1,95 @@
 package tui
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"lazytrail/fetch/memory"
 	"lazytrail/model"
 )
 
-// memSource is an in-memory Source for tests: it holds a newest-first list
-// of events and releases them in batches only while there is demand, as the
-// fetch engine does. It is a Source like any other, not a stand-in for the
-// SDK.
-type memSource struct {
-	mu       sync.Mutex
-	wake     chan struct{}
-	events   []model.Event
-	next     int
-	batch    int
-	match    func(*model.Event) bool
-	want     int
-	wants    []int // every n passed to Want, for assertions on demand
-	closed   bool
-	progress []model.RegionProgress
-	panicky  bool // Next panics, to test the guard
-	wantBomb bool // Want panics (it runs inside Update)
-}
+// The tests run the app over fetch/memory's Source, a source like any
+// other: its streams release events newest first and only on demand, as
+// fetch's merge does. What it pushes down and what it can do are set per
+// test; the app knows it only through model.Source.
 
-func newMemSource(events []model.Event, batch int) *memSource {
-	return &memSource{events: events, batch: batch, wake: make(chan struct{}, 1),
-		progress: []model.RegionProgress{{Region: "eu-west-1", State: model.RegionPaging}, {Region: "us-east-1", State: model.RegionPaging}}}
-}
-
-func (s *memSource) Want(match func(*model.Event) bool, n int) {
-	if s.wantBomb {
-		panic("memSource: Want exploded")
+// regionRows is the progress rows of a source partitioned by region.
+func regionRows(regions ...string) []model.RegionProgress {
+	rows := make([]model.RegionProgress, len(regions))
+	for i, r := range regions {
+		rows[i] = model.RegionProgress{Region: r, State: model.RegionPaging}
 	}
-	s.mu.Lock()
-	s.match, s.want = match, n
-	s.wants = append(s.wants, n)
-	s.mu.Unlock()
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
+	return rows
 }
 
-func (s *memSource) Next(ctx context.Context) (model.Batch, bool) {
-	for {
-		s.mu.Lock()
-		if s.panicky {
-			s.mu.Unlock()
-			panic("memSource: boom")
+// testSource is a source of the last 90 days up to testNow over two
+// regions that pushes nothing down, holding evs.
+func testSource(evs []model.Event) *memory.Source {
+	return &memory.Source{Events: evs, Start: testNow.Add(-90 * 24 * time.Hour), End: testNow, Account: "demo",
+		Partitions: regionRows("eu-west-1", "us-east-1")}
+}
+
+// lookupPlan is what LookupEvents pushes down for a filter: its best
+// exact term, which loads the events whose attribute has that value.
+func lookupPlan(f model.Filter) model.Plan {
+	k, v, ok := f.Pushdown()
+	if !ok {
+		return model.Plan{}
+	}
+	loads, _ := model.LookupFilter(k + "=" + v)
+	return model.Plan{Key: k + "=" + v, Loads: loads}
+}
+
+// lookupSource is testSource pushing down what LookupEvents would, over
+// ranges T picks, followed by F, and keeping 90 days.
+func lookupSource(evs []model.Event) *memory.Source {
+	src := testSource(evs)
+	src.Planner = lookupPlan
+	src.Caps = model.Capabilities{Plans: true, Ranges: true, Follow: true, HistoryLimit: 90 * 24 * time.Hour}
+	src.Describe = func(r model.Request) string {
+		if r.Plan == "" {
+			return ""
 		}
-		if s.closed || s.next >= len(s.events) {
-			for i := range s.progress {
-				s.progress[i].State = model.RegionDone
-			}
-			b := model.Batch{Progress: append([]model.RegionProgress(nil), s.progress...)}
-			s.mu.Unlock()
-			return b, false
-		}
-		if s.want > 0 {
-			end := min(s.next+s.batch, len(s.events))
-			out := s.events[s.next:end]
-			for i := range out {
-				if s.match == nil || s.match(&out[i]) {
-					s.want--
-				}
-				s.progress[0].Events++
-				s.progress[0].Oldest = out[i].Time
-			}
-			s.next = end
-			b := model.Batch{Events: out, Progress: append([]model.RegionProgress(nil), s.progress...)}
-			s.mu.Unlock()
-			return b, true
-		}
-		s.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return model.Batch{}, false
-		case <-s.wake:
+		return "pushed down " + r.Plan
+	}
+	return src
+}
+
+// plansOf is the plan of every query src opened, in order ("" for none).
+func plansOf(src *memory.Source) []string {
+	var plans []string
+	for _, r := range src.Requests() {
+		plans = append(plans, r.Plan)
+	}
+	return plans
+}
+
+// plansAsked is the plan of every query src opened that pushed one down,
+// and how many pushed nothing.
+func plansAsked(src *memory.Source) (pushed []string, plain int) {
+	for _, r := range src.Requests() {
+		if r.Plan == "" {
+			plain++
+		} else {
+			pushed = append(pushed, r.Plan)
 		}
 	}
+	return pushed, plain
 }
 
-func (s *memSource) Close() {
-	s.mu.Lock()
-	s.closed = true
-	s.mu.Unlock()
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (s *memSource) lastWant() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.wants) == 0 {
+// lastWant is the n of the stream's last demand (a large negative number
+// before the first).
+func lastWant(s *memory.Stream) int {
+	n, ok := s.LastWant()
+	if !ok {
 		return -1 << 31
 	}
-	return s.wants[len(s.wants)-1]
+	return n
 }
 
 var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
@@ -149,17 +131,14 @@ func mixedEvents(n int) []model.Event {
 }
 
 // newTestApp returns an app sized w×h with evs loaded (the stream still
-// open) and the source it reads.
-func newTestApp(t testing.TB, w, h int, evs []model.Event) (*App, *memSource) {
-	src := newMemSource(nil, 50)
-	app := New(Config{Account: "demo", Location: time.UTC,
-		Open: func() (Source, Query) {
-			return src, Query{Start: testNow.Add(-90 * 24 * time.Hour), End: testNow, Regions: 2}
-		}})
+// open) and the stream it reads.
+func newTestApp(t testing.TB, w, h int, evs []model.Event) (*App, *memory.Stream) {
+	src := testSource(nil)
+	app := New(Config{Source: src, Location: time.UTC})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	feed(app, evs, true)
-	return app, src
+	return app, src.Last()
 }
 
 // feed hands the app a batch as the stream would.

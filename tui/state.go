@@ -24,11 +24,11 @@ type state struct {
 	// The stream in force: what it covers, the events it delivered and
 	// how far every partition got.
 	tl        *model.Timeline
-	query     Query
-	timeRange Range // T's range in force; the zero Range is the command line's
+	query     model.Query
+	timeRange model.Range // T's range in force; the zero Range is the command line's
 	progress  []model.RegionProgress
 	ended     bool      // the stream delivered everything it will
-	halted    bool      // the user stopped the query (esc over a running Athena query): ended, but not complete
+	halted    bool      // the user stopped the query (esc over a running query billed for what it scans): ended, but not complete
 	stopped   bool      // esc stopped a scan; moving down or a new filter resumes demand
 	toEnd     scanToEnd // L: page to the end of history for the filter
 

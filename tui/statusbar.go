@@ -17,7 +17,8 @@ type regionSummary struct {
 	word                                         string    // "regions", or "partitions" for files and several accounts
 	checked                                      int       // events received from every region, matching or not
 	reached                                      time.Time // every region has been read back to here (zero: not yet known)
-	status                                       string    // a source's own state line (an Athena query's), escaped
+	status                                       string    // a source's own state line (a query's state and cost), escaped
+	statusBy                                     string    // the partition's source, which the line starts by naming
 }
 
 func summarize(ps []model.RegionProgress) regionSummary {
@@ -28,9 +29,9 @@ func summarize(ps []model.RegionProgress) regionSummary {
 		s.skipped += p.Skipped
 		s.late += p.Late
 		if p.Status != "" && s.status == "" {
-			s.status = p.Status
+			s.status, s.statusBy = p.Status, p.Source
 		}
-		if p.Source != "" && p.Source != "lookup" || p.Account != "" {
+		if !p.IsRegion() {
 			s.word = "partitions"
 		}
 		switch p.State {
@@ -89,8 +90,8 @@ func (s statusBar) View() []string {
 	// Parts in order of importance: at a narrow width the later ones go
 	// on a second line, whole, rather than being cut mid-word.
 	parts := []string{key.wrap(" lazytrail " + cut(account, 24))}
-	// A source with its own state line (an Athena query: state, data
-	// scanned, price) and one partition shows that line in the
+	// A source with its own state line (a query's state, data scanned,
+	// price) and one partition shows that line in the
 	// partitions' place: it is what the user watches, and pays for.
 	ownStatus := sum.status != "" && sum.total == 1
 	// Narrower than 100 columns only what needs attention is counted,
@@ -100,7 +101,7 @@ func (s statusBar) View() []string {
 	case ownStatus:
 		status := sum.status
 		if compact {
-			status = compactStatus(status)
+			status = compactStatus(status, sum.statusBy)
 		}
 		// What needs attention is still said: a failed query, skipped rows.
 		part := key.wrap(status)
@@ -184,8 +185,12 @@ func (s statusBar) counts(sum regionSummary, attentionOnly bool) string {
 	return r
 }
 
-// compactStatus shortens a source's state line for 80 columns:
-// "athena RUNNING · 1.2 GB scanned · $0.01" reads "RUNNING 1.2 GB $0.01".
-func compactStatus(s string) string {
-	return strings.NewReplacer("athena ", "", " scanned", "", " · ", " ").Replace(s)
+// compactStatus shortens a source's state line for 80 columns, leaving
+// out the source's name it starts with: "sql RUNNING · 1.2 GB scanned ·
+// $0.01" from the source "sql" reads "RUNNING 1.2 GB $0.01".
+func compactStatus(s, source string) string {
+	if source != "" {
+		s = strings.TrimPrefix(s, source+" ")
+	}
+	return strings.NewReplacer(" scanned", "", " · ", " ").Replace(s)
 }

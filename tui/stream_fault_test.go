@@ -40,10 +40,7 @@ func runStreamApp(t *testing.T, opts fetch.Options, q fetch.Query) *App {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
-	app := New(Config{Account: "faults", Location: time.UTC, Filter: "nobody-at-all",
-		Open: func() (Source, Query) {
-			return fetch.Open(ctx, opts, q), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
-		}})
+	app := New(Config{Source: fetchSource{opts: opts, q: q, name: "faults"}, Location: time.UTC, Filter: "nobody-at-all"})
 	app.parent = ctx
 	t.Cleanup(app.Close)
 	app.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
@@ -232,8 +229,7 @@ func TestRunOverARealStreamCancelledLeavesNothingBehind(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, Config{Account: "faults", Filter: "nobody-at-all",
-			Open: func() (Source, Query) { return fetch.Open(ctx, faultOptions(url), q), Query{} }},
+		done <- Run(ctx, Config{Source: fetchSource{opts: faultOptions(url), q: q, name: "faults"}, Filter: "nobody-at-all"},
 			tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
 	}()
 	deadline := time.Now().Add(30 * time.Second) // bounds a broken run only

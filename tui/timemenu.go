@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"lazytrail/keymap"
+	"lazytrail/model"
 )
 
 // timePresets are what T offers: each a fresh query of the last span up
@@ -29,7 +30,7 @@ const typedPreset = 9
 var _ = register(opener{
 	key: func(k keymap.KeyMap) key.Binding { return k.TimeRange },
 	open: func(a *App, _ overlay) overlay {
-		if a.cfg.OpenRange != nil {
+		if a.capabilities().Ranges {
 			return newTimeMenu(a.state)
 		}
 		return nil
@@ -59,7 +60,7 @@ func (m *timeMenu) View() []string {
 	lines := []string{paintOf(m.s.st.PaneTitleFocused).wrap(fit("TIME RANGE  (each a fresh query up to now)", w))}
 	for i, p := range timePresets {
 		mark, label := " ", "the last "+p.label
-		if (inForce == Range{Back: p.back}) {
+		if (inForce == model.Range{Back: p.back}) {
 			mark = "•"
 		}
 		if p.back == 0 {
@@ -119,7 +120,7 @@ func (m *timeMenu) HandleKey(msg tea.KeyPressMsg) action {
 		m.input.SetWidth(max(m.width-12, 10))
 		return runCmd{m.input.Focus()}
 	case i < len(timePresets):
-		return pickRange{r: Range{Back: timePresets[i].back}}
+		return pickRange{r: model.Range{Back: timePresets[i].back}}
 	}
 	return handled{}
 }

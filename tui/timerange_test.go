@@ -6,6 +6,9 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"lazytrail/fetch/memory"
+	"lazytrail/model"
 )
 
 func TestParseRange(t *testing.T) {
@@ -13,23 +16,23 @@ func TestParseRange(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
 	for _, c := range []struct {
 		text string
-		want Range
+		want model.Range
 		err  string
 	}{
-		{"7d", Range{Back: 7 * 24 * time.Hour}, ""},
-		{" 36h ", Range{Back: 36 * time.Hour}, ""},
-		{"2026-11-01", Range{Since: day(1)}, ""},
-		{"2026-11-01 2026-11-03", Range{Since: day(1), Until: day(3)}, ""},
-		{"2026-11-01 to 2026-11-03", Range{Since: day(1), Until: day(3)}, ""},
-		{"2026-11-01..2026-11-03", Range{Since: day(1), Until: day(3)}, ""},
-		{"2026-11-01T08:00 2026-11-01T09:30", Range{Since: day(1).Add(8 * time.Hour), Until: day(1).Add(9*time.Hour + 30*time.Minute)}, ""},
-		{"3d 1d", Range{Since: now.Add(-72 * time.Hour), Until: now.Add(-24 * time.Hour)}, ""},
-		{"", Range{}, "give FROM or FROM TO"},
-		{"a b c", Range{}, "give FROM or FROM TO"},
-		{"yesterday", Range{}, `"yesterday" is not a time`},
-		{"-3d", Range{}, `"-3d" is not a time`},
-		{"2026-11-03 2026-11-01", Range{}, "is not before"},
-		{"\x1b[2J", Range{}, `"\x1b[2J" is not a time`},
+		{"7d", model.Range{Back: 7 * 24 * time.Hour}, ""},
+		{" 36h ", model.Range{Back: 36 * time.Hour}, ""},
+		{"2026-11-01", model.Range{Since: day(1)}, ""},
+		{"2026-11-01 2026-11-03", model.Range{Since: day(1), Until: day(3)}, ""},
+		{"2026-11-01 to 2026-11-03", model.Range{Since: day(1), Until: day(3)}, ""},
+		{"2026-11-01..2026-11-03", model.Range{Since: day(1), Until: day(3)}, ""},
+		{"2026-11-01T08:00 2026-11-01T09:30", model.Range{Since: day(1).Add(8 * time.Hour), Until: day(1).Add(9*time.Hour + 30*time.Minute)}, ""},
+		{"3d 1d", model.Range{Since: now.Add(-72 * time.Hour), Until: now.Add(-24 * time.Hour)}, ""},
+		{"", model.Range{}, "give FROM or FROM TO"},
+		{"a b c", model.Range{}, "give FROM or FROM TO"},
+		{"yesterday", model.Range{}, `"yesterday" is not a time`},
+		{"-3d", model.Range{}, `"-3d" is not a time`},
+		{"2026-11-03 2026-11-01", model.Range{}, "is not before"},
+		{"\x1b[2J", model.Range{}, `"\x1b[2J" is not a time`},
 	} {
 		got, err := parseRange(c.text, now)
 		if got != c.want || !strings.Contains(err, c.err) || (c.err == "") != (err == "") {
@@ -44,15 +47,17 @@ func TestParseRange(t *testing.T) {
 // T then 9 types a range: enter opens a query over it, a bad one is
 // refused in place, q and esc typed there do not quit or close T.
 func TestTypedTimeRange(t *testing.T) {
-	var asked []Range
-	app := New(Config{Account: "demo", Location: time.UTC, HistoryLimit: 90 * 24 * time.Hour,
-		Open: func() (Source, Query) {
-			return newMemSource(nil, 50), Query{Start: testNow.Add(-24 * time.Hour), End: testNow, Regions: 1}
-		},
-		OpenRange: func(r Range) (Source, Query) {
-			asked = append(asked, r)
-			return newMemSource(nil, 50), Query{Start: r.Since, End: r.Until, Regions: 1}
-		}})
+	src := &memory.Source{Account: "demo", Start: testNow.Add(-24 * time.Hour), End: testNow,
+		Caps: model.Capabilities{Ranges: true, HistoryLimit: 90 * 24 * time.Hour}}
+	// asked is the range of every query opened after the first.
+	asked := func() []model.Range {
+		var rs []model.Range
+		for _, r := range src.Requests()[1:] {
+			rs = append(rs, r.Range)
+		}
+		return rs
+	}
+	app := New(Config{Source: src, Location: time.UTC})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(app, "T")
@@ -67,7 +72,7 @@ func TestTypedTimeRange(t *testing.T) {
 		t.Fatalf("q typed into the range line acted as a key:\n%s", got)
 	}
 	press(app, "enter")
-	if got := plain(content(app)); len(asked) != 0 || !strings.Contains(got, `"quiet" is not a time`) {
+	if got, asked := plain(content(app)), asked(); len(asked) != 0 || !strings.Contains(got, `"quiet" is not a time`) {
 		t.Fatalf("a bad range was not refused in place (asked %v):\n%s", asked, got)
 	}
 	for range len("quiet") {
@@ -75,18 +80,18 @@ func TestTypedTimeRange(t *testing.T) {
 	}
 	typeText(app, "2026-11-01 2026-11-03")
 	press(app, "enter")
-	want := Range{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)}
-	if len(asked) != 1 || asked[0] != want || look(t, app).front() != "" {
+	want := model.Range{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)}
+	if asked := asked(); len(asked) != 1 || asked[0] != want || look(t, app).front() != "" {
 		t.Fatalf("asked %v, %q in front; want one query over %+v", asked, look(t, app).front(), want)
 	}
 	if got := plain(content(app)); !strings.Contains(got, "2026-11-01 00:00 → 2026-11-03 00:00") {
 		t.Fatalf("the status bar does not show the typed range:\n%s", got)
 	}
-	// r keeps the typed range; a range past 90 days says what LookupEvents keeps.
+	// r keeps the typed range; a range past 90 days says what the source keeps.
 	press(app, "T", "9")
 	typeText(app, "2025-01-01 2025-02-01")
 	press(app, "enter")
-	if got := plain(content(app)); !strings.Contains(got, "LookupEvents keeps 90 days") {
+	if got := plain(content(app)); !strings.Contains(got, "the source keeps 90 days of events: nothing before") {
 		t.Fatalf("a range past 90 days says nothing:\n%s", got)
 	}
 	press(app, "T", "9")
@@ -107,13 +112,15 @@ func TestTypedTimeRange(t *testing.T) {
 // ghost character from a placeholder cut to the input's width), and the
 // range opened shows at 80 columns even when the status bar is full.
 func TestTypedRangeHasNoGhostAndShowsAt80(t *testing.T) {
-	app := New(Config{Account: "123456789012", Location: time.UTC,
-		Open: func() (Source, Query) {
-			return newMemSource(nil, 50), Query{Start: testNow.Add(-24 * time.Hour), End: testNow, Regions: 16}
-		},
-		OpenRange: func(r Range) (Source, Query) {
-			return newMemSource(nil, 50), Query{Start: r.Since, End: r.Until, Regions: 16, Lookup: "pushed down EventName=RunInstances"}
-		}})
+	src := &memory.Source{Account: "123456789012", Start: testNow.Add(-24 * time.Hour), End: testNow,
+		Partitions: make([]model.RegionProgress, 16), Caps: model.Capabilities{Ranges: true},
+		Describe: func(r model.Request) string {
+			if r.Range.IsZero() {
+				return ""
+			}
+			return "pushed down EventName=RunInstances"
+		}}
+	app := New(Config{Source: src, Location: time.UTC})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	press(app, "T", "9")
