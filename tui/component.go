@@ -15,6 +15,11 @@ import (
 // keys in the footer. What it draws beyond its own cursor (the zone, the
 // focus, the timeline, completeness) it reads from the shared state when
 // it renders, so nothing is copied into it.
+//
+// A new view is one file and one key: the file holds a type that
+// implements overlay (its View, its keys as actions, its footer) and
+// registers its opener (var _ = register(opener{…}), overlays.go); the key
+// is a binding in keymap.KeyMap, listed in its FullHelp.
 type component interface {
 	// SetSize gives the component its width and height in cells.
 	SetSize(width, height int)
