@@ -155,8 +155,7 @@ func TestCopyPutsRawRecordOnClipboard(t *testing.T) {
 }
 
 func TestTimeZoneToggle(t *testing.T) {
-	app, _ := newTestApp(t, 80, 24, mixedEvents(3))
-	app.local = time.FixedZone("XYZ", 5*3600) // as Config.Location sets it
+	app := appWith(t, Config{Location: time.FixedZone("XYZ", 5*3600)}, 80, 24, mixedEvents(3))
 	if !strings.Contains(content(app), "11-23 12:00:00") || !strings.Contains(content(app), "TIME (UTC)") {
 		t.Fatalf("want UTC times first:\n%s", content(app))
 	}
@@ -702,8 +701,8 @@ func TestSummaryView(t *testing.T) {
 // a file that appears whole (written aside, then renamed); E writes csv.
 func TestExportWritesTheFilteredView(t *testing.T) {
 	evs := mixedEvents(60)
-	app, _ := newTestApp(t, 100, 30, evs)
-	app.cfg.ExportDir = t.TempDir()
+	dir := t.TempDir()
+	app := appWith(t, Config{ExportDir: dir}, 100, 30, evs)
 	press(app, "/")
 	typeText(app, "skeddly-")
 	press(app, "enter")
@@ -734,7 +733,7 @@ func TestExportWritesTheFilteredView(t *testing.T) {
 	if s := plain(content(app)); !strings.Contains(s, fmt.Sprintf("wrote %d events (", len(want))) || !strings.Contains(s, "loaded so far") {
 		t.Errorf("the info line does not name the export:\n%s", s)
 	}
-	if entries, _ := os.ReadDir(app.cfg.ExportDir); len(entries) != 1 {
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("%d files in the export folder, want only the export (no temporary left)", len(entries))
 	}
 	csvMsg := press(app, "E")().(exportedMsg)
@@ -749,8 +748,7 @@ func TestExportWritesTheFilteredView(t *testing.T) {
 
 // An export into a folder that cannot be written says why in one line.
 func TestExportFailureIsOneLine(t *testing.T) {
-	app, _ := newTestApp(t, 100, 30, mixedEvents(5))
-	app.cfg.ExportDir = filepath.Join(t.TempDir(), "no-such-dir")
+	app := appWith(t, Config{ExportDir: filepath.Join(t.TempDir(), "no-such-dir")}, 100, 30, mixedEvents(5))
 	app.Update(press(app, "e")())
 	if s := plain(content(app)); !strings.Contains(s, "export failed:") || !strings.Contains(s, "no such file") {
 		t.Errorf("no failure line:\n%s", s)

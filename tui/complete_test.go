@@ -218,9 +218,9 @@ func TestExportsInTheSameSecondKeepEachFile(t *testing.T) {
 	exportClock = func() time.Time { return testNow }
 	defer func() { exportClock = time.Now }()
 	evs := mixedEvents(30)
-	app, _ := newTestApp(t, 80, 24, evs)
-	app.cfg.ExportDir = t.TempDir()
-	first := filepath.Join(app.cfg.ExportDir, "lazytrail-20261123-120000.jsonl")
+	dir := t.TempDir()
+	app := appWith(t, Config{ExportDir: dir}, 80, 24, evs)
+	first := filepath.Join(dir, "lazytrail-20261123-120000.jsonl")
 	// Both commands exist before either runs, as when e is pressed twice
 	// quickly; they then run at once, as tea runs commands.
 	cmds := []tea.Cmd{press(app, "e"), press(app, "e"), press(app, "e")}
@@ -269,7 +269,7 @@ func TestExportsInTheSameSecondKeepEachFile(t *testing.T) {
 	if data, _ := os.ReadFile(first); string(data) != "mine\n" || m.err != nil || filepath.Base(m.path) != "lazytrail-20261123-120000.csv" {
 		t.Errorf("csv export went to %s (err %v); the user's file holds %q", m.path, m.err, data)
 	}
-	if entries, _ := os.ReadDir(app.cfg.ExportDir); len(entries) != 4 {
+	if entries, _ := os.ReadDir(dir); len(entries) != 4 {
 		t.Errorf("%d files in the folder, want the 3 exports and the csv (no temporary left)", len(entries))
 	}
 }

@@ -32,11 +32,11 @@ func TestMessagesAreWholeAt80x24(t *testing.T) {
 		}
 	})
 	t.Run("export file name", func(t *testing.T) {
-		app, _ := newTestApp(t, 80, 24, mixedEvents(30))
-		app.cfg.ExportDir = filepath.Join(t.TempDir(), "an-investigation-folder-with-a-long-name")
-		if err := mkdir(app.cfg.ExportDir); err != nil {
+		dir := filepath.Join(t.TempDir(), "an-investigation-folder-with-a-long-name")
+		if err := mkdir(dir); err != nil {
 			t.Fatal(err)
 		}
+		app := appWith(t, Config{ExportDir: dir}, 80, 24, mixedEvents(30))
 		app.Update(press(app, "e")())
 		name := regexp.MustCompile(`lazytrail-\d{8}-\d{6}\.jsonl`)
 		if !name.MatchString(plain(content(app))) {

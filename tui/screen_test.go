@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"lazytrail/model"
 )
 
@@ -143,6 +145,22 @@ func (s seen) selectedEvent() int {
 		return -1
 	}
 	return int(testNow.Sub(at) / time.Minute)
+}
+
+// appWith is newTestApp with more of the Config (ExportDir, Location):
+// the app a user starts with those settings, over the test source.
+func appWith(t testing.TB, cfg Config, w, h int, evs []model.Event) *App {
+	t.Helper()
+	src := testSource(nil)
+	cfg.Source = src
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	app := New(cfg)
+	app.Init()
+	app.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	feed(app, evs, true)
+	return app
 }
 
 // deliver hands the app a batch of the stream in force, as its Next would
