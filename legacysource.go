@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"lazytrail/fetch"
@@ -32,10 +33,18 @@ func newLegacySource(o *options, b *backend) model.Source {
 func (s *legacySource) Open(ctx context.Context, req model.Request) (model.Stream, model.Query) {
 	now := time.Now().UTC()
 	switch {
-	case !req.After.IsZero() && s.Capabilities().Plans:
-		return s.b.openLookup(ctx, s.o, model.Range{Since: req.After}, req.Plan, now)
 	case !req.After.IsZero():
-		return s.b.openRange(ctx, s.o, model.Range{Since: req.After}, now)
+		// A poll in follow mode: opened where it is drained, in the TUI's
+		// command, since opening the trail's files lists them.
+		after := model.Range{Since: req.After}
+		return &lazyStream{open: func() model.Stream {
+			if s.Capabilities().Plans {
+				st, _ := s.b.openLookup(ctx, s.o, after, req.Plan, time.Now().UTC())
+				return st
+			}
+			st, _ := s.b.openRange(ctx, s.o, after, time.Now().UTC())
+			return st
+		}}, model.Query{Start: req.After, End: now}
 	case s.Capabilities().Plans:
 		return s.b.openLookup(ctx, s.o, req.Range, req.Plan, now)
 	case !req.Range.IsZero():
@@ -122,3 +131,38 @@ func (oneQuery) Plan(model.Filter) model.Plan      { return model.Plan{} }
 func (oneQuery) Capabilities() model.Capabilities  { return model.Capabilities{} }
 func (s oneQuery) Label() (account, notice string) { return s.account, s.notice }
 func (oneQuery) Close()                            {}
+
+// lazyStream opens its stream on first use, off the event loop when that
+// use is in a command.
+type lazyStream struct {
+	mu     sync.Mutex
+	open   func() model.Stream
+	s      model.Stream
+	closed bool
+}
+
+func (l *lazyStream) get() model.Stream {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.s == nil {
+		l.s = l.open()
+		if l.closed {
+			l.s.Close()
+		}
+	}
+	return l.s
+}
+
+func (l *lazyStream) Want(match func(*model.Event) bool, n int) { l.get().Want(match, n) }
+
+func (l *lazyStream) Next(ctx context.Context) (model.Batch, bool) { return l.get().Next(ctx) }
+
+func (l *lazyStream) Close() {
+	l.mu.Lock()
+	s := l.s
+	l.closed = true
+	l.mu.Unlock()
+	if s != nil {
+		s.Close()
+	}
+}
