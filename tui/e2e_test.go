@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"lazytrail/fetch/memory"
+	"lazytrail/model"
 )
 
 // A whole program run with the in-memory source: start, type /skeddly-,
@@ -49,6 +50,51 @@ func TestEndToEndFilterAndOpen(t *testing.T) {
 	}
 }
 
+// A whole program over a source the TUI has never heard of, one that
+// takes the whole filter as its query (as a SQL engine would): enter on a
+// filter opens the source's query for it, the status bar says what the
+// source says it pushed down, and what loads is that query's answer.
+func TestEndToEndOverASourceThatTakesTheWholeFilter(t *testing.T) {
+	evs := mixedEvents(300)
+	src := testSource(evs)
+	src.Account = "warehouse events"
+	src.Planner = func(f model.Filter) model.Plan { return model.Plan{Key: f.String(), Loads: f} }
+	src.Caps = model.Capabilities{Plans: true, WholeFilter: true, NarrowsInPlace: true}
+	src.Describe = func(r model.Request) string { return "WHERE " + r.Plan }
+	app := New(Config{Source: src, Location: time.UTC})
+	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(120, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	waitFor := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}
+	waitFor("warehouse events")
+	tm.Type("/alice event:Describe")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor("WHERE alice event:Describe")
+	tm.Type("L")
+	waitFor("complete")
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	final := tm.FinalModel(t).(*App)
+	defer final.Close()
+
+	want := 0
+	for i := range evs {
+		if evs[i].Username == "alice" && evs[i].Name == "DescribeInstances" {
+			want++
+		}
+	}
+	if plans := plansOf(src); len(plans) != 2 || plans[1] != "alice event:Describe" {
+		t.Fatalf("queries %q, want the first and the filter's", plans)
+	}
+	// Only the query's answer is loaded, every row of it a match.
+	if final.tl.Len() != want || final.tl.Matches() != want {
+		t.Errorf("%d loaded, %d matching; the query answers %d", final.tl.Len(), final.tl.Matches(), want)
+	}
+}
+
 func TestRunReturnsPanicAsError(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	src := &memory.Source{Events: mixedEvents(10), Batch: 5, PanicOnNext: "memory stream: boom"}
@@ -57,7 +103,7 @@ func TestRunReturnsPanicAsError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "crashed") {
 		t.Fatalf("want an error naming the panic, got %v", err)
 	}
-	if !src.Last().Closed() {
+	if st := src.Last(); st == nil || !st.Closed() {
 		t.Error("Run should close the stream")
 	}
 }
@@ -85,7 +131,7 @@ func TestRunEndsCleanlyWhenCancelled(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("a cancelled run should end without error, got %v", err)
 	}
-	if !src.Last().Closed() {
+	if st := src.Last(); st == nil || !st.Closed() {
 		t.Error("Run should close the stream")
 	}
 }
