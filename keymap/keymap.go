@@ -34,6 +34,7 @@ type KeyMap struct {
 	ForceQuit   key.Binding // works even while typing in the filter bar
 	ApplyFilter key.Binding // enter in the filter bar
 	ClearFilter key.Binding // esc in the filter bar
+	Pick        key.Binding // a numbered entry of a menu (pivot, time range)
 }
 
 // DefaultKeyMap returns lazytrail's bindings.
@@ -70,6 +71,7 @@ func DefaultKeyMap() KeyMap {
 		ForceQuit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		ApplyFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Pick:        key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "pick")),
 	}
 }
 

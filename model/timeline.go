@@ -90,6 +90,9 @@ func (t *Timeline) WithNewer(evs []Event) *Timeline {
 	return out
 }
 
+// Filter is the filter the view selects by (SetFilter's).
+func (t *Timeline) Filter() Filter { return t.filter }
+
 // Len is the number of events loaded.
 func (t *Timeline) Len() int { return t.n }
 

@@ -5,7 +5,6 @@ package tui
 
 import (
 	"context"
-	"math"
 	"time"
 	"unicode"
 
@@ -39,69 +38,41 @@ const (
 	paneCount // how many panes focus cycles through
 )
 
-type overlay int
-
-const (
-	overlayNone overlay = iota
-	overlayHelp
-	overlayRegions
-	overlaySummary
-	overlayPivot
-	overlayTime
-)
-
-// App is the root model. It is the only tea.Model; the panes are plain
-// structs it sizes, feeds and renders.
+// App is the root model. It is the only tea.Model; the panes and overlays
+// are components (component.go) it sizes, hands keys to and renders, and
+// which read the shared state it embeds.
 type App struct {
+	*state
 	cfg  Config
-	keys keymap.KeyMap
-	st   Styles
-	help help.Model
+	help help.Model // the footer
 	lay  layout
 
 	// The stream. gen tells batches of a closed stream from the current one.
-	parent   context.Context
-	ctx      context.Context
-	cancel   context.CancelFunc
-	src      model.Stream
-	query    model.Query
-	gen      int
-	ended    bool
-	halted   bool // the user stopped the query (esc over a running query billed for what it scans): ended, but not complete
-	progress []model.RegionProgress
-	summary  regionSummary
+	parent context.Context
+	ctx    context.Context
+	cancel context.CancelFunc
+	src    model.Stream
+	gen    int
 
-	tl        *model.Timeline
-	filter    model.Filter
-	filterErr string    // why the text in the bar does not parse; the filter above stays applied
-	selAll    int       // loaded index the user last moved to; filter changes return to it or the nearest match
-	stopped   bool      // esc stopped a scan; moving down or a new filter resumes demand
-	toEnd     scanToEnd // L: page to the end of history for the filter
+	filterErr string // why the text in the bar does not parse; the filter above stays applied
+	selAll    int    // loaded index the user last moved to; filter changes return to it or the nearest match
 	sent      demand
 
-	list      listPane
-	detail    detailPane
-	json      jsonPane
-	orig      originals // records read back for rows that hold a rebuilt one
-	closing   closing   // streams let go, closing in commands; Close finishes them
-	regions   regionsPanel
-	answers   summaryPane // the summary view (s)
-	helpSc    scroller    // the help (?): keys and the filter language
-	pivots    pivotMenu   // p over the selected event
-	pivotBack []pivotStep // where each pivot came from, for backspace
-	timeRange model.Range // T's range in force; the zero Range is the command line's
-	rangeIn   rangeInput
-	confirmR  bool       // r was pressed once over loaded events: a second r discards them
-	follow    follow     // F: poll for newer events
-	queryPlan model.Plan // what the query in force pushed down (its Key) and what it loads
-	account   string     // the source's name for the status bar
+	list      *listPane
+	detail    *detailPane
+	json      *jsonPane
 	status    statusBar
+	overlays  []overlay       // open views over the panes, the front one last
+	opened    map[int]overlay // the last overlay each opener opened, by its index in openers
+	orig      originals       // records read back for rows that hold a rebuilt one
+	closing   closing         // streams let go, closing in commands; Close finishes them
+	pivotBack []pivotStep     // where each pivot came from, for backspace
+	confirmR  bool            // r was pressed once over loaded events: a second r discards them
+	follow    follow          // F: poll for newer events
+	queryPlan model.Plan      // what the query in force pushed down (its Key) and what it loads
 	input     textinput.Model
 
-	filtering bool // the filter bar has the keyboard
-	focus     pane
-	overlay   overlay
-	utc       bool
+	filtering bool   // the filter bar has the keyboard
 	flash     string // one-off message for the info line, cleared by the next key
 }
 
@@ -117,24 +88,25 @@ func New(cfg Config) *App {
 	if cfg.Location == nil {
 		cfg.Location = time.Local
 	}
-	a := &App{cfg: cfg, keys: keymap.DefaultKeyMap(), help: help.New(), parent: context.Background(), utc: true}
-	a.tl = model.NewTimeline()
-	a.filter = model.ParseFilter(cfg.Filter)
+	s := &state{keys: keymap.DefaultKeyMap(), local: cfg.Location, utc: true, tl: model.NewTimeline()}
+	a := &App{state: s, cfg: cfg, help: help.New(), parent: context.Background()}
+	s.why = a.incompleteWhy
+	filter := model.ParseFilter(cfg.Filter)
 	if cfg.Source != nil {
 		var notice string
-		a.account, notice = cfg.Source.Label()
+		s.account, notice = cfg.Source.Label()
 		a.flash = model.Printable(notice)
 		// The first query is the filter's: what the source would push
 		// down for it (the command line's choice, when it fixed one).
-		a.queryPlan = cfg.Source.Plan(a.filter.Readable())
+		a.queryPlan = cfg.Source.Plan(filter.Readable())
 	}
-	a.tl.SetFilter(a.filter)
+	a.tl.SetFilter(filter)
 	a.input = textinput.New()
 	a.input.Prompt = "/"
 	a.input.Placeholder = "user-name prefix"
 	a.input.SetValue(cfg.Filter)
-	a.list = listPane{tl: a.tl, zone: cfg.Location, utc: true, focused: true}
-	a.detail.zone = cfg.Location
+	a.list, a.detail, a.json = &listPane{s: s}, &detailPane{s: s}, &jsonPane{s: s}
+	a.status = statusBar{s: s}
 	a.applyStyles(true)
 	a.resize(80, 24)
 	return a
@@ -143,17 +115,17 @@ func New(cfg Config) *App {
 func (a *App) applyStyles(dark bool) {
 	a.st = NewStyles(dark)
 	a.list.SetStyles(&a.st)
-	a.detail.st, a.json.st, a.regions.st, a.status.st, a.answers.st, a.pivots.st = &a.st, &a.st, &a.st, &a.st, &a.st, &a.st
 	a.detail.Invalidate()
 	a.json.Invalidate()
 	a.help.Styles = a.st.Help
 	a.input.SetStyles(a.st.Input)
-	a.regions.Update(a.progress, a.zone())
 }
 
 // Init opens the first stream and asks for the terminal's background.
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(a.reopen(), tea.RequestBackgroundColor)
+	cmd := a.reopen()
+	a.askForMore()
+	return tea.Batch(cmd, tea.RequestBackgroundColor)
 }
 
 // Close cancels the stream and waits for it to stop, and for every stream
@@ -193,21 +165,14 @@ func (a *App) reopen() tea.Cmd {
 	a.gen++
 	a.ctx, a.cancel = context.WithCancel(a.parent)
 	a.src, a.query = a.cfg.Source.Open(a.parent, model.Request{Range: a.timeRange, Plan: a.queryPlan.Key})
+	f := a.filter()
 	a.tl = model.NewTimeline()
-	a.tl.SetFilter(a.filter)
-	a.list.tl = a.tl
-	a.list.year = a.query.End.Year()
-	if a.query.End.IsZero() {
-		a.list.year = 0
-	}
+	a.tl.SetFilter(f)
 	a.list.Top()
 	a.selAll, a.ended, a.halted, a.stopped, a.sent = 0, false, false, false, demand{}
 	a.toEnd = scanToEnd{}
 	a.follow.fresh = 0
-	a.progress, a.summary = nil, regionSummary{}
-	a.regions.Update(nil, a.zone())
-	a.askForMore()
-	a.syncPanes()
+	a.progress = nil
 	return tea.Batch(closeOld, a.waitForBatch())
 }
 
@@ -228,17 +193,17 @@ func (a *App) waitForBatch() tea.Cmd {
 	})
 }
 
-func (a *App) zone() *time.Location {
-	if a.utc {
-		return time.UTC
-	}
-	return a.cfg.Location
-}
-
-// Update handles one message.
+// Update handles one message. Whatever it changed, what follows from the
+// state is then derived here, once: the panes are refitted if the chrome
+// grew or shrank, the demand on the source is restated, and the detail and
+// JSON panes show the selected event (before the next key scrolls them).
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := a.update(msg)
 	a.fitChrome()
+	a.askForMore()
+	if a.panesVisible() {
+		a.showSelection()
+	}
 	if read := a.readOriginal(); read != nil {
 		cmd = tea.Batch(cmd, read)
 	}
@@ -258,14 +223,13 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// shows neither colour nor reverse video: the selection is then
 		// marked with a character, and the first screen says why.
 		marked := msg.Profile == colorprofile.NoTTY
-		a.list.marked, a.answers.marked = marked, marked
+		a.marked = marked
 		if marked && a.flash == "" {
 			a.flash = "this terminal (TERM=dumb) shows no colour or reverse video: > marks the selected row; set TERM (e.g. xterm-256color) for more"
 		}
 		return a, nil
 	case tea.BackgroundColorMsg:
 		a.applyStyles(msg.IsDark())
-		a.syncPanes()
 		return a, nil
 	case exportedMsg:
 		a.exported(msg)
@@ -322,63 +286,21 @@ func (a *App) onBatch(m batchMsg) tea.Cmd {
 	if m.gen != a.gen {
 		return nil // from a stream closed by r
 	}
-	hadSelection := a.list.Selected() != nil
 	if a.tl.Add(m.batch.Events) > 0 {
 		// The source counted these against the last demand; restate it
 		// from what the timeline holds (duplicates it dropped included).
 		a.sent = demand{}
 	}
-	if len(m.batch.Events) > 0 {
-		a.refreshSummary()
-	}
 	if m.batch.Progress != nil {
 		a.progress = m.batch.Progress
-		a.summary = summarize(a.progress)
-		a.regions.Update(a.progress, a.zone())
 	}
 	a.list.Refit()
 	a.list.keepVisible()
-	if !hadSelection {
-		a.syncPanes()
-	}
 	if !m.ok {
 		a.ended = true
-		a.list.more = ""
 		return nil
 	}
-	a.askForMore()
 	return a.waitForBatch()
-}
-
-func (a *App) resize(w, h int) {
-	a.help.SetWidth(w)
-	a.status.width = w
-	a.input.SetWidth(max(w/2-2, 10))
-	top, info := a.chromeLines(w)
-	a.lay = computeLayout(w, h, top, info)
-	if a.lay.tooSmall {
-		return
-	}
-	a.list.SetSize(w, a.lay.listHeight)
-	a.detail.SetSize(a.lay.detailWidth, a.lay.lowerHeight)
-	a.json.SetSize(a.lay.jsonWidth, a.lay.lowerHeight)
-	a.regions.SetSize(w, a.lay.body)
-	a.answers.SetSize(w, a.lay.body)
-	a.pivots.width, a.pivots.height = w, a.lay.body
-	if a.overlay == overlayHelp {
-		top := a.helpSc.top
-		a.helpSc.SetLines(a.helpLines())
-		a.sizeHelp()
-		a.helpSc.top = top
-		a.helpSc.clamp()
-	}
-	a.refreshSummary()
-	if !a.lay.wide && a.focus != paneList {
-		a.detail.SetSize(w, a.lay.body)
-		a.json.SetSize(w, a.lay.body)
-	}
-	a.askForMore()
-	a.syncPanes()
 }
 
 // chromeLines is how many lines the status bar and the info line need at
@@ -389,13 +311,7 @@ func (a *App) chromeLines(w int) (top, info int) {
 
 // statusLines is the status bar, the query's range and what it pushed
 // down included.
-func (a *App) statusLines() []string {
-	sum := a.summary
-	if a.rangeDone() {
-		sum.reached = time.Time{} // read to the start of the range: no "back to"
-	}
-	return a.status.View(a.account, a.query, a.tl.Len(), sum, a.zone())
-}
+func (a *App) statusLines() []string { return a.status.View() }
 
 // fitChrome resizes the panes when the status bar or the info line
 // needs another number of lines than it has: after every update, as
@@ -413,14 +329,9 @@ func (a *App) fitChrome() {
 // moving through the list in the narrow layout renders neither.
 func (a *App) panesVisible() bool { return a.lay.wide || a.focus != paneList }
 
-// syncPanes shows the selected event in the detail and JSON panes.
-func (a *App) syncPanes() {
-	a.list.focused = a.focus == paneList
-	a.detail.focused = a.focus == paneDetail
-	a.json.focused = a.focus == paneJSON
-	if !a.panesVisible() {
-		return
-	}
+// showSelection shows the selected event in the detail and JSON panes
+// (each renders an event once, and keeps it while it stays selected).
+func (a *App) showSelection() {
 	key, e := selectionKey{gen: a.gen, index: -1}, a.list.Selected()
 	if e != nil {
 		key.index = a.tl.MatchIndex(a.list.cursor)
@@ -430,61 +341,32 @@ func (a *App) syncPanes() {
 	a.json.Show(key, e, raw, note)
 }
 
-// wanted is how many matching rows the list should have: where the user is
-// plus two screens, or everything while scanning to the end.
-func (a *App) wanted() int {
-	if a.toEnd.on {
-		return math.MaxInt32
-	}
-	rows := max(a.list.rows(), 1)
-	return max(a.list.cursor, a.list.offset) + 2*rows
-}
-
 // askForMore tells the source how many more matching events the screen
 // needs; called after everything that changes that number.
 func (a *App) askForMore() {
 	if a.src == nil || a.ended {
-		a.updateMore()
 		return
 	}
-	n := a.wanted() - a.tl.Matches()
+	n := a.list.wanted() - a.tl.Matches()
 	if a.stopped {
 		n = 0
 	}
-	d := demand{filter: a.filter.String(), n: n, valid: true}
+	d := demand{filter: a.filter().String(), n: n, valid: true}
 	if d != a.sent {
 		a.sent = d
 		if a.stopped {
 			a.src.Want(nil, 0)
-		} else if a.filter.IsZero() {
+		} else if a.filter().IsZero() {
 			a.src.Want(nil, n)
 		} else {
-			a.src.Want(a.filter.Match, n)
+			a.src.Want(a.filter().Match, n)
 		}
 	}
-	a.updateMore()
 }
 
 // scanning reports whether a filter is waiting for matches that are not
 // loaded yet.
-func (a *App) scanning() bool {
-	return !a.ended && !a.stopped && !a.filter.IsZero() && a.wanted() > a.tl.Matches()
-}
-
-func (a *App) updateMore() {
-	switch {
-	case a.ended:
-		a.list.more = ""
-	case a.stopped:
-		a.list.more = "scan stopped (move down to go on, L to the end)"
-	case a.toEnd.on:
-		a.list.more = "scanning to the end…"
-	case a.scanning():
-		a.list.more = "scanning further back…"
-	default:
-		a.list.more = "loading…"
-	}
-}
+func (a *App) scanning() bool { return a.list.scanning() }
 
 // applyFilter re-filters what is loaded, keeps the cursor on the event the
 // user chose if it still matches or else the nearest one, and renews the
@@ -496,28 +378,15 @@ func (a *App) applyFilter(text string) {
 	// that read, so a typo never starts a scan of its own.
 	a.filterErr = f.Err()
 	f = f.Readable()
-	if f.String() == a.filter.String() {
+	if f.String() == a.filter().String() {
 		return
 	}
-	a.filter = f
-	a.tl.SetFilter(a.filter)
+	a.tl.SetFilter(f)
 	a.stopped = false
 	if a.tl.Matches() > 0 {
 		a.list.SetCursor(a.tl.Nearest(a.selAll))
 	} else {
 		a.list.SetCursor(0)
-	}
-	a.askForMore()
-	a.syncPanes()
-	a.refreshSummary()
-}
-
-// refreshSummary recounts the summary view, only while it is open: the
-// count is one pass over the filtered view.
-func (a *App) refreshSummary() {
-	if a.overlay == overlaySummary {
-		a.answers.why = a.incompleteWhy()
-		a.answers.Refresh(a.tl, a.query)
 	}
 }
 
@@ -529,8 +398,6 @@ func (a *App) moved(down bool) {
 	if down {
 		a.stopped = false
 	}
-	a.askForMore()
-	a.syncPanes()
 }
 
 // splitAlt takes an alt+key whose key is a printable character apart into
@@ -556,22 +423,22 @@ func splitAlt(msg tea.KeyPressMsg) (esc, rest tea.KeyPressMsg, ok bool) {
 // scanning the whole range of everything.
 func (a *App) plan() tea.Cmd {
 	caps := a.capabilities()
-	if !caps.Plans || a.filter.Err() != "" {
+	if !caps.Plans || a.filter().Err() != "" {
 		return nil // a filter with an error starts no query
 	}
-	want := a.cfg.Source.Plan(a.filter)
+	want := a.cfg.Source.Plan(a.filter())
 	if want.Key == "" && !caps.WholeFilter {
-		if hint := a.filter.ExactHint(); hint != "" {
+		if hint := a.filter().ExactHint(); hint != "" {
 			a.flash = hint // a scan of the whole range where the exact term would be pushed down
 		}
 	}
 	if want.Key == a.queryPlan.Key {
 		return nil
 	}
-	if loads := a.queryPlan.Loads; a.queryPlan.Key != "" && a.filter.Narrows(loads) && loads.Narrows(a.filter) {
+	if loads := a.queryPlan.Loads; a.queryPlan.Key != "" && a.filter().Narrows(loads) && loads.Narrows(a.filter()) {
 		return nil // the same filter written another way: the query in force is its query
 	}
-	if caps.NarrowsInPlace && a.queryAnswered() && a.filter.Narrows(a.queryPlan.Loads) {
+	if caps.NarrowsInPlace && a.queryAnswered() && a.filter().Narrows(a.queryPlan.Loads) {
 		// The query in force has answered, and its answer holds every
 		// match of the new filter: it is paged on, filtered again, rather
 		// than paid for again (a query billed for what it scans). One

@@ -34,25 +34,27 @@ func TestFilterKeepsOnlyMatchingRows(t *testing.T) {
 		t.Errorf("status should count matches:\n%s", got)
 	}
 	press(app, "enter")
-	if app.filtering || app.filter.String() != "skeddly-" {
-		t.Errorf("enter should leave the bar with the filter on (filtering=%v filter=%q)", app.filtering, app.filter.String())
+	if s := look(t, app); strings.Contains(s.footer(), "keep filter") || !strings.Contains(s.info(), " filter skeddly-") {
+		t.Errorf("enter should leave the bar with the filter on:\n%s", s.text())
 	}
 }
 
 func TestFilterKeepsCursorOnSameEventOrNearest(t *testing.T) {
 	app, _ := newTestApp(t, 80, 24, mixedEvents(30))
 	press(app, "j", "j", "j") // event 3: skeddly
-	want := app.list.Selected().ID
+	if got := look(t, app).selectedEvent(); got != 3 {
+		t.Fatalf("three j select event 3, got %d", got)
+	}
 	press(app, "/")
 	typeText(app, "skeddly")
-	if got := app.list.Selected().ID; got != want {
-		t.Errorf("cursor moved off the selected event: got %s want %s", got, want)
+	if got := look(t, app).selectedEvent(); got != 3 {
+		t.Errorf("cursor moved off the selected event: got %d want 3", got)
 	}
 	press(app, "esc") // clears the filter
 	typeText(app, "/adam")
 	// event 3 is not adam's; the nearest older adam event is 4
-	if got := app.list.Selected().ID; got != "ev-000004" {
-		t.Errorf("want the nearest adam event ev-000004, got %s", got)
+	if got := look(t, app).selectedEvent(); got != 4 {
+		t.Errorf("want the nearest adam event 4, got %d", got)
 	}
 }
 
@@ -61,8 +63,8 @@ func TestEscInFilterBarClearsFilter(t *testing.T) {
 	press(app, "/")
 	typeText(app, "adam")
 	press(app, "esc")
-	if app.filtering || !app.filter.IsZero() || app.tl.Matches() != 30 {
-		t.Errorf("esc should clear the filter: filtering=%v filter=%q matches=%d", app.filtering, app.filter.String(), app.tl.Matches())
+	if s := look(t, app); strings.Contains(s.footer(), "keep filter") || strings.Contains(s.info(), "filter") || !strings.Contains(s.info(), "30 events loaded") {
+		t.Errorf("esc should clear the filter:\n%s", s.text())
 	}
 	if !strings.Contains(content(app), "alice") {
 		t.Error("all rows should be back")
@@ -70,18 +72,19 @@ func TestEscInFilterBarClearsFilter(t *testing.T) {
 }
 
 func TestKeysInFilterBarAreText(t *testing.T) {
-	app, _ := newTestApp(t, 80, 24, mixedEvents(30))
+	app, src := newTestApp(t, 80, 24, mixedEvents(30))
 	press(app, "/")
 	for _, k := range []string{"q", "j", "?", "R", "t", "r", "y", "G", "w"} {
 		if cmd := press(app, k); isQuit(cmd) {
 			t.Fatalf("%q quit from the filter bar", k)
 		}
 	}
-	if v := app.input.Value(); v != "qj?RtryGw" {
-		t.Errorf("typed keys should be text, got %q", v)
+	if s := look(t, app); !strings.Contains(s.info(), "/qj?RtryGw") {
+		t.Errorf("typed keys should be text:\n%s", s.text())
 	}
-	if app.overlay != overlayNone || !app.utc || app.list.cursor != 0 || app.gen != 1 {
-		t.Errorf("a binding fired from the filter bar: overlay=%v utc=%v cursor=%d gen=%d", app.overlay, app.utc, app.list.cursor, app.gen)
+	press(app, "esc") // clears the filter: every row is back
+	if s := look(t, app); s.front() != "" || !strings.Contains(s.title(), "TIME (UTC)") || s.selectedEvent() != 0 || src.Closed() {
+		t.Errorf("a binding fired from the filter bar (an overlay %q, local time, a move, or r closed the stream: %v):\n%s", s.front(), src.Closed(), s.text())
 	}
 	if !isQuit(press(app, "ctrl+c")) {
 		t.Error("ctrl+c should still quit")
@@ -102,12 +105,12 @@ func TestEnterOpensDetailAt80x24(t *testing.T) {
 		t.Errorf("tab should show the JSON pane:\n%s", got)
 	}
 	press(app, "tab")
-	if app.focus != paneDetail {
-		t.Errorf("tab in the narrow layout should go back to detail, focus=%v", app.focus)
+	if s := look(t, app); !strings.HasPrefix(s.title(), "DETAIL") {
+		t.Errorf("tab in the narrow layout should go back to detail:\n%s", s.text())
 	}
 	press(app, "esc")
-	if app.focus != paneList || !strings.Contains(content(app), "REGION") {
-		t.Error("esc should go back to the list")
+	if s := look(t, app); s.focusedPane() != "list" || !strings.Contains(s.title(), "REGION") {
+		t.Errorf("esc should go back to the list:\n%s", s.text())
 	}
 }
 
@@ -119,27 +122,30 @@ func TestTabCyclesPanesWhenWide(t *testing.T) {
 			t.Errorf("wide layout lacks %s", want)
 		}
 	}
-	order := []pane{paneDetail, paneJSON, paneList}
-	for _, want := range order {
+	if got := look(t, app).focusedPane(); got != "list" {
+		t.Fatalf("the list has the keys first, focused: %q", got)
+	}
+	for _, want := range []string{"detail", "json", "list"} {
 		press(app, "tab")
-		if app.focus != want {
-			t.Fatalf("tab: focus %v, want %v", app.focus, want)
+		if got := look(t, app).focusedPane(); got != want {
+			t.Fatalf("tab: focused %q, want %q", got, want)
 		}
 	}
 	press(app, "shift+tab")
-	if app.focus != paneJSON {
-		t.Errorf("shift+tab: focus %v, want JSON", app.focus)
+	if got := look(t, app).focusedPane(); got != "json" {
+		t.Errorf("shift+tab: focused %q, want json", got)
 	}
 }
 
 func TestCopyPutsRawRecordOnClipboard(t *testing.T) {
-	app, _ := newTestApp(t, 80, 24, mixedEvents(3))
+	evs := mixedEvents(3)
+	app, _ := newTestApp(t, 80, 24, evs)
 	cmd := press(app, "y")
 	if cmd == nil {
 		t.Fatal("y gave no command")
 	}
 	msg := cmd()
-	if fmt.Sprintf("%T", msg) != "tea.setClipboardMsg" || fmt.Sprint(msg) != app.list.Selected().Raw {
+	if fmt.Sprintf("%T", msg) != "tea.setClipboardMsg" || fmt.Sprint(msg) != evs[0].Raw {
 		t.Errorf("y should set the clipboard to the raw record, got %T %.40q", msg, fmt.Sprint(msg))
 	}
 	info := strings.Join(strings.Fields(plain(content(app))), " ")
@@ -149,9 +155,7 @@ func TestCopyPutsRawRecordOnClipboard(t *testing.T) {
 }
 
 func TestTimeZoneToggle(t *testing.T) {
-	app, _ := newTestApp(t, 80, 24, mixedEvents(3))
-	app.cfg.Location = time.FixedZone("XYZ", 5*3600)
-	app.list.zone = app.cfg.Location
+	app := appWith(t, Config{Location: time.FixedZone("XYZ", 5*3600)}, 80, 24, mixedEvents(3))
 	if !strings.Contains(content(app), "11-23 12:00:00") || !strings.Contains(content(app), "TIME (UTC)") {
 		t.Fatalf("want UTC times first:\n%s", content(app))
 	}
@@ -163,8 +167,11 @@ func TestTimeZoneToggle(t *testing.T) {
 
 func TestWrapToggle(t *testing.T) {
 	app, _ := newTestApp(t, 160, 48, mixedEvents(3))
+	if !strings.Contains(content(app), "wrap off") {
+		t.Fatal("JSON starts unwrapped")
+	}
 	press(app, "w")
-	if !app.json.sc.wrap || !strings.Contains(content(app), "wrap on") {
+	if !strings.Contains(content(app), "wrap on") {
 		t.Error("w should turn wrapping on")
 	}
 }
@@ -184,11 +191,11 @@ func TestRefreshReopensStream(t *testing.T) {
 	if batch, ok := cmd().(tea.BatchMsg); ok {
 		batch[0]() // the old stream's Close, run as a command
 	}
-	if opened := len(mem.Requests()); opened != 2 || app.tl.Len() != 0 || !src.Closed() {
-		t.Errorf("r should close the stream and open a fresh one: opened=%d loaded=%d closed=%v", opened, app.tl.Len(), src.Closed())
+	if opened := len(mem.Requests()); opened != 2 || !strings.Contains(look(t, app).info(), " 0 events loaded") || !src.Closed() {
+		t.Errorf("r should close the stream and open a fresh one: opened=%d closed=%v\n%s", opened, src.Closed(), look(t, app).text())
 	}
 	app.Update(batchMsg{gen: old, batch: model.Batch{Events: mixedEvents(5)}, ok: true})
-	if app.tl.Len() != 0 {
+	if !strings.Contains(look(t, app).info(), " 0 events loaded") {
 		t.Error("a batch from the closed stream was added")
 	}
 }
@@ -196,14 +203,14 @@ func TestRefreshReopensStream(t *testing.T) {
 func TestResizeKeepsSelection(t *testing.T) {
 	app, _ := newTestApp(t, 160, 48, mixedEvents(200))
 	press(app, "pgdown", "j", "j")
-	want := app.list.Selected().ID
+	want := look(t, app).selectedEvent()
+	if want < 3 {
+		t.Fatalf("pgdown j j selected event %d", want)
+	}
 	for _, size := range [][2]int{{80, 24}, {200, 60}, {100, 30}, {60, 12}} {
 		app.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-		if got := app.list.Selected().ID; got != want {
-			t.Fatalf("at %v selection moved to %s, want %s", size, got, want)
-		}
-		if !strings.Contains(content(app), app.list.Selected().Time.Format(timeShort)) {
-			t.Errorf("at %v the selected row is not on screen", size)
+		if got := look(t, app).selectedEvent(); got != want {
+			t.Fatalf("at %v selection moved to %d, want %d (or is off screen)", size, got, want)
 		}
 	}
 }
@@ -233,9 +240,8 @@ func TestTinyTerminalMessageIsWholeAndKeysWait(t *testing.T) {
 	}
 	press(app, "j", "j", "/", "x", "enter", "R")
 	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	if app.list.cursor != 0 || app.filtering || app.filter.String() != "" || app.overlay != overlayNone {
-		t.Errorf("keys acted while the terminal was too small: cursor %d, filtering %v, filter %q, overlay %v",
-			app.list.cursor, app.filtering, app.filter.String(), app.overlay)
+	if s := look(t, app); s.selectedEvent() != 0 || strings.Contains(s.footer(), "keep filter") || strings.Contains(s.info(), "filter") || s.front() != "" {
+		t.Errorf("keys acted while the terminal was too small (a move, the filter bar, a filter or an overlay):\n%s", s.text())
 	}
 }
 
@@ -244,10 +250,10 @@ func TestQClosesAnOverlay(t *testing.T) {
 	app, _ := newTestApp(t, 80, 24, mixedEvents(30))
 	for _, open := range []string{"?", "R"} {
 		press(app, open)
-		if app.overlay == overlayNone {
+		if look(t, app).front() == "" {
 			t.Fatalf("%s opened nothing", open)
 		}
-		if isQuit(press(app, "q")) || app.overlay != overlayNone {
+		if isQuit(press(app, "q")) || look(t, app).front() != "" {
 			t.Errorf("q over %s: quit or left it open", open)
 		}
 	}
@@ -276,14 +282,19 @@ func TestEveryLineFitsTheTerminal(t *testing.T) {
 
 func TestDemandFollowsTheScreen(t *testing.T) {
 	app, src := newTestApp(t, 80, 24, nil)
-	rows := app.list.rows()
+	rows := look(t, app).body - 1 // the list's header takes a line
 	if got := lastWant(src); got != 2*rows {
 		t.Errorf("first demand %d, want two screens (%d)", got, 2*rows)
 	}
-	feed(app, mixedEvents(2*rows), true)
-	rows = app.list.rows() // the status bar may have grown a line for the range
+	loaded := 2 * rows
+	feed(app, mixedEvents(loaded), true)
+	rows = look(t, app).body - 1 // the status bar may have grown a line for the range
 	press(app, "G")
-	if got, want := lastWant(src), app.list.cursor+2*rows-app.tl.Matches(); got != want {
+	last := look(t, app).selectedEvent()
+	if last != loaded-1 {
+		t.Fatalf("G selected event %d, want the last loaded, %d", last, loaded-1)
+	}
+	if got, want := lastWant(src), last+2*rows-loaded; got != want {
 		t.Errorf("after G, demand %d, want %d", got, want)
 	}
 	press(app, "g", "/")
@@ -298,18 +309,18 @@ func TestDemandFollowsTheScreen(t *testing.T) {
 	if got := lastWant(src); got != 0 || src.Filtered() {
 		t.Errorf("esc during a scan should call Want(nil, 0), got %d", got)
 	}
-	if !strings.Contains(content(app), "scan stopped") || app.filter.String() != "nobody" {
+	if !strings.Contains(content(app), "scan stopped") || !strings.Contains(look(t, app).info(), "filter nobody") {
 		t.Errorf("esc should stop the scan and keep the filter:\n%s", content(app))
 	}
 }
 
 func TestFailedRegionShowsInStatusAndPanel(t *testing.T) {
 	app, _ := newTestApp(t, 120, 30, mixedEvents(10))
-	app.Update(batchMsg{gen: app.gen, ok: true, batch: model.Batch{Progress: []model.RegionProgress{
+	deliver(app, model.Batch{Progress: []model.RegionProgress{
 		{Region: "eu-west-1", State: model.RegionDone, Pages: 3, Events: 120},
 		{Region: "ap-south-2", State: model.RegionFailed, Err: "AccessDeniedException: not authorized \x1b]0;pwned\x07"},
 		{Region: "us-east-1", State: model.RegionThrottled, Throttles: 4},
-	}}})
+	}}, true)
 	got := content(app)
 	if !strings.Contains(got, "1 FAILED") || !strings.Contains(got, "1 throttled") {
 		t.Errorf("status bar should count failed and throttled regions:\n%s", got)
@@ -319,8 +330,11 @@ func TestFailedRegionShowsInStatusAndPanel(t *testing.T) {
 	if !strings.Contains(got, "ap-south-2") || !strings.Contains(got, "AccessDeniedException") || strings.Contains(got, "\x07") {
 		t.Errorf("the panel should list the failed region with its escaped error:\n%q", got)
 	}
+	if got := look(t, app).front(); got != "sources" {
+		t.Errorf("R should open the sources, in front: %q", got)
+	}
 	press(app, "esc")
-	if app.overlay != overlayNone {
+	if look(t, app).front() != "" {
 		t.Error("esc should close the panel")
 	}
 }
@@ -331,8 +345,11 @@ func TestHelpOverlay(t *testing.T) {
 	if got := content(app); !strings.Contains(got, "fresh query") || !strings.Contains(got, "UTC/local") {
 		t.Errorf("? should show the full help:\n%s", got)
 	}
+	if got := look(t, app).front(); got != "help" {
+		t.Errorf("the help's footer should say how to close it, front %q", got)
+	}
 	press(app, "?")
-	if app.overlay != overlayNone {
+	if look(t, app).front() != "" {
 		t.Error("? should close the help")
 	}
 }
@@ -350,15 +367,15 @@ func TestLoadingRowAndEndOfHistory(t *testing.T) {
 
 func TestNavigationKeys(t *testing.T) {
 	app, _ := newTestApp(t, 80, 24, mixedEvents(100))
-	rows := app.list.rows()
+	rows := look(t, app).body - 1 // under the list's header
 	steps := []struct {
 		key  string
 		want int
 	}{{"j", 1}, {"down", 2}, {"k", 1}, {"up", 0}, {"pgdown", rows}, {"pgup", 0}, {"ctrl+d", rows / 2}, {"ctrl+u", 0}, {"G", 99}, {"g", 0}}
 	for _, s := range steps {
 		press(app, s.key)
-		if app.list.cursor != s.want {
-			t.Errorf("%s: cursor %d, want %d", s.key, app.list.cursor, s.want)
+		if got := look(t, app).selectedEvent(); got != s.want {
+			t.Errorf("%s: selected event %d, want %d", s.key, got, s.want)
 		}
 	}
 }
@@ -382,7 +399,7 @@ func TestSelectionVisibleWithoutColour(t *testing.T) {
 	app, _ := newTestApp(t, 80, 24, mixedEvents(10))
 	press(app, "j")
 	lines := strings.Split(asciiScreen(t, content(app)), "\n")
-	top := app.lay.top
+	top := look(t, app).top
 	selected := lines[top+2] // status, header, first row, second row
 	if !strings.Contains(selected, "adam") || !strings.Contains(selected, "\x1b[1;7m") {
 		t.Errorf("the selected row should be reverse and bold without colour: %q", selected)
@@ -423,16 +440,16 @@ func TestEscInDetailKeepsTheScanGoing(t *testing.T) {
 	press(app, "/")
 	typeText(app, "skeddly")
 	press(app, "enter", "enter")
-	if app.focus != paneDetail || !app.scanning() {
-		t.Fatalf("setup: want the detail pane open during a scan (focus %v, scanning %v)", app.focus, app.scanning())
+	if s := look(t, app); !strings.HasPrefix(s.title(), "DETAIL") || !strings.Contains(s.info(), "scanning") {
+		t.Fatalf("setup: want the detail pane open during a scan:\n%s", s.text())
 	}
 	press(app, "esc")
-	if app.focus != paneList || !app.scanning() || lastWant(src) == 0 {
-		t.Errorf("esc in the detail pane should return to the list and keep scanning (focus %v, scanning %v, want %d)", app.focus, app.scanning(), lastWant(src))
+	if s := look(t, app); s.focusedPane() != "list" || !strings.Contains(s.info(), "scanning") || lastWant(src) == 0 {
+		t.Errorf("esc in the detail pane should return to the list and keep scanning (want %d):\n%s", lastWant(src), s.text())
 	}
 	press(app, "esc")
-	if app.scanning() || lastWant(src) != 0 {
-		t.Errorf("esc on the list should stop the scan (want %d)", lastWant(src))
+	if s := look(t, app); strings.Contains(s.info(), "scanning") || !strings.Contains(s.info(), "scan stopped") || lastWant(src) != 0 {
+		t.Errorf("esc on the list should stop the scan (want %d):\n%s", lastWant(src), s.text())
 	}
 }
 
@@ -545,24 +562,28 @@ func TestFilterErrorStartsNoScan(t *testing.T) {
 	app, src := newTestApp(t, 100, 24, mixedEvents(60))
 	press(app, "/")
 	typeText(app, "skeddly-")
-	before, wantBefore := app.tl.Matches(), lastWant(src)
+	before, wantBefore := look(t, app).bodyLines(), lastWant(src)
+	if !strings.Contains(look(t, app).info(), "20 of 60 loaded match") {
+		t.Fatalf("setup: skeddly- matches 20 of 60:\n%s", look(t, app).text())
+	}
 	typeText(app, " evnt:Stop")
 	if got := plain(content(app)); !strings.Contains(got, "unknown key evnt — did you mean event:?") {
 		t.Fatalf("no error in the bar:\n%s", got)
 	}
-	if app.tl.Matches() != before || lastWant(src) != wantBefore || app.filter.String() != "skeddly-" {
-		t.Errorf("the bad text changed the view (%d -> %d) or the demand (%d -> %d)", before, app.tl.Matches(), wantBefore, lastWant(src))
+	if after := look(t, app).bodyLines(); strings.Join(after, "\n") != strings.Join(before, "\n") || lastWant(src) != wantBefore {
+		t.Errorf("the bad text changed the view or the demand (%d -> %d):\n%s", wantBefore, lastWant(src), strings.Join(after, "\n"))
 	}
 	press(app, "enter")
-	if !app.filtering {
+	if !strings.Contains(look(t, app).footer(), "keep filter") {
 		t.Error("enter left the bar with an error in it")
 	}
 	for range len("evnt:Stop") {
 		press(app, "backspace")
 	}
 	typeText(app, "event:Stop")
-	if app.filterErr != "" || app.filter.String() != "skeddly- event:Stop" {
-		t.Errorf("the mended text was not applied: %q (%s)", app.filter.String(), app.filterErr)
+	// skeddly-'s events are StartInstances: none is a Stop.
+	if s := look(t, app); strings.Contains(s.info(), "unknown key") || !strings.Contains(s.info(), "/skeddly- event:Stop") || !strings.Contains(s.info(), " 0 of 60 loaded match") {
+		t.Errorf("the mended text was not applied:\n%s", s.text())
 	}
 }
 
@@ -576,13 +597,13 @@ func TestScanToEnd(t *testing.T) {
 	press(app, "enter")
 	screenWant := lastWant(src)
 	press(app, "L")
-	if lastWant(src) < 1<<20 || !app.toEnd.on {
+	if lastWant(src) < 1<<20 || !strings.Contains(look(t, app).info(), "scanning to the end") {
 		t.Fatalf("L asked for %d more (a screen was %d): not a scan to the end", lastWant(src), screenWant)
 	}
 	// Half the range read: the frontier is 45 of the 90 days back.
-	app.Update(batchMsg{gen: app.gen, ok: true, batch: model.Batch{Progress: []model.RegionProgress{
+	deliver(app, model.Batch{Progress: []model.RegionProgress{
 		{Region: "eu-west-1", State: model.RegionPaging, Events: 900, Oldest: testNow.Add(-45 * 24 * time.Hour)},
-	}}})
+	}}, true)
 	got := plain(content(app))
 	if !strings.Contains(got, "scanning to the end") {
 		t.Fatalf("the info line does not say it scans to the end:\n%s", got)
@@ -592,12 +613,12 @@ func TestScanToEnd(t *testing.T) {
 		t.Errorf("no coverage bar at 160 columns:\n%s", got)
 	}
 	press(app, "esc")
-	if lastWant(src) != 0 || app.toEnd.on || !strings.Contains(plain(content(app)), "scan stopped") {
-		t.Errorf("esc did not stop the scan: want %d, on %v", lastWant(src), app.toEnd.on)
+	if s := look(t, app); lastWant(src) != 0 || strings.Contains(s.info(), "scanning to the end") || !strings.Contains(s.info(), "scan stopped") {
+		t.Errorf("esc did not stop the scan: want %d\n%s", lastWant(src), s.text())
 	}
 	press(app, "L")
 	feed(app, nil, false)
-	if got := plain(content(app)); !strings.Contains(got, "complete") || app.toEnd.on && app.scanning() {
+	if got := look(t, app).info(); !strings.Contains(got, "complete") || strings.Contains(got, "scanning") {
 		t.Errorf("the end of the stream does not read complete:\n%s", got)
 	}
 }
@@ -631,8 +652,8 @@ func TestSummaryView(t *testing.T) {
 	evs := mixedEvents(60)
 	app, _ := newTestApp(t, 100, 30, evs)
 	press(app, "s")
-	if app.overlay != overlaySummary {
-		t.Fatal("s did not open the summary")
+	if s := look(t, app); s.front() != "summary" || !strings.HasPrefix(s.title(), "SUMMARY by user") {
+		t.Fatalf("s did not open the summary:\n%s", s.text())
 	}
 	want := map[string]int{}
 	for _, e := range evs {
@@ -651,18 +672,26 @@ func TestSummaryView(t *testing.T) {
 	if !strings.Contains(plain(content(app)), "SUMMARY by event") {
 		t.Fatalf("tab did not move to the event grouping:\n%s", plain(content(app)))
 	}
-	top := app.answers.groups[0]
+	byEvent := map[string]int{}
+	for _, e := range evs {
+		byEvent[e.Name]++
+	}
+	row := strings.Fields(look(t, app).selected()) // rank, value, count, share, bar
+	if len(row) < 3 || row[0] != "1" || row[2] != fmt.Sprint(byEvent[row[1]]) {
+		t.Fatalf("the selected row is not the first with its count (%v), counts %v", row, byEvent)
+	}
+	top := row[1]
 	press(app, "enter")
-	if app.overlay != overlayNone || app.filter.String() != "event:"+top.Value || app.tl.Matches() != top.Count {
-		t.Errorf("enter filtered to %q with %d matches, want event:%s with %d", app.filter.String(), app.tl.Matches(), top.Value, top.Count)
+	if s := look(t, app); s.front() != "" || !strings.Contains(s.info(), "filter event:"+top) || !strings.Contains(s.info(), fmt.Sprintf("%d of 60 loaded match", byEvent[top])) {
+		t.Errorf("enter should filter to event:%s with %d matches:\n%s", top, byEvent[top], s.text())
 	}
 	press(app, "s")
 	feed(app, nil, false)
-	if got := plain(content(app)); !strings.Contains(got, fmt.Sprintf("%d matches, complete", top.Count)) {
+	if got := plain(content(app)); !strings.Contains(got, fmt.Sprintf("%d matches, complete", byEvent[top])) {
 		t.Errorf("after the end the counts are not complete:\n%s", got)
 	}
 	press(app, "q")
-	if app.overlay != overlayNone {
+	if look(t, app).front() != "" {
 		t.Error("q did not close the summary")
 	}
 }
@@ -672,8 +701,8 @@ func TestSummaryView(t *testing.T) {
 // a file that appears whole (written aside, then renamed); E writes csv.
 func TestExportWritesTheFilteredView(t *testing.T) {
 	evs := mixedEvents(60)
-	app, _ := newTestApp(t, 100, 30, evs)
-	app.cfg.ExportDir = t.TempDir()
+	dir := t.TempDir()
+	app := appWith(t, Config{ExportDir: dir}, 100, 30, evs)
 	press(app, "/")
 	typeText(app, "skeddly-")
 	press(app, "enter")
@@ -704,7 +733,7 @@ func TestExportWritesTheFilteredView(t *testing.T) {
 	if s := plain(content(app)); !strings.Contains(s, fmt.Sprintf("wrote %d events (", len(want))) || !strings.Contains(s, "loaded so far") {
 		t.Errorf("the info line does not name the export:\n%s", s)
 	}
-	if entries, _ := os.ReadDir(app.cfg.ExportDir); len(entries) != 1 {
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("%d files in the export folder, want only the export (no temporary left)", len(entries))
 	}
 	csvMsg := press(app, "E")().(exportedMsg)
@@ -719,8 +748,7 @@ func TestExportWritesTheFilteredView(t *testing.T) {
 
 // An export into a folder that cannot be written says why in one line.
 func TestExportFailureIsOneLine(t *testing.T) {
-	app, _ := newTestApp(t, 100, 30, mixedEvents(5))
-	app.cfg.ExportDir = filepath.Join(t.TempDir(), "no-such-dir")
+	app := appWith(t, Config{ExportDir: filepath.Join(t.TempDir(), "no-such-dir")}, 100, 30, mixedEvents(5))
 	app.Update(press(app, "e")())
 	if s := plain(content(app)); !strings.Contains(s, "export failed:") || !strings.Contains(s, "no such file") {
 		t.Errorf("no failure line:\n%s", s)
@@ -736,8 +764,11 @@ func TestPivotAndBack(t *testing.T) {
 	press(app, "/")
 	typeText(app, "event:Run")
 	press(app, "enter", "j", "j")
-	from := app.list.Selected()
-	fromID, fromFilter := from.ID, app.filter.String()
+	fromIndex := look(t, app).selectedEvent()
+	if fromIndex != 7 { // RunInstances are events 1, 4, 7, …
+		t.Fatalf("j j on event:Run selected event %d, want 7", fromIndex)
+	}
+	from := evs[fromIndex]
 	press(app, "p")
 	got := plain(content(app))
 	for _, want := range []string{"everything by user " + from.Username, "everything by the session role ops", "everything with access key ASIAEXAMPLE",
@@ -746,9 +777,12 @@ func TestPivotAndBack(t *testing.T) {
 			t.Errorf("pivot menu lacks %q:\n%s", want, got)
 		}
 	}
+	if got := look(t, app).front(); got != "pivot" {
+		t.Fatalf("p: %q in front", got)
+	}
 	press(app, "1")
-	if app.overlay != overlayNone || app.filter.String() != "user="+from.Username {
-		t.Fatalf("pivot 1 gave filter %q", app.filter.String())
+	if s := look(t, app); s.front() != "" || !strings.Contains(s.info(), "filter user="+from.Username+" ") {
+		t.Fatalf("pivot 1 should filter to user=%s:\n%s", from.Username, s.text())
 	}
 	want := 0
 	for _, e := range evs {
@@ -756,12 +790,12 @@ func TestPivotAndBack(t *testing.T) {
 			want++
 		}
 	}
-	if app.tl.Matches() != want {
-		t.Errorf("%d matches after the pivot, want %d", app.tl.Matches(), want)
+	if s := look(t, app); !strings.Contains(s.info(), fmt.Sprintf(" %d of 60 loaded match", want)) {
+		t.Errorf("want %d matches after the pivot:\n%s", want, s.text())
 	}
 	press(app, "backspace")
-	if app.filter.String() != fromFilter || app.list.Selected().ID != fromID {
-		t.Errorf("backspace returned to %q at %s, want %q at %s", app.filter.String(), app.list.Selected().ID, fromFilter, fromID)
+	if s := look(t, app); !strings.Contains(s.info(), "filter event:Run ") || s.selectedEvent() != fromIndex {
+		t.Errorf("backspace should return to event:Run at event %d, at %d:\n%s", fromIndex, s.selectedEvent(), s.text())
 	}
 }
 
@@ -790,8 +824,8 @@ func TestTimePresets(t *testing.T) {
 		t.Fatalf("no presets:\n%s", got)
 	}
 	press(app, "5")
-	if asked := asked(); len(asked) != 1 || asked[0] != 7*24*time.Hour || app.overlay != overlayNone || app.filter.String() != "adam" {
-		t.Fatalf("preset 5 asked %v, filter %q", asked, app.filter.String())
+	if asked, s := asked(), look(t, app); len(asked) != 1 || asked[0] != 7*24*time.Hour || s.front() != "" || !strings.Contains(s.info(), "filter adam ") {
+		t.Fatalf("preset 5 asked %v:\n%s", asked, s.text())
 	}
 	if got := plain(content(app)); !strings.Contains(got, testNow.Add(-7*24*time.Hour).Format("2006-01-02 15:04")) {
 		t.Errorf("the status bar does not show the new range:\n%s", got)
@@ -839,7 +873,7 @@ func TestFilterFromTheLastEventFillsTheScreen(t *testing.T) {
 			rows++
 		}
 	}
-	if want := min(30, app.list.rows()); rows < want {
+	if want := min(30, look(t, app).body-1); rows < want {
 		t.Errorf("%d rows of adam on screen, want %d:\n%s", rows, want, plain(content(app)))
 	}
 }
@@ -851,11 +885,12 @@ func TestAltSlashOpensTheFilter(t *testing.T) {
 	press(app, "enter") // in the detail pane: esc must first go back to the list
 	app.Update(tea.KeyPressMsg{Code: '/', Mod: tea.ModAlt})
 	typeText(app, "skeddly-")
-	if !app.filtering || app.input.Value() != "skeddly-" || app.overlay != overlayNone || app.focus != paneList {
-		t.Fatalf("alt+/ then text: filtering %v, bar %q, overlay %v, focus %v", app.filtering, app.input.Value(), app.overlay, app.focus)
+	s := look(t, app)
+	if !strings.Contains(s.info(), "/skeddly-") || !strings.Contains(s.footer(), "keep filter") || s.front() != "" || s.focusedPane() != "list" {
+		t.Fatalf("alt+/ then text should type into the filter bar over the list:\n%s", s.text())
 	}
-	if got := app.filter.String(); got != "skeddly-" {
-		t.Errorf("filter %q", got)
+	if !strings.Contains(s.info(), "20 of 60 loaded match") {
+		t.Errorf("the filter skeddly- is not applied:\n%s", s.text())
 	}
 }
 
@@ -905,31 +940,33 @@ func TestFollowAddsNewEventsAtTheTop(t *testing.T) {
 	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	feed(app, evs, true)
 	press(app, "j", "j", "j")
-	selected := app.list.Selected().ID
-	screenTop := app.list.offset
+	s := look(t, app)
+	selected, line := s.selectedEvent(), s.selectedLine()
 	cmd := press(app, "F")
-	if cmd == nil || !app.follow.on {
+	if cmd == nil || !strings.Contains(look(t, app).info(), "following") {
 		t.Fatal("F did not start following")
 	}
 	app.Update(cmd())
 	if after := after(); len(after) != 1 || !after[0].Equal(testNow) {
 		t.Fatalf("polled after %v, want the newest loaded %v", after, testNow)
 	}
-	if app.tl.Len() != 63 || app.tl.At(0).ID != newer[0].ID {
-		t.Fatalf("%d loaded, top %s: the new events are not at the top", app.tl.Len(), app.tl.At(0).ID)
+	s = look(t, app)
+	if !strings.Contains(s.info(), " 63 events loaded") {
+		t.Fatalf("the 3 new events are not loaded:\n%s", s.text())
 	}
-	if app.list.Selected().ID != selected || app.list.offset != screenTop+3 {
-		t.Errorf("the cursor moved to %s (offset %d), want %s (offset %d)", app.list.Selected().ID, app.list.offset, selected, screenTop+3)
+	if s.selectedEvent() != selected || s.selectedLine() != line {
+		t.Errorf("the selected row moved from event %d on line %d to event %d on line %d:\n%s", selected, line, s.selectedEvent(), s.selectedLine(), s.text())
 	}
 	if got := plain(content(app)); !strings.Contains(got, "following · 3 new (g)") {
 		t.Errorf("no badge:\n%s", got)
 	}
 	press(app, "g")
-	if app.list.Selected().ID != newer[0].ID || strings.Contains(plain(content(app)), "new (g)") {
-		t.Errorf("g did not go to the new events and clear the badge")
+	s = look(t, app)
+	if !strings.Contains(s.selected(), newer[0].Time.UTC().Format(timeShort)) || strings.Contains(s.text(), "new (g)") {
+		t.Errorf("g did not go to the new events (the newest at the top) and clear the badge:\n%s", s.text())
 	}
 	press(app, "F")
-	if app.follow.on {
+	if strings.Contains(look(t, app).info(), "following") {
 		t.Error("F did not stop following")
 	}
 }

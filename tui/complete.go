@@ -20,20 +20,13 @@ import (
 // force pushed down (the plan's Loads; the zero Filter when it pushed
 // nothing).
 func (a *App) covered() bool {
-	return a.queryPlan.Key == "" || a.filter.Narrows(a.queryPlan.Loads)
+	return a.queryPlan.Key == "" || a.filter().Narrows(a.queryPlan.Loads)
 }
 
 // complete reports whether the loaded events hold every match of the
 // filter over the query's range.
 func (a *App) complete() bool {
-	return a.ended && !a.halted && a.summary.failed == 0 && a.summary.skipped == 0 && a.covered()
-}
-
-// rangeDone reports whether the query read its whole range: the header's
-// "back to" would then only name the oldest event found, as if the search
-// had stopped there.
-func (a *App) rangeDone() bool {
-	return a.ended && !a.halted && a.summary.failed == 0
+	return a.rangeDone() && a.summary().skipped == 0 && a.covered()
 }
 
 // coverageText says what is loaded and what would load every match, when
@@ -57,7 +50,7 @@ func (a *App) coverageText() string {
 	if a.filtering {
 		key = "enter"
 	}
-	if a.filter.IsZero() {
+	if a.filter().IsZero() {
 		what = "everything"
 	}
 	return s + " — " + key + " queries " + what
@@ -67,7 +60,7 @@ func (a *App) coverageText() string {
 // what to do about it, for the summary and the export; "" when they are
 // every match.
 func (a *App) incompleteWhy() string {
-	s := a.summary
+	s := a.summary()
 	switch {
 	case !a.covered():
 		return a.coverageText()

@@ -122,8 +122,8 @@ func TestClearedPushedFilterIsNotComplete(t *testing.T) {
 	pump(t, app)
 	press(app, "L")
 	pump(t, app)
-	if got := asked(); got[len(got)-1] != "" || app.tl.Len() != len(evs) {
-		t.Fatalf("r asked %q and loaded %d", got, app.tl.Len())
+	if got := asked(); got[len(got)-1] != "" || !strings.Contains(infoText(app), count(len(evs))+" events loaded") {
+		t.Fatalf("r asked %q and loaded: %s", got, infoText(app))
 	}
 	if info := infoText(app); !strings.Contains(info, "complete") {
 		t.Errorf("every event loaded, yet: %s", info)
@@ -145,18 +145,27 @@ func TestBackFromAPushedPivotIsNotComplete(t *testing.T) {
 	typeText(app, "skeddly-")
 	press(app, "enter")
 	pump(t, app)
-	user := app.list.Selected().Username
+	i := look(t, app).selectedEvent()
+	if i < 0 {
+		t.Fatal("no event selected")
+	}
+	user := evs[i].Username
 	press(app, "p", "1")
 	pump(t, app)
 	if got := asked()[len(asked())-1]; got != "Username="+user {
 		t.Fatalf("the pivot asked %q", got)
 	}
 	press(app, "backspace")
-	if app.filter.String() != "skeddly-" {
-		t.Fatalf("backspace returned to %q", app.filter.String())
-	}
 	info := infoText(app)
-	loaded := app.tl.Len()
+	if !strings.HasPrefix(info, "filter skeddly- ") {
+		t.Fatalf("backspace should return to skeddly-: %s", info)
+	}
+	loaded := 0 // the query pushed the user down: it loaded that user's events
+	for _, e := range evs {
+		if e.Username == user {
+			loaded++
+		}
+	}
 	if strings.Contains(info, "complete") || !strings.Contains(info, count(loaded)+" loaded by Username="+user+" — r queries this filter") {
 		t.Errorf("info line after backspace: %s", info)
 	}
@@ -191,8 +200,8 @@ func TestTypingOverAPushedResultIsNotComplete(t *testing.T) {
 	}
 	press(app, "enter")
 	pump(t, app)
-	if got := asked()[len(asked())-1]; got != "" || app.tl.Matches() != 1 {
-		t.Fatalf("enter asked %q and found %d", got, app.tl.Matches())
+	if got := asked()[len(asked())-1]; got != "" || !strings.Contains(infoText(app), " 1 of "+count(len(evs))+" loaded match") {
+		t.Fatalf("enter asked %q and found: %s", got, infoText(app))
 	}
 	if info := infoText(app); !strings.Contains(info, "complete") || strings.Contains(info, "loaded by") {
 		t.Errorf("after the query for the filter: %s", info)
@@ -209,9 +218,9 @@ func TestExportsInTheSameSecondKeepEachFile(t *testing.T) {
 	exportClock = func() time.Time { return testNow }
 	defer func() { exportClock = time.Now }()
 	evs := mixedEvents(30)
-	app, _ := newTestApp(t, 80, 24, evs)
-	app.cfg.ExportDir = t.TempDir()
-	first := filepath.Join(app.cfg.ExportDir, "lazytrail-20261123-120000.jsonl")
+	dir := t.TempDir()
+	app := appWith(t, Config{ExportDir: dir}, 80, 24, evs)
+	first := filepath.Join(dir, "lazytrail-20261123-120000.jsonl")
 	// Both commands exist before either runs, as when e is pressed twice
 	// quickly; they then run at once, as tea runs commands.
 	cmds := []tea.Cmd{press(app, "e"), press(app, "e"), press(app, "e")}
@@ -242,9 +251,8 @@ func TestExportsInTheSameSecondKeepEachFile(t *testing.T) {
 	}
 	app.Update(msgs[2])
 	// A path longer than the line is split where it must, nowhere else.
-	lines := strings.Split(plain(content(app)), "\n")
 	joined := ""
-	for _, l := range lines[len(lines)-1-app.lay.info : len(lines)-1] {
+	for _, l := range strings.Split(look(t, app).info(), "\n") {
 		joined += strings.TrimSpace(l)
 	}
 	if info := infoText(app); !strings.Contains(joined, msgs[2].path) || !strings.Contains(info, filepath.Base(msgs[2].path)) {
@@ -261,7 +269,7 @@ func TestExportsInTheSameSecondKeepEachFile(t *testing.T) {
 	if data, _ := os.ReadFile(first); string(data) != "mine\n" || m.err != nil || filepath.Base(m.path) != "lazytrail-20261123-120000.csv" {
 		t.Errorf("csv export went to %s (err %v); the user's file holds %q", m.path, m.err, data)
 	}
-	if entries, _ := os.ReadDir(app.cfg.ExportDir); len(entries) != 4 {
+	if entries, _ := os.ReadDir(dir); len(entries) != 4 {
 		t.Errorf("%d files in the folder, want the 3 exports and the csv (no temporary left)", len(entries))
 	}
 }
@@ -285,10 +293,14 @@ func TestWholeFilterQueryCoverageAndAStoppedQuery(t *testing.T) {
 	app := New(Config{Source: src, Location: time.UTC, ExportDir: t.TempDir()})
 	app.Init()
 	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	app.Update(batchMsg{gen: app.gen, ok: true, batch: model.Batch{Progress: []model.RegionProgress{query}}})
+	deliver(app, model.Batch{Progress: []model.RegionProgress{query}}, true)
 	press(app, "esc") // the query is running: esc stops it
-	if info := infoText(app); !app.ended || strings.Contains(info, "complete") || !strings.Contains(info, "query stopped") {
-		t.Fatalf("a stopped query: ended %v, %s", app.ended, info)
+	if info := infoText(app); strings.Contains(info, "complete") || !strings.Contains(info, "query stopped") {
+		t.Fatalf("a stopped query: %s", info)
+	}
+	press(app, "j") // the flash gives way to the query's state: stopped, not complete
+	if info := infoText(app); strings.Contains(info, "complete") || !strings.Contains(info, "query stopped (r runs it again)") {
+		t.Fatalf("a stopped query, once the message is gone: %s", info)
 	}
 	if sum, _ := summaryAndExport(t, app); !strings.Contains(sum, "the query was stopped; r runs it again") {
 		t.Errorf("summary of a stopped query: %q", sum)

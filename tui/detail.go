@@ -3,8 +3,9 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"time"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"lazytrail/model"
@@ -13,13 +14,11 @@ import (
 // detailPane shows one event as a person reads it: when, who, what, the
 // resources and the request parameters.
 type detailPane struct {
-	st      *Styles
-	sc      scroller
-	key     selectionKey
-	zone    *time.Location
-	focused bool
-	width   int
-	height  int // including the title line
+	s      *state
+	sc     scroller
+	key    selectionKey
+	width  int
+	height int // including the title line
 }
 
 // selectionKey identifies a loaded event across timeline growth (pointers
@@ -47,7 +46,7 @@ func (d *detailPane) Show(key selectionKey, e *model.Event) {
 	}
 	d.key = key
 	if e == nil {
-		d.sc.SetLines([]string{styled(d.st.Label, "no event selected")})
+		d.sc.SetLines([]string{styled(d.s.st.Label, "no event selected")})
 		return
 	}
 	d.sc.wrap = true
@@ -58,12 +57,13 @@ func (d *detailPane) Show(key selectionKey, e *model.Event) {
 func (d *detailPane) Invalidate() { d.sc.source = nil }
 
 func (d *detailPane) render(e *model.Event) []string {
+	st := &d.s.st
 	var lines []string
 	section := func(title string) {
 		if len(lines) > 0 {
 			lines = append(lines, "")
 		}
-		lines = append(lines, styled(d.st.Section, title))
+		lines = append(lines, styled(st.Section, title))
 	}
 	field := func(label, value string) {
 		if value == "" {
@@ -76,12 +76,12 @@ func (d *detailPane) render(e *model.Event) []string {
 		// own value, so continuation lines stay under the value.
 		label = cut(label, 40) + " "
 		lw := max(labelWidth, cellWidth(label))
-		head := "  " + styled(d.st.Label, pad(label, lw))
+		head := "  " + styled(st.Label, pad(label, lw))
 		for i, part := range d.wrapValue(model.Printable(value), lw) {
 			if i > 0 {
 				head = spaces(2 + lw)
 			}
-			lines = append(lines, head+styled(d.st.Value, part))
+			lines = append(lines, head+styled(st.Value, part))
 		}
 	}
 
@@ -92,7 +92,7 @@ func (d *detailPane) render(e *model.Event) []string {
 	section("WHEN")
 	if !e.Time.IsZero() {
 		field("UTC", e.Time.UTC().Format("2006-01-02 15:04:05 UTC"))
-		field("local", e.Time.In(d.zone).Format("2006-01-02 15:04:05 MST (-07:00)"))
+		field("local", e.Time.In(d.s.local).Format("2006-01-02 15:04:05 MST (-07:00)"))
 	}
 
 	section("WHO")
@@ -128,7 +128,7 @@ func (d *detailPane) render(e *model.Event) []string {
 	field("request id", ctx.RequestID)
 	field("TLS", ctx.TLSVersion)
 	if e.Failed() {
-		lines = append(lines, "  "+styled(d.st.Label, pad("error ", labelWidth))+styled(d.st.Error, model.Printable(e.ErrorCode)))
+		lines = append(lines, "  "+styled(st.Label, pad("error ", labelWidth))+styled(st.Error, model.Printable(e.ErrorCode)))
 		field("message", e.ErrorMessage)
 	}
 
@@ -136,7 +136,7 @@ func (d *detailPane) render(e *model.Event) []string {
 		section("RESOURCES")
 		for i, r := range e.Resources {
 			if i == maxResources {
-				lines = append(lines, styled(d.st.Label, fmt.Sprintf("  … and %d more (see the JSON pane)", len(e.Resources)-i)))
+				lines = append(lines, styled(st.Label, fmt.Sprintf("  … and %d more (see the JSON pane)", len(e.Resources)-i)))
 				break
 			}
 			field(r.Type, r.Name)
@@ -145,7 +145,7 @@ func (d *detailPane) render(e *model.Event) []string {
 
 	if params, ok := jsonMember(e.Raw, "requestParameters"); ok && params != "null" {
 		section("REQUEST PARAMETERS")
-		pretty, err := prettyJSON(params, jsonPaintsOf(*d.st))
+		pretty, err := prettyJSON(params, jsonPaintsOf(*st))
 		if err != nil {
 			pretty = rawLines(params)
 		}
@@ -156,20 +156,32 @@ func (d *detailPane) render(e *model.Event) []string {
 
 	if e.ParseError != "" {
 		section("PARSE ERROR")
-		lines = append(lines, "  "+styled(d.st.Error, model.Printable(e.ParseError)))
+		lines = append(lines, "  "+styled(st.Error, model.Printable(e.ParseError)))
 	}
 	return lines
 }
 
 func (d *detailPane) View() []string {
-	title := d.st.PaneTitle
-	if d.focused {
-		title = d.st.PaneTitleFocused
+	title := d.s.st.PaneTitle
+	if d.s.focus == paneDetail {
+		title = d.s.st.PaneTitleFocused
 	}
 	first, last, total := d.sc.Position()
 	head := paintOf(title).wrap(clip(fmt.Sprintf("DETAIL  %d-%d/%d", first, last, total), d.width))
 	return append([]string{head}, d.sc.Lines()...)
 }
+
+// HandleKey scrolls the pane.
+func (d *detailPane) HandleKey(msg tea.KeyPressMsg) action {
+	if move(d.s.keys, &d.sc, msg) {
+		return handled{}
+	}
+	return nil
+}
+
+// ShortHelp and FullHelp are the list's: every key works over a pane.
+func (d *detailPane) ShortHelp() []key.Binding  { return d.s.keys.ShortHelp() }
+func (d *detailPane) FullHelp() [][]key.Binding { return d.s.keys.FullHelp() }
 
 // wrapValue breaks a long value into lines that fit beside the labels, so
 // that continuation lines keep the value column.

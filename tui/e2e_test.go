@@ -34,8 +34,8 @@ func TestEndToEndFilterAndOpen(t *testing.T) {
 	final := tm.FinalModel(t).(*App)
 	defer final.Close()
 
-	if final.filter.String() != "skeddly-" || final.tl.Matches() == 0 {
-		t.Fatalf("filter %q with %d matches", final.filter.String(), final.tl.Matches())
+	if final.filter().String() != "skeddly-" || final.tl.Matches() == 0 {
+		t.Fatalf("filter %q with %d matches", final.filter().String(), final.tl.Matches())
 	}
 	for i := range final.tl.Matches() {
 		if u := final.tl.Match(i).Username; !strings.HasPrefix(u, "skeddly-") {

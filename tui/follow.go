@@ -76,7 +76,6 @@ func (a *App) onFollow(m followMsg) tea.Cmd {
 		selected := a.list.Selected()
 		before := a.tl.Matches()
 		a.tl = a.tl.WithNewer(fresh)
-		a.list.tl = a.tl
 		added := a.tl.Matches() - before
 		if selected != nil {
 			a.list.offset += added
@@ -84,8 +83,6 @@ func (a *App) onFollow(m followMsg) tea.Cmd {
 			a.follow.fresh += added
 		}
 		a.selAll = a.tl.MatchIndex(a.list.cursor)
-		a.refreshSummary()
-		a.syncPanes()
 	}
 	return a.followTick()
 }

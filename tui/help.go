@@ -3,6 +3,12 @@ package tui
 import (
 	"fmt"
 	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"lazytrail/keymap"
 )
 
 // filterTerms is the filter language as ? shows it, beside the keys: the
@@ -28,36 +34,56 @@ var filterTerms = []struct{ example, matches string }{
 	{"event=RunInstances", "exactly that value, case-sensitive; also user= key= res= restype= id= source=: enter pushes it down to the source (seconds, not a scan of the whole range)"},
 }
 
-// openHelp shows the help from its top.
-func (a *App) openHelp() {
-	a.overlay = overlayHelp
-	a.helpSc.SetLines(a.helpLines())
-	a.sizeHelp()
+// ? opens the help over the focused pane, from its top each time.
+var _ = register(opener{
+	key:  func(k keymap.KeyMap) key.Binding { return k.Help },
+	open: func(a *App, _ overlay) overlay { return newHelpOverlay(a.state, a.focused()) },
+})
+
+// helpOverlay is ?: the keys of the view it opened over (every key, from
+// the list), then the filter language, scrolled.
+type helpOverlay struct {
+	s      *state
+	of     help.KeyMap // whose keys it lists
+	sc     scroller
+	width  int
+	height int
 }
 
-// sizeHelp fits the help to the body, keeping a line to say how to scroll
-// when it does not fit whole.
-func (a *App) sizeHelp() {
-	h := a.lay.body
-	if len(a.helpSc.source) > h {
-		h--
+func newHelpOverlay(s *state, of help.KeyMap) *helpOverlay { return &helpOverlay{s: s, of: of} }
+
+func (h *helpOverlay) opener() key.Binding { return h.s.keys.Help }
+
+// SetSize lays the help out for the width, keeping the scroll position,
+// and a line to say where the reader is when it does not fit whole.
+func (h *helpOverlay) SetSize(w, ht int) {
+	h.width, h.height = w, ht
+	top := h.sc.top
+	h.sc.SetLines(h.lines())
+	if len(h.sc.source) > ht {
+		ht--
 	}
-	a.helpSc.SetSize(a.lay.width, max(h, 1))
+	h.sc.SetSize(w, max(ht, 1))
+	h.sc.top = top
+	h.sc.clamp()
 }
 
-func (a *App) helpView() []string {
-	lines := a.helpSc.Lines()
-	if first, last, total := a.helpSc.Position(); total > len(lines) || first > 1 || last < total {
-		lines = append(lines[:len(lines):len(lines)], styled(a.st.Label, fit(fmt.Sprintf("  lines %d–%d of %d · j/k, pgdn/pgup scroll · esc closes", first, last, total), a.lay.width)))
+func (h *helpOverlay) View() []string {
+	lines := h.sc.Lines()
+	if first, last, total := h.sc.Position(); total > len(lines) || first > 1 || last < total {
+		lines = append(lines[:len(lines):len(lines)], styled(h.s.st.Label, fit(fmt.Sprintf("  lines %d–%d of %d", first, last, total), h.width)))
 	}
 	return lines
 }
 
-// helpLines are the keys, then the filter language.
-func (a *App) helpLines() []string {
-	w := a.lay.width
-	title := paintOf(a.st.PaneTitle)
-	lines := strings.Split(a.help.FullHelpView(a.keys.FullHelp()), "\n")
+// lines are the keys, then the filter language.
+func (h *helpOverlay) lines() []string {
+	w := h.width
+	title := paintOf(h.s.st.PaneTitle)
+	keys := help.New()
+	keys.Styles = h.s.st.Help
+	keys.SetWidth(w)
+	lines := strings.Split(keys.FullHelpView(h.of.FullHelp()), "\n")
 	lines = append(lines, "")
 	for _, l := range wrapLines("FILTER  (/ opens it; terms are ANDed; a,b lists alternatives; -term negates; lower case matches any case)", w) {
 		lines = append(lines, title.wrap(l))
@@ -78,3 +104,18 @@ func (a *App) helpLines() []string {
 	}
 	return lines
 }
+
+// HandleKey scrolls.
+func (h *helpOverlay) HandleKey(msg tea.KeyPressMsg) action {
+	if move(h.s.keys, &h.sc, msg) {
+		return handled{}
+	}
+	return nil
+}
+
+func (h *helpOverlay) ShortHelp() []key.Binding {
+	k := h.s.keys
+	return []key.Binding{scrollKeys(k), closeKeys(k, h.opener())}
+}
+
+func (h *helpOverlay) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }

@@ -65,8 +65,8 @@ func hostileEvents() []model.Event {
 func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		app, _ := newTestApp(t, size[0], size[1], hostileEvents())
-		app.Update(batchMsg{gen: app.gen, ok: true, batch: model.Batch{Progress: []model.RegionProgress{
-			{Region: hostile, State: model.RegionFailed, Err: hostile}}}})
+		deliver(app, model.Batch{Progress: []model.RegionProgress{
+			{Region: hostile, State: model.RegionFailed, Err: hostile}}}, true)
 		screens := map[string]string{"list": content(app)}
 		press(app, "enter")
 		screens["detail"] = content(app)

@@ -3,19 +3,21 @@ package tui
 import (
 	"fmt"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"lazytrail/model"
 )
 
 // jsonPane shows the raw record pretty-printed and coloured. The rendering
 // is cached per selected event; wrapping only re-flows the cached lines.
 type jsonPane struct {
-	st      *Styles
-	sc      scroller
-	key     selectionKey
-	note    string // why the record is shown as received, if it is
-	focused bool
-	width   int
-	height  int
+	s      *state
+	sc     scroller
+	key    selectionKey
+	note   string // why the record is shown as received, if it is
+	width  int
+	height int
 }
 
 func (j *jsonPane) SetSize(w, h int) {
@@ -35,24 +37,24 @@ func (j *jsonPane) Show(key selectionKey, e *model.Event, raw, note string) {
 	}
 	j.key, j.note = key, note
 	if e == nil {
-		j.sc.SetLines([]string{styled(j.st.Label, "no event selected")})
+		j.sc.SetLines([]string{styled(j.s.st.Label, "no event selected")})
 		return
 	}
-	lines, err := prettyJSON(raw, jsonPaintsOf(*j.st))
+	lines, err := prettyJSON(raw, jsonPaintsOf(j.s.st))
 	if err != nil {
 		j.note = "not valid JSON (" + err.Error() + "), shown as received"
 		lines = rawLines(raw)
 	}
 	if len(lines) == 0 {
-		lines = []string{styled(j.st.Label, "(no raw record)")}
+		lines = []string{styled(j.s.st.Label, "(no raw record)")}
 	}
 	j.sc.SetLines(lines)
 }
 
 func (j *jsonPane) View() []string {
-	title := j.st.PaneTitle
-	if j.focused {
-		title = j.st.PaneTitleFocused
+	title := j.s.st.PaneTitle
+	if j.s.focus == paneJSON {
+		title = j.s.st.PaneTitleFocused
 	}
 	first, last, total := j.sc.Position()
 	wrap := "off"
@@ -65,3 +67,15 @@ func (j *jsonPane) View() []string {
 	}
 	return append([]string{paintOf(title).wrap(clip(head, j.width))}, j.sc.Lines()...)
 }
+
+// HandleKey scrolls the pane.
+func (j *jsonPane) HandleKey(msg tea.KeyPressMsg) action {
+	if move(j.s.keys, &j.sc, msg) {
+		return handled{}
+	}
+	return nil
+}
+
+// ShortHelp and FullHelp are the list's: every key works over a pane.
+func (j *jsonPane) ShortHelp() []key.Binding  { return j.s.keys.ShortHelp() }
+func (j *jsonPane) FullHelp() [][]key.Binding { return j.s.keys.FullHelp() }

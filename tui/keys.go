@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -41,24 +40,15 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if !key.Matches(msg, k.Refresh) {
 		a.confirmR = false
 	}
-	if a.overlay != overlayNone {
+	if a.front() != nil {
 		return a.onOverlayKey(msg)
+	}
+	if a.openView(msg) {
+		return nil
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
-	case key.Matches(msg, k.Help):
-		a.openHelp()
-	case key.Matches(msg, k.Regions):
-		a.overlay = overlayRegions
-	case key.Matches(msg, k.Summary):
-		a.overlay = overlaySummary
-		a.refreshSummary()
-	case key.Matches(msg, k.Pivot):
-		if e := a.list.Selected(); e != nil {
-			a.pivots.options = pivotsOf(e)
-			a.overlay = overlayPivot
-		}
 	case key.Matches(msg, k.PivotBack):
 		a.pivotReturn()
 	case key.Matches(msg, k.Export):
@@ -67,13 +57,12 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.export("csv")
 	case key.Matches(msg, k.ScanToEnd):
 		if !a.ended {
-			a.toEnd.start(a.summary, time.Now())
+			a.toEnd.start(a.summary(), time.Now())
 			a.stopped = false
-			a.askForMore()
 		}
 	case key.Matches(msg, k.Filter):
 		a.filtering = true
-		a.input.SetValue(a.filter.String())
+		a.input.SetValue(a.filter().String())
 		a.input.CursorEnd()
 		return a.input.Focus()
 	case key.Matches(msg, k.Back):
@@ -90,8 +79,6 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.copyRaw()
 	case key.Matches(msg, k.ToggleZone):
 		a.utc = !a.utc
-		a.list.utc = a.utc
-		a.regions.Update(a.progress, a.zone())
 	case key.Matches(msg, k.ToggleWrap):
 		a.json.SetWrap(!a.json.sc.wrap)
 	case key.Matches(msg, k.Refresh):
@@ -106,8 +93,8 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		// A fresh query is one for the filter in force: after esc cleared
 		// a pushed term, or backspace left a pivot, it asks for every
 		// match again rather than the pushed attribute's events.
-		if a.capabilities().Plans && a.filter.Err() == "" {
-			a.queryPlan = a.cfg.Source.Plan(a.filter)
+		if a.capabilities().Plans && a.filter().Err() == "" {
+			a.queryPlan = a.cfg.Source.Plan(a.filter())
 		}
 		return a.reopen()
 	case key.Matches(msg, k.Follow):
@@ -119,42 +106,10 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		if a.follow.on {
 			return a.poll()
 		}
-	case key.Matches(msg, k.TimeRange):
-		if a.capabilities().Ranges {
-			a.overlay = overlayTime
-		}
 	default:
-		a.navigate(msg)
-	}
-	return nil
-}
-
-// onOverlayKey handles a key over the help or the source panel: q, esc
-// and the key that opened it close it (a reader of the help pressing q
-// wants the help gone, not the session); ctrl+c still quits.
-func (a *App) onOverlayKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := a.keys
-	switch {
-	case key.Matches(msg, k.ForceQuit):
-		return tea.Quit
-	case a.overlay == overlayTime && a.rangeIn.on:
-		return a.onRangeKey(msg)
-	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit), key.Matches(msg, k.Help) && a.overlay == overlayHelp,
-		key.Matches(msg, k.Regions) && a.overlay == overlayRegions, key.Matches(msg, k.Summary) && a.overlay == overlaySummary,
-		key.Matches(msg, k.Pivot) && a.overlay == overlayPivot, key.Matches(msg, k.TimeRange) && a.overlay == overlayTime:
-		a.overlay = overlayNone
-	case a.overlay == overlaySummary:
-		return a.onSummaryKey(msg)
-	case a.overlay == overlayPivot && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
-		return a.pivotTo(int(msg.Text[0] - '1'))
-	case a.overlay == overlayTime && len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
-		return a.pickTime(int(msg.Text[0] - '1'))
-	case a.overlay == overlayRegions && key.Matches(msg, k.Copy):
-		return a.copyQuery()
-	case a.overlay == overlayRegions:
-		a.move(&a.regions.sc, msg)
-	case a.overlay == overlayHelp:
-		a.move(&a.helpSc, msg)
+		if act := a.focused().HandleKey(msg); act != nil {
+			return a.do(act)
+		}
 	}
 	return nil
 }
@@ -173,15 +128,11 @@ func (a *App) back() tea.Cmd {
 	case a.scanning():
 		a.stopped = true
 		a.toEnd.on = false
-		a.askForMore()
 	}
 	return nil
 }
 
-func (a *App) setFocus(p pane) {
-	a.focus = p
-	a.resize(a.lay.width, a.lay.height)
-}
+func (a *App) setFocus(p pane) { a.focus = p }
 
 // cycleFocus moves between panes: all three in the wide layout; in the
 // narrow one tab goes from the list to detail and then between detail and
@@ -232,82 +183,4 @@ func (a *App) copyRaw() tea.Cmd {
 func clipboardSent(what string, n int) string {
 	return fmt.Sprintf("sent %s (%s bytes) to the clipboard by OSC 52: it arrives if the terminal allows OSC 52 (tmux: set-clipboard on)",
 		what, count(n))
-}
-
-// navigate moves the cursor of the focused pane.
-func (a *App) navigate(msg tea.KeyPressMsg) {
-	switch a.focus {
-	case paneDetail:
-		a.move(&a.detail.sc, msg)
-	case paneJSON:
-		a.move(&a.json.sc, msg)
-	default:
-		before := a.list.cursor
-		if !a.move(&a.list, msg) {
-			return
-		}
-		if key.Matches(msg, a.keys.Top) {
-			a.follow.fresh = 0
-		}
-		k := a.keys
-		a.moved(a.list.cursor > before || key.Matches(msg, k.Down, k.PageDown, k.HalfDown, k.Bottom))
-	}
-}
-
-// mover is what the movement keys act on: the list, a scrolled pane, the
-// summary's rows. One switch of keys serves them all.
-type mover interface {
-	Move(n int)
-	Top()
-	Bottom()
-	page() int // rows a page key moves
-}
-
-// move applies a movement key to m and reports whether it was one.
-func (a *App) move(m mover, msg tea.KeyPressMsg) bool {
-	k, page := a.keys, max(m.page(), 1)
-	switch {
-	case key.Matches(msg, k.Down):
-		m.Move(1)
-	case key.Matches(msg, k.Up):
-		m.Move(-1)
-	case key.Matches(msg, k.PageDown):
-		m.Move(page)
-	case key.Matches(msg, k.PageUp):
-		m.Move(-page)
-	case key.Matches(msg, k.HalfDown):
-		m.Move(page / 2)
-	case key.Matches(msg, k.HalfUp):
-		m.Move(-page / 2)
-	case key.Matches(msg, k.Top):
-		m.Top()
-	case key.Matches(msg, k.Bottom):
-		m.Bottom()
-	default:
-		return false
-	}
-	return true
-}
-
-// onSummaryKey moves in the summary view, cycles its grouping (tab), and
-// turns the row under the cursor into a filter (enter): the current
-// filter narrowed by it, the list showing the result.
-func (a *App) onSummaryKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := a.keys
-	switch {
-	case key.Matches(msg, k.NextPane):
-		a.answers.Cycle(1)
-		a.refreshSummary()
-	case key.Matches(msg, k.PrevPane):
-		a.answers.Cycle(-1)
-		a.refreshSummary()
-	case a.move(&a.answers, msg):
-	case key.Matches(msg, k.Open):
-		if term := a.answers.Selected(); term != "" {
-			a.overlay = overlayNone
-			a.applyFilter(strings.TrimSpace(a.filter.String() + " " + term))
-			return a.plan()
-		}
-	}
-	return nil
 }

@@ -16,7 +16,7 @@ type layout struct {
 	wide          bool
 	body          int // lines between the status bar and the info line
 	listHeight    int // wide: the list on top; narrow: the whole body
-	lowerHeight   int // wide: detail and JSON side by side under the list
+	lowerHeight   int // wide: detail and JSON side by side under the list; narrow: the whole body (one at a time)
 	detailWidth   int
 	jsonWidth     int // the separator takes the remaining column
 }
@@ -41,4 +41,23 @@ func computeLayout(w, h, top, info int) layout {
 	l.detailWidth = (w - 1) / 2
 	l.jsonWidth = w - 1 - l.detailWidth
 	return l
+}
+
+// resize decides every size for a terminal of w×h and hands each
+// component its own: the one place sizes are set.
+func (a *App) resize(w, h int) {
+	a.help.SetWidth(w)
+	a.input.SetWidth(max(w/2-2, 10))
+	a.status.SetSize(w, maxStatusLines)
+	top, info := a.chromeLines(w)
+	a.lay = computeLayout(w, h, top, info)
+	if a.lay.tooSmall {
+		return
+	}
+	a.list.SetSize(w, a.lay.listHeight)
+	a.detail.SetSize(a.lay.detailWidth, a.lay.lowerHeight)
+	a.json.SetSize(a.lay.jsonWidth, a.lay.lowerHeight)
+	for _, o := range a.overlays {
+		o.SetSize(w, a.lay.body)
+	}
 }

@@ -1,30 +1,29 @@
 package tui
 
 import (
+	"math"
 	"strings"
 	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"lazytrail/model"
 )
 
 // listPane is the virtualised event list: it renders only the rows on
 // screen, so a frame costs the same with a thousand or a million events
-// loaded. cursor and offset are positions in the timeline's filtered view.
+// loaded. cursor and offset are positions in the timeline's filtered view;
+// the timeline, the zone, the focus and the stream's state are read from
+// the shared state when it renders.
 type listPane struct {
-	tl      *model.Timeline
-	st      *Styles
-	cursor  int
-	offset  int
-	width   int
-	height  int // including the header line
-	focused bool
-	zone    *time.Location
-	utc     bool
-	more    string // text of the row after the last one while the stream can deliver ("" when it cannot)
-	year    int    // the year of the query's end: rows of other years show theirs
-	cols    listColumns
-	paints  rowPaints
-	marked  bool // the terminal shows no attributes (TERM=dumb): the selected row is marked with >
+	s      *state
+	cursor int
+	offset int
+	width  int
+	height int // including the header line
+	cols   listColumns
+	paints rowPaints // the row styles as paints, rebuilt with the styles
 }
 
 type rowPaints struct{ normal, readOnly, failed, selected, loading paint }
@@ -44,35 +43,36 @@ const (
 
 func (l *listPane) SetSize(w, h int) {
 	l.width, l.height = w, h
-	l.cols = columnsFor(w, l.tl.Accounts() > 1, l.otherYears())
+	l.cols = columnsFor(w, l.s.tl.Accounts() > 1, l.otherYears())
 	l.keepVisible()
 }
 
 // otherYears reports whether loaded events reach outside this year: a
 // 2023 record must not read "07-10 12:37" as if it were this July.
 func (l *listPane) otherYears() bool {
-	n := l.tl.Len()
+	tl := l.s.tl
+	n := tl.Len()
 	if n == 0 {
 		return false
 	}
-	year := l.year
-	if year == 0 {
-		year = time.Now().Year()
+	year := time.Now().Year()
+	if end := l.s.query.End; !end.IsZero() {
+		year = end.Year() // the year of the query's end: rows of other years show theirs
 	}
-	return l.tl.At(0).Time.Year() != year || l.tl.At(n-1).Time.Year() != year
+	return tl.At(0).Time.Year() != year || tl.At(n-1).Time.Year() != year
 }
 
 // Refit re-decides the columns after events arrive: the account column
 // appears once events of a second account are loaded.
 func (l *listPane) Refit() {
-	several, years := l.tl.Accounts() > 1, l.otherYears()
+	several, years := l.s.tl.Accounts() > 1, l.otherYears()
 	if several != (l.cols.account > 0) || years != (l.cols.time != len(timeShort)) && l.width < 120 {
 		l.cols = columnsFor(l.width, several, years)
 	}
 }
 
+// SetStyles rebuilds the row paints after the styles changed.
 func (l *listPane) SetStyles(st *Styles) {
-	l.st = st
 	l.paints = rowPaints{normal: paintOf(st.Row), readOnly: paintOf(st.RowReadOnly), failed: paintOf(st.RowError),
 		selected: paintOf(st.RowSelected), loading: paintOf(st.RowLoading)}
 }
@@ -111,7 +111,7 @@ func columnsFor(w int, accounts, years bool) listColumns {
 func (l *listPane) rows() int { return max(l.height-1, 0) }
 
 func (l *listPane) keepVisible() {
-	n := l.tl.Matches()
+	n := l.s.tl.Matches()
 	l.cursor = min(l.cursor, n-1)
 	l.cursor = max(l.cursor, 0)
 	if rows := l.rows(); rows > 0 {
@@ -135,7 +135,7 @@ func (l *listPane) Move(n int) {
 func (l *listPane) Top() { l.cursor, l.offset = 0, 0 }
 
 func (l *listPane) Bottom() {
-	l.cursor = l.tl.Matches() - 1
+	l.cursor = l.s.tl.Matches() - 1
 	l.keepVisible()
 }
 
@@ -147,10 +147,42 @@ func (l *listPane) SetCursor(pos int) {
 
 // Selected is the event under the cursor, or nil when nothing matches.
 func (l *listPane) Selected() *model.Event {
-	if l.cursor < 0 || l.cursor >= l.tl.Matches() {
+	if l.cursor < 0 || l.cursor >= l.s.tl.Matches() {
 		return nil
 	}
-	return l.tl.Match(l.cursor)
+	return l.s.tl.Match(l.cursor)
+}
+
+// wanted is how many matching rows the list should have: where the user is
+// plus two screens, or everything while scanning to the end.
+func (l *listPane) wanted() int {
+	if l.s.toEnd.on {
+		return math.MaxInt32
+	}
+	return max(l.cursor, l.offset) + 2*max(l.rows(), 1)
+}
+
+// scanning reports whether a filter is waiting for matches that are not
+// loaded yet.
+func (l *listPane) scanning() bool {
+	s := l.s
+	return !s.ended && !s.stopped && !s.filter().IsZero() && l.wanted() > s.tl.Matches()
+}
+
+// more is the text of the row after the last one while the stream can
+// deliver more ("" when it cannot).
+func (l *listPane) more() string {
+	switch s := l.s; {
+	case s.ended:
+		return ""
+	case s.stopped:
+		return "scan stopped (move down to go on, L to the end)"
+	case s.toEnd.on:
+		return "scanning to the end…"
+	case l.scanning():
+		return "scanning further back…"
+	}
+	return "loading…"
 }
 
 // View renders the header and the visible rows.
@@ -159,29 +191,30 @@ func (l *listPane) View() []string {
 	if l.height <= 0 {
 		return out
 	}
+	tl := l.s.tl
 	zone := "UTC"
-	if !l.utc {
+	if !l.s.utc {
 		// The zone's own name (CET, EST, +0530), not "local": a reader
 		// over SSH may not know which zone the bastion is in. The name
 		// of the newest row, since a zone's name changes with DST.
 		at := time.Now()
-		if l.tl.Matches() > 0 {
-			at = l.tl.Match(l.offset).Time
+		if tl.Matches() > 0 {
+			at = tl.Match(l.offset).Time
 		}
-		zone = at.In(l.zone).Format("MST")
+		zone = at.In(l.s.local).Format("MST")
 	}
-	title := l.st.PaneTitle
-	if l.focused {
-		title = l.st.PaneTitleFocused
+	title := l.s.st.PaneTitle
+	if l.s.focus == paneList {
+		title = l.s.st.PaneTitleFocused
 	}
 	out = append(out, paintOf(title).wrap(clip(l.join(" ", "TIME ("+zone+")", "ACCOUNT", "REGION", "EVENT", "USER", "SOURCE", "RESOURCE"), l.width)))
-	n := l.tl.Matches()
+	n, more := tl.Matches(), l.more()
 	for i := l.offset; len(out) < l.height; i++ {
 		switch {
 		case i < n:
-			out = append(out, l.row(l.tl.Match(i), i == l.cursor))
-		case i == n && l.more != "":
-			out = append(out, l.paints.loading.wrap(fit("  "+l.more, l.width)))
+			out = append(out, l.row(tl.Match(i), i == l.cursor))
+		case i == n && more != "":
+			out = append(out, l.paints.loading.wrap(fit("  "+more, l.width)))
 		default:
 			out = append(out, spaces(l.width))
 		}
@@ -199,7 +232,7 @@ func (l *listPane) row(e *model.Event, selected bool) string {
 	}
 	if selected {
 		p = l.paints.selected
-		if l.marked {
+		if l.s.marked {
 			mark = ">"
 		}
 	}
@@ -207,12 +240,7 @@ func (l *listPane) row(e *model.Event, selected bool) string {
 	if len(e.Resources) > 0 {
 		resource = e.Resources[0].Name
 	}
-	t := e.Time
-	if l.utc {
-		t = t.UTC()
-	} else {
-		t = t.In(l.zone)
-	}
+	t := e.Time.In(l.s.zone())
 	format := timeShort
 	switch l.cols.time {
 	case len(timeLong):
@@ -242,3 +270,22 @@ func (l *listPane) join(mark string, cells ...string) string {
 }
 
 func (l *listPane) page() int { return l.rows() }
+
+// HandleKey moves the cursor; the App then renews the demand and shows
+// the new selection.
+func (l *listPane) HandleKey(msg tea.KeyPressMsg) action {
+	before, k := l.cursor, l.s.keys
+	if !move(k, l, msg) {
+		return nil
+	}
+	return movedCursor{
+		down: l.cursor > before || key.Matches(msg, k.Down, k.PageDown, k.HalfDown, k.Bottom),
+		top:  key.Matches(msg, k.Top),
+	}
+}
+
+// ShortHelp is the footer while browsing the list.
+func (l *listPane) ShortHelp() []key.Binding { return l.s.keys.ShortHelp() }
+
+// FullHelp is every key, for the help overlay.
+func (l *listPane) FullHelp() [][]key.Binding { return l.s.keys.FullHelp() }

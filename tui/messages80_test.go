@@ -32,11 +32,11 @@ func TestMessagesAreWholeAt80x24(t *testing.T) {
 		}
 	})
 	t.Run("export file name", func(t *testing.T) {
-		app, _ := newTestApp(t, 80, 24, mixedEvents(30))
-		app.cfg.ExportDir = filepath.Join(t.TempDir(), "an-investigation-folder-with-a-long-name")
-		if err := mkdir(app.cfg.ExportDir); err != nil {
+		dir := filepath.Join(t.TempDir(), "an-investigation-folder-with-a-long-name")
+		if err := mkdir(dir); err != nil {
 			t.Fatal(err)
 		}
+		app := appWith(t, Config{ExportDir: dir}, 80, 24, mixedEvents(30))
 		app.Update(press(app, "e")())
 		name := regexp.MustCompile(`lazytrail-\d{8}-\d{6}\.jsonl`)
 		if !name.MatchString(plain(content(app))) {
@@ -56,7 +56,7 @@ func TestMessagesAreWholeAt80x24(t *testing.T) {
 		app.toEnd.began, app.toEnd.covered = time.Now().Add(-time.Minute), 0.0001
 		progress := []model.RegionProgress{{Region: "eu-west-1", State: model.RegionPaging, Events: 30, Oldest: testNow.Add(-9 * 24 * time.Hour)},
 			{Region: "us-east-1", State: model.RegionPaging, Events: 30, Oldest: testNow.Add(-9 * 24 * time.Hour)}}
-		app.Update(batchMsg{gen: app.gen, batch: model.Batch{Progress: progress}, ok: true})
+		deliver(app, model.Batch{Progress: progress}, true)
 		got := screenWords(app)
 		if !regexp.MustCompile(`[█░]{10} +\d+% ~\d+[hms][0-9hms]* left`).MatchString(got) {
 			t.Errorf("the scan's bar and time left are not whole on screen:\n%s", plain(content(app)))

@@ -69,7 +69,6 @@ func (a *App) onOriginal(m originalMsg) {
 	delete(a.orig.reading, m.key)
 	a.orig.got[m.key] = m.originalRecord
 	a.json.Invalidate()
-	a.syncPanes()
 }
 
 // recordOf is the record the JSON pane shows for e and what it says about
@@ -110,7 +109,6 @@ func (a *App) queryRunning() bool {
 // and keeps what was loaded.
 func (a *App) stopStream() tea.Cmd {
 	a.ended, a.halted, a.toEnd.on = true, true, false
-	a.list.more = ""
 	a.gen++ // what the closed stream still hands over is not waited for
 	if close := a.detach(); close != nil {
 		return a.closing.cmd(close)

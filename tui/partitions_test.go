@@ -41,7 +41,7 @@ func TestSkippedFilesShowInTheStatusBarAndSourcePanel(t *testing.T) {
 			Skipped: 2, Skips: []string{"logs/a.json.gz: not valid gzip: unexpected EOF", "logs/b.json record 3: no eventTime"}},
 		{Source: "files", Region: "(not log files)", State: model.RegionDone, Skipped: 1, Skips: []string{`logs/fifo: not a regular file (a FIFO)`}},
 	}
-	app.Update(batchMsg{gen: app.gen, batch: model.Batch{Progress: progress}, ok: true})
+	deliver(app, model.Batch{Progress: progress}, true)
 	got := plain(content(app))
 	if !strings.Contains(got, "3 skipped (R)") || !strings.Contains(got, "2 partitions") {
 		t.Fatalf("status bar does not count the skipped files:\n%s", got)
@@ -65,7 +65,7 @@ func TestSixteenRegionsFitTheSourcePanelAt80x24(t *testing.T) {
 	for i, r := range regions {
 		progress = append(progress, model.RegionProgress{Region: r, State: model.RegionPaging, Pages: i, Events: 50 * i, Oldest: testNow.Add(-time.Hour)})
 	}
-	app.Update(batchMsg{gen: app.gen, batch: model.Batch{Progress: progress}, ok: true})
+	deliver(app, model.Batch{Progress: progress}, true)
 	press(app, "R")
 	body := strings.Split(bodyText(app), "\n")
 	rowOf := map[string]int{}
@@ -86,7 +86,7 @@ func TestSixteenRegionsFitTheSourcePanelAt80x24(t *testing.T) {
 	}
 	errText := "AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/ReadOnly/adam is not authorized to perform: cloudtrail:LookupEvents"
 	progress[3].State, progress[3].Err = model.RegionFailed, errText
-	app.Update(batchMsg{gen: app.gen, batch: model.Batch{Progress: progress}, ok: true})
+	deliver(app, model.Batch{Progress: progress}, true)
 	joined := strings.Join(strings.Fields(bodyText(app)), " ")
 	if !strings.Contains(joined, errText) {
 		t.Errorf("the error is not whole on screen:\n%s", bodyText(app))

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"lazytrail/keymap"
 	"lazytrail/model"
 )
 
@@ -49,23 +51,68 @@ func pivotsOf(e *model.Event) []pivot {
 	return out
 }
 
-// pivotMenu is the overlay p opens over the selected event.
+// p opens the pivots of the selected event, when there is one.
+var _ = register(opener{
+	key: func(k keymap.KeyMap) key.Binding { return k.Pivot },
+	open: func(a *App, _ overlay) overlay {
+		if e := a.list.Selected(); e != nil {
+			return newPivotMenu(a.state, e)
+		}
+		return nil
+	},
+})
+
+// pivotMenu is the overlay p opens over the selected event: its pivots
+// are taken when it opens.
 type pivotMenu struct {
-	st      *Styles
+	s       *state
 	options []pivot
 	width   int
 	height  int
 }
 
+func newPivotMenu(s *state, e *model.Event) *pivotMenu { return &pivotMenu{s: s, options: pivotsOf(e)} }
+
+func (m *pivotMenu) opener() key.Binding { return m.s.keys.Pivot }
+
+func (m *pivotMenu) SetSize(w, h int) { m.width, m.height = w, h }
+
 func (m *pivotMenu) View() []string {
-	lines := []string{paintOf(m.st.PaneTitleFocused).wrap(fit("PIVOT  (a number picks; esc closes; backspace on the list returns)", m.width))}
+	lines := []string{paintOf(m.s.st.PaneTitleFocused).wrap(fit("PIVOT", m.width))}
 	for i, p := range m.options {
 		lines = append(lines, fit(fmt.Sprintf("  %d  %s", i+1, model.Printable(p.label)), m.width))
 	}
 	if len(m.options) == 0 {
-		lines = append(lines, styled(m.st.Label, fit("  this event offers nothing to pivot on", m.width)))
+		lines = append(lines, styled(m.s.st.Label, fit("  this event offers nothing to pivot on", m.width)))
 	}
 	return lines
+}
+
+// HandleKey takes a number: that pivot.
+func (m *pivotMenu) HandleKey(msg tea.KeyPressMsg) action {
+	i, ok := picked(m.s.keys, msg)
+	if !ok {
+		return nil
+	}
+	if i >= len(m.options) {
+		return handled{}
+	}
+	return pivotTo{filter: m.options[i].filter}
+}
+
+func (m *pivotMenu) ShortHelp() []key.Binding {
+	k := m.s.keys
+	return []key.Binding{k.Pick, closeKeys(k, m.opener()), relabel(k.PivotBack, "returns (on the list)")}
+}
+
+func (m *pivotMenu) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+// picked is the menu entry a number key picks (from 0).
+func picked(k keymap.KeyMap, msg tea.KeyPressMsg) (int, bool) {
+	if !key.Matches(msg, k.Pick) {
+		return 0, false
+	}
+	return int(msg.String()[0] - '1'), true
 }
 
 // pivotStep is where a pivot came from, for backspace.
@@ -74,16 +121,12 @@ type pivotStep struct {
 	selAll int
 }
 
-// pivotTo applies option i of the menu, remembering the filter and the
-// event it came from.
-func (a *App) pivotTo(i int) tea.Cmd {
-	if i < 0 || i >= len(a.pivots.options) {
-		return nil
-	}
-	a.pivotBack = append(a.pivotBack, pivotStep{filter: a.filter.String(), selAll: a.selAll})
-	a.overlay = overlayNone
+// pivot applies a pivot's filter, remembering the filter and the event it
+// came from.
+func (a *App) pivot(filter string) tea.Cmd {
+	a.pivotBack = append(a.pivotBack, pivotStep{filter: a.filter().String(), selAll: a.selAll})
 	a.setFocus(paneList)
-	a.applyFilter(a.pivots.options[i].filter)
+	a.applyFilter(filter)
 	return a.plan()
 }
 
@@ -98,6 +141,5 @@ func (a *App) pivotReturn() bool {
 	a.selAll = step.selAll
 	a.applyFilter(step.filter)
 	a.list.SetCursor(a.tl.Nearest(step.selAll))
-	a.syncPanes()
 	return true
 }

@@ -95,6 +95,6 @@ func (s *scroller) Position() (first, last, total int) {
 	return s.top + 1, min(s.top+s.height, len(s.visual)), len(s.visual)
 }
 
-// Move and page make a scroller a mover (keys.go).
+// Move and page make a scroller a mover (component.go).
 func (s *scroller) Move(n int) { s.ScrollBy(n) }
 func (s *scroller) page() int  { return s.height }

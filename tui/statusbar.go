@@ -61,19 +61,31 @@ func summarize(ps []model.RegionProgress) regionSummary {
 	return s
 }
 
-// statusBar is the top line: where the data comes from and how far it goes.
+// statusBar is the top line: where the data comes from and how far it
+// goes, read from the shared state when it renders.
 type statusBar struct {
-	st    *Styles
+	s     *state
 	width int
 }
+
+// SetSize takes the width; the bar takes as many lines as it needs (up to
+// maxStatusLines), which the layout then gives it.
+func (b *statusBar) SetSize(w, _ int) { b.width = w }
 
 // maxStatusLines is how many lines the status bar may take: what does not
 // fit on the first (the pushed-down attribute, the time range) goes on
 // the next rather than being left out.
 const maxStatusLines = 3
 
-func (s statusBar) View(account string, q model.Query, loaded int, sum regionSummary, zone *time.Location) []string {
-	bar, key := s.st.paints.bar, s.st.paints.key
+// View is the bar's lines, as many as what it says needs.
+func (s statusBar) View() []string {
+	st := s.s
+	account, q, loaded, zone := st.account, st.query, st.tl.Len(), st.zone()
+	sum := st.summary()
+	if st.rangeDone() {
+		sum.reached = time.Time{} // read to the start of the range: no "back to"
+	}
+	bar, key := st.st.paints.bar, st.st.paints.key
 	sep := " │ "
 	// Parts in order of importance: at a narrow width the later ones go
 	// on a second line, whole, rather than being cut mid-word.
@@ -152,7 +164,8 @@ func count(n int) string {
 // counts are the partitions by state, " 2 done · 1 FAILED (R)", or with
 // attentionOnly only the states that need it (throttled, failed, skipped).
 func (s statusBar) counts(sum regionSummary, attentionOnly bool) string {
-	bar := s.st.paints.bar
+	paints := s.s.st.paints
+	bar := paints.bar
 	r, sep := "", ""
 	for _, c := range []struct {
 		n      int
@@ -161,8 +174,8 @@ func (s statusBar) counts(sum regionSummary, attentionOnly bool) string {
 		always bool
 	}{
 		{sum.done, "done", bar, false}, {sum.paging, "paging", bar, false}, {sum.idle, "idle", bar, false},
-		{sum.throttled, "throttled", s.st.paints.warn, true}, {sum.failed, "FAILED (R)", s.st.paints.bad, true},
-		{sum.skipped, "skipped (R)", s.st.paints.warn, true},
+		{sum.throttled, "throttled", paints.warn, true}, {sum.failed, "FAILED (R)", paints.bad, true},
+		{sum.skipped, "skipped (R)", paints.warn, true},
 	} {
 		if c.n > 0 && (c.always || !attentionOnly) {
 			r += bar.wrap(sep) + c.paint.wrap(fmt.Sprintf(" %d %s", c.n, c.label))

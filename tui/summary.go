@@ -5,41 +5,78 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"lazytrail/keymap"
 	"lazytrail/model"
 )
+
+// s opens the summary on the grouping last chosen.
+var _ = register(opener{
+	key: func(k keymap.KeyMap) key.Binding { return k.Summary },
+	open: func(a *App, last overlay) overlay {
+		if last != nil {
+			return last
+		}
+		return newSummary(a.state)
+	},
+})
 
 // summaryPane is the answers view (s): the filtered events counted by a
 // grouping (user first; tab cycles), with counts, shares and bars, most
 // frequent first, and a histogram of the matches over the query's range.
 // Counts are complete once history is scanned to the end for the filter
-// (L), and lower bounds ("≥") before. enter on a row filters to it.
+// (L), and lower bounds ("≥") before. enter on a row filters to it. It
+// counts the shared state's timeline when it renders, again only when
+// what it counts changed.
 type summaryPane struct {
-	st     *Styles
-	width  int
-	height int
-	by     model.Grouping
-	groups []model.Group
-	total  int
-	hist   []int
-	span   time.Duration // of one histogram bin
-	start  time.Time
-	cursor int
-	top    int
-	why    string // why the counts may not be every match ("" complete); set by the App
-	marked bool   // no attributes show (TERM=dumb): the selected row is marked with >
+	s       *state
+	width   int
+	height  int
+	by      model.Grouping
+	groups  []model.Group
+	total   int
+	hist    []int
+	span    time.Duration // of one histogram bin
+	start   time.Time
+	cursor  int
+	top     int
+	counted summaryKey // what groups, total and hist were counted from
 }
+
+// summaryKey is what a count depends on: a new timeline (r, follow), more
+// events, another filter, grouping, width or range.
+type summaryKey struct {
+	tl         *model.Timeline
+	loaded     int
+	filter     string
+	by         model.Grouping
+	width      int
+	start, end time.Time
+}
+
+func newSummary(s *state) *summaryPane { return &summaryPane{s: s} }
+
+func (p *summaryPane) opener() key.Binding { return p.s.keys.Summary }
 
 // histRows is the histogram's height: sparkline and its axis.
 const histRows = 2
 
 func (p *summaryPane) SetSize(w, h int) {
 	p.width, p.height = w, h
-	p.keepVisible()
+	p.refresh()
 }
 
-// Refresh recounts from the timeline's filtered view; the App calls it when
-// events arrive, the filter changes, or the grouping does.
-func (p *summaryPane) Refresh(tl *model.Timeline, q model.Query) {
+// refresh recounts from the timeline's filtered view when anything the
+// count depends on changed since the last.
+func (p *summaryPane) refresh() {
+	tl, q := p.s.tl, p.s.query
+	k := summaryKey{tl: tl, loaded: tl.Len(), filter: p.s.filter().String(), by: p.by, width: p.width, start: q.Start, end: q.End}
+	if k == p.counted {
+		return
+	}
+	p.counted = k
 	p.groups = tl.GroupCounts(p.by)
 	p.total = tl.Matches()
 	p.hist, p.start, p.span = nil, time.Time{}, 0
@@ -57,10 +94,7 @@ func (p *summaryPane) rows() int { return max(p.height-len(p.title())-1-histRows
 // title says what is counted and whether it is every match, wrapped at
 // the width: the reason a count falls short is never cut off.
 func (p *summaryPane) title() []string {
-	head := fmt.Sprintf("SUMMARY by %s · %s", p.by, matchesText(p.total, p.why))
-	if keys := "  tab: grouping · enter: filter to it · s/esc: close"; cellWidth(head+keys) <= p.width {
-		head += keys
-	}
+	head := fmt.Sprintf("SUMMARY by %s · %s", p.by, matchesText(p.total, p.s.why()))
 	return wrapLines(head, p.width)
 }
 
@@ -83,6 +117,7 @@ func (p *summaryPane) keepVisible() {
 func (p *summaryPane) Cycle(dir int) {
 	p.by = p.by.Next(dir)
 	p.cursor, p.top = 0, 0
+	p.refresh()
 }
 
 // Selected is the filter term that the row under the cursor becomes, or
@@ -105,15 +140,17 @@ func (p *summaryPane) Selected() string {
 	return p.by.Key() + ":" + v
 }
 
-func (p *summaryPane) View(zone *time.Location) []string {
-	title := paintOf(p.st.PaneTitleFocused)
+func (p *summaryPane) View() []string {
+	p.refresh()
+	st := &p.s.st
+	title := paintOf(st.PaneTitleFocused)
 	var lines []string
 	for _, l := range p.title() {
 		lines = append(lines, title.wrap(fit(l, p.width)))
 	}
 	valueW := max(p.width-7-1-9-1-7-1-22, 10)
 	barW := max(p.width-7-1-valueW-1-9-1-7-1, 1)
-	lines = append(lines, paintOf(p.st.PaneTitle).wrap(fit(fmt.Sprintf("%6s %s %9s %7s", "#", fit(strings.ToUpper(p.by.String()), valueW), "COUNT", "SHARE"), p.width)))
+	lines = append(lines, paintOf(st.PaneTitle).wrap(fit(fmt.Sprintf("%6s %s %9s %7s", "#", fit(strings.ToUpper(p.by.String()), valueW), "COUNT", "SHARE"), p.width)))
 	for i := p.top; i < len(p.groups) && i < p.top+p.rows(); i++ {
 		g := p.groups[i]
 		value := model.Printable(g.Value)
@@ -124,20 +161,20 @@ func (p *summaryPane) View(zone *time.Location) []string {
 		line := fmt.Sprintf("%6d %s %9s %6.1f%% %s", i+1, fit(value, valueW), count(g.Count), 100*share, bar(share, barW))
 		line = fit(line, p.width)
 		if i == p.cursor {
-			if p.marked {
+			if p.s.marked {
 				line = ">" + line[1:] // the first cell is the rank's padding
 			}
-			line = paintOf(p.st.RowSelected).wrap(line)
+			line = paintOf(st.RowSelected).wrap(line)
 		}
 		lines = append(lines, line)
 	}
 	if len(p.groups) == 0 {
-		lines = append(lines, styled(p.st.Label, fit("  nothing matches yet", p.width)))
+		lines = append(lines, styled(st.Label, fit("  nothing matches yet", p.width)))
 	}
 	for len(lines) < p.height-histRows {
 		lines = append(lines, spaces(p.width))
 	}
-	return append(lines[:p.height-histRows], p.histogram(zone)...)
+	return append(lines[:p.height-histRows], p.histogram()...)
 }
 
 // matchesText is the count with whether it is every match, and if not
@@ -150,9 +187,10 @@ func matchesText(n int, why string) string {
 }
 
 // histogram is a sparkline of the matches over the range and its axis.
-func (p *summaryPane) histogram(zone *time.Location) []string {
+func (p *summaryPane) histogram() []string {
+	st, zone := &p.s.st, p.s.zone()
 	if len(p.hist) == 0 {
-		return []string{spaces(p.width), styled(p.st.Label, fit("  no time range to chart", p.width))}
+		return []string{spaces(p.width), styled(st.Label, fit("  no time range to chart", p.width))}
 	}
 	peak := 0
 	for _, n := range p.hist {
@@ -172,10 +210,38 @@ func (p *summaryPane) histogram(zone *time.Location) []string {
 	}
 	axis := fmt.Sprintf("  %s → %s · one cell %s · peak %s", p.start.In(zone).Format("2006-01-02 15:04"),
 		p.start.Add(p.span*time.Duration(len(p.hist))).In(zone).Format("2006-01-02 15:04"), shortDuration(p.span), count(peak))
-	return []string{styled(p.st.Scan, fit(b.String(), p.width)), styled(p.st.Label, fit(axis, p.width))}
+	return []string{styled(st.Scan, fit(b.String(), p.width)), styled(st.Label, fit(axis, p.width))}
 }
 
-// Top, Bottom and page make the summary's rows a mover (keys.go).
+// Top, Bottom and page make the summary's rows a mover (component.go).
 func (p *summaryPane) Top()      { p.Move(-len(p.groups)) }
 func (p *summaryPane) Bottom()   { p.Move(len(p.groups)) }
 func (p *summaryPane) page() int { return p.rows() }
+
+// HandleKey moves over the rows, cycles the grouping (tab), and turns the
+// row under the cursor into a filter (enter): the filter in force narrowed
+// by it.
+func (p *summaryPane) HandleKey(msg tea.KeyPressMsg) action {
+	k := p.s.keys
+	switch {
+	case key.Matches(msg, k.NextPane):
+		p.Cycle(1)
+	case key.Matches(msg, k.PrevPane):
+		p.Cycle(-1)
+	case move(k, p, msg):
+	case key.Matches(msg, k.Open):
+		if term := p.Selected(); term != "" {
+			return narrowFilter{filter: strings.TrimSpace(p.s.filter().String() + " " + term)}
+		}
+	default:
+		return nil
+	}
+	return handled{}
+}
+
+func (p *summaryPane) ShortHelp() []key.Binding {
+	k := p.s.keys
+	return []key.Binding{relabel(k.NextPane, "grouping"), relabel(k.Open, "filter to it"), closeKeys(k, p.opener())}
+}
+
+func (p *summaryPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }

@@ -68,7 +68,7 @@ func TestTypedTimeRange(t *testing.T) {
 	}
 	press(app, "9")
 	typeText(app, "quiet")
-	if got := plain(content(app)); !strings.Contains(got, "range: quiet") || app.overlay != overlayTime {
+	if got := plain(content(app)); !strings.Contains(got, "range: quiet") || look(t, app).front() != "time range" {
 		t.Fatalf("q typed into the range line acted as a key:\n%s", got)
 	}
 	press(app, "enter")
@@ -81,8 +81,8 @@ func TestTypedTimeRange(t *testing.T) {
 	typeText(app, "2026-11-01 2026-11-03")
 	press(app, "enter")
 	want := model.Range{Since: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)}
-	if asked := asked(); len(asked) != 1 || asked[0] != want || app.overlay != overlayNone {
-		t.Fatalf("asked %v, overlay %v; want one query over %+v", asked, app.overlay, want)
+	if asked := asked(); len(asked) != 1 || asked[0] != want || look(t, app).front() != "" {
+		t.Fatalf("asked %v, %q in front; want one query over %+v", asked, look(t, app).front(), want)
 	}
 	if got := plain(content(app)); !strings.Contains(got, "2026-11-01 00:00 → 2026-11-03 00:00") {
 		t.Fatalf("the status bar does not show the typed range:\n%s", got)
@@ -94,12 +94,16 @@ func TestTypedTimeRange(t *testing.T) {
 	if got := plain(content(app)); !strings.Contains(got, "the source keeps 90 days of events: nothing before") {
 		t.Fatalf("a range past 90 days says nothing:\n%s", got)
 	}
-	press(app, "T", "9", "esc")
-	if app.overlay != overlayTime || app.rangeIn.on {
-		t.Fatalf("esc on the range line should go back to the menu")
+	press(app, "T", "9")
+	if s := look(t, app); !strings.Contains(s.text(), "range: ") || !strings.Contains(s.footer(), "open the range") {
+		t.Fatalf("9 should open the range line, its keys in the footer:\n%s", s.text())
 	}
 	press(app, "esc")
-	if app.overlay != overlayNone {
+	if s := look(t, app); s.front() != "time range" || strings.Contains(s.text(), "range: ") || !strings.Contains(s.footer(), "T/esc close") {
+		t.Fatalf("esc on the range line should go back to the menu:\n%s", s.text())
+	}
+	press(app, "esc")
+	if look(t, app).front() != "" {
 		t.Fatalf("esc over the menu should close it")
 	}
 }

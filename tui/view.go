@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -46,27 +47,11 @@ func (a *App) render() string {
 
 func (a *App) body() []string {
 	l := a.lay
-	switch a.overlay {
-	case overlayHelp:
-		return block(a.helpView(), l.width, l.body)
-	case overlayRegions:
-		return block(a.regions.View(), l.width, l.body)
-	case overlayTime:
-		return block(a.timeMenu(), l.width, l.body)
-	case overlayPivot:
-		return block(a.pivots.View(), l.width, l.body)
-	case overlaySummary:
-		a.answers.why = a.incompleteWhy()
-		return block(a.answers.View(a.zone()), l.width, l.body)
+	if o := a.front(); o != nil {
+		return block(o.View(), l.width, l.body)
 	}
 	if !l.wide {
-		switch a.focus {
-		case paneDetail:
-			return block(a.detail.View(), l.width, l.body)
-		case paneJSON:
-			return block(a.json.View(), l.width, l.body)
-		}
-		return block(a.list.View(), l.width, l.body)
+		return block(a.focused().View(), l.width, l.body)
 	}
 	out := block(a.list.View(), l.width, l.listHeight)
 	detail := block(a.detail.View(), l.detailWidth, l.lowerHeight)
@@ -103,8 +88,8 @@ func (a *App) infoLines(w int) []string {
 	switch {
 	case a.filtering:
 		left = a.input.View()
-	case !a.filter.IsZero():
-		left = " filter " + cut(a.filter.String(), max(w/2-8, 30))
+	case !a.filter().IsZero():
+		left = " filter " + cut(a.filter().String(), max(w/2-8, 30))
 	}
 	var parts []part
 	add := func(p paint, s string) { parts = append(parts, part{text: s, paint: p}) }
@@ -119,12 +104,13 @@ func (a *App) infoLines(w int) []string {
 	if c := a.coverageText(); c != "" {
 		add(a.st.paints.scan, c)
 	}
+	sum := a.summary()
 	switch {
-	case a.ended && a.summary.failed > 0:
+	case a.ended && sum.failed > 0:
 		// Not complete: what failed could hold matches.
-		add(a.st.paints.err, fmt.Sprintf("incomplete: %d failed (R)", a.summary.failed))
-	case a.ended && a.summary.skipped > 0:
-		add(a.st.paints.err, fmt.Sprintf("incomplete: %s skipped (R)", count(a.summary.skipped)))
+		add(a.st.paints.err, fmt.Sprintf("incomplete: %d failed (R)", sum.failed))
+	case a.ended && sum.skipped > 0:
+		add(a.st.paints.err, fmt.Sprintf("incomplete: %s skipped (R)", count(sum.skipped)))
 	case a.halted:
 		plainPart("query stopped (r runs it again)")
 	case a.complete():
@@ -141,18 +127,18 @@ func (a *App) infoLines(w int) []string {
 	if f := a.followText(); f != "" {
 		add(a.st.paints.scan, f)
 	}
-	if !a.filter.IsZero() || a.filtering {
+	if !a.filter().IsZero() || a.filtering {
 		plainPart(fmt.Sprintf("%s of %s loaded match", count(a.tl.Matches()), count(a.tl.Len())))
 	} else {
 		plainPart(count(a.tl.Len()) + " events loaded")
 	}
 	if a.toEnd.on && !a.ended {
-		if st := a.toEnd.status(a.query, a.summary, time.Now()); st != "" {
+		if st := a.toEnd.status(a.query, sum, time.Now()); st != "" {
 			add(a.st.paints.scan, st)
 		}
 	}
 	if a.scanning() || a.toEnd.on && !a.ended {
-		s := a.summary
+		s := sum
 		optional(count(max(s.checked, a.tl.Len())) + " checked")
 		if !s.reached.IsZero() {
 			optional("back to " + s.reached.In(a.zone()).Format("2006-01-02 15:04"))
@@ -163,10 +149,17 @@ func (a *App) infoLines(w int) []string {
 	return packParts(left, "  ", " · ", " ", parts, w, maxInfoLines)
 }
 
+// footer is the keys of the view in front: the filter bar's while typing,
+// else the front overlay's, else the focused pane's.
 func (a *App) footer() string {
-	bindings := a.keys.ShortHelp()
-	if a.filtering {
+	var bindings []key.Binding
+	switch {
+	case a.filtering:
 		bindings = a.keys.FilterHelp()
+	case a.front() != nil:
+		bindings = a.front().ShortHelp()
+	default:
+		bindings = a.focused().ShortHelp()
 	}
 	return clip(a.help.ShortHelpView(bindings), a.lay.width)
 }
