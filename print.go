@@ -238,7 +238,7 @@ func reportRegions(progress []model.RegionProgress, printed, named int, stderr i
 // partitionsWord is what the partitions are called: regions when they are
 // the LookupEvents regions of one account, partitions otherwise.
 func partitionsWord(progress []model.RegionProgress) string {
-	if slices.ContainsFunc(progress, func(p model.RegionProgress) bool { return p.Source != "" && p.Source != "lookup" || p.Account != "" }) {
+	if slices.ContainsFunc(progress, func(p model.RegionProgress) bool { return !p.IsRegion() }) {
 		return "partitions"
 	}
 	return "regions"
