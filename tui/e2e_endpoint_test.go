@@ -33,7 +33,7 @@ func TestEndToEndDemoOverTheLocalEndpoint(t *testing.T) {
 	q := lookup.Query{Regions: ds.Regions(), Start: testNow.Add(-lookup.History), End: testNow}
 	app := New(Config{Account: "demo", Location: time.UTC,
 		Open: func() (Source, Query) {
-			return lookup.Open(context.Background(), opts, q), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
+			return lookup.OpenAccounts(context.Background(), q, opts), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
 		}})
 	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))

@@ -42,7 +42,7 @@ func runStreamApp(t *testing.T, opts lookup.Options, q lookup.Query) *App {
 	t.Cleanup(cancel)
 	app := New(Config{Account: "faults", Location: time.UTC, Filter: "nobody-at-all",
 		Open: func() (Source, Query) {
-			return lookup.Open(ctx, opts, q), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
+			return lookup.OpenAccounts(ctx, q, opts), Query{Start: q.Start, End: q.End, Regions: len(q.Regions)}
 		}})
 	app.parent = ctx
 	t.Cleanup(app.Close)
@@ -233,7 +233,7 @@ func TestRunOverARealStreamCancelledLeavesNothingBehind(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(ctx, Config{Account: "faults", Filter: "nobody-at-all",
-			Open: func() (Source, Query) { return lookup.Open(ctx, faultOptions(url), q), Query{} }},
+			Open: func() (Source, Query) { return lookup.OpenAccounts(ctx, q, faultOptions(url)), Query{} }},
 			tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
 	}()
 	deadline := time.Now().Add(30 * time.Second) // bounds a broken run only
