@@ -71,7 +71,7 @@ func failWith(t *testing.T, cfg aws.Config, fault localtrail.Fault, url string) 
 	opts := testOptions(url, 1000)
 	opts.AWS = cfg
 	opts.MaxAttempts = 2
-	s := Open(t.Context(), opts, Query{Regions: []string{"eu-west-1"}, End: demoEnd})
+	s := OpenAccounts(t.Context(), Query{Regions: []string{"eu-west-1"}, End: demoEnd}, opts)
 	defer s.Close()
 	drain(t, s, nil, 1)
 	p := s.Progress()[0]

@@ -58,7 +58,7 @@ func TestStreamMergesRandomDatasetsWithFaults(t *testing.T) {
 			opts := testOptions(url, 1000)
 			opts.PageSize = pageSize
 			opts.MaxAttempts = 1 // so the 500 fails the region instead of being retried
-			s := Open(t.Context(), opts, Query{Regions: regions, End: demoEnd})
+			s := OpenAccounts(t.Context(), Query{Regions: regions, End: demoEnd}, opts)
 			defer s.Close()
 			// A consumer asking for a few events at a time, as a scrolling
 			// list does.
@@ -105,7 +105,7 @@ func TestStreamResumesAfterExpiredTokenWithoutLossOrDuplicates(t *testing.T) {
 	srv.SetFault("eu-west-1", localtrail.Fault{ExpireTokenAfter: 2})
 	opts := testOptions(url, 1000)
 	opts.PageSize = 10
-	s := Open(t.Context(), opts, Query{Regions: []string{"eu-west-1"}, End: demoEnd})
+	s := OpenAccounts(t.Context(), Query{Regions: []string{"eu-west-1"}, End: demoEnd}, opts)
 	defer s.Close()
 	got := drain(t, s, nil, len(evs)+1)
 	checkOrder(t, got, globalOrder(datasetKeys(ds, nil)))
@@ -139,7 +139,7 @@ func TestPacingMeetsTheQuota(t *testing.T) {
 			opts := testOptions(url, quota)
 			opts.PageSize = 5
 			opts.MaxBackoff = 20 * time.Millisecond
-			s := Open(t.Context(), opts, Query{Regions: regions, End: demoEnd})
+			s := OpenAccounts(t.Context(), Query{Regions: regions, End: demoEnd}, opts)
 			defer s.Close()
 			got := drain(t, s, nil, len(evs)+1)
 			checkOrder(t, got, globalOrder(datasetKeys(ds, nil)))
@@ -179,7 +179,7 @@ func TestHangingRegionTimesOutAndOthersCarryOn(t *testing.T) {
 	opts.PageSize = 10
 	opts.RequestTimeout = time.Second // generous: the healthy region must never time out on a loaded machine
 	opts.MaxAttempts = 2
-	s := Open(t.Context(), opts, Query{Regions: regions, End: demoEnd})
+	s := OpenAccounts(t.Context(), Query{Regions: regions, End: demoEnd}, opts)
 	defer s.Close()
 	got := drain(t, s, nil, len(evs)+1)
 	checkOrder(t, got, globalOrder(datasetKeys(ds, func(e *model.Event) bool { return e.Region == "us-east-1" })))
@@ -211,7 +211,7 @@ func TestCloseDuringHangsLeavesNothingBehind(t *testing.T) {
 	opts.RequestTimeout = time.Hour
 	opts.MaxBackoff = time.Hour
 	opts.MaxAttempts = 100
-	s := Open(context.Background(), opts, Query{Regions: regions, End: demoEnd})
+	s := OpenAccounts(context.Background(), Query{Regions: regions, End: demoEnd}, opts)
 	s.Want(nil, 10)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -235,7 +235,7 @@ func TestCancelledOpenContextEndsNext(t *testing.T) {
 	srv, url := endpoint(t, localtrail.NewDataset([]model.Event{syntheticEvent("eu-west-1", 0, demoEnd, "adam")}), localtrail.Options{Quota: -1})
 	srv.SetFault("eu-west-1", localtrail.Fault{Hang: true})
 	ctx, cancel := context.WithCancel(t.Context())
-	s := Open(ctx, testOptions(url, 1000), Query{Regions: []string{"eu-west-1"}, End: demoEnd})
+	s := OpenAccounts(ctx, Query{Regions: []string{"eu-west-1"}, End: demoEnd}, testOptions(url, 1000))
 	defer s.Close()
 	s.Want(nil, 1)
 	for paging := false; !paging; {

@@ -62,11 +62,6 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Open starts paging LookupEvents in the query's regions of one account.
-func Open(ctx context.Context, opts Options, q Query) *fetch.Stream {
-	return OpenAccounts(ctx, q, opts)
-}
-
 // OpenAccounts pages LookupEvents for every account × region, each with its
 // own quota, through one merge. An account pages the query's regions, or
 // its own Options.Regions (enabled regions differ between accounts).

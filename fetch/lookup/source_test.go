@@ -172,7 +172,7 @@ func TestRefusedAttributeNamesTheSDKKeys(t *testing.T) {
 	opts := testOptions(url, 1000)
 	opts.MaxAttempts = 1
 	bad := Attribute{Key: "UserName", Value: "adam"} // the service matches keys case-sensitively
-	s := Open(t.Context(), opts, Query{Regions: []string{"eu-west-1"}, End: demoEnd, Lookup: &bad})
+	s := OpenAccounts(t.Context(), Query{Regions: []string{"eu-west-1"}, End: demoEnd, Lookup: &bad}, opts)
 	drain(t, s, nil, 1)
 	p := s.Progress()[0]
 	if p.State != model.RegionFailed || !strings.Contains(p.Err, "use --lookup KEY=VALUE with one of "+strings.Join(attributeKeys, ", ")) {

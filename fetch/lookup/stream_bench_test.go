@@ -15,7 +15,7 @@ import (
 // returning the requests it took and how long the 50 took to arrive.
 func firstScreen(b *testing.B, url string, regions []string) (requests int, elapsed time.Duration) {
 	start := time.Now()
-	s := Open(context.Background(), testOptions(url, 1000), Query{Regions: regions, End: demoEnd})
+	s := OpenAccounts(context.Background(), Query{Regions: regions, End: demoEnd}, testOptions(url, 1000))
 	got, _ := takeMatching(b, s, nil, 50)
 	elapsed = time.Since(start)
 	s.Close()
@@ -88,7 +88,7 @@ func BenchmarkScan(b *testing.B) {
 	for range b.N {
 		_, url := endpoint(b, ds, localtrail.Options{Quota: quota, Latency: latency})
 		opts := testOptions(url, quota)
-		s := Open(context.Background(), opts, Query{Regions: names, End: demoEnd})
+		s := OpenAccounts(context.Background(), Query{Regions: names, End: demoEnd}, opts)
 		s.Want(nothing, 1)
 		delta, perSecond := measureScan(s, warmUp, window)
 		fraction += perSecond / ceiling
@@ -130,7 +130,7 @@ func BenchmarkScanBusyInTurns(b *testing.B) {
 	var failed int
 	for range b.N {
 		_, url := endpoint(b, ds, localtrail.Options{Quota: quota, Latency: latency})
-		s := Open(context.Background(), testOptions(url, quota), Query{Regions: names, Start: demoEnd.Add(-History), End: demoEnd})
+		s := OpenAccounts(context.Background(), Query{Regions: names, Start: demoEnd.Add(-History), End: demoEnd}, testOptions(url, quota))
 		s.Want(nil, 1<<40) // a headless full scan
 		delta, perSecond := measureScan(s, warmUp, window)
 		fraction += perSecond / ceiling

@@ -21,7 +21,7 @@ func TestDemoSkeddlyPrefixAcrossRegions(t *testing.T) {
 		start = demoEnd.Add(-15 * 24 * time.Hour)
 	}
 	inRange := func(e *model.Event) bool { return !e.Time.Before(start) && !e.Time.After(demoEnd) }
-	s := Open(t.Context(), testOptions(url, 1000), Query{Regions: ds.Regions(), Start: start, End: demoEnd})
+	s := OpenAccounts(t.Context(), Query{Regions: ds.Regions(), Start: start, End: demoEnd}, testOptions(url, 1000))
 	defer s.Close()
 
 	match := model.ParseFilter("skeddly-").Match
@@ -54,7 +54,7 @@ func TestDemoSkeddlyPrefixAcrossRegions(t *testing.T) {
 func TestDemoSkeddlyLimitStopsEarly(t *testing.T) {
 	ds := demoDataset()
 	_, url := endpoint(t, ds, localtrail.Options{Quota: -1})
-	s := Open(t.Context(), testOptions(url, 1000), Query{Regions: ds.Regions(), End: demoEnd})
+	s := OpenAccounts(t.Context(), Query{Regions: ds.Regions(), End: demoEnd}, testOptions(url, 1000))
 
 	match := model.ParseFilter("skeddly-").Match
 	got, _ := takeMatching(t, s, match, 20)
@@ -126,7 +126,7 @@ func TestLookupIsPushedDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := Open(t.Context(), testOptions(url, 1000), Query{Regions: ds.Regions(), End: demoEnd, Lookup: &attr})
+	s := OpenAccounts(t.Context(), Query{Regions: ds.Regions(), End: demoEnd, Lookup: &attr}, testOptions(url, 1000))
 	defer s.Close()
 	got := drain(t, s, nil, ds.Len()+1)
 	want := globalOrder(datasetKeys(ds, func(e *model.Event) bool { return e.Username == "adam" }))
