@@ -54,8 +54,6 @@ type (
 	// runCmd: the key was the component's; run the command (a text
 	// input's cursor blink).
 	runCmd struct{ cmd tea.Cmd }
-	// closeOverlay pops the overlay in front.
-	closeOverlay struct{}
 	// movedCursor: the list's cursor moved (down: towards older events,
 	// which resumes a stopped scan).
 	movedCursor struct{ down, top bool }
@@ -73,7 +71,6 @@ type (
 
 func (handled) isAction()      {}
 func (runCmd) isAction()       {}
-func (closeOverlay) isAction() {}
 func (movedCursor) isAction()  {}
 func (narrowFilter) isAction() {}
 func (pivotTo) isAction()      {}

@@ -96,8 +96,6 @@ func (a *App) do(act action) tea.Cmd {
 	switch act := act.(type) {
 	case runCmd:
 		return act.cmd
-	case closeOverlay:
-		a.pop()
 	case movedCursor:
 		if act.top {
 			a.follow.fresh = 0
