@@ -88,6 +88,9 @@ type Capabilities struct {
 	// HistoryLimit is how far back the source keeps events (LookupEvents:
 	// 90 days), for a range that reaches past it to say so; 0: no limit.
 	HistoryLimit time.Duration
+	// Beyond, with a HistoryLimit, says what reaches past it, for the same
+	// message ("--records reads the trail's files"); "" for nothing.
+	Beyond string
 	// Ranges: the source opens a query over a range the user picks (T).
 	Ranges bool
 	// Follow: the source opens a query of everything after a time (F).

@@ -23,6 +23,9 @@ func (a *App) openRange(r model.Range) tea.Cmd {
 		if kept := time.Now().Add(-limit); !since.IsZero() && since.Before(kept.Add(-time.Hour)) {
 			a.flash = fmt.Sprintf("the source keeps %d days of events: nothing before %s can be found there",
 				int(limit.Hours()/24), kept.UTC().Format("2006-01-02"))
+			if beyond := a.capabilities().Beyond; beyond != "" {
+				a.flash += " (" + model.Printable(beyond) + ")"
+			}
 		}
 	}
 	return cmd

@@ -48,7 +48,7 @@ func TestParseRange(t *testing.T) {
 // refused in place, q and esc typed there do not quit or close T.
 func TestTypedTimeRange(t *testing.T) {
 	src := &memory.Source{Account: "demo", Start: testNow.Add(-24 * time.Hour), End: testNow,
-		Caps: model.Capabilities{Ranges: true, HistoryLimit: 90 * 24 * time.Hour}}
+		Caps: model.Capabilities{Ranges: true, HistoryLimit: 90 * 24 * time.Hour, Beyond: "older events are elsewhere"}}
 	// asked is the range of every query opened after the first.
 	asked := func() []model.Range {
 		var rs []model.Range
@@ -91,7 +91,7 @@ func TestTypedTimeRange(t *testing.T) {
 	press(app, "T", "9")
 	typeText(app, "2025-01-01 2025-02-01")
 	press(app, "enter")
-	if got := plain(content(app)); !strings.Contains(got, "the source keeps 90 days of events: nothing before") {
+	if got := plain(content(app)); !strings.Contains(got, "the source keeps 90 days of events: nothing before") || !strings.Contains(got, "(older events are elsewhere)") {
 		t.Fatalf("a range past 90 days says nothing:\n%s", got)
 	}
 	press(app, "T", "9")

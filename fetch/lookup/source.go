@@ -131,7 +131,7 @@ func (s *Source) Plan(f model.Filter) model.Plan {
 // Capabilities: 90 days kept, any range, follow mode, and the filter's
 // planner unless --lookup fixed the attribute.
 func (s *Source) Capabilities() model.Capabilities {
-	c := model.Capabilities{HistoryLimit: History, Ranges: true, Follow: true, Plans: s.settings.Lookup == nil}
+	c := model.Capabilities{HistoryLimit: History, Beyond: "--records reads the trail's files", Ranges: true, Follow: true, Plans: s.settings.Lookup == nil}
 	if a := s.settings.Lookup; a != nil {
 		c.Fixed = "--lookup " + model.Printable(a.String())
 	}

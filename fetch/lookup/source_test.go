@@ -53,7 +53,7 @@ func collect(t *testing.T, s model.Stream) []model.Event {
 func TestSourcePlansTheBestExactTerm(t *testing.T) {
 	src := serveDemo(t, Settings{})
 	caps := src.Capabilities()
-	if caps.HistoryLimit != 90*24*time.Hour || !caps.Plans || caps.Fixed != "" || !caps.Ranges || !caps.Follow || caps.WholeFilter || caps.NarrowsInPlace {
+	if caps.HistoryLimit != 90*24*time.Hour || !strings.Contains(caps.Beyond, "--records") || !caps.Plans || caps.Fixed != "" || !caps.Ranges || !caps.Follow || caps.WholeFilter || caps.NarrowsInPlace {
 		t.Fatalf("capabilities %+v", caps)
 	}
 	if account, notice := src.Label(); account != "demo" || notice != "" {
