@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -30,6 +31,9 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+// tmuxServers numbers the tmux servers a test run starts.
+var tmuxServers atomic.Int64
+
 func startTmux(t *testing.T, width, height int, env []string, command ...string) *tmuxSession {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
@@ -38,14 +42,17 @@ func startTmux(t *testing.T, width, height int, env []string, command ...string)
 		}
 		t.Skip("tmux is not installed")
 	}
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("lazytrail-test-%d", os.Getpid()), name: strings.ReplaceAll(t.Name(), "/", "-")}
+	// A server of its own for each session: with one server shared, the
+	// cleanup of one test's session (its last) stops the server while the
+	// next test's new-session is connecting ("server exited unexpectedly").
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("lazytrail-test-%d-%d", os.Getpid(), tmuxServers.Add(1)), name: strings.ReplaceAll(t.Name(), "/", "-")}
 	args := []string{"new-session", "-d", "-s", s.name, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height)}
 	for _, e := range env {
 		args = append(args, "-e", e)
 	}
 	s.tmux(append(args, strings.Join(command, " "))...)
 	s.tmux("set-option", "-t", s.name, "remain-on-exit", "on")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-session", "-t", s.name).Run() })
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
 	return s
 }
 
