@@ -377,10 +377,14 @@ func TestTmuxHostileRecords(t *testing.T) {
 	s.keys("q")
 	s.waitFor("the program to exit", func(string) bool { return s.value("#{pane_dead}") == "1" })
 
-	// The control: the same writes from a shell in this tmux server do
+	// The control: the same writes from a shell in a tmux server set up alike do
 	// set the title and fill a buffer, so the checks above can fail.
 	t.Run("control", func(t *testing.T) {
-		c := startTmux(t, 80, 24, nil, `printf '\033]2;PWNED\033\\\033]52;c;cHduZWQ=\007'; read _`)
+		// A server of its own, so it takes the same clipboard setting
+		// before the shell writes (the writes wait for a key).
+		c := startTmux(t, 80, 24, nil, `read _; printf '\033]2;PWNED\033\\\033]52;c;cHduZWQ=\007'; read _`)
+		c.tmux("set-option", "-s", "set-clipboard", "on")
+		c.keys("Enter")
 		deadline := time.Now().Add(10 * time.Second) // bounds a broken run only
 		for c.value("#{pane_title}") != "PWNED" && time.Now().Before(deadline) {
 			time.Sleep(50 * time.Millisecond)
