@@ -1,12 +1,12 @@
 package lookup
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"lazytrail/fetch"
+	"lazytrail/fetch/internal/streamtest"
 	"lazytrail/fetch/localtrail"
 	"lazytrail/model"
 )
@@ -25,26 +25,6 @@ func serveDemo(t *testing.T, s Settings) *Source {
 	}
 	t.Cleanup(src.Close)
 	return src
-}
-
-// collect drains a stream opened by a Source.
-func collect(t *testing.T, s model.Stream) []model.Event {
-	t.Helper()
-	defer s.Close()
-	s.Want(nil, 1<<30)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // bounds a hang only
-	defer cancel()
-	var all []model.Event
-	for {
-		b, ok := s.Next(ctx)
-		if !ok {
-			if ctx.Err() != nil {
-				t.Fatal("the stream did not end")
-			}
-			return all
-		}
-		all = append(all, b.Events...)
-	}
 }
 
 // The planner's source: the filter's best exact term is the plan, what it
@@ -71,7 +51,7 @@ func TestSourcePlansTheBestExactTerm(t *testing.T) {
 		t.Errorf("the plan loads %q, not what event=RunInstances matches", p.Loads.String())
 	}
 	stream, q := src.Open(t.Context(), model.Request{Plan: p.Key})
-	got := collect(t, stream)
+	got := streamtest.All(t, stream)
 	start := demoEnd.Add(-7 * 24 * time.Hour)
 	want := 0
 	ds := demoDataset()
@@ -111,7 +91,7 @@ func TestSourceWithLookupByHand(t *testing.T) {
 		t.Errorf("plan %q: want the fixed attribute", p.Key)
 	}
 	stream, q := src.Open(t.Context(), model.Request{Plan: "Username=adam"})
-	for _, e := range collect(t, stream) {
+	for _, e := range streamtest.All(t, stream) {
 		if e.Name != "RunInstances" {
 			t.Fatalf("event %s is %s: --lookup was not pushed down", e.ID, e.Name)
 		}
@@ -136,7 +116,7 @@ func TestSourceOpensTheRequestedRange(t *testing.T) {
 		{model.Request{Range: model.Range{Since: after.Add(-time.Hour), Until: after}}, after.Add(-time.Hour), after},
 	} {
 		stream, q := src.Open(t.Context(), c.req)
-		got := collect(t, stream)
+		got := streamtest.All(t, stream)
 		if !q.Start.Equal(c.start) || !q.End.Equal(c.end) {
 			t.Errorf("%+v: query %v to %v, want %v to %v", c.req, q.Start, q.End, c.start, c.end)
 		}

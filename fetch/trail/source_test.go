@@ -1,35 +1,15 @@
 package trail_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"lazytrail/fetch/internal/streamtest"
 	"lazytrail/fetch/trail"
 	"lazytrail/fetch/trail/trailtest"
 	"lazytrail/model"
 )
-
-// drain reads a Source's stream to its end.
-func drain(t *testing.T, s model.Stream) []model.Event {
-	t.Helper()
-	defer s.Close()
-	s.Want(nil, 1<<30)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // bounds a hang only
-	defer cancel()
-	var all []model.Event
-	for {
-		b, ok := s.Next(ctx)
-		if !ok {
-			if ctx.Err() != nil {
-				t.Fatal("the stream did not end")
-			}
-			return all
-		}
-		all = append(all, b.Events...)
-	}
-}
 
 // The records source pushes nothing down, takes any range and follow
 // mode, and reads every event of the files the range reaches, and only
@@ -56,7 +36,7 @@ func TestRecordsSource(t *testing.T) {
 	}
 
 	stream, q := src.Open(t.Context(), model.Request{})
-	if got := len(drain(t, stream)); got != len(tree.Events()) {
+	if got := len(streamtest.All(t, stream)); got != len(tree.Events()) {
 		t.Errorf("the command line's range read %d events, the files hold %d", got, len(tree.Events()))
 	}
 	if q.Partitions != 2 || !q.Start.IsZero() {
@@ -80,7 +60,7 @@ func TestRecordsSource(t *testing.T) {
 		}
 	}
 	stream, q = src.Open(t.Context(), model.Request{Range: model.Range{Since: since, Until: until}})
-	got := drain(t, stream)
+	got := streamtest.All(t, stream)
 	if want == 0 || len(got) != want {
 		t.Errorf("the range read %d events, the files hold %d in it", len(got), want)
 	}
@@ -93,7 +73,7 @@ func TestRecordsSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	stream, _ = one.Open(t.Context(), model.Request{})
-	got = drain(t, stream)
+	got = streamtest.All(t, stream)
 	inRegion := 0
 	for _, e := range tree.Events() {
 		if e.Region == "eu-west-1" {
