@@ -67,7 +67,6 @@ func (r Range) IsZero() bool { return r == Range{} }
 // Query says what a stream covers, for the status bar and the printer.
 type Query struct {
 	Start, End time.Time
-	Partitions int    // how many partitions the stream reads (regions, files' account × region, queries)
 	Lookup     string // what the query pushes down, for people: "pushed down EventName=RunInstances", "SQL: every term (R)", or ""
 }
 

@@ -17,7 +17,7 @@ type fetchSource struct {
 }
 
 func (s fetchSource) Open(ctx context.Context, _ model.Request) (model.Stream, model.Query) {
-	return lookup.OpenAccounts(ctx, s.q, s.opts), model.Query{Start: s.q.Start, End: s.q.End, Partitions: len(s.q.Regions)}
+	return lookup.OpenAccounts(ctx, s.q, s.opts), model.Query{Start: s.q.Start, End: s.q.End}
 }
 
 func (fetchSource) Plan(model.Filter) model.Plan      { return model.Plan{} }

@@ -20,7 +20,7 @@ func (s *Source) Open(ctx context.Context, req model.Request) (model.Stream, mod
 		now = s.opts.Now().UTC()
 	}
 	start, end := s.opts.Span.Resolve(req, now)
-	q := model.Query{Start: start, End: end, Partitions: 1, Lookup: "SQL: every term (R)"}
+	q := model.Query{Start: start, End: end, Lookup: "SQL: every term (R)"}
 	parts, err := s.Partitions(model.ParseFilter(req.Plan), start, end)
 	if err != nil {
 		parts = []fetch.Partition{fetch.FailedPartition("athena", "query", err)}

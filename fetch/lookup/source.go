@@ -74,7 +74,7 @@ func (s *Source) now() time.Time {
 func (s *Source) Open(ctx context.Context, req model.Request) (model.Stream, model.Query) {
 	start, end := s.settings.Span.Resolve(req, s.now())
 	attr, lookup := s.pushdown(req.Plan)
-	q := model.Query{Start: start, End: end, Partitions: s.partitions(), Lookup: lookup}
+	q := model.Query{Start: start, End: end, Lookup: lookup}
 	return OpenAccounts(ctx, Query{Start: start, End: end, Lookup: attr}, s.accounts...), q
 }
 
@@ -92,14 +92,6 @@ func (s *Source) pushdown(plan string) (*Attribute, string) {
 		return nil, ""
 	}
 	return &a, "pushed down " + a.String()
-}
-
-func (s *Source) partitions() int {
-	n := 0
-	for _, a := range s.accounts {
-		n += len(a.Regions)
-	}
-	return n
 }
 
 // Plan is the filter's best exact term LookupEvents can serve

@@ -64,7 +64,7 @@ func (s *Source) Open(ctx context.Context, req model.Request) (model.Stream, mod
 	s.requests = append(s.requests, req)
 	start, end := s.span(req)
 	plan, known := s.plans[req.Plan]
-	q := model.Query{Start: start, End: end, Partitions: len(s.partitions())}
+	q := model.Query{Start: start, End: end}
 	if s.Describe != nil {
 		q.Lookup = s.Describe(req)
 	}

@@ -100,7 +100,6 @@ func (s *Source) Open(ctx context.Context, req model.Request) (model.Stream, mod
 		// The partitions found at start: the first stream does not list again.
 		parts, skips := s.first, s.skips
 		s.first, s.skips = nil, nil
-		q.Partitions = len(parts)
 		return s.stream(ctx, parts, skips), q
 	}
 	// Later queries (r, T, follow) discover afresh, since files may have
