@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"lazytrail/fetch"
 	"lazytrail/fetch/trail/s3test"
 )
 
@@ -44,7 +47,16 @@ func lateTree(files map[string][]time.Time) (map[string][]byte, map[string]time.
 
 // openBoth opens the same tree from disk and from S3 with opts.
 func openBoth(t *testing.T, objects map[string][]byte, opts Options) map[string]Options {
-	dir := t.TempDir()
+	dir, bucket, s3Config := writeBoth(t, objects)
+	s3Opts := opts
+	s3Opts.AWS = s3Config
+	return map[string]Options{dir: opts, "s3://" + bucket: s3Opts}
+}
+
+// writeBoth writes the same tree to a folder and to a bucket of a fresh
+// moto_server, and returns the client config that reaches the bucket.
+func writeBoth(t *testing.T, objects map[string][]byte) (dir, bucket string, s3Config aws.Config) {
+	dir = t.TempDir()
 	for k, v := range objects {
 		f := filepath.Join(dir, filepath.FromSlash(k))
 		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
@@ -56,9 +68,24 @@ func openBoth(t *testing.T, objects map[string][]byte, opts Options) map[string]
 	}
 	bucket, up, p := s3NewBucket(t)
 	up.Put(t, objects)
-	s3Opts := opts
-	s3Opts.AWS = s3test.Config(t, p.URL)
-	return map[string]Options{dir: opts, "s3://" + bucket: s3Opts}
+	return dir, bucket, s3test.Config(t, p.URL)
+}
+
+// readTree opens root and reads every partition to its end within a
+// minute (a bound on a hang only): how often each event id came, and what
+// discovery and paging skipped.
+func readTree(t *testing.T, root string, opts Options) (map[string]int, []fetch.Skip) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	parts, skips, err := Open(ctx, []string{root}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen, pageSkips := readAllWithin(ctx, t, parts)
+	for _, part := range parts {
+		part.Pager.Close()
+	}
+	return seen, append(skips, pageSkips...)
 }
 
 func TestSinceFindsRecordsNewerThanTheirFileName(t *testing.T) {
@@ -71,23 +98,14 @@ func TestSinceFindsRecordsNewerThanTheirFileName(t *testing.T) {
 			"20230710T0030Z": {at(10, 0, 35), at(10, 1, 5)},
 		})
 		for root, opts := range openBoth(t, objects, Options{Since: since}) {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			parts, skips, err := Open(ctx, []string{root}, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			seen, pageSkips := readAllWithin(ctx, t, parts)
-			for _, part := range parts {
-				part.Pager.Close()
-			}
+			seen, skipped := readTree(t, root, opts)
 			for id, when := range events {
 				if want := !when.Before(since); (seen[id] == 1) != want {
 					t.Errorf("%s: event %s at %v delivered %d times (since %v)", root, id, when, seen[id], since)
 				}
 			}
-			if all := append(skips, pageSkips...); len(all) > 0 {
-				t.Errorf("%s: skips %v", root, all)
+			if len(skipped) > 0 {
+				t.Errorf("%s: skips %v", root, skipped)
 			}
 		}
 	})
@@ -98,16 +116,7 @@ func TestSinceFindsRecordsNewerThanTheirFileName(t *testing.T) {
 			"20230710T0030Z": {at(10, 0, 35)},
 		})
 		for root, opts := range openBoth(t, objects, Options{Since: since}) {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			parts, skips, err := Open(ctx, []string{root}, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			seen, pageSkips := readAllWithin(ctx, t, parts)
-			for _, part := range parts {
-				part.Pager.Close()
-			}
+			seen, skipped := readTree(t, root, opts)
 			delivered := 0
 			for id, when := range events {
 				if seen[id] > 0 {
@@ -120,8 +129,7 @@ func TestSinceFindsRecordsNewerThanTheirFileName(t *testing.T) {
 			if delivered != 2 {
 				t.Errorf("%s: %d events delivered, want the 2 after since in the files read", root, delivered)
 			}
-			all := append(skips, pageSkips...)
-			if len(all) != 1 || all[0].Ignored || !strings.Contains(all[0].What, "files named before 2023-07-09T23:00Z") ||
+			if all := skipped; len(all) != 1 || all[0].Ignored || !strings.Contains(all[0].What, "files named before 2023-07-09T23:00Z") ||
 				!strings.Contains(all[0].Why, "20230709T2330Z") || !strings.Contains(all[0].Why, "1h30m0s newer") {
 				t.Errorf("%s: want one skip naming the files not read and why, got %v", root, all)
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"lazytrail/fetch"
-	"lazytrail/fetch/trail/s3test"
 )
 
 // The same trees, written to disk and uploaded to S3, give the same
@@ -45,18 +43,7 @@ func TestStoresAcceptTheSameLayouts(t *testing.T) {
 					truth[id] = true
 				}
 			}
-			dir := t.TempDir()
-			for k, v := range objects {
-				f := filepath.Join(dir, filepath.FromSlash(k))
-				if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(f, v, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			bucket, up, p := s3NewBucket(t)
-			up.Put(t, objects)
+			dir, bucket, s3Config := writeBoth(t, objects)
 
 			ctx := context.Background()
 			read := func(root string, opts Options) ([]string, map[string]int, []fetch.Skip) {
@@ -79,7 +66,7 @@ func TestStoresAcceptTheSameLayouts(t *testing.T) {
 			localRoot := filepath.Join(dir, filepath.FromSlash(tc.root))
 			s3Root := strings.TrimSuffix("s3://"+bucket+"/"+tc.root, "/")
 			localParts, localSeen, localSkips := read(localRoot, Options{})
-			s3Parts, s3Seen, s3Skips := read(s3Root, Options{AWS: s3test.Config(t, p.URL)})
+			s3Parts, s3Seen, s3Skips := read(s3Root, Options{AWS: s3Config})
 			if !slices.Equal(localParts, s3Parts) {
 				t.Errorf("partitions: local %v, S3 %v", localParts, s3Parts)
 			}
@@ -100,7 +87,7 @@ func TestStoresAcceptTheSameLayouts(t *testing.T) {
 			if len(localSkips)+len(s3Skips) > 0 {
 				t.Errorf("skips: local %v, S3 %v", localSkips, s3Skips)
 			}
-			l, err := Layout(ctx, s3test.Config(t, p.URL), s3Root)
+			l, err := Layout(ctx, s3Config, s3Root)
 			if err != nil {
 				t.Fatalf("layout of %s: %v", s3Root, err)
 			}
