@@ -32,7 +32,7 @@ func runPrint(ctx context.Context, o *options, src model.Source, stdout, stderr 
 			fmt.Fprintf(stderr, "lazytrail: %s\n", hint)
 		}
 	}
-	stream, _ := src.Open(ctx, model.Request{Plan: plan.Key})
+	stream, _ := src.Open(ctx, model.Request{Plan: plan.Key, Keep: filter})
 	defer stream.Close()
 
 	want := o.limit

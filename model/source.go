@@ -52,6 +52,17 @@ type Request struct {
 	// Plan is the key of what to push down, as Plan returned it ("" for
 	// nothing). A source that cannot push anything down ignores it.
 	Plan string
+	// Keep, when not the zero Filter, is the filter the consumer applies to
+	// every event it takes (the headless printer's). A source may skip a
+	// record that cannot match it before building its Event, and may
+	// decode only the fields the filter reads for those it skips. It is
+	// no pushdown: it changes no Plan key and the consumer still filters,
+	// so a source that ignores it is correct. A consumer that keeps events
+	// to filter again later (the TUI) leaves it zero.
+	Keep Filter
+	// Budget is the memory, in bytes, the stream may hold read ahead of
+	// the consumer; zero means the source's default.
+	Budget int64
 }
 
 // Range is a time range the user picked: the last Back up to now, or
