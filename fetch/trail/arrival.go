@@ -2,7 +2,6 @@ package trail
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +37,8 @@ type arrivalPager struct {
 	promised time.Time
 
 	files, records, late atomic.Int64
+
+	keys []orderKey // Next's sorting buffer
 }
 
 func newArrivalPager(ctx context.Context, st Store, sh *shared) *arrivalPager {
@@ -129,7 +130,7 @@ func (p *arrivalPager) Next(ctx context.Context) (fetch.Page, error) {
 	p.broadcast()
 	p.mu.Unlock()
 
-	slices.SortFunc(evs, newestFirst)
+	p.keys = sortNewestFirst(evs, p.keys)
 	page := fetch.Page{Events: evs, Skipped: skips, Done: finished}
 	if len(evs) > 0 {
 		if !p.promised.IsZero() && evs[0].Time.After(p.promised) {

@@ -8,7 +8,7 @@ import (
 	"errors"
 	"io"
 	"os"
-	"slices"
+	"sync"
 	"time"
 
 	"lazytrail/model"
@@ -41,9 +41,15 @@ func eventSize(e *model.Event) int64 { return int64(len(e.Raw)) + eventOverhead 
 // temporary file. Memory is then bounded whatever the file's size, and the
 // order is exact (a file's records are in no promised order).
 type fileSort struct {
-	sh     *shared
+	sh *shared
+	// chunks hold the events as they are added, chunkEvents each, so
+	// growing never copies them; finish moves them, sorted, into events,
+	// the page.
+	chunks []*eventChunk
+	n      int
 	events []model.Event
-	mem    int64 // counted memory of events, also in sh.held
+	keys   []orderKey
+	mem    int64 // counted memory of the events held, also in sh.held
 
 	spill *os.File
 	w     *bufio.Writer
@@ -67,7 +73,11 @@ func (f *fileSort) add(e model.Event) {
 		return
 	}
 	n := eventSize(&e)
-	f.events = append(f.events, e)
+	if f.n%chunkEvents == 0 {
+		f.chunks = append(f.chunks, chunkPool.Get().(*eventChunk))
+	}
+	f.chunks[f.n/chunkEvents][f.n%chunkEvents] = e
+	f.n++
 	f.mem += n
 	held := f.sh.held.Add(n)
 	if f.mem > fileMemory || (f.mem > spillFloor && held > readAhead) {
@@ -77,11 +87,16 @@ func (f *fileSort) add(e model.Event) {
 
 // finish ends the adding: a file that spilled spills its last run too.
 func (f *fileSort) finish() {
-	if len(f.runs) > 0 && len(f.events) > 0 {
+	if len(f.runs) > 0 && f.n > 0 {
 		f.writeRun()
 	}
-	if len(f.runs) == 0 {
-		slices.SortFunc(f.events, newestFirst)
+	if len(f.runs) == 0 && f.n > 0 {
+		f.sortKeys()
+		f.events = make([]model.Event, f.n)
+		for i, k := range f.keys {
+			f.events[i] = *f.at(int(k.at))
+		}
+		f.releaseChunks()
 	}
 	if f.w != nil {
 		if err := f.w.Flush(); err != nil && f.err == nil {
@@ -115,10 +130,10 @@ func (f *fileSort) writeRun() {
 		os.Remove(tmp.Name()) // nothing is left behind, whatever happens
 		f.spill, f.w = tmp, bufio.NewWriterSize(tmp, 256<<10)
 	}
-	slices.SortFunc(f.events, newestFirst)
+	f.sortKeys()
 	cw := &countWriter{w: f.w}
-	for i := range f.events {
-		writeEvent(cw, &f.events[i])
+	for _, k := range f.keys {
+		writeEvent(cw, f.at(int(k.at)))
 	}
 	if cw.err != nil {
 		f.fail(cw.err)
@@ -137,8 +152,39 @@ func (f *fileSort) fail(err error) {
 // drop lets the events in memory go.
 func (f *fileSort) drop() {
 	f.sh.held.Add(-f.mem)
+	f.releaseChunks()
 	clear(f.events)
 	f.events, f.mem = f.events[:0], 0
+}
+
+// chunkEvents is how many events a chunk holds: 128 kB.
+const chunkEvents = 256
+
+type eventChunk [chunkEvents]model.Event
+
+// chunkPool keeps the chunks of files already sorted for the next files:
+// one file's events are copied out of them once, into the page.
+var chunkPool = sync.Pool{New: func() any { return new(eventChunk) }}
+
+func (f *fileSort) at(i int) *model.Event { return &f.chunks[i/chunkEvents][i%chunkEvents] }
+
+// sortKeys sorts the keys of the events in the chunks newest first, in
+// the order slices.SortFunc(newestFirst) puts the events themselves.
+func (f *fileSort) sortKeys() {
+	f.keys = sortedKeys(f.keys[:0], f.n, f.at)
+}
+
+// releaseChunks empties the chunks (so they hold no record alive) and
+// gives them back to the pool.
+func (f *fileSort) releaseChunks() {
+	for i, c := range f.chunks {
+		clear(c[:min(chunkEvents, f.n-i*chunkEvents)])
+		chunkPool.Put(c)
+	}
+	clear(f.chunks)
+	f.chunks, f.n = f.chunks[:0], 0
+	clear(f.keys)
+	f.keys = f.keys[:0]
 }
 
 // page takes the next page of events, newest first, and whether more
