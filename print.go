@@ -54,6 +54,11 @@ func runPrint(ctx context.Context, o *options, src model.Source, stdout, stderr 
 	originals, restore := src.(model.Originals)
 	restore = restore && (o.print == "jsonl" || o.print == "json")
 	var unrestored restoreMisses
+	// The printer is done with a batch's events once they are written
+	// (it keeps no pointer to them), so it gives them back for the
+	// stream to reuse; restored events may hold what Originals read.
+	recycler, recycle := stream.(eventRecycler)
+	recycle = recycle && !restore
 	for printed < want || want == math.MaxInt {
 		batch, ok := stream.Next(ctx)
 		if !ok {
@@ -94,6 +99,9 @@ func runPrint(ctx context.Context, o *options, src model.Source, stdout, stderr 
 		}
 		ends.flushedAll()
 		progress.show(printed, batch.Progress)
+		if recycle {
+			recycler.Recycle(batch.Events)
+		}
 		if printed == want {
 			break
 		}
@@ -114,6 +122,12 @@ func runPrint(ctx context.Context, o *options, src model.Source, stdout, stderr 
 		code = max(code, exitPartial)
 	}
 	return code
+}
+
+// eventRecycler is a stream that can reuse the array of a batch's events
+// once the consumer is done with them (fetch.Stream).
+type eventRecycler interface {
+	Recycle(events []model.Event)
 }
 
 // writeFailed ends a run whose output could not be written: the output

@@ -47,8 +47,9 @@ type Stream struct {
 
 	mu      sync.Mutex
 	core    *merge
-	parts   []*partState // sorted by region, account, source: the index the core uses
-	out     []model.Event
+	parts   []*partState  // sorted by region, account, source: the index the core uses
+	out     []model.Event // released, not yet handed out by Next
+	spare   []model.Event // an array the consumer gave back (Recycle), for the next release
 	changed bool          // progress moved since the last Next
 	wake    chan struct{} // closed and replaced on every change
 	closed  bool
@@ -126,9 +127,14 @@ func (s *Stream) Next(ctx context.Context) (model.Batch, bool) {
 			return model.Batch{}, false
 		}
 		if len(s.out) > 0 || s.changed {
-			b := model.Batch{Events: s.out, Progress: s.progressLocked(), Skipped: s.skipped}
-			s.stats.Delivered += len(s.out)
-			s.out, s.changed, s.skipped = nil, false, nil
+			b := model.Batch{Progress: s.progressLocked(), Skipped: s.skipped}
+			if len(s.out) > 0 {
+				// The consumer owns the array now; an empty one (a
+				// recycled array nothing was released into) stays.
+				b.Events, s.out = s.out, nil
+			}
+			s.stats.Delivered += len(b.Events)
+			s.changed, s.skipped = false, nil
 			s.mu.Unlock()
 			return b, true
 		}
@@ -282,7 +288,7 @@ func (s *Stream) deliver(i int, pg Page, err error) bool {
 		p.State = model.RegionFailed
 		p.Err = explainPartition(err)
 		s.core.finish(i)
-		s.out = s.core.release(s.out)
+		s.releaseLocked()
 		s.takeTwins()
 		return false
 	}
@@ -309,11 +315,40 @@ func (s *Stream) deliver(i int, pg Page, err error) bool {
 		s.core.finish(i)
 	}
 	before := s.core.dropped
-	s.out = s.core.release(s.out)
+	s.releaseLocked()
 	s.stats.Duplicates += s.core.dropped - before
 	s.takeTwins()
 	s.stats.Late = s.lateLocked()
 	return !pg.Done
+}
+
+// releaseLocked moves what the merge can release to out, into the array
+// the consumer gave back when out has none: a consumer that recycles its
+// batches (the headless printer) then costs no allocation per release.
+func (s *Stream) releaseLocked() {
+	if s.out == nil && s.spare != nil {
+		s.out, s.spare = s.spare, nil
+	}
+	s.out = s.core.release(s.out)
+}
+
+// Recycle gives back the Events of a batch Next returned, once the
+// consumer is done with them: it holds no pointer into them, no slice of
+// them, and will not read them again. The stream may then write the
+// events of a later batch into the same array. A consumer that keeps a
+// batch's events (the TUI's timeline copies them; a test may keep the
+// batches) simply never calls it: every batch then has an array of its
+// own. Safe for concurrent use, like every method of the stream.
+func (s *Stream) Recycle(events []model.Event) {
+	if cap(events) == 0 {
+		return
+	}
+	clear(events) // hold no record alive until the array is written again
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cap(events) > cap(s.spare) {
+		s.spare = events[:0]
+	}
 }
 
 // takeTwins names, in their partitions' progress, the records the merge
