@@ -1,8 +1,10 @@
 package model
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"math/bits"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -18,15 +20,45 @@ import (
 // not valid JSON is wrapped in an object that carries it as a string, so
 // the output stays valid JSON and nothing is lost.
 func RecordJSON(e *Event) []byte {
-	if e.ParseError == "" && e.Raw != "" && !hasControlByte(e.Raw) {
-		// The record parsed as an object (FromRecord set no ParseError),
-		// so it is valid JSON; without a control byte it is one line
-		// already (JSON strings cannot hold them raw) and nothing below
-		// 0x7f needs escaping; spaces between tokens are harmless.
-		// Skipping the validation and compaction halves the cost of
-		// --print jsonl. FuzzRecordJSON holds the decoder to this.
-		return EscapeUnsafe([]byte(e.Raw))
+	if e.ParseError == "" && e.Raw != "" {
+		if ctrl, high := scanRecord(e.Raw); !ctrl {
+			// The record parsed as an object (FromRecord set no
+			// ParseError), so it is valid JSON; without a control byte
+			// it is one line already (JSON strings cannot hold them raw)
+			// and nothing below 0x7f needs escaping; spaces between
+			// tokens are harmless. Skipping the validation and
+			// compaction halves the cost of --print jsonl.
+			// FuzzRecordJSON holds the decoder to this.
+			if !high {
+				return []byte(e.Raw)
+			}
+			return EscapeUnsafe([]byte(e.Raw))
+		}
 	}
+	return recordJSONChecked(e)
+}
+
+// WriteRecordJSON writes RecordJSON(e) to w, the same bytes, without
+// building them: a record with no byte below 0x20 is written straight
+// from e.Raw, its unsafe runes escaped on the way. --print jsonl and json
+// write every event through it.
+func WriteRecordJSON(w *bufio.Writer, e *Event) {
+	if e.ParseError == "" && e.Raw != "" {
+		if ctrl, high := scanRecord(e.Raw); !ctrl {
+			if !high {
+				w.WriteString(e.Raw)
+				return
+			}
+			writeEscaped(w, e.Raw)
+			return
+		}
+	}
+	w.Write(recordJSONChecked(e))
+}
+
+// recordJSONChecked is RecordJSON of a record that may not be valid JSON
+// or that holds raw control bytes: validated and compacted, or wrapped.
+func recordJSONChecked(e *Event) []byte {
 	var buf bytes.Buffer
 	if json.Valid([]byte(e.Raw)) && json.Compact(&buf, []byte(e.Raw)) == nil {
 		return EscapeUnsafe(buf.Bytes())
@@ -45,6 +77,26 @@ func RecordJSON(e *Event) []byte {
 		Region: e.Region, Username: e.Username, ParseError: e.ParseError, Raw: e.Raw,
 	})
 	return EscapeUnsafe(wrapped)
+}
+
+// writeEscaped writes valid, compact-enough JSON without control bytes
+// to w with every unsafe rune escaped: EscapeUnsafe, streamed. Runs of
+// bytes below 0x7f are written as they are.
+func writeEscaped(w *bufio.Writer, s string) {
+	var esc [12]byte
+	start := 0
+	for i := nextHigh(s, 0); i < len(s); i = nextHigh(s, i) {
+		w.WriteString(s[start:i])
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if seg := s[i : i+n]; firstUnsafe(seg) == len(seg) && r != '\u2028' && r != '\u2029' {
+			w.WriteString(seg)
+		} else {
+			w.Write(appendUnicodeEscape(esc[:0], r))
+		}
+		i += n
+		start = i
+	}
+	w.WriteString(s[start:])
 }
 
 // EscapeUnsafe rewrites unsafe runes inside valid, compact JSON. Outside
@@ -94,14 +146,65 @@ func utf16Pair(r rune) (rune, rune) {
 	return 0xd800 + (r>>10)&0x3ff, 0xdc00 + r&0x3ff
 }
 
-// hasControlByte reports whether s holds a byte below 0x20.
-func hasControlByte(s string) bool {
-	for i := 0; i < len(s); i++ {
+// Eight bytes at a time: lowBits has every byte's low seven bits,
+// highBit its top bit, as SWAR masks.
+const (
+	lowBits = 0x7f7f7f7f7f7f7f7f
+	highBit = 0x8080808080808080
+	ones    = 0x0101010101010101
+)
+
+// load64 is the eight bytes of s at i, little-endian (one load).
+func load64(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// controlBytes has the top bit set in every byte of x below 0x20: a byte
+// under 0x80 plus 0x60 reaches 0x80 only from 0x20 up, and no sum carries
+// into the next byte.
+func controlBytes(x uint64) uint64 { return ^((x&lowBits + 0x6060606060606060) | x) & highBit }
+
+// highBytes has the top bit set in every byte of x from 0x7f up: a byte
+// under 0x80 plus one reaches 0x80 only from 0x7f.
+func highBytes(x uint64) uint64 { return (x | (x&lowBits + ones)) & highBit }
+
+// scanRecord reports whether s holds a byte below 0x20 (ctrl) and one
+// from 0x7f up (high), eight bytes at a time.
+func scanRecord(s string) (ctrl, high bool) {
+	var c, h uint64
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := load64(s, i)
+		c |= controlBytes(x)
+		h |= highBytes(x)
+	}
+	for ; i < len(s); i++ {
 		if s[i] < 0x20 {
-			return true
+			c = 1
+		}
+		if s[i] >= 0x7f {
+			h = 1
 		}
 	}
-	return false
+	return c != 0, h != 0
+}
+
+// nextHigh is the index of the first byte of s from i on that is 0x7f or
+// above, or len(s).
+func nextHigh(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if m := highBytes(load64(s, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= 0x7f {
+			return i
+		}
+	}
+	return len(s)
 }
 
 // CSVHeader is the header row of the csv format, --print csv's and the

@@ -67,11 +67,11 @@ func FormatNamed(name string) (Format, bool) {
 	return Format{}, false
 }
 
-// jsonlWriter writes each record on a line of its own (RecordJSON).
+// jsonlWriter writes each record on a line of its own (RecordJSON's bytes).
 type jsonlWriter struct{ w *bufio.Writer }
 
 func (p jsonlWriter) Event(e *Event) {
-	p.w.Write(RecordJSON(e))
+	WriteRecordJSON(p.w, e)
 	p.w.WriteByte('\n')
 }
 func (p jsonlWriter) End() error { return nil }
@@ -89,7 +89,7 @@ func (p *jsonWriter) Event(e *Event) {
 		p.w.WriteString(",\n")
 	}
 	p.n++
-	p.w.Write(RecordJSON(e))
+	WriteRecordJSON(p.w, e)
 }
 
 func (p *jsonWriter) End() error {
