@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // A raw: term reads every loaded record, a gigabyte at a million events:
@@ -13,9 +12,9 @@ import (
 // update loop, which would stop taking keys. So a filter with a raw: term
 // over many events leaves the view pending (Timeline.BeginFilter) and
 // hands back a Search, which reads a Snapshot of the records on every
-// core, off the loop, and delivers the matches in order, newest first, as
-// it finds them (Next), for the owner to put into the view (Timeline.Found).
-// A Search is cancelled with the context it was started with.
+// core, off the loop, a step at a time, newest first (Step), each step's
+// matches for the owner to put into the view (Timeline.Found). A step is
+// cancelled with its context.
 
 // Search is the search of loaded records for a filter's raw: terms.
 type Search struct {
@@ -24,22 +23,12 @@ type Search struct {
 	terms []*term // the raw: terms, each of which must hold
 	total int     // how many events it tests
 
-	next  atomic.Int64 // the next block a worker takes
-	bytes atomic.Int64 // record bytes read, for the search's speed
-
-	ready chan struct{} // a block was settled (capacity 1: one wake-up is enough)
-
-	mu        sync.Mutex
-	results   [][]int32 // each block's matches, until the blocks before it are settled
-	settled   []bool    // by block
-	frontier  int       // blocks before it are settled and their matches in found
-	found     []int32   // matches not yet handed out by Next
-	delivered int       // the frontier at the last Next
-	last      time.Time // when Next last handed out matches
+	tested int          // events tested by the steps so far
+	bytes  atomic.Int64 // record bytes read, for the search's speed
 }
 
-// Found is what a Search found since the last Next: the matches among
-// the events it tested in order up to Tested.
+// Found is what a step of a Search found: the matches among the events it
+// tested, in order, up to Tested.
 type Found struct {
 	search  *Search
 	matches []int32 // loaded indexes, ascending, all after the previous Found's
@@ -49,44 +38,58 @@ type Found struct {
 }
 
 // searchBlock is how many events a worker tests at a time: a block of
-// ~1 KB records is a millisecond or two of one core, which bounds how long
-// a cancelled search goes on.
+// ~1 KB records is a millisecond of one core, which bounds how long a
+// cancelled search goes on.
 const searchBlock = 2048
 
-// searchTick is the least time between two deliveries of a running search:
-// each one redraws the screen, work taken from the search.
-var searchTick = 40 * time.Millisecond
+// searchStep is how many events a step tests: about 40 MB of records at a
+// million, a few tens of milliseconds; each step redraws the screen. (A
+// variable so that tests can step through few events.)
+var searchStep = 16 * searchBlock
 
 func newSearch(snap Snapshot, cands []int32, terms []*term) *Search {
 	total := snap.Len()
 	if cands != nil {
 		total = len(cands)
 	}
-	blocks := (total + searchBlock - 1) / searchBlock
-	return &Search{snap: snap, cands: cands, terms: terms, total: total, ready: make(chan struct{}, 1),
-		results: make([][]int32, blocks), settled: make([]bool, blocks)}
+	return &Search{snap: snap, cands: cands, terms: terms, total: total}
 }
 
-// Start sets a worker per core searching; they stop when ctx is done.
-func (s *Search) Start(ctx context.Context) {
-	for range min(runtime.GOMAXPROCS(0), max(len(s.settled), 1)) {
-		go s.work(ctx)
+// Step tests the next events, newest first, on every core, and returns
+// the matches among them. ok is false when ctx ended first: the workers
+// stop within a block, and the search is not to be stepped again. A
+// Search is stepped by one goroutine at a time.
+func (s *Search) Step(ctx context.Context) (f Found, ok bool) {
+	from, to := s.tested, min(s.tested+searchStep, s.total)
+	blocks := (to - from + searchBlock - 1) / searchBlock
+	results := make([][]int32, blocks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), blocks) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				b := int(next.Add(1) - 1)
+				if b >= blocks {
+					return
+				}
+				results[b] = s.block(from+b*searchBlock, min(from+(b+1)*searchBlock, to))
+			}
+		})
 	}
-}
-
-func (s *Search) work(ctx context.Context) {
-	for ctx.Err() == nil {
-		b := int(s.next.Add(1) - 1)
-		if b >= len(s.settled) {
-			return
-		}
-		s.settle(b, s.block(b))
+	wg.Wait()
+	if ctx.Err() != nil {
+		return Found{search: s}, false
 	}
+	s.tested = to
+	f = Found{search: s, Tested: to, Total: s.total, Done: to == s.total}
+	for _, r := range results {
+		f.matches = append(f.matches, r...)
+	}
+	return f, true
 }
 
-// block tests the events of block b.
-func (s *Search) block(b int) []int32 {
-	from, to := b*searchBlock, min((b+1)*searchBlock, s.total)
+// block tests the events [from, to) of those the search tests.
+func (s *Search) block(from, to int) []int32 {
 	var matches []int32
 	read := 0
 	for k := from; k < to; k++ {
@@ -96,7 +99,7 @@ func (s *Search) block(b int) []int32 {
 		}
 		raw := s.snap.Raw(int(i))
 		read += len(raw)
-		if s.pass(raw) {
+		if rawPass(s.terms, raw) {
 			matches = append(matches, i)
 		}
 	}
@@ -104,85 +107,14 @@ func (s *Search) block(b int) []int32 {
 	return matches
 }
 
-func (s *Search) pass(raw string) bool {
-	for _, tm := range s.terms {
-		if !tm.matchValue(raw) {
-			return false
-		}
-	}
-	return true
-}
-
-// settle records block b's matches and moves the frontier past every
-// block settled in order.
-func (s *Search) settle(b int, matches []int32) {
-	s.mu.Lock()
-	s.results[b], s.settled[b] = matches, true
-	moved := false
-	for s.frontier < len(s.settled) && s.settled[s.frontier] {
-		s.found = append(s.found, s.results[s.frontier]...)
-		s.results[s.frontier] = nil
-		s.frontier++
-		moved = true
-	}
-	s.mu.Unlock()
-	if moved {
-		select {
-		case s.ready <- struct{}{}:
-		default:
-		}
-	}
-}
-
-// Next waits for matches found since the last call, or for the search to
-// end, and hands them out; between two calls at least searchTick passes
-// unless the search ended. ok is false when ctx ended first.
-func (s *Search) Next(ctx context.Context) (f Found, ok bool) {
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	for {
-		s.mu.Lock()
-		done := s.frontier == len(s.settled)
-		wait := time.Until(s.last.Add(searchTick))
-		if done || s.frontier > s.delivered && wait <= 0 {
-			f = Found{search: s, matches: s.found, Tested: min(s.frontier*searchBlock, s.total), Total: s.total, Done: done}
-			s.found, s.delivered, s.last = nil, s.frontier, time.Now()
-			s.mu.Unlock()
-			return f, true
-		}
-		progressed := s.frontier > s.delivered
-		s.mu.Unlock()
-		var tick <-chan time.Time
-		if progressed {
-			if timer == nil {
-				timer = time.NewTimer(wait)
-			} else {
-				timer.Reset(wait)
-			}
-			tick = timer.C
-		}
-		select {
-		case <-s.ready:
-		case <-tick:
-		case <-ctx.Done():
-			return Found{search: s}, false
-		}
-	}
-}
-
 // Bytes is how many record bytes the search has read.
 func (s *Search) Bytes() int64 { return s.bytes.Load() }
 
-// run searches on every core until the end and returns everything found.
+// run steps the search to its end and returns everything found.
 func (s *Search) run() Found {
-	s.Start(context.Background())
 	var all []int32
 	for {
-		f, _ := s.Next(context.Background())
+		f, _ := s.Step(context.Background())
 		all = append(all, f.matches...)
 		if f.Done {
 			f.matches = all

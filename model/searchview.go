@@ -11,6 +11,10 @@ type pendingSearch struct {
 	// not shown until the search has put every match before them.
 	settled int
 	tested  int // how many events the search has tested, in order
+	// stopped is how many events of total a search stopped by its owner
+	// had tested: the view holds the matches it found and those Add
+	// found since, not the ones in between.
+	stopped, total int
 }
 
 // smallSearch is the number of events up to which a raw: term is tested
@@ -25,7 +29,7 @@ var smallSearch = 8192
 // view is complete. A later BeginFilter or SetFilter drops the search
 // (whose results are then refused); its owner cancels it.
 func (t *Timeline) BeginFilter(f Filter) *Search {
-	fresh := t.pending.search == nil // the view is complete: it may be narrowed
+	fresh := t.pending == pendingSearch{} // the view is complete: it may be narrowed
 	t.pending = pendingSearch{}
 	var raw []*term
 	if f.Err() == "" {
@@ -107,6 +111,21 @@ func (t *Timeline) Found(f Found) bool {
 		t.pending = pendingSearch{}
 	}
 	return true
+}
+
+// StopSearch stops waiting for the pending search: the view keeps what it
+// found (and what arrived since), and SearchStopped says how far it got
+// until the next filter.
+func (t *Timeline) StopSearch() {
+	if s := t.pending.search; s != nil {
+		t.pending = pendingSearch{stopped: t.pending.tested, total: s.total}
+	}
+}
+
+// SearchStopped reports how far a search stopped by StopSearch had got:
+// events tested of total; ok is false unless the view is one it left.
+func (t *Timeline) SearchStopped() (tested, total int, ok bool) {
+	return t.pending.stopped, t.pending.total, t.pending.total > 0
 }
 
 // Pending is the search the view waits for; nil when it is complete.
