@@ -112,6 +112,7 @@ type term struct {
 	readOnly Tristate // for fieldReadOnly
 	negate   bool     // the term holds when its test does not
 	exact    bool     // key=value: the whole value, case-sensitive, as LookupEvents matches
+	needles  []needle // raw: the alternatives prepared for searching records (needle.go)
 }
 
 // ParseFilter reads the filter bar's text. It accepts any text; a term it
@@ -196,6 +197,11 @@ func parseTerm(word string) (term, string) {
 	// A negated term still being typed ("-user:") holds for everything,
 	// as its positive does, rather than for nothing.
 	t.negate = negate && !t.matchesAll()
+	if t.field == fieldRaw && !t.exact && !t.matchesAll() {
+		for _, v := range t.values() {
+			t.needles = append(t.needles, newNeedle(v, t.fold))
+		}
+	}
 	return t, err
 }
 
@@ -534,6 +540,14 @@ func (t *term) implies(want *term) bool {
 // matchText applies the term's text test to s: any alternative, as a
 // prefix or, for substring fields, anywhere.
 func (t *term) matchText(s string) bool {
+	if t.needles != nil {
+		for i := range t.needles {
+			if t.needles[i].in(s) {
+				return true
+			}
+		}
+		return false
+	}
 	if t.alts == nil {
 		return t.matchOne(s, t.value)
 	}
@@ -543,6 +557,14 @@ func (t *term) matchText(s string) bool {
 		}
 	}
 	return false
+}
+
+// values are the term's alternatives, the one value when there is one.
+func (t *term) values() []string {
+	if t.alts != nil {
+		return t.alts
+	}
+	return []string{t.value}
 }
 
 func (t *term) matchOne(s, value string) bool {

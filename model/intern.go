@@ -2,6 +2,7 @@ package model
 
 import (
 	"hash/maphash"
+	"strings"
 	"sync/atomic"
 )
 
@@ -15,16 +16,30 @@ import (
 // memory is bounded whatever the input (hostile records can make every
 // value distinct), and a collision merely costs a second copy. unique.Make
 // cost a fifth of a trail file's decoding in weak-pointer bookkeeping.
+//
+// The table keeps copies of its own, never s itself: s is often a
+// substring of a record (see FromRecord), and a table entry pointing into
+// it would keep a whole chunk of a log file alive after its events are
+// gone. A value is copied into the table only the second time its slot
+// sees it (the first time only its hash is noted), so values that never
+// repeat (request ids, one-off addresses) cost no copy at all: s is
+// returned as it is.
 func intern(s string) string {
 	if s == "" || len(s) > maxInterned {
 		return s
 	}
-	slot := &internTable[maphash.String(internSeed, s)&(internSlots-1)]
+	h := maphash.String(internSeed, s)
+	slot := &internTable[h&(internSlots-1)]
 	if p := slot.Load(); p != nil && *p == s {
 		return *p
 	}
-	slot.Store(&s)
-	return s
+	if seen := &internSeen[h&(internSlots-1)]; seen.Load() != h {
+		seen.Store(h)
+		return s
+	}
+	c := strings.Clone(s)
+	slot.Store(&c)
+	return c
 }
 
 const (
@@ -35,6 +50,7 @@ const (
 var (
 	internSeed  = maphash.MakeSeed()
 	internTable [internSlots]atomic.Pointer[string]
+	internSeen  [internSlots]atomic.Uint64 // the hash last seen once in the slot
 )
 
 // Intern is intern for the sources that build events outside this package

@@ -7,8 +7,8 @@ import (
 
 	"errors"
 	"fmt"
-	gojson "github.com/goccy/go-json"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -51,28 +51,36 @@ type insightSummary struct {
 }
 
 type userIdentity struct {
-	Type             string `json:"type"`
-	PrincipalID      string `json:"principalId"`
-	ARN              string `json:"arn"`
-	AccountID        string `json:"accountId"`
-	AccessKeyID      string `json:"accessKeyId"`
-	UserName         string `json:"userName"`
-	InvokedBy        string `json:"invokedBy"`
-	IdentityProvider string `json:"identityProvider"`
-	OnBehalfOf       *struct {
-		UserID string `json:"userId"`
-	} `json:"onBehalfOf"`
-	SessionContext *struct {
-		SessionIssuer *struct {
-			Type     string `json:"type"`
-			ARN      string `json:"arn"`
-			UserName string `json:"userName"`
-		} `json:"sessionIssuer"`
-		Attributes *struct {
-			MFAAuthenticated borrowedJSON `json:"mfaAuthenticated"` // "true"/"false" as a string
-		} `json:"attributes"`
-		SourceIdentity string `json:"sourceIdentity"`
-	} `json:"sessionContext"`
+	Type             string          `json:"type"`
+	PrincipalID      string          `json:"principalId"`
+	ARN              string          `json:"arn"`
+	AccountID        string          `json:"accountId"`
+	AccessKeyID      string          `json:"accessKeyId"`
+	UserName         string          `json:"userName"`
+	InvokedBy        string          `json:"invokedBy"`
+	IdentityProvider string          `json:"identityProvider"`
+	OnBehalfOf       *onBehalfOf     `json:"onBehalfOf"`
+	SessionContext   *sessionContext `json:"sessionContext"`
+}
+
+type onBehalfOf struct {
+	UserID string `json:"userId"`
+}
+
+type sessionContext struct {
+	SessionIssuer  *sessionIssuer     `json:"sessionIssuer"`
+	Attributes     *sessionAttributes `json:"attributes"`
+	SourceIdentity string             `json:"sourceIdentity"`
+}
+
+type sessionIssuer struct {
+	Type     string `json:"type"`
+	ARN      string `json:"arn"`
+	UserName string `json:"userName"`
+}
+
+type sessionAttributes struct {
+	MFAAuthenticated borrowedJSON `json:"mfaAuthenticated"` // "true"/"false" as a string
 }
 
 // borrowedJSON keeps the bytes of a JSON value without copying them. It is
@@ -110,20 +118,57 @@ func decodeRecord(raw string, e *Event) error {
 	if trimmed[0] != '{' {
 		return errors.New("record is not a JSON object")
 	}
-	var r record
-	err := fastUnmarshal([]byte(raw), &r)
-	var typeErr *json.UnmarshalTypeError
-	var fastTypeErr *gojson.UnmarshalTypeError
-	switch {
-	case errors.As(err, &fastTypeErr):
-		err = fmt.Errorf("record field %s is a JSON %s, not a %s", fastTypeErr.Field, fastTypeErr.Value, fastTypeErr.Type)
-	case errors.As(err, &typeErr):
-		// The decoder skipped just that field and read the rest.
-		err = fmt.Errorf("record field %s is a JSON %s, not a %s", typeErr.Field, typeErr.Value, typeErr.Type)
-	case err != nil:
-		return fmt.Errorf("record is not valid JSON: %w", err)
+	b := recordBufs.Get().(*recordBuf)
+	defer func() {
+		*b = recordBuf{} // let go of the record's strings
+		recordBufs.Put(b)
+	}()
+	r := &b.r
+	var err error
+	if scanRecord(raw, r, &b.s) {
+		link(r, &b.s)
+		linkIdentity(&b.s)
+	} else {
+		// Anything the fast path does not read plainly: encoding/json
+		// decides, with its messages.
+		var fatal error
+		if *r, err, fatal = stdRecord(raw); fatal != nil {
+			return fatal
+		}
 	}
+	return eventOf(r, e, err)
+}
 
+// recordBuf is a decoded record and what it points to, reused through
+// recordBufs: whatever a record points to escapes to the heap in Go's
+// analysis (it is stored through a pointer), so the buffers are pooled
+// rather than allocated for every record.
+type recordBuf struct {
+	r record
+	s recordScratch
+}
+
+var recordBufs = sync.Pool{New: func() any { return new(recordBuf) }}
+
+// stdRecord decodes a record with encoding/json. fatal says why it could
+// not be read at all (not JSON); typeErr names a field of the wrong type,
+// which the decoder skipped, reading the rest.
+// (It returns the record rather than filling the caller's, which would
+// then escape to the heap on the fast path too.)
+func stdRecord(raw string) (r record, typeErr, fatal error) {
+	err := json.Unmarshal([]byte(raw), &r)
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &te):
+		return r, fmt.Errorf("record field %s is a JSON %s, not a %s", te.Field, te.Value, te.Type), nil
+	case err != nil:
+		return r, nil, fmt.Errorf("record is not valid JSON: %w", err)
+	}
+	return r, nil, nil
+}
+
+// eventOf maps a decoded record onto e; err is the decoding's error so far.
+func eventOf(r *record, e *Event, err error) error {
 	e.ID = r.EventID
 	e.Name = intern(r.EventName)
 	e.Source = intern(r.EventSource)
@@ -158,29 +203,7 @@ func decodeRecord(raw string, e *Event) error {
 		e.Account = e.Identity.AccountID
 	}
 	e.Username = intern(DeriveUsername(&e.Identity))
-	e.Resources = recordResources(&r)
-	return err
-}
-
-// fastUnmarshal decodes a record with goccy/go-json, about 3.7 times
-// faster than encoding/json on CloudTrail records (BenchmarkFromRecord:
-// 38 to 10 µs a record), which is most of the cost of reading trail files.
-// A record it refuses for a reason other than a field's type, or one that
-// makes it panic, is decoded again by encoding/json: bad records are rare,
-// and their messages stay those of the standard decoder.
-func fastUnmarshal(data []byte, r *record) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			*r = record{}
-			err = json.Unmarshal(data, r)
-		}
-	}()
-	err = gojson.Unmarshal(data, r)
-	var typeErr *gojson.UnmarshalTypeError
-	if err != nil && !errors.As(err, &typeErr) {
-		*r = record{}
-		return json.Unmarshal(data, r)
-	}
+	e.Resources = recordResources(r)
 	return err
 }
 
@@ -236,6 +259,9 @@ func consoleLoginMFA(data borrowedJSON) Tristate {
 var eventTimeLayouts = [...]string{time.RFC3339, "2006-01-02T15:04:05", "20060102T150405Z"}
 
 func parseEventTime(s string) (time.Time, error) {
+	if t, ok := plainTime(s); ok {
+		return t, nil
+	}
 	for _, layout := range eventTimeLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil

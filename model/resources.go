@@ -1,9 +1,6 @@
 package model
 
-import (
-	"bytes"
-	"encoding/json"
-)
+import "unsafe"
 
 // resourceRule says where a resource LookupEvents would list can be found in
 // a record that has no resources[] of its own: for calls to source, follow
@@ -46,59 +43,28 @@ func recordResources(r *record) []Resource {
 		}
 		return out
 	}
-	var request, response any
-	var decodedRequest, decodedResponse bool
 	var found resourceSet
 	for i := range resourceRules {
 		rule := &resourceRules[i]
 		if rule.source != r.EventSource {
 			continue
 		}
-		// Most calls (Describe*, List*) name no resource: skip decoding a
-		// side that does not even mention the key.
+		// Most calls (Describe*, List*) name no resource: skip a side
+		// that does not even mention the key. A side that is null or
+		// absent simply yields nothing.
 		side := r.RequestParameters
 		if rule.inResponse {
 			side = r.ResponseElements
 		}
-		if !bytes.Contains(side, []byte(`"`+rule.path[len(rule.path)-1]+`"`)) {
+		doc := unsafe.String(unsafe.SliceData(side), len(side)) // only read
+		if !mentions(doc, rule.path[len(rule.path)-1]) {
 			continue
 		}
-		// Decode each side at most once, and only for sources with rules;
-		// a side that is null, absent or not JSON simply yields nothing.
-		doc := &request
-		if rule.inResponse {
-			doc = &response
-			if !decodedResponse {
-				decodedResponse = true
-				_ = json.Unmarshal(r.ResponseElements, &response)
-			}
-		} else if !decodedRequest {
-			decodedRequest = true
-			_ = json.Unmarshal(r.RequestParameters, &request)
-		}
-		collectStrings(*doc, rule.path, func(name string) {
+		pathStrings(doc, rule.path, func(name string) {
 			found.add(Resource{Type: rule.typ, Name: intern(name)})
 		})
 	}
 	return found.list
-}
-
-// collectStrings calls yield with every non-empty string reached by path.
-func collectStrings(doc any, path []string, yield func(string)) {
-	switch v := doc.(type) {
-	case []any:
-		for _, item := range v {
-			collectStrings(item, path, yield)
-		}
-	case map[string]any:
-		if len(path) > 0 {
-			collectStrings(v[path[0]], path[1:], yield)
-		}
-	case string:
-		if len(path) == 0 && v != "" {
-			yield(v)
-		}
-	}
 }
 
 // resourceSet keeps resources in first-seen order without repeats.

@@ -54,7 +54,7 @@ type Group struct {
 func (t *Timeline) GroupCounts(g Grouping) []Group {
 	col := t.column(groupingInfo[g].field)
 	counts := make([]int, len(col.values))
-	for _, i := range t.view {
+	for _, i := range t.view[:t.Matches()] {
 		counts[col.codes[i]]++
 	}
 	var out []Group
@@ -82,7 +82,7 @@ func (t *Timeline) Histogram(start, end time.Time, bins int) []int {
 	if width <= 0 {
 		return out
 	}
-	for _, i := range t.view {
+	for _, i := range t.view[:t.Matches()] {
 		at := t.seconds[i]
 		if at < from || at >= to {
 			continue

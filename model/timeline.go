@@ -19,6 +19,8 @@ type Timeline struct {
 	twins  map[string][]int32
 	filter Filter
 	view   []int32 // indexes into the loaded events that match filter, ascending
+	// pending is the raw: search the view waits for (searchview.go).
+	pending pendingSearch
 
 	columns   [len(columnFields)]column // see columns.go
 	seconds   []int64                   // each loaded event's time, unix seconds, for the histogram
@@ -130,15 +132,25 @@ func (t *Timeline) Twins() int {
 	return n
 }
 
-// SetFilter selects the events f matches. When f only narrows the filter in
-// force (the user typed one more character), just the current view is
-// filtered again; otherwise every loaded event is.
+// SetFilter selects the events f matches, before it returns (a raw: term
+// searches the records on every core; BeginFilter leaves that search to
+// the caller).
 func (t *Timeline) SetFilter(f Filter) {
+	if s := t.BeginFilter(f); s != nil {
+		t.Found(s.run())
+	}
+}
+
+// setFilter selects the events f, which has no raw: term to search,
+// matches. When f only narrows the filter in force (the user typed one
+// more character) and the view is complete (fresh), just the current
+// view is filtered again; otherwise every loaded event is.
+func (t *Timeline) setFilter(f Filter, fresh bool) {
 	if f.Err() != "" {
 		t.filter, t.view = f, t.view[:0] // a filter with an error matches nothing
 		return
 	}
-	narrowing := f.Narrows(t.filter) && t.filter.Err() == ""
+	narrowing := fresh && f.Narrows(t.filter) && t.filter.Err() == ""
 	t.filter = f
 	if narrowing && len(t.view) <= smallView {
 		// A few thousand events are quicker to test directly than to
@@ -189,8 +201,14 @@ func (t *Timeline) scan(p *filterPlan, view []int32) []int32 {
 	return view
 }
 
-// Matches is the number of loaded events the filter selects.
-func (t *Timeline) Matches() int { return len(t.view) }
+// Matches is the number of loaded events the filter selects; while a
+// search is pending, those it has found so far.
+func (t *Timeline) Matches() int {
+	if t.pending.search != nil {
+		return t.pending.settled
+	}
+	return len(t.view)
+}
 
 // Match returns the i-th selected event.
 func (t *Timeline) Match(i int) *Event { return t.At(int(t.view[i])) }
@@ -204,7 +222,7 @@ func (t *Timeline) MatchIndex(i int) int { return int(t.view[i]) }
 // the cursor's loaded index across SetFilter and calling Nearest keeps it on
 // the same event, or on the next older one that still matches.
 func (t *Timeline) Nearest(all int) int {
-	lo, hi := 0, len(t.view)
+	lo, hi := 0, t.Matches()
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if int(t.view[m]) < all {
@@ -213,7 +231,7 @@ func (t *Timeline) Nearest(all int) int {
 			hi = m
 		}
 	}
-	if lo == len(t.view) && lo > 0 {
+	if lo == t.Matches() && lo > 0 {
 		return lo - 1
 	}
 	return lo

@@ -72,6 +72,12 @@ type App struct {
 	queryPlan model.Plan      // what the query in force pushed down (its Key) and what it loads
 	input     textinput.Model
 
+	// The raw: search in flight (search.go): the timeline's pending one,
+	// and how to cancel it.
+	search     *model.Search
+	searchCtx  context.Context
+	stopSearch context.CancelFunc
+
 	filtering bool   // the filter bar has the keyboard
 	flash     string // one-off message for the info line, cleared by the next key
 }
@@ -131,6 +137,9 @@ func (a *App) Init() tea.Cmd {
 // Close cancels the stream and waits for it to stop, and for every stream
 // let go before it (bounded); Run calls it on exit.
 func (a *App) Close() {
+	if a.stopSearch != nil {
+		a.stopSearch()
+	}
 	if close := a.detach(); close != nil {
 		close()
 	}
@@ -199,6 +208,9 @@ func (a *App) waitForBatch() tea.Cmd {
 // JSON panes show the selected event (before the next key scrolls them).
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := a.update(msg)
+	if search := a.syncSearch(); search != nil {
+		cmd = tea.Batch(cmd, search)
+	}
 	a.fitChrome()
 	a.askForMore()
 	if a.panesVisible() {
@@ -215,6 +227,8 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case originalMsg:
 		a.onOriginal(msg)
 		return a, nil
+	case rawMatchesMsg:
+		return a, a.onFound(msg)
 	case tea.WindowSizeMsg:
 		a.resize(msg.Width, msg.Height)
 		return a, nil
@@ -348,8 +362,8 @@ func (a *App) askForMore() {
 		return
 	}
 	n := a.list.wanted() - a.tl.Matches()
-	if a.stopped {
-		n = 0
+	if a.stopped || a.tl.Pending() != nil {
+		n = 0 // a pending view does not know yet how many of the loaded events match
 	}
 	d := demand{filter: a.filter().String(), n: n, valid: true}
 	if d != a.sent {
@@ -381,7 +395,7 @@ func (a *App) applyFilter(text string) {
 	if f.String() == a.filter().String() {
 		return
 	}
-	a.tl.SetFilter(f)
+	a.tl.BeginFilter(f) // a raw: search runs in a command (syncSearch)
 	a.stopped = false
 	if a.tl.Matches() > 0 {
 		a.list.SetCursor(a.tl.Nearest(a.selAll))

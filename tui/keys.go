@@ -20,6 +20,7 @@ func (a *App) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		a.filtering = false
 		a.input.Blur()
+		a.searchAgain()
 		return a.plan()
 	case key.Matches(msg, a.keys.ClearFilter):
 		a.filtering = false
@@ -122,6 +123,7 @@ func (a *App) back() tea.Cmd {
 	switch {
 	case a.focus != paneList:
 		a.setFocus(paneList)
+	case a.stopSearching():
 	case a.queryRunning():
 		a.flash = "query stopped: r runs it again"
 		return a.stopStream()

@@ -166,13 +166,15 @@ func (l *listPane) wanted() int {
 // loaded yet.
 func (l *listPane) scanning() bool {
 	s := l.s
-	return !s.ended && !s.stopped && !s.filter().IsZero() && l.wanted() > s.tl.Matches()
+	return !s.ended && !s.stopped && s.tl.Pending() == nil && !s.filter().IsZero() && l.wanted() > s.tl.Matches()
 }
 
 // more is the text of the row after the last one while the stream can
 // deliver more ("" when it cannot).
 func (l *listPane) more() string {
 	switch s := l.s; {
+	case s.tl.Pending() != nil:
+		return "searching the records loaded…"
 	case s.ended:
 		return ""
 	case s.stopped:

@@ -104,8 +104,13 @@ func (a *App) infoLines(w int) []string {
 	if c := a.coverageText(); c != "" {
 		add(a.st.paints.scan, c)
 	}
+	if t := a.searchText(); t != "" {
+		add(a.st.paints.scan, t)
+	}
 	sum := a.summary()
 	switch {
+	case a.tl.Pending() != nil:
+		// Nothing is complete until the search has read every record.
 	case a.ended && sum.failed > 0:
 		// Not complete: what failed could hold matches.
 		add(a.st.paints.err, fmt.Sprintf("incomplete: %d failed (R)", sum.failed))

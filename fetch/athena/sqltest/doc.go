@@ -4,7 +4,9 @@
 // it selects what the stream's filter selects from the same records. The
 // table on DuckDB is package duckathena; cmd/athena-local (package
 // athenalocal) serves it behind moto_server as a local Athena, for trying
-// --athena end to end.
+// --athena end to end. cmd/bench-duckdb and cmd/bench-floor are the
+// contenders .ci/bench-speed times lazytrail --print against: DuckDB's
+// exports of the trail files and the decode floor.
 //
 // It is a module of its own because DuckDB needs cgo: lazytrail never
 // imports it and still builds with CGO_ENABLED=0. Run it with

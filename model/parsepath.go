@@ -1,0 +1,108 @@
+package model
+
+import "strings"
+
+// pathStrings calls yield with every non-empty string that path reaches in
+// the JSON value doc (valid JSON: a span the record decoder checked),
+// walking through any arrays on the way: what decoding doc into an any
+// with encoding/json and following path through its maps and slices
+// yields (collectStrings), without building that tree. As in a map, of
+// several members of one name the last counts; keys are compared
+// unescaped.
+func pathStrings(doc string, path []string, yield func(string)) {
+	c := cursor{s: doc, ok: true}
+	c.ws()
+	c.walk(path, yield)
+}
+
+func (c *cursor) walk(path []string, yield func(string)) {
+	if c.i >= len(c.s) {
+		c.fail()
+		return
+	}
+	switch c.s[c.i] {
+	case '[':
+		c.i++
+		if c.peek() == ']' {
+			c.i++
+			return
+		}
+		for c.ok {
+			c.ws()
+			c.walk(path, yield)
+			switch c.peek() {
+			case ',':
+				c.i++
+			case ']':
+				c.i++
+				return
+			default:
+				c.fail()
+			}
+		}
+	case '{':
+		if len(path) == 0 {
+			c.skip()
+			return
+		}
+		c.i++
+		last := -1
+		if c.peek() == '}' {
+			c.i++
+			return
+		}
+		for c.ok {
+			if c.peek() != '"' {
+				c.fail()
+				return
+			}
+			k := c.str()
+			if c.peek() != ':' {
+				c.fail()
+				return
+			}
+			c.i++
+			at := c.skip()
+			if k == path[0] {
+				last = at
+			}
+			switch c.peek() {
+			case ',':
+				c.i++
+				continue
+			case '}':
+				c.i++
+			default:
+				c.fail()
+			}
+			break
+		}
+		if last >= 0 && c.ok {
+			sub := cursor{s: c.s, i: last, ok: true}
+			sub.walk(path[1:], yield)
+		}
+	case '"':
+		v := c.str()
+		if len(path) == 0 && v != "" && c.ok {
+			yield(v)
+		}
+	default:
+		c.skip()
+	}
+}
+
+// mentions reports whether doc holds key as a quoted string ("key"), the
+// cheap test for whether a side of a record can name a resource at all.
+func mentions(doc, key string) bool {
+	for i := 0; ; {
+		j := strings.Index(doc[i:], key)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		if at > 0 && doc[at-1] == '"' && at+len(key) < len(doc) && doc[at+len(key)] == '"' {
+			return true
+		}
+		i = at + 1
+	}
+}
