@@ -21,7 +21,7 @@ import (
 // the output stays valid JSON and nothing is lost.
 func RecordJSON(e *Event) []byte {
 	if e.ParseError == "" && e.Raw != "" {
-		if ctrl, high := scanRecord(e.Raw); !ctrl {
+		if ctrl, high := outputBytes(e.Raw); !ctrl {
 			// The record parsed as an object (FromRecord set no
 			// ParseError), so it is valid JSON; without a control byte
 			// it is one line already (JSON strings cannot hold them raw)
@@ -44,7 +44,7 @@ func RecordJSON(e *Event) []byte {
 // write every event through it.
 func WriteRecordJSON(w *bufio.Writer, e *Event) {
 	if e.ParseError == "" && e.Raw != "" {
-		if ctrl, high := scanRecord(e.Raw); !ctrl {
+		if ctrl, high := outputBytes(e.Raw); !ctrl {
 			if !high {
 				w.WriteString(e.Raw)
 				return
@@ -151,7 +151,6 @@ func utf16Pair(r rune) (rune, rune) {
 const (
 	lowBits = 0x7f7f7f7f7f7f7f7f
 	highBit = 0x8080808080808080
-	ones    = 0x0101010101010101
 )
 
 // load64 is the eight bytes of s at i, little-endian (one load).
@@ -170,9 +169,9 @@ func controlBytes(x uint64) uint64 { return ^((x&lowBits + 0x6060606060606060) |
 // under 0x80 plus one reaches 0x80 only from 0x7f.
 func highBytes(x uint64) uint64 { return (x | (x&lowBits + ones)) & highBit }
 
-// scanRecord reports whether s holds a byte below 0x20 (ctrl) and one
+// outputBytes reports whether s holds a byte below 0x20 (ctrl) and one
 // from 0x7f up (high), eight bytes at a time.
-func scanRecord(s string) (ctrl, high bool) {
+func outputBytes(s string) (ctrl, high bool) {
 	var c, h uint64
 	i := 0
 	for ; i+8 <= len(s); i += 8 {

@@ -77,9 +77,9 @@ func referenceHasControlByte(s string) bool {
 	return false
 }
 
-// checkAgainstReference fails unless RecordJSON, WriteRecordJSON and the
+// checkOutputAgainstReference fails unless RecordJSON, WriteRecordJSON and the
 // jsonl and json writers give the reference's bytes for e.
-func checkAgainstReference(t *testing.T, what string, e *Event) {
+func checkOutputAgainstReference(t *testing.T, what string, e *Event) {
 	t.Helper()
 	want := referenceRecordJSON(e)
 	if got := RecordJSON(e); !bytes.Equal(got, want) {
@@ -172,7 +172,7 @@ func TestRecordJSONSameAsReference(t *testing.T) {
 			for _, text := range append([]string{string(raw), compact.String()}, hostileVariants(compact.String())...) {
 				e, _ := FromRecord(text)
 				what := filepath.Base(file) + " record " + string(rune('0'+i%10))
-				checkAgainstReference(t, what, &e)
+				checkOutputAgainstReference(t, what, &e)
 				checkTerminalSafe(t, what, RecordJSON(&e))
 				checked++
 			}
@@ -205,12 +205,12 @@ func TestRecordJSONSameAsReferenceEdges(t *testing.T) {
 			raw := base[:min(n, len(base))] + ins + base[min(n, len(base)):]
 			for _, pe := range []string{"", "not an object"} {
 				e := Event{ID: "x", Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Raw: raw, ParseError: pe}
-				checkAgainstReference(t, "edge", &e)
+				checkOutputAgainstReference(t, "edge", &e)
 			}
 		}
 	}
 	for _, e := range []Event{{}, {ParseError: "empty"}, {Raw: "\xff"}, {Raw: "é"}, {Raw: "12345678\x7f"}} {
-		checkAgainstReference(t, "edge", &e)
+		checkOutputAgainstReference(t, "edge", &e)
 	}
 }
 
@@ -226,10 +226,10 @@ func FuzzWriteRecordJSON(f *testing.F) {
 		if failed {
 			e.ParseError = "bad"
 		}
-		checkAgainstReference(t, "fuzz", &e)
+		checkOutputAgainstReference(t, "fuzz", &e)
 		// What parses as a record is also checked the way it arrives.
 		if parsed, _ := FromRecord(raw); parsed.ParseError == "" {
-			checkAgainstReference(t, "fuzz parsed", &parsed)
+			checkOutputAgainstReference(t, "fuzz parsed", &parsed)
 			checkTerminalSafe(t, "fuzz parsed", RecordJSON(&parsed))
 		}
 	})
