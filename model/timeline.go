@@ -183,6 +183,9 @@ func (t *Timeline) scan(p *filterPlan, view []int32) []int32 {
 		}
 		return view
 	}
+	if len(p.columns) == 0 && len(p.others) == 0 && len(p.resources) == 1 {
+		return p.resources[0].appendPassing(view, t.n)
+	}
 	if len(p.columns) == 0 {
 		for i := range int32(t.n) {
 			if t.matches(p, i) {
