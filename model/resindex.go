@@ -162,6 +162,7 @@ func (t *Timeline) markResources(tm *term, patterns [][]byte, anchors []int, bit
 		start = x.ends[from-1]
 	}
 	end := x.ends[to-1]
+	var e Event
 	for p, pattern := range patterns {
 		for pos := start; pos < end; {
 			var j int
@@ -178,8 +179,11 @@ func (t *Timeline) markResources(tm *term, patterns [][]byte, anchors []int, bit
 			if ev >= to {
 				break
 			}
-			if bits[ev>>6]&(1<<(ev&63)) == 0 && tm.positive(t.At(ev)) {
-				bits[ev>>6] |= 1 << (ev & 63)
+			if bits[ev>>6]&(1<<(ev&63)) == 0 {
+				t.peek(ev, &e) // read in place: the term keeps nothing of it
+				if tm.positive(&e) {
+					bits[ev>>6] |= 1 << (ev & 63)
+				}
 			}
 			pos = x.ends[ev] // on to the next event
 		}
