@@ -92,9 +92,10 @@ func (t *Timeline) matches(p *filterPlan, i int32) bool {
 		}
 	}
 	if len(p.others) > 0 {
-		e := t.At(int(i))
+		var e Event
+		t.peek(int(i), &e) // read in place: a term keeps nothing of it
 		for _, tm := range p.others {
-			if !tm.match(e) {
+			if !tm.match(&e) {
 				return false
 			}
 		}

@@ -22,11 +22,15 @@ type needle struct {
 	// byte) can start: its own first byte, and with fold those of the
 	// other runes of its folding orbit (k, K and the Kelvin sign).
 	anchors []byte
-	// head is the number of bytes of text before the anchor, the same in
-	// every match; -1 when folding can change it (text has a k or an s
-	// before the anchor: K and ſ are longer), and a record where an
-	// anchor occurs is then tested whole.
-	head int
+	// A match starts between minHead and maxHead bytes before its
+	// anchor: text's bytes before the anchor, unless folding changes
+	// their length (k or s there: the Kelvin sign and ſ are longer).
+	minHead, maxHead int
+	// next, when set, are the bytes that may follow an anchor in a match
+	// (the next byte of text, either case): a cheap test before the
+	// whole text is compared at every place a match may start.
+	next    [2]byte
+	hasNext bool
 	// direct: there is no anchor to jump to (folded text that starts
 	// with an invalid byte, which matches only at a rune boundary), so
 	// the record is tested whole.
@@ -34,7 +38,7 @@ type needle struct {
 }
 
 func newNeedle(text string, fold bool) needle {
-	n := needle{text: text, fold: fold, head: -1}
+	n := needle{text: text, fold: fold}
 	if !fold {
 		// Any byte will do: compare bytes at a fixed offset.
 		best := 0
@@ -43,14 +47,17 @@ func newNeedle(text string, fold bool) needle {
 				best = i
 			}
 		}
-		n.anchors, n.head = []byte{text[best]}, best
+		n.anchors, n.minHead, n.maxHead = []byte{text[best]}, best, best
+		if best+1 < len(text) {
+			n.next, n.hasNext = [2]byte{text[best+1], text[best+1]}, true
+		}
 		return n
 	}
 	if r, size := utf8.DecodeRuneInString(text); r == utf8.RuneError && size == 1 {
 		n.direct = true
 		return n
 	}
-	bestCost, stable := -1, true
+	bestCost, least, most := -1, 0, 0 // least and most: the head's folded length
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		leads := foldLeads(r, text[i])
@@ -58,16 +65,20 @@ func newNeedle(text string, fold bool) needle {
 		for _, c := range leads {
 			cost += byteWeight(c)
 		}
-		if !stable {
-			cost *= 4 // an anchor found means testing the whole record
-		}
+		cost += cost * (most - least) / 4 // each place a match may start is tried
 		if bestCost < 0 || cost < bestCost {
-			bestCost, n.anchors, n.head = cost, leads, i
-			if !stable {
-				n.head = -1
+			bestCost, n.anchors, n.minHead, n.maxHead = cost, leads, least, most
+			n.hasNext = false
+			if asciiFold(text[i]) && i+1 < len(text) && asciiFold(text[i+1]) {
+				// An anchor whose folds are all one byte is followed
+				// by the next byte of text in either case, if that
+				// one's folds are too.
+				c := text[i+1]
+				n.next, n.hasNext = [2]byte{lowerASCII(c), upperASCII(c)}, true
 			}
 		}
-		stable = stable && foldStable(r, size)
+		short, long := foldLengths(r, size)
+		least, most = least+short, most+long
 		i += size
 	}
 	return n
@@ -90,18 +101,17 @@ func foldLeads(r rune, first byte) []byte {
 	return leads
 }
 
-// foldStable reports whether every rune r folds to is as long as r, so
-// that a folded match has as many bytes as the text before its anchor.
-func foldStable(r rune, size int) bool {
+// foldLengths are the shortest and longest encodings of the runes r folds
+// to (size is r's own).
+func foldLengths(r rune, size int) (short, long int) {
+	short, long = size, size
 	if r == utf8.RuneError && size == 1 {
-		return true // an invalid byte matches only itself
+		return // an invalid byte matches only itself
 	}
 	for x := unicode.SimpleFold(r); x != r; x = unicode.SimpleFold(x) {
-		if utf8.RuneLen(x) != size {
-			return false
-		}
+		short, long = min(short, utf8.RuneLen(x)), max(long, utf8.RuneLen(x))
 	}
-	return true
+	return short, long
 }
 
 // in reports whether the needle occurs in s: for a folded needle what
@@ -117,11 +127,14 @@ func (n *needle) in(s string) bool {
 				break
 			}
 			at := i + j
-			if n.head < 0 {
-				return containsFold(s, n.text)
+			if n.hasNext && (at+1 >= len(s) || s[at+1] != n.next[0] && s[at+1] != n.next[1]) {
+				i = at + 1
+				continue
 			}
-			if start := at - n.head; start >= 0 && n.at(s[start:]) {
-				return true
+			for start := max(at-n.maxHead, 0); start <= at-n.minHead; start++ {
+				if n.at(s[start:]) {
+					return true
+				}
 			}
 			i = at + 1
 		}
@@ -131,12 +144,24 @@ func (n *needle) in(s string) bool {
 
 // at reports whether s starts with the needle. A folded match starts at a
 // rune boundary of s, as containsFold's does: text starts with a valid
-// rune, which no byte inside another rune begins.
+// rune, which no byte inside another rune begins, so trying a start
+// inside a rune finds nothing.
 func (n *needle) at(s string) bool {
 	if n.fold {
 		return hasPrefixFold(s, n.text)
 	}
 	return strings.HasPrefix(s, n.text)
+}
+
+// asciiFold reports whether c is ASCII and every rune it folds to is too
+// (not k or s, which fold to the Kelvin sign and ſ).
+func asciiFold(c byte) bool { return c < utf8.RuneSelf && c|0x20 != 'k' && c|0x20 != 's' }
+
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
 }
 
 // byteWeight is how common c is in CloudTrail records, by its rank in

@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"math/bits"
 	"runtime"
 	"sort"
 	"sync"
@@ -19,10 +20,20 @@ import (
 // the names' size in memory, ~5% of a loaded event), not on the first
 // res: keystroke, which would cost that keystroke 0.3 s at a million.
 
-// resourceIndex is that arena.
+// resourceIndex is that arena. Names share long heads (an ARN's account,
+// role path or bucket and key prefix), so each is cut after its last
+// slash: the head (its dir) is kept once, however many names share it,
+// and only the rest (its base) goes into the arena, a fifth of the bytes
+// of a million S3 object ARNs for a search to read.
 type resourceIndex struct {
-	arena []byte // each event's names, folded, each followed by 0x00
-	ends  []int  // ends[i] is where event i's names end in arena
+	dirOf   map[string]uint32 // each dir, folded, with its number
+	dirs    []byte            // the dirs, folded, each followed by 0x00
+	dirEnds []int             // dirEnds[d] is where dir d ends in dirs (before its 0x00)
+
+	arena    []byte   // each name's base, folded, followed by 0x00
+	dirOfs   []uint32 // the dir of each name, in arena order
+	nameEnds []int    // nameEnds[k] is where name k's base ends in arena (after its 0x00)
+	ends     []int    // ends[i] is how many names events up to i have
 	// freq counts the arena's bytes, kept as names are added (not on the
 	// first res: keystroke, which would read the whole arena): the search
 	// anchors on a term's rarest byte (ARNs repeat their letters, so the
@@ -31,15 +42,53 @@ type resourceIndex struct {
 }
 
 func (x *resourceIndex) add(e *Event) {
-	from := len(x.arena)
 	for i := range e.Resources {
+		from := len(x.arena)
 		x.arena = appendFolded(x.arena, e.Resources[i].Name)
+		cut := from + bytes.LastIndexByte(x.arena[from:], '/') + 1
+		x.dirOfs = append(x.dirOfs, x.dir(x.arena[from:cut]))
+		x.arena = append(x.arena[:from], x.arena[cut:]...)
 		x.arena = append(x.arena, 0)
+		for _, c := range x.arena[from:] {
+			x.freq[c]++
+		}
+		x.nameEnds = append(x.nameEnds, len(x.arena))
 	}
-	for _, c := range x.arena[from:] {
-		x.freq[c]++
+	x.ends = append(x.ends, len(x.nameEnds))
+}
+
+// dir returns the number of dir, adding it when it is new.
+func (x *resourceIndex) dir(dir []byte) uint32 {
+	if d, ok := x.dirOf[string(dir)]; ok {
+		return d
 	}
-	x.ends = append(x.ends, len(x.arena))
+	if x.dirOf == nil {
+		x.dirOf = map[string]uint32{}
+	}
+	d := uint32(len(x.dirEnds))
+	x.dirOf[string(dir)] = d
+	x.dirs = append(x.dirs, dir...)
+	x.dirEnds = append(x.dirEnds, len(x.dirs))
+	x.dirs = append(x.dirs, 0)
+	return d
+}
+
+// dirText is dir d, folded.
+func (x *resourceIndex) dirText(d uint32) []byte {
+	from := 0
+	if d > 0 {
+		from = x.dirEnds[d-1] + 1
+	}
+	return x.dirs[from:x.dirEnds[d]]
+}
+
+// base is name k's base, folded.
+func (x *resourceIndex) base(k int) []byte {
+	from := 0
+	if k > 0 {
+		from = x.nameEnds[k-1]
+	}
+	return x.arena[from : x.nameEnds[k]-1]
 }
 
 // anchor is the offset in pattern of its rarest byte in the arena.
@@ -109,26 +158,56 @@ func foldMin(r rune) rune {
 	return least
 }
 
+// resourcePattern is one folded alternative of a res: term, with what the
+// dirs say of it: where a name's dir holds it (whole), and, for a pattern
+// with a slash, where a name's dir ends with its part up to its last
+// slash, so that a name whose base starts with the rest holds it across
+// the cut. A pattern without a slash can only be whole in a dir or in a
+// base; one with a slash only in a dir or across the cut.
+type resourcePattern struct {
+	text   []byte
+	anchor int    // text's rarest byte in the arena
+	whole  []bool // by dir
+	ends   []bool // by dir; nil without a slash
+	rest   []byte // text after its last slash
+	anyDir bool   // some dir holds it whole or ends with its head
+	slash  bool
+}
+
+func (x *resourceIndex) pattern(v string) resourcePattern {
+	p := resourcePattern{text: appendFolded(nil, v), whole: make([]bool, len(x.dirEnds))}
+	for d := range x.dirEnds {
+		dir := x.dirText(uint32(d))
+		if bytes.Contains(dir, p.text) {
+			p.whole[d], p.anyDir = true, true
+		}
+	}
+	if cut := bytes.LastIndexByte(p.text, '/'); cut >= 0 {
+		p.slash, p.rest = true, p.text[cut+1:]
+		p.ends = make([]bool, len(x.dirEnds))
+		for d := range x.dirEnds {
+			if bytes.HasSuffix(x.dirText(uint32(d)), p.text[:cut+1]) {
+				p.ends[d], p.anyDir = true, true
+			}
+		}
+	} else {
+		p.anchor = x.anchor(p.text)
+	}
+	return p
+}
+
 // resourceMatches marks the events whose resources pass t (before
-// negation): every event where a folded alternative of t occurs in the
-// arena is a candidate, and t's own test decides. A big arena is searched
+// negation): every event where a folded alternative of t occurs in a
+// name is a candidate, and t's own test decides. A big arena is searched
 // in parallel, one stretch of events per core: the search is bound by
-// memory bandwidth, and one core alone reads ~100 MB (a million ARNs) in
-// 20-30 ms, over a keystroke's budget.
+// memory bandwidth.
 func (t *Timeline) resourceMatches(tm *term) []uint64 {
 	bits := make([]uint64, (t.n+63)/64)
 	x := &t.resources
-	values := tm.alts
-	if values == nil {
-		values = []string{tm.value}
-	}
-	patterns := make([][]byte, len(values))
-	anchors := make([]int, len(values))
+	values := tm.values()
+	patterns := make([]resourcePattern, len(values))
 	for i, v := range values {
-		patterns[i] = appendFolded(nil, v)
-		if len(patterns[i]) > 0 {
-			anchors[i] = x.anchor(patterns[i])
-		}
+		patterns[i] = x.pattern(v)
 	}
 	parts := 1
 	if len(x.arena) >= parallelArena {
@@ -140,11 +219,7 @@ func (t *Timeline) resourceMatches(tm *term) []uint64 {
 	var wg sync.WaitGroup
 	for from := 0; from < t.n; from += per {
 		to := min(from+per, t.n)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t.markResources(tm, patterns, anchors, bits, from, to)
-		}()
+		wg.Go(func() { t.markResources(tm, patterns, bits, from, to) })
 	}
 	wg.Wait()
 	return bits
@@ -153,35 +228,57 @@ func (t *Timeline) resourceMatches(tm *term) []uint64 {
 // parallelArena is the arena size from which the search is split.
 var parallelArena = 8 << 20 // a variable so that tests can split small arenas
 
-// markResources searches the arena of events [from, to) for patterns and
-// marks in bits those that pass tm.
-func (t *Timeline) markResources(tm *term, patterns [][]byte, anchors []int, bits []uint64, from, to int) {
+// markResources finds the events of [from, to) whose names hold one of
+// patterns and marks in bits those that pass tm.
+func (t *Timeline) markResources(tm *term, patterns []resourcePattern, bits []uint64, from, to int) {
 	x := &t.resources
-	start := 0
+	first := 0 // the stretch's first name
 	if from > 0 {
-		start = x.ends[from-1]
+		first = x.ends[from-1]
 	}
-	end := x.ends[to-1]
-	for p, pattern := range patterns {
-		for pos := start; pos < end; {
-			var j int
-			if len(pattern) == 0 {
-				j = 0
-			} else {
-				j = index(x.arena[pos:end], pattern, anchors[p])
+	last := x.ends[to-1]
+	var e Event
+	mark := func(ev int) {
+		if bits[ev>>6]&(1<<(ev&63)) == 0 {
+			t.peek(ev, &e) // read in place: the term keeps nothing of it
+			if tm.positive(&e) {
+				bits[ev>>6] |= 1 << (ev & 63)
 			}
+		}
+	}
+	for _, p := range patterns {
+		if p.anyDir {
+			// The names of a dir that holds it, or that ends with its
+			// head and whose base starts with the rest.
+			ev := from
+			for k := first; k < last; k++ {
+				for x.ends[ev] <= k {
+					ev++
+				}
+				d := x.dirOfs[k]
+				if p.whole[d] || p.ends != nil && p.ends[d] && bytes.HasPrefix(x.base(k), p.rest) {
+					mark(ev)
+				}
+			}
+		}
+		if p.slash || last == first {
+			continue // no base holds a slash
+		}
+		start := 0
+		if first > 0 {
+			start = x.nameEnds[first-1]
+		}
+		end := x.nameEnds[last-1]
+		for pos := start; pos < end; {
+			j := index(x.arena[pos:end], p.text, p.anchor)
 			if j < 0 {
 				break
 			}
 			at := pos + j
-			ev := from + sort.Search(to-from, func(i int) bool { return x.ends[from+i] > at })
-			if ev >= to {
-				break
-			}
-			if bits[ev>>6]&(1<<(ev&63)) == 0 && tm.positive(t.At(ev)) {
-				bits[ev>>6] |= 1 << (ev & 63)
-			}
-			pos = x.ends[ev] // on to the next event
+			k := first + sort.Search(last-first, func(i int) bool { return x.nameEnds[first+i] > at })
+			ev := from + sort.Search(to-from, func(i int) bool { return x.ends[from+i] > k })
+			mark(ev)
+			pos = x.nameEnds[x.ends[ev]-1] // on to the next event
 		}
 	}
 }
@@ -190,6 +287,24 @@ func (t *Timeline) markResources(tm *term, patterns [][]byte, anchors []int, bit
 type resourceTest struct {
 	bits   []uint64
 	negate bool
+}
+
+// appendPassing appends to view the events of n that pass, a word of
+// bits at a time: a lone res: term's scan reads no more than its bits.
+func (r *resourceTest) appendPassing(view []int32, n int) []int32 {
+	for w, word := range r.bits {
+		if r.negate {
+			word = ^word
+			if tail := n - w*64; tail < 64 {
+				word &= 1<<tail - 1
+			}
+		}
+		for word != 0 {
+			view = append(view, int32(w*64+bits.TrailingZeros64(word)))
+			word &= word - 1
+		}
+	}
+	return view
 }
 
 func (r *resourceTest) pass(i int32) bool {

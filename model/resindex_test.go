@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -84,5 +85,50 @@ func TestResourceSearchFewEventsHugeNames(t *testing.T) {
 	tl.SetFilter(ParseFilter("res:ab"))
 	if tl.Matches() != 1 {
 		t.Fatalf("res:ab selects %d of 3, want 1", tl.Matches())
+	}
+}
+
+// Names cut at their last slash (the dir kept once, the base in the
+// arena) are found whole in either part and across the cut, for terms cut
+// at random from names with several slashes, re-cased.
+func TestResourceIndexAcrossTheCut(t *testing.T) {
+	defer func(v, p int) { smallView, parallelArena = v, p }(smallView, parallelArena)
+	smallView, parallelArena = 0, 0
+	rng := rand.New(rand.NewPCG(18, 5))
+	pieces := []string{"arn:aws:s3:::", "bucket", "/", "/", "logs", "Object-", "0", "1", "ſ", "\u212a", "k", "é", "//"}
+	var evs []Event
+	for i := range 600 {
+		var res []Resource
+		for range i % 3 {
+			var b strings.Builder
+			for range 1 + rng.IntN(6) {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			res = append(res, Resource{Name: b.String()})
+		}
+		evs = append(evs, Event{ID: fmt.Sprint(i), Resources: res})
+	}
+	tl := NewTimeline()
+	tl.Add(evs)
+	for range 300 {
+		e := evs[rng.IntN(len(evs))]
+		if len(e.Resources) == 0 {
+			continue
+		}
+		name := e.Resources[0].Name
+		from := rng.IntN(len(name))
+		v := recase(rng, name[from:min(len(name), from+1+rng.IntN(12))])
+		f := ParseFilter("res:" + strings.ReplaceAll(strings.ReplaceAll(v, ",", "x"), " ", "y"))
+		tl.SetFilter(Filter{})
+		tl.SetFilter(f)
+		var want []int32
+		for i := range evs {
+			if f.Match(&evs[i]) {
+				want = append(want, int32(i))
+			}
+		}
+		if !slices.Equal(tl.view, want) {
+			t.Fatalf("%q: the index selects %d events, Match %d", f, len(tl.view), len(want))
+		}
 	}
 }

@@ -46,7 +46,11 @@ func (t *Timeline) BeginFilter(f Filter) *Search {
 	narrowing := fresh && f.Narrows(t.filter) && t.filter.Err() == ""
 	t.filter = f
 	if narrowing && len(t.view) <= smallView {
-		t.view = slices.DeleteFunc(t.view, func(i int32) bool { return !f.Match(t.At(int(i))) })
+		var e Event
+		t.view = slices.DeleteFunc(t.view, func(i int32) bool {
+			t.peek(int(i), &e) // read in place: the filter keeps nothing of it
+			return !f.Match(&e)
+		})
 		return nil
 	}
 	// The other terms choose the events to search, from the columns (or
@@ -76,7 +80,7 @@ func (t *Timeline) BeginFilter(f Filter) *Search {
 			}
 		}
 		for _, i := range cands {
-			if rawPass(raw, t.At(int(i)).Raw) {
+			if rawPass(raw, t.rawAt(i)) {
 				t.view = append(t.view, i)
 			}
 		}

@@ -5,17 +5,17 @@ import "slices"
 // Timeline is the ordered, de-duplicated store of released events with the
 // view that the current filter selects. Events arrive already in global
 // newest-first order from the merge, so the store is append-only. It is not
-// safe for concurrent use; the TUI owns it from its Update loop.
+// safe for concurrent use; the TUI owns it from its Update loop (Snapshot
+// is the view other goroutines may read).
 type Timeline struct {
-	// Events live in fixed-size chunks so that growing to a million never
-	// copies the ones already loaded (and pointers from At stay valid).
-	chunks [][]Event
-	n      int
-	// seen maps each id to the first event loaded with it; twins to the
-	// others, loaded because their content differs (the same id with
-	// other content is no duplicate: in a trail it means tampering or a
-	// bug, and is shown, not collapsed).
-	seen   map[string]int32
+	// st holds every loaded event outside the Go heap, but for the fields
+	// the columns hold (store.go); n is how many.
+	st eventStore
+	n  int
+	// The first event loaded with each id is found through st.ids; twins
+	// maps an id to the others, loaded because their content differs (the
+	// same id with other content is no duplicate: in a trail it means
+	// tampering or a bug, and is shown, not collapsed).
 	twins  map[string][]int32
 	filter Filter
 	view   []int32 // indexes into the loaded events that match filter, ascending
@@ -27,51 +27,46 @@ type Timeline struct {
 	resources resourceIndex             // resource names, folded, for res: terms (resindex.go)
 }
 
-const (
-	chunkBits = 12
-	chunkSize = 1 << chunkBits
-	chunkMask = chunkSize - 1
-)
-
 // NewTimeline returns an empty timeline.
-func NewTimeline() *Timeline { return &Timeline{seen: map[string]int32{}} }
+func NewTimeline() *Timeline { return &Timeline{} }
 
 // Add appends events in order, skipping any whose ID and raw record are
 // already present, and returns how many were added. Events without an ID
 // are never duplicates; an event with the ID of a loaded one but another
-// raw record is added (see Twins).
+// raw record is added (see Twins). The timeline keeps copies: evs may be
+// reused once Add returns.
 func (t *Timeline) Add(evs []Event) int {
-	if t.seen == nil {
-		t.seen = map[string]int32{}
-	}
 	added := 0
 	for i := range evs {
-		if id := evs[i].ID; id != "" {
-			if first, dup := t.seen[id]; dup {
-				if t.loaded(first, id, evs[i].Raw) {
+		e := &evs[i]
+		twin := false
+		if id := e.ID; id != "" {
+			if first, dup := t.st.ids.find(id, t.idAt); dup {
+				if t.loaded(first, id, e.Raw) {
 					continue
 				}
-				if t.twins == nil {
-					t.twins = map[string][]int32{}
-				}
-				t.twins[id] = append(t.twins[id], int32(t.n))
-			} else {
-				t.seen[id] = int32(t.n)
+				twin = true
 			}
 		}
-		if t.n&chunkMask == 0 {
-			t.chunks = append(t.chunks, make([]Event, 0, chunkSize))
+		t.st.add(e)
+		switch {
+		case twin:
+			if t.twins == nil {
+				t.twins = map[string][]int32{}
+			}
+			key := twinKey(e.ID)
+			t.twins[key] = append(t.twins[key], int32(t.n))
+		case e.ID != "":
+			t.st.ids.insert(e.ID, int32(t.n))
 		}
-		last := len(t.chunks) - 1
-		t.chunks[last] = append(t.chunks[last], evs[i])
 		for c, f := range columnFields {
-			t.columns[c].add(eventField(&evs[i], f))
+			t.columns[c].add(eventField(e, f))
 		}
-		t.resources.add(&evs[i])
-		if t.filter.Match(&evs[i]) {
+		t.resources.add(e)
+		if t.filter.Match(e) {
 			t.view = append(t.view, int32(t.n))
 		}
-		t.seconds = append(t.seconds, evs[i].Time.Unix())
+		t.seconds = append(t.seconds, e.Time.Unix())
 		t.n++
 		added++
 	}
@@ -81,13 +76,19 @@ func (t *Timeline) Add(evs []Event) int {
 // WithNewer returns a timeline of evs (newest first, all newer than what
 // is loaded, as follow mode brings them) followed by everything loaded,
 // with the same filter. It copies: follow mode polls a recent window, and
-// an append-only store keeps every other path simple.
+// an append-only store keeps every other path simple. The caller releases
+// t when done with it.
 func (t *Timeline) WithNewer(evs []Event) *Timeline {
 	out := NewTimeline()
 	out.SetFilter(t.filter)
 	out.Add(evs)
-	for _, c := range t.chunks {
-		out.Add(c)
+	batch := make([]Event, 256)
+	for from := 0; from < t.n; from += len(batch) {
+		k := min(len(batch), t.n-from)
+		for j := range k {
+			t.peek(from+j, &batch[j])
+		}
+		out.Add(batch[:k])
 	}
 	return out
 }
@@ -98,24 +99,29 @@ func (t *Timeline) Filter() Filter { return t.filter }
 // Len is the number of events loaded.
 func (t *Timeline) Len() int { return t.n }
 
-// At returns the i-th loaded event, newest first. The pointer stays valid
-// for the life of the timeline.
-func (t *Timeline) At(i int) *Event { return &t.chunks[i>>chunkBits][i&chunkMask] }
+// At returns the i-th loaded event, newest first: a copy of its own,
+// made on each call (the timeline keeps events compactly, not as Events).
+func (t *Timeline) At(i int) *Event {
+	e := new(Event)
+	t.peek(i, e)
+	own(e)
+	return e
+}
 
 // Contains reports whether an event with this ID is loaded.
 func (t *Timeline) Contains(id string) bool {
-	_, ok := t.seen[id]
+	_, ok := t.st.ids.find(id, t.idAt)
 	return ok
 }
 
 // loaded reports whether the record raw is loaded under id, whose first
 // event is at index first.
 func (t *Timeline) loaded(first int32, id, raw string) bool {
-	if t.At(int(first)).Raw == raw {
+	if t.rawAt(first) == raw {
 		return true
 	}
 	for _, i := range t.twins[id] {
-		if t.At(int(i)).Raw == raw {
+		if t.rawAt(i) == raw {
 			return true
 		}
 	}
@@ -155,7 +161,11 @@ func (t *Timeline) setFilter(f Filter, fresh bool) {
 	if narrowing && len(t.view) <= smallView {
 		// A few thousand events are quicker to test directly than to
 		// prepare column tests for, whose dictionaries may be large.
-		t.view = slices.DeleteFunc(t.view, func(i int32) bool { return !f.Match(t.At(int(i))) })
+		var e Event
+		t.view = slices.DeleteFunc(t.view, func(i int32) bool {
+			t.peek(int(i), &e) // read in place: the filter keeps nothing of it
+			return !f.Match(&e)
+		})
 		return
 	}
 	p := t.plan(f)
@@ -182,6 +192,9 @@ func (t *Timeline) scan(p *filterPlan, view []int32) []int32 {
 			view = append(view, i)
 		}
 		return view
+	}
+	if len(p.columns) == 0 && len(p.others) == 0 && len(p.resources) == 1 {
+		return p.resources[0].appendPassing(view, t.n)
 	}
 	if len(p.columns) == 0 {
 		for i := range int32(t.n) {

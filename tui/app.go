@@ -175,14 +175,14 @@ func (a *App) reopen() tea.Cmd {
 	a.ctx, a.cancel = context.WithCancel(a.parent)
 	a.src, a.query = a.cfg.Source.Open(a.parent, model.Request{Range: a.timeRange, Plan: a.queryPlan.Key})
 	f := a.filter()
-	a.tl = model.NewTimeline()
+	freed := a.replaceTimeline(model.NewTimeline())
 	a.tl.SetFilter(f)
 	a.list.Top()
 	a.selAll, a.ended, a.halted, a.stopped, a.sent = 0, false, false, false, demand{}
 	a.toEnd = scanToEnd{}
 	a.follow.fresh = 0
 	a.progress = nil
-	return tea.Batch(closeOld, a.waitForBatch())
+	return tea.Batch(closeOld, freed, a.waitForBatch())
 }
 
 // batchMsg carries what one Next call returned.

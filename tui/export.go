@@ -33,9 +33,11 @@ func (a *App) export(name string) tea.Cmd {
 		a.flash = model.Printable("export: no format " + name)
 		return nil
 	}
-	evs := make([]*model.Event, a.tl.Matches())
-	for i := range evs {
-		evs[i] = a.tl.Match(i)
+	// The timeline keeps events compactly: the command reads each from a
+	// snapshot as it writes it, rather than copying every match here.
+	snap, matches := a.tl.Snapshot(), make([]int, a.tl.Matches())
+	for i := range matches {
+		matches[i] = a.tl.MatchIndex(i)
 	}
 	dir := a.cfg.ExportDir
 	if dir == "" {
@@ -43,9 +45,9 @@ func (a *App) export(name string) tea.Cmd {
 	}
 	stem := filepath.Join(dir, "lazytrail-"+exportClock().UTC().Format("20060102-150405"))
 	why := a.incompleteWhy()
-	a.flash = fmt.Sprintf("exporting %s events to %s…", count(len(evs)), model.Printable(stem+"."+format.Ext))
+	a.flash = fmt.Sprintf("exporting %s events to %s…", count(len(matches)), model.Printable(stem+"."+format.Ext))
 	return func() tea.Msg {
-		name, n, err := writeExport(stem, format, evs)
+		name, n, err := writeExport(stem, format, len(matches), func(i int) *model.Event { return snap.At(matches[i]) })
 		return exportedMsg{path: name, n: n, err: err, why: why}
 	}
 }
@@ -53,7 +55,7 @@ func (a *App) export(name string) tea.Cmd {
 // writeExport writes evs in format f to stem.ext, or stem-2.ext,
 // stem-3.ext… when that name is taken (two exports in the same second),
 // and says which. A file that exists is never replaced.
-func writeExport(stem string, f model.Format, evs []*model.Event) (string, int, error) {
+func writeExport(stem string, f model.Format, n int, at func(i int) *model.Event) (string, int, error) {
 	format := f.Ext
 	tmp, err := os.CreateTemp(filepath.Dir(stem), ".lazytrail-export-*")
 	if err != nil {
@@ -62,8 +64,8 @@ func writeExport(stem string, f model.Format, evs []*model.Event) (string, int, 
 	defer os.Remove(tmp.Name()) // gone after the rename; cleans up on failure
 	w := bufio.NewWriterSize(tmp, 256<<10)
 	out := f.New(w)
-	for _, e := range evs {
-		out.Event(e)
+	for i := range n {
+		out.Event(at(i))
 	}
 	err = out.End()
 	if err == nil {
@@ -82,7 +84,7 @@ func writeExport(stem string, f model.Format, evs []*model.Event) (string, int, 
 	if err != nil {
 		return name, 0, err
 	}
-	return name, len(evs), nil
+	return name, n, nil
 }
 
 // exportClock names export files; tests pin it to one second.

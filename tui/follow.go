@@ -75,7 +75,7 @@ func (a *App) onFollow(m followMsg) tea.Cmd {
 	if len(fresh) > 0 {
 		selected := a.list.Selected()
 		before := a.tl.Matches()
-		a.tl = a.tl.WithNewer(fresh)
+		freed := a.replaceTimeline(a.tl.WithNewer(fresh))
 		added := a.tl.Matches() - before
 		if selected != nil {
 			a.list.offset += added
@@ -83,6 +83,7 @@ func (a *App) onFollow(m followMsg) tea.Cmd {
 			a.follow.fresh += added
 		}
 		a.selAll = a.tl.MatchIndex(a.list.cursor)
+		return tea.Batch(freed, a.followTick())
 	}
 	return a.followTick()
 }
