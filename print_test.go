@@ -25,6 +25,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"lazytrail/fetch/localtrail"
+	"lazytrail/fetch/memory"
 	"lazytrail/model"
 	"lazytrail/tui"
 )
@@ -508,5 +509,22 @@ func TestPrintHintsTheExactForm(t *testing.T) {
 	}
 	if _, stderr, _, _ := headless(t, demoData(), nil, "--print", "jsonl", "--region", "eu-west-1", "--since", "2d", "--filter", "event:Run"); stderr != "" {
 		t.Errorf("a prefix that is no whole name got a hint: %q", stderr)
+	}
+}
+
+// TestPrintAsksForItsOwnBudget: --print opens its stream with its own
+// read-ahead budget (Request.Budget), not the source's default that the
+// TUI's lookahead uses, and with its filter as Keep.
+func TestPrintAsksForItsOwnBudget(t *testing.T) {
+	src := &memory.Source{Events: []model.Event{{ID: "a", Time: demoEnd, Raw: `{"eventID":"a"}`}}}
+	o, err := parseArgs([]string{"--print", "jsonl", "--user", "x"}, &bytes.Buffer{}, demoEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	runPrint(context.Background(), o, src, &out, &errOut)
+	reqs := src.Requests()
+	if len(reqs) != 1 || reqs[0].Budget != printBudget || reqs[0].Keep.IsZero() {
+		t.Fatalf("requests %+v, want one with Budget %d and the filter as Keep", reqs, printBudget)
 	}
 }

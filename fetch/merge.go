@@ -91,14 +91,20 @@ func newMerge(regions int, pageSize int) *merge {
 	m := &merge{
 		regions:   make([]regionBuf, regions),
 		pageSize:  pageSize,
-		lookahead: max(int64(pageSize)*2048, lookaheadBudget/int64(max(regions, 1))),
 		tieLimit:  tieLimitPages * pageSize,
 		lastNanos: math.MaxInt64,
 	}
 	for i := range m.regions {
 		m.regions[i].boundaryIDs = map[string]struct{}{}
 	}
+	m.share(lookaheadBudget)
 	return m
+}
+
+// share sets the lookahead: the partitions share budget bytes (each still
+// gets a floor of pages, so that every partition can page at once).
+func (m *merge) share(budget int64) {
+	m.lookahead = max(int64(m.pageSize)*2048, budget/int64(max(len(m.regions), 1)))
 }
 
 // setDemand replaces the demand: release until n more events satisfying

@@ -45,16 +45,19 @@ type Stream struct {
 	cancel context.CancelFunc
 	done   sync.WaitGroup
 
-	mu      sync.Mutex
-	core    *merge
-	parts   []*partState  // sorted by region, account, source: the index the core uses
-	out     []model.Event // released, not yet handed out by Next
-	spare   []model.Event // an array the consumer gave back (Recycle), for the next release
-	changed bool          // progress moved since the last Next
-	wake    chan struct{} // closed and replaced on every change
-	closed  bool
-	stats   Stats
-	skipped []string // since the last batch: Batch.Skipped
+	mu    sync.Mutex
+	core  *merge
+	parts []*partState  // sorted by region, account, source: the index the core uses
+	out   []model.Event // released, not yet handed out by Next
+	spare []model.Event // an array the consumer gave back (Recycle), for the next release
+	// outBytes is the memory of out (eventSize); past outLimit no
+	// partition pages until Next hands out takes them.
+	outBytes, outLimit int64
+	changed            bool          // progress moved since the last Next
+	wake               chan struct{} // closed and replaced on every change
+	closed             bool
+	stats              Stats
+	skipped            []string // since the last batch: Batch.Skipped
 }
 
 // partState is one partition's pager and progress; progress is guarded by
@@ -73,20 +76,46 @@ const maxSkipsShown = 200
 // the sources (50 for LookupEvents), which sizes the merge's buffers.
 // Close releases everything, the pagers included.
 func OpenPartitions(ctx context.Context, parts []Partition, pageSize int) *Stream {
+	return OpenPartitionsWithin(ctx, parts, pageSize, 0)
+}
+
+// OpenPartitionsWithin is OpenPartitions holding about budget bytes read
+// ahead of the consumer (model.Request.Budget; 0: the default), counted
+// as the merge counts events (the raw record and eventOverhead): half
+// for the pagers' own read-ahead (BudgetPager), half for the merge's
+// lookahead, and the events released but not yet taken by Next stop
+// every partition's paging at half too, so a consumer slower than the
+// pagers (a printer writing to a slow pipe) holds memory flat.
+func OpenPartitionsWithin(ctx context.Context, parts []Partition, pageSize int, budget int64) *Stream {
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Stream{ctx: ctx, cancel: cancel, wake: make(chan struct{}), changed: true}
-	s.start(parts, pageSize)
+	if budget <= 0 {
+		budget = 2 * lookaheadBudget
+	}
+	s.start(parts, pageSize, budget)
 	return s
 }
 
+// BudgetPager is a pager that reads ahead of what the merge asked for
+// (the trail pagers read files in parallel): Budget, called once before
+// the first Next, gives the bytes all the pagers of the stream may hold
+// read ahead together.
+type BudgetPager interface {
+	Pager
+	Budget(bytes int64)
+}
+
 // start sorts the partitions, builds the merge over them, hands each
-// reporting pager its Reporter and starts one goroutine per partition.
-func (s *Stream) start(parts []Partition, pageSize int) {
+// reporting pager its Reporter and each reading-ahead pager its budget,
+// and starts one goroutine per partition.
+func (s *Stream) start(parts []Partition, pageSize int, budget int64) {
 	parts = slices.Clone(parts)
 	slices.SortStableFunc(parts, func(a, b Partition) int {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Account, b.Account), cmp.Compare(a.Source, b.Source))
 	})
 	s.core = newMerge(len(parts), max(pageSize, 1))
+	s.core.share(budget / 2)
+	s.outLimit = budget / 2
 	for _, p := range parts {
 		s.parts = append(s.parts, &partState{pager: p.Pager, progress: model.RegionProgress{
 			Source: p.Source, Account: p.Account, Region: p.Region, State: model.RegionWaiting,
@@ -96,6 +125,9 @@ func (s *Stream) start(parts []Partition, pageSize int) {
 	for i, p := range s.parts {
 		if rp, ok := p.pager.(ReportingPager); ok {
 			rp.Attach(partReporter{s: s, i: i})
+		}
+		if bp, ok := p.pager.(BudgetPager); ok {
+			bp.Budget(budget / 2)
 		}
 	}
 	s.done.Add(len(s.parts))
@@ -132,6 +164,10 @@ func (s *Stream) Next(ctx context.Context) (model.Batch, bool) {
 				// The consumer owns the array now; an empty one (a
 				// recycled array nothing was released into) stays.
 				b.Events, s.out = s.out, nil
+				if s.outBytes > s.outLimit {
+					s.broadcast() // pagers held back by out may go on
+				}
+				s.outBytes = 0
 			}
 			s.stats.Delivered += len(b.Events)
 			s.changed, s.skipped = false, nil
@@ -230,7 +266,7 @@ func (s *Stream) page(i int) {
 func (s *Stream) awaitTurn(i int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for !s.core.mayFetch(i) {
+	for !s.core.mayFetch(i) || s.outBytes > s.outLimit {
 		wake := s.wake
 		if p := &s.parts[i].progress; p.State == model.RegionPaging {
 			p.State = model.RegionWaiting
@@ -329,7 +365,11 @@ func (s *Stream) releaseLocked() {
 	if s.out == nil && s.spare != nil {
 		s.out, s.spare = s.spare, nil
 	}
+	n := len(s.out)
 	s.out = s.core.release(s.out)
+	for i := n; i < len(s.out); i++ {
+		s.outBytes += eventSize(&s.out[i])
+	}
 }
 
 // Recycle gives back the Events of a batch Next returned, once the

@@ -47,6 +47,16 @@ type shared struct {
 	cpu          *gate         // decodes at once: one a core
 	window       int           // most files one pager keeps in flight
 	held         atomic.Int64  // events read, not yet delivered (eventSize)
+	budget       atomic.Int64  // the stream's limit on held (fetch.BudgetPager); 0: readAhead
+}
+
+// aheadLimit is what the pagers may hold read but not delivered: the
+// stream's budget for them, or readAhead.
+func (sh *shared) aheadLimit() int64 {
+	if b := sh.budget.Load(); b > 0 {
+		return b
+	}
+	return readAhead
 }
 
 // level is what an item of a pager's queue is.
@@ -192,6 +202,10 @@ func newPager(ctx context.Context, st Store, sh *shared, spec *partSpec) *pager 
 	return p
 }
 
+// Budget sets what the pagers of this Open may hold read ahead, all
+// together (fetch.BudgetPager): each of them is told the same total.
+func (p *pager) Budget(bytes int64) { p.sh.budget.Store(bytes) }
+
 // Stats is what the pager has read so far.
 func (p *pager) Stats() Stats {
 	return Stats{Files: p.files.Load(), Records: p.records.Load(), Late: p.late.Load()}
@@ -330,7 +344,7 @@ func (p *pager) horizon(paging bool) (time.Time, bool) {
 // window is full, or beyond the first file, until the read-ahead of every
 // pager is over its budget.
 func (p *pager) fill(ctx context.Context) error {
-	for len(p.queue) < p.window && len(p.items) > 0 && (len(p.queue) == 0 || p.sh.held.Load() < readAhead) {
+	for len(p.queue) < p.window && len(p.items) > 0 && (len(p.queue) == 0 || p.sh.held.Load() < p.sh.aheadLimit()) {
 		it := heap.Pop(&p.items).(item)
 		if it.lv == lvFile {
 			p.start(it)

@@ -100,7 +100,7 @@ func (s *Source) Open(ctx context.Context, req model.Request) (model.Stream, mod
 		// The partitions found at start: the first stream does not list again.
 		parts, skips := s.first, s.skips
 		s.first, s.skips = nil, nil
-		return s.stream(ctx, parts, skips), q
+		return s.stream(ctx, parts, skips, req.Budget), q
 	}
 	// Later queries (r, T, follow) discover afresh, since files may have
 	// been delivered; listing is I/O, so it waits for the stream's first
@@ -110,17 +110,17 @@ func (s *Source) Open(ctx context.Context, req model.Request) (model.Stream, mod
 		if err != nil {
 			parts = []fetch.Partition{fetch.FailedPartition("files", "discovery", err)}
 		}
-		return s.stream(ctx, s.keep(parts), skips)
+		return s.stream(ctx, s.keep(parts), skips, req.Budget)
 	}), q
 }
 
 // stream merges the partitions, with the files that were not log files
-// named in a partition of their own.
-func (s *Source) stream(ctx context.Context, parts []fetch.Partition, skips []fetch.Skip) model.Stream {
+// named in a partition of their own, within the request's memory budget.
+func (s *Source) stream(ctx context.Context, parts []fetch.Partition, skips []fetch.Skip, budget int64) model.Stream {
 	if len(skips) > 0 {
 		parts = append(parts, fetch.SkippedPartition("files", "(not log files)", skips))
 	}
-	return fetch.OpenPartitions(ctx, parts, pageSize)
+	return fetch.OpenPartitionsWithin(ctx, parts, pageSize, budget)
 }
 
 func (s *Source) now() time.Time {

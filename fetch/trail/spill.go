@@ -26,8 +26,9 @@ var (
 	// back newest first as they are paged out.
 	fileMemory int64 = 32 << 20
 	// readAhead is what the pagers of one Open may hold read but not yet
-	// delivered, all files together: past it a pager starts no read
-	// beyond its first, and a file past spillFloor spills.
+	// delivered, all files together, unless the stream gives them a
+	// budget: past it a pager starts no read beyond its first, and a file
+	// past spillFloor spills.
 	readAhead  int64 = 64 << 20
 	spillFloor int64 = 4 << 20
 	// pageMemory bounds the pages of a spilled file.
@@ -80,7 +81,7 @@ func (f *fileSort) add(e model.Event) {
 	f.n++
 	f.mem += n
 	held := f.sh.held.Add(n)
-	if f.mem > fileMemory || (f.mem > spillFloor && held > readAhead) {
+	if f.mem > fileMemory || (f.mem > spillFloor && held > f.sh.aheadLimit()) {
 		f.writeRun()
 	}
 }
