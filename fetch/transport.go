@@ -18,3 +18,21 @@ func Transport(cfg aws.Config) *http.Transport {
 	}
 	return awshttp.NewBuildableClient().GetTransport()
 }
+
+// KeepConnections returns hc able to keep n idle connections to one host
+// (the SDK keeps 10), so that n requests in flight at once reuse their
+// connections instead of closing all but 10 after each burst and dialling
+// again. A client that is not the SDK's buildable one (the caller's own)
+// is returned as it is.
+func KeepConnections(hc aws.HTTPClient, n int) aws.HTTPClient {
+	b, ok := hc.(*awshttp.BuildableClient)
+	if !ok || b == nil {
+		return hc
+	}
+	return b.WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, n)
+		if t.MaxIdleConns != 0 {
+			t.MaxIdleConns = max(t.MaxIdleConns, n)
+		}
+	})
+}

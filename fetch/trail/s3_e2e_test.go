@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,7 +19,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/middleware"
 
 	"lazytrail/fetch"
 	"lazytrail/fetch/trail/s3test"
@@ -417,6 +420,45 @@ func TestS3StratusDatasetMatchesTheParser(t *testing.T) {
 	t.Logf("%d records from %d dataset files, as %d log files in %d partitions", len(all), len(files), len(objects), len(parts))
 }
 
+// TestS3ReusesConnections reads a bucket of 240 log files to the end,
+// every partition at once, from an endpoint that keeps connections alive
+// (the proxy in front of moto): every body is read to its end and its
+// connection goes back to the pool, which keeps as many as there are reads
+// in flight (fetch.KeepConnections; its own test shows the bursts the
+// SDK's 10 would dial again), so it dials about one connection per read
+// in flight, not one per request, each of which against S3 would pay a
+// TLS handshake.
+func TestS3ReusesConnections(t *testing.T) {
+	bucket, up, proxy := s3NewBucket(t)
+	objects, total := benchTrail(240, 20, time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC))
+	up.Put(t, objects)
+	cfg, requests, dials := s3CountingConfig(t, proxy.URL)
+	ctx := context.Background()
+	parts, _, err := Open(ctx, []string{"s3://" + bucket}, Options{AWS: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := fetch.OpenPartitions(ctx, parts, 1000)
+	defer st.Close()
+	st.Want(nil, total+1)
+	n := 0
+	for {
+		batch, ok := st.Next(ctx)
+		if !ok {
+			break
+		}
+		n += len(batch.Events)
+	}
+	if n != total {
+		t.Fatalf("%d events, want %d", n, total)
+	}
+	// Listings may be in flight beside the GETs.
+	if limit := int64(S3Workers + 16); dials.Load() > limit {
+		t.Errorf("%d connections dialled for %d requests, want at most %d (one a request in flight)", dials.Load(), requests.Load(), limit)
+	}
+	t.Logf("%d requests over %d connections", requests.Load(), dials.Load())
+}
+
 // s3CountingClient counts the HTTP requests of an SDK client without
 // replacing its transport: the benchmarks time moto itself, not a proxy.
 type s3CountingClient struct {
@@ -427,6 +469,31 @@ type s3CountingClient struct {
 func (c *s3CountingClient) Do(r *http.Request) (*http.Response, error) {
 	c.n.Add(1)
 	return c.inner.Do(r)
+}
+
+// s3CountingConfig is s3test.Config with its HTTP requests (every attempt)
+// counted in the SDK's middleware and the connections it dials counted in
+// the transport's dialer: the HTTP client stays the SDK's buildable one,
+// so that the store's own transport settings (the idle connections it
+// keeps) apply, as they do to the config a user's profile loads.
+func s3CountingConfig(tb testing.TB, endpoint string) (cfg aws.Config, requests, dials *atomic.Int64) {
+	cfg = s3test.Config(tb, endpoint)
+	requests, dials = new(atomic.Int64), new(atomic.Int64)
+	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
+		return st.Deserialize.Add(middleware.DeserializeMiddlewareFunc("countRequests",
+			func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+				requests.Add(1)
+				return next.HandleDeserialize(ctx, in)
+			}), middleware.Before)
+	})
+	cfg.HTTPClient = cfg.HTTPClient.(*awshttp.BuildableClient).WithTransportOptions(func(t *http.Transport) {
+		dial := t.DialContext
+		t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			return dial(ctx, network, addr)
+		}
+	})
+	return cfg, requests, dials
 }
 
 // benchRecord is one realistic record (about 1 KB of JSON, like the
@@ -582,9 +649,7 @@ func BenchmarkS3Read(b *testing.B) {
 	bucket, total := s3BenchBucket(b)
 	url := s3Moto(b)
 	b.Run("lazytrail-ordered", func(b *testing.B) {
-		cfg := s3test.Config(b, url)
-		cc := &s3CountingClient{inner: cfg.HTTPClient}
-		cfg.HTTPClient = cc
+		cfg, requests, dials := s3CountingConfig(b, url)
 		b.ResetTimer()
 		for range b.N {
 			ctx := context.Background()
@@ -620,7 +685,8 @@ func BenchmarkS3Read(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(total*b.N)/b.Elapsed().Seconds(), "events/s")
-		b.ReportMetric(float64(cc.n.Load())/float64(b.N), "requests/op")
+		b.ReportMetric(float64(requests.Load())/float64(b.N), "requests/op")
+		b.ReportMetric(float64(dials.Load())/float64(b.N), "connections/op")
 	})
 	// The same files from local disk through the same reader: what the
 	// decoding and the merge cost without S3.

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+
+	"lazytrail/fetch"
 )
 
 // s3Store is a Store over one bucket (and prefix) through aws-sdk-go-v2's
@@ -80,7 +82,7 @@ func (s *s3Store) newClient(region string) (*s3.Client, string) {
 		if hc == nil {
 			hc = awshttp.NewBuildableClient()
 		}
-		o.HTTPClient = &progressClient{inner: hc, stall: s.stall}
+		o.HTTPClient = &progressClient{inner: fetch.KeepConnections(hc, S3Workers), stall: s.stall}
 		o.Retryer = newS3Retryer()
 		if o.RetryMaxAttempts != 0 {
 			// AWS_MAX_ATTEMPTS may raise the attempts, not lower them

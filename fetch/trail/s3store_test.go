@@ -2,6 +2,8 @@ package trail
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +11,8 @@ import (
 	"io/fs"
 	"maps"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"lazytrail/fetch/trail/s3test"
@@ -492,14 +497,38 @@ func TestS3StoreFollowsTheSDKsEndpointSettings(t *testing.T) {
 	t.Run("no override: virtual hosts, the config's HTTP client", func(t *testing.T) {
 		cfg := s3test.Config(t, "")
 		cfg.BaseEndpoint = nil
+		// What a profile's ca_bundle and the proxy variables load.
+		roots := x509.NewCertPool()
+		proxyURL, _ := url.Parse("http://proxy.example:3128")
+		cfg.HTTPClient = cfg.HTTPClient.(*awshttp.BuildableClient).WithTransportOptions(func(tr *http.Transport) {
+			tr.TLSClientConfig = &tls.Config{RootCAs: roots}
+			tr.Proxy = http.ProxyURL(proxyURL)
+		})
 		s := newS3Store(cfg, bucket, "").(*s3Store)
 		o := s.client.Options()
 		if o.UsePathStyle {
 			t.Error("path style without an endpoint override")
 		}
-		// Wrapped for the deadline on progress, never replaced.
-		if pc, ok := o.HTTPClient.(*progressClient); !ok || pc.inner != cfg.HTTPClient || pc.stall != DefaultS3Stall {
-			t.Errorf("the store replaced the config's HTTP client (CA bundle, proxy): %#v", o.HTTPClient)
+		// Wrapped for the deadline on progress; a copy of the config's
+		// client with its settings (CA bundle, proxy), keeping an idle
+		// connection for each read in flight.
+		pc, ok := o.HTTPClient.(*progressClient)
+		if !ok || pc.stall != DefaultS3Stall {
+			t.Fatalf("the store replaced the config's HTTP client: %#v", o.HTTPClient)
+		}
+		inner, ok := pc.inner.(*awshttp.BuildableClient)
+		if !ok {
+			t.Fatalf("the store's HTTP client is a %T, not the config's buildable client", pc.inner)
+		}
+		tr := inner.GetTransport()
+		if tr.TLSClientConfig == nil || tr.TLSClientConfig.RootCAs != roots {
+			t.Error("the store's HTTP client lost the config's CA bundle")
+		}
+		if got, err := tr.Proxy(&http.Request{URL: &url.URL{Scheme: "https", Host: "s3.amazonaws.com"}}); err != nil || got == nil || got.String() != proxyURL.String() {
+			t.Errorf("the store's HTTP client goes through proxy %v (%v), want %v", got, err, proxyURL)
+		}
+		if tr.MaxIdleConnsPerHost < S3Workers {
+			t.Errorf("the store's HTTP client keeps %d idle connections a host, fewer than the %d reads in flight", tr.MaxIdleConnsPerHost, S3Workers)
 		}
 		if o.Region != "us-east-1" {
 			t.Errorf("region %q", o.Region)
