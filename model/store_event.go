@@ -2,7 +2,6 @@ package model
 
 import (
 	"encoding/binary"
-	"hash/maphash"
 	"strings"
 	"time"
 	"unsafe"
@@ -25,18 +24,20 @@ import (
 //
 // Most values of a record (its id, ARNs, principal) are substrings of its
 // raw record, which is kept anyway; values that repeat across events (a
-// role's ARN) point at their first copy through a small cache (dedupe).
+// role's ARN) point at the previous event's copy when it had the same.
 // BenchmarkEventMemory measures what this leaves.
 
 // blobFields are the Event's text fields kept in the blob, the ID first
 // (the de-duplication reads it back: idOf).
-func blobFields(e *Event) *[16]*string {
+func blobFields(e *Event) *[blobFieldCount]*string {
 	return &[...]*string{&e.ID, &e.ErrorMessage, &e.EventType, &e.Origin, &e.ParseError,
 		&e.Identity.ARN, &e.Identity.AccountID, &e.Identity.PrincipalID, &e.Identity.UserName,
 		&e.Identity.AccessKeyID, &e.Identity.InvokedBy, &e.Identity.SessionIssuerType,
 		&e.Identity.SessionIssuerARN, &e.Identity.SourceIdentity, &e.Identity.IdentityProvider,
 		&e.Identity.OnBehalfOfUserID}
 }
+
+const blobFieldCount = 16
 
 // mask bits past the fields'.
 const (
@@ -59,57 +60,53 @@ const (
 // encoder builds one event's blob but for its raw record, which is
 // copied straight into the arena after the length.
 type encoder struct {
-	buf     []byte // the blob after raw
-	raw     string
-	rawAt   int // where raw starts in the blob
-	pending []pendingCopy
-	dedupe  []dedupeSlot // lazily dedupeSlots long
-	seed    maphash.Seed
+	buf   []byte // the blob after raw
+	raw   string
+	rawAt int // where raw starts in the blob
+	// last is where each slot's (each field's) previous value is in the
+	// arena: values repeat from one event to the next (a session's ARN,
+	// the account), and comparing with the last is cheaper than finding
+	// the value in raw again.
+	last [blobFieldCount + 2]struct {
+		pos uint64
+		n   int
+	}
+	pending []pendingLast
 }
 
-// dedupeSlot remembers where one value's bytes are in the arena.
-type dedupeSlot struct {
-	hash uint64
-	pos  uint64
-	n    uint32
-}
+// pendingLast is a last value to note once the blob has its position.
+type pendingLast struct{ slot, offset, n int }
 
-// pendingCopy is a dedupe slot to fill once the blob has its position.
-type pendingCopy struct {
-	slot   uint32
-	hash   uint64
-	offset int // in buf
-	n      int
-}
-
-const dedupeSlots = 1 << 15
+// Slots of last past the fields'.
+const (
+	lastResourceType = blobFieldCount + iota
+	lastResourceName
+)
 
 // minShared is the length from which a value is looked up rather than
 // written inline (a reference costs three to six bytes).
 const minShared = 6
 
-// str appends s, as a reference where that is shorter. chunks is the
-// arena, for checking a cached value.
-func (c *encoder) str(s string, chunks chunkView) {
+// str appends s, the value of slot, as a reference where that is shorter.
+// chunks is the arena, for comparing with the slot's last value.
+func (c *encoder) str(slot int, s string, chunks chunkView) {
 	if len(s) < minShared {
 		c.inline(s)
 		return
 	}
-	h := maphash.String(c.seed, s)
-	slot := uint32(h & (dedupeSlots - 1))
-	if d := &c.dedupe[slot]; d.hash == h && int(d.n) == len(s) && string(chunks.bytes(d.pos, int(d.n))) == s {
-		c.buf = binary.AppendUvarint(c.buf, d.pos<<2|strInArena)
-		c.buf = binary.AppendUvarint(c.buf, uint64(d.n))
+	if l := c.last[slot]; l.n == len(s) && string(chunks.bytes(l.pos, l.n)) == s {
+		c.buf = binary.AppendUvarint(c.buf, l.pos<<2|strInArena)
+		c.buf = binary.AppendUvarint(c.buf, uint64(l.n))
 		return
 	}
 	if at := strings.Index(c.raw, s); at >= 0 {
 		c.buf = binary.AppendUvarint(c.buf, uint64(at)<<2|strInRaw)
 		c.buf = binary.AppendUvarint(c.buf, uint64(len(s)))
-		c.pending = append(c.pending, pendingCopy{slot: slot, hash: h, offset: c.rawAt + at, n: len(s)})
+		c.pending = append(c.pending, pendingLast{slot: slot, offset: c.rawAt + at, n: len(s)})
 		return
 	}
 	c.inline(s)
-	c.pending = append(c.pending, pendingCopy{slot: slot, hash: h, offset: len(c.raw) + len(c.buf) - len(s), n: len(s)})
+	c.pending = append(c.pending, pendingLast{slot: slot, offset: len(c.raw) + len(c.buf) - len(s), n: len(s)})
 }
 
 func (c *encoder) inline(s string) {
@@ -120,10 +117,6 @@ func (c *encoder) inline(s string) {
 // encode builds e's blob: the length of raw in c.buf[:c.rawAt], what
 // follows raw in c.buf[c.rawAt:].
 func (c *encoder) encode(e *Event, locs *[]*time.Location, chunks chunkView) {
-	if c.dedupe == nil {
-		c.dedupe = make([]dedupeSlot, dedupeSlots)
-		c.seed = maphash.MakeSeed()
-	}
 	c.buf = binary.AppendUvarint(c.buf[:0], uint64(len(e.Raw)))
 	c.rawAt, c.raw = len(c.buf), e.Raw
 	c.pending = c.pending[:0]
@@ -161,7 +154,7 @@ func (c *encoder) encode(e *Event, locs *[]*time.Location, chunks chunkView) {
 	c.buf = binary.AppendUvarint(c.buf, mask)
 	for k, p := range fields {
 		if mask&(1<<k) != 0 {
-			c.str(*p, chunks)
+			c.str(k, *p, chunks)
 		}
 	}
 	if mask&maskNanos != 0 {
@@ -173,16 +166,16 @@ func (c *encoder) encode(e *Event, locs *[]*time.Location, chunks chunkView) {
 	if len(e.Resources) > 0 {
 		c.buf = binary.AppendUvarint(c.buf, uint64(len(e.Resources)))
 		for _, r := range e.Resources {
-			c.str(r.Type, chunks)
-			c.str(r.Name, chunks)
+			c.str(lastResourceType, r.Type, chunks)
+			c.str(lastResourceName, r.Name, chunks)
 		}
 	}
 }
 
-// placed fills the dedupe slots of the blob now at position pos.
+// placed notes the last values of the blob now at position pos.
 func (c *encoder) placed(pos uint64) {
 	for _, p := range c.pending {
-		c.dedupe[p.slot] = dedupeSlot{hash: p.hash, pos: pos + uint64(p.offset), n: uint32(p.n)}
+		c.last[p.slot].pos, c.last[p.slot].n = pos+uint64(p.offset), p.n
 	}
 }
 

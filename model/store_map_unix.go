@@ -11,6 +11,7 @@ func mapChunk(size int) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
+	adviseHuge(b)
 	return b, true
 }
 

@@ -312,7 +312,7 @@ func (a *App) onBatch(m batchMsg) tea.Cmd {
 	a.list.keepVisible()
 	if !m.ok {
 		a.ended = true
-		return nil
+		return a.streamEnded()
 	}
 	return a.waitForBatch()
 }

@@ -32,7 +32,7 @@ func (a *App) originalReader() (model.Originals, bool) {
 // replaces (issue 18: a million loaded events are over a gigabyte): its
 // arena goes back to the system at once (once no export or search still
 // reads a snapshot of it), and the command returned collects its heap
-// part and returns that too, off the update loop.
+// part and returns that too.
 func (a *App) replaceTimeline(tl *model.Timeline) tea.Cmd {
 	old := a.tl
 	a.tl = tl
@@ -40,8 +40,24 @@ func (a *App) replaceTimeline(tl *model.Timeline) tea.Cmd {
 		return nil
 	}
 	old.Release()
-	return func() tea.Msg {
-		debug.FreeOSMemory()
+	return returnMemory
+}
+
+// streamEnded returns what the ended stream read ahead and the decoding's
+// garbage to the system when the load was big enough for it to matter
+// (a full collection is not worth it for a few thousand events).
+func (a *App) streamEnded() tea.Cmd {
+	if a.tl.Len() < 1<<16 {
 		return nil
 	}
+	return returnMemory
+}
+
+// returnMemory collects the garbage and gives the free heap back to the
+// system at once, off the update loop, rather than over the minutes the
+// runtime's scavenger would take: after a stream ends (what it read ahead,
+// the decoding's garbage) and after a timeline is dropped.
+func returnMemory() tea.Msg {
+	debug.FreeOSMemory()
+	return nil
 }
