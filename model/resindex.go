@@ -2,9 +2,10 @@ package model
 
 import (
 	"bytes"
+	"hash/maphash"
 	"math/bits"
 	"runtime"
-	"sort"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -20,20 +21,29 @@ import (
 // the names' size in memory, ~5% of a loaded event), not on the first
 // res: keystroke, which would cost that keystroke 0.3 s at a million.
 
-// resourceIndex is that arena. Names share long heads (an ARN's account,
-// role path or bucket and key prefix), so each is cut after its last
-// slash: the head (its dir) is kept once, however many names share it,
-// and only the rest (its base) goes into the arena, a fifth of the bytes
-// of a million S3 object ARNs for a search to read.
+// resourceIndex is that arena. Events name the same resources again and
+// again, so each distinct name is kept once and a term is searched once
+// per name, then looked up per event. And names share long heads (an
+// ARN's account, role path, or bucket and key prefix), so each is cut
+// after its last slash: the head (its dir) is kept once, however many
+// names share it, and only the rest (its base) goes into the arena — a
+// fifth of the bytes of a million distinct S3 object ARNs.
 type resourceIndex struct {
 	dirOf   map[string]uint32 // each dir, folded, with its number
 	dirs    []byte            // the dirs, folded, each followed by 0x00
 	dirEnds []int             // dirEnds[d] is where dir d ends in dirs (before its 0x00)
 
-	arena    []byte   // each name's base, folded, followed by 0x00
-	dirOfs   []uint32 // the dir of each name, in arena order
+	// nameOf finds a distinct name by the hash of its folded text (a
+	// name whose hash another has is kept again: a copy costs only room).
+	nameOf   map[uint64]uint32
+	seed     maphash.Seed
+	arena    []byte   // each distinct name's base, folded, followed by 0x00
+	dirOfs   []uint32 // the dir of each distinct name, in arena order
 	nameEnds []int    // nameEnds[k] is where name k's base ends in arena (after its 0x00)
-	ends     []int    // ends[i] is how many names events up to i have
+	names    []uint32 // each event's names, by number, in event order
+	ends     []int    // ends[i] is len(names) after event i
+	invalid  int      // names that are not valid UTF-8
+	folded   []byte   // scratch
 	// freq counts the arena's bytes, kept as names are added (not on the
 	// first res: keystroke, which would read the whole arena): the search
 	// anchors on a term's rarest byte (ARNs repeat their letters, so the
@@ -42,19 +52,44 @@ type resourceIndex struct {
 }
 
 func (x *resourceIndex) add(e *Event) {
-	for i := range e.Resources {
-		from := len(x.arena)
-		x.arena = appendFolded(x.arena, e.Resources[i].Name)
-		cut := from + bytes.LastIndexByte(x.arena[from:], '/') + 1
-		x.dirOfs = append(x.dirOfs, x.dir(x.arena[from:cut]))
-		x.arena = append(x.arena[:from], x.arena[cut:]...)
-		x.arena = append(x.arena, 0)
-		for _, c := range x.arena[from:] {
-			x.freq[c]++
-		}
-		x.nameEnds = append(x.nameEnds, len(x.arena))
+	if x.nameOf == nil {
+		x.nameOf, x.seed = map[uint64]uint32{}, maphash.MakeSeed()
 	}
-	x.ends = append(x.ends, len(x.nameEnds))
+	for i := range e.Resources {
+		x.folded = appendFolded(x.folded[:0], e.Resources[i].Name)
+		h := maphash.Bytes(x.seed, x.folded)
+		k, ok := x.nameOf[h]
+		if !ok || !x.is(k, x.folded) {
+			k = x.newName(x.folded)
+			if !utf8.ValidString(e.Resources[i].Name) {
+				x.invalid++
+			}
+			if !ok {
+				x.nameOf[h] = k
+			}
+		}
+		x.names = append(x.names, k)
+	}
+	x.ends = append(x.ends, len(x.names))
+}
+
+// is reports whether distinct name k is folded.
+func (x *resourceIndex) is(k uint32, folded []byte) bool {
+	dir := x.dirText(x.dirOfs[k])
+	return bytes.HasPrefix(folded, dir) && bytes.Equal(folded[len(dir):], x.base(int(k)))
+}
+
+// newName adds a distinct name, folded, and returns its number.
+func (x *resourceIndex) newName(folded []byte) uint32 {
+	cut := bytes.LastIndexByte(folded, '/') + 1
+	x.dirOfs = append(x.dirOfs, x.dir(folded[:cut]))
+	from := len(x.arena)
+	x.arena = append(append(x.arena, folded[cut:]...), 0)
+	for _, c := range x.arena[from:] {
+		x.freq[c]++
+	}
+	x.nameEnds = append(x.nameEnds, len(x.arena))
+	return uint32(len(x.nameEnds) - 1)
 }
 
 // dir returns the number of dir, adding it when it is new.
@@ -172,10 +207,17 @@ type resourcePattern struct {
 	rest   []byte // text after its last slash
 	anyDir bool   // some dir holds it whole or ends with its head
 	slash  bool
+	// sure: a name that holds it passes the term, untested. Folded
+	// names hold folded text exactly where the names hold the text
+	// under containsFold, when both are valid UTF-8 (a match starts at a
+	// rune, and folded runes are equal just when they fold together) and
+	// the text has no 0x00 to reach across names.
+	sure bool
 }
 
-func (x *resourceIndex) pattern(v string) resourcePattern {
+func (x *resourceIndex) pattern(tm *term, v string) resourcePattern {
 	p := resourcePattern{text: appendFolded(nil, v), whole: make([]bool, len(x.dirEnds))}
+	p.sure = tm.fold && !tm.exact && x.invalid == 0 && utf8.ValidString(v) && strings.IndexByte(v, 0) < 0
 	for d := range x.dirEnds {
 		dir := x.dirText(uint32(d))
 		if bytes.Contains(dir, p.text) {
@@ -197,88 +239,104 @@ func (x *resourceIndex) pattern(v string) resourcePattern {
 }
 
 // resourceMatches marks the events whose resources pass t (before
-// negation): every event where a folded alternative of t occurs in a
-// name is a candidate, and t's own test decides. A big arena is searched
-// in parallel, one stretch of events per core: the search is bound by
-// memory bandwidth.
+// negation): the distinct names that hold a folded alternative of t are
+// found first, on every core when there are many (the search is bound by
+// memory bandwidth), then every event that has one of them is a
+// candidate, which t's own test decides unless the match is sure.
 func (t *Timeline) resourceMatches(tm *term) []uint64 {
-	bits := make([]uint64, (t.n+63)/64)
 	x := &t.resources
 	values := tm.values()
 	patterns := make([]resourcePattern, len(values))
 	for i, v := range values {
-		patterns[i] = x.pattern(v)
+		patterns[i] = x.pattern(tm, v)
 	}
 	parts := 1
 	if len(x.arena) >= parallelArena {
 		parts = min(runtime.GOMAXPROCS(0), 8)
 	}
+	names := len(x.nameEnds)
+	held := make([]uint8, names) // by name: 1 held by a pattern, 2 by a sure one
+	inParallel(names, parts, 1, func(from, to int) { x.markNames(patterns, held, from, to) })
+	bits := make([]uint64, (t.n+63)/64)
 	// Stretches split at multiples of 64 events, so no two share a word
-	// of bits (and a few events with huge names are one stretch).
-	per := max((t.n/parts+63)&^63, 64)
+	// of bits.
+	inParallel(t.n, parts, 64, func(from, to int) {
+		k := 0
+		if from > 0 {
+			k = x.ends[from-1]
+		}
+		var e Event // one a stretch: peek fills it in place
+		for ev := from; ev < to; ev++ {
+			for ; k < x.ends[ev]; k++ {
+				if h := held[x.names[k]]; h == 2 || h == 1 && tm.positive(t.peeked(ev, &e)) {
+					bits[ev>>6] |= 1 << (ev & 63)
+					k = x.ends[ev]
+					break
+				}
+			}
+		}
+	})
+	return bits
+}
+
+// inParallel runs f over [0, n) cut in parts stretches of a multiple of
+// unit (a few items are one stretch).
+func inParallel(n, parts, unit int, f func(from, to int)) {
+	per := max((n/parts+unit-1)/unit*unit, unit)
 	var wg sync.WaitGroup
-	for from := 0; from < t.n; from += per {
-		to := min(from+per, t.n)
-		wg.Go(func() { t.markResources(tm, patterns, bits, from, to) })
+	for from := 0; from < n; from += per {
+		wg.Go(func() { f(from, min(from+per, n)) })
 	}
 	wg.Wait()
-	return bits
 }
 
 // parallelArena is the arena size from which the search is split.
 var parallelArena = 8 << 20 // a variable so that tests can split small arenas
 
-// markResources finds the events of [from, to) whose names hold one of
-// patterns and marks in bits those that pass tm.
-func (t *Timeline) markResources(tm *term, patterns []resourcePattern, bits []uint64, from, to int) {
-	x := &t.resources
-	first := 0 // the stretch's first name
-	if from > 0 {
-		first = x.ends[from-1]
-	}
-	last := x.ends[to-1]
-	var e Event
-	mark := func(ev int) {
-		if bits[ev>>6]&(1<<(ev&63)) == 0 {
-			t.peek(ev, &e) // read in place: the term keeps nothing of it
-			if tm.positive(&e) {
-				bits[ev>>6] |= 1 << (ev & 63)
+// markNames finds the distinct names of [from, to) that hold one of
+// patterns, and marks them in held.
+func (x *resourceIndex) markNames(patterns []resourcePattern, held []uint8, from, to int) {
+	for _, p := range patterns {
+		mark := func(k int) {
+			if p.sure {
+				held[k] = 2
+			} else if held[k] == 0 {
+				held[k] = 1
 			}
 		}
-	}
-	for _, p := range patterns {
 		if p.anyDir {
 			// The names of a dir that holds it, or that ends with its
 			// head and whose base starts with the rest.
-			ev := from
-			for k := first; k < last; k++ {
-				for x.ends[ev] <= k {
-					ev++
-				}
+			for k := from; k < to; k++ {
 				d := x.dirOfs[k]
 				if p.whole[d] || p.ends != nil && p.ends[d] && bytes.HasPrefix(x.base(k), p.rest) {
-					mark(ev)
+					mark(k)
 				}
 			}
 		}
-		if p.slash || last == first {
+		if p.slash || to == from {
 			continue // no base holds a slash
 		}
 		start := 0
-		if first > 0 {
-			start = x.nameEnds[first-1]
+		if from > 0 {
+			start = x.nameEnds[from-1]
 		}
-		end := x.nameEnds[last-1]
+		end := x.nameEnds[to-1]
+		// The name of a match: found by walking on from the last one's
+		// (matches come in order), not by a binary search, which costs
+		// more than the search itself when most names match.
+		k := from
 		for pos := start; pos < end; {
 			j := index(x.arena[pos:end], p.text, p.anchor)
 			if j < 0 {
 				break
 			}
 			at := pos + j
-			k := first + sort.Search(last-first, func(i int) bool { return x.nameEnds[first+i] > at })
-			ev := from + sort.Search(to-from, func(i int) bool { return x.ends[from+i] > k })
-			mark(ev)
-			pos = x.nameEnds[x.ends[ev]-1] // on to the next event
+			for x.nameEnds[k] <= at {
+				k++
+			}
+			mark(k)
+			pos = x.nameEnds[k] // on to the next name
 		}
 	}
 }

@@ -52,6 +52,12 @@ func (t *Timeline) peek(i int, e *Event) {
 	decodeBlob(t.st.chunks(), t.st.offs[i], t.seconds[i], t.st.locs, e)
 }
 
+// peeked is peek returning e, for use in an expression.
+func (t *Timeline) peeked(i int, e *Event) *Event {
+	t.peek(i, e)
+	return e
+}
+
 // Release empties the timeline and gives its memory back to the system
 // (once no Snapshot of it is left). Events At returned stay valid: they
 // are copies.
