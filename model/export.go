@@ -53,7 +53,7 @@ func WriteRecordJSON(w *bufio.Writer, e *Event) {
 			return
 		}
 	}
-	w.Write(recordJSONChecked(e))
+	w.Write(RecordJSON(e)) // the rare record to check, compact or wrap
 }
 
 // recordJSONChecked is RecordJSON of a record that may not be valid JSON
