@@ -47,6 +47,10 @@ type shared struct {
 	cpu          *gate         // decodes at once: one a core
 	window       int           // most files one pager keeps in flight
 	held         atomic.Int64  // events read, not yet delivered (eventSize)
+
+	// prefilter is the test of the consumer's filter (Request.Keep): the
+	// records it rules out are not decoded. nil: every record is.
+	prefilter *model.Prefilter
 }
 
 // level is what an item of a pager's queue is.
@@ -379,7 +383,7 @@ func (p *pager) run(j *job) {
 	}
 	defer done()
 	records := int64(0)
-	skips := decodeStream(name, r, gz, p.sh.limit, func(e model.Event) {
+	skips := decodeStream(name, r, gz, p.sh.limit, p.sh.prefilter, func(e model.Event) {
 		records++
 		if p.sh.in(e.Time) {
 			j.events.add(e)

@@ -85,7 +85,7 @@ func readFile(ctx context.Context, st Store, key, what string) ([]model.Event, e
 	}
 	defer done()
 	var evs []model.Event
-	skips := decodeStream(what, r, gz, 0, func(e model.Event) { evs = append(evs, e) })
+	skips := decodeStream(what, r, gz, 0, nil, func(e model.Event) { evs = append(evs, e) })
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
