@@ -2,7 +2,7 @@ package trail
 
 import (
 	"bytes"
-	"compress/gzip"
+	"github.com/klauspost/compress/gzip"
 	"io"
 	"runtime"
 	"syscall"

@@ -2,13 +2,16 @@ package trail
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"sync"
+
+	// The same API as compress/gzip, a third less CPU on the bench set's
+	// files (pure Go; see the commit that took it).
+	"github.com/klauspost/compress/gzip"
 
 	"lazytrail/model"
 )
