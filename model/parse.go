@@ -98,6 +98,20 @@ func (b *borrowedJSON) UnmarshalJSON(data []byte) error {
 // Resources the way LookupEvents reports them. On error the Event still
 // carries Raw, a stable ID and whatever could be read, with ParseError set
 // to the same one-line cause.
+//
+// What the Event's strings point into: the ones that need no unescaping
+// (nearly all) are substrings of raw, not copies, and so are the derived
+// ones cut from them (the user name from an ARN); interned ones are the
+// intern table's own copies; the rest are new. So the Event keeps alive
+// exactly the memory Raw keeps, and no more: a trail file's records are
+// substrings of a chunk of the file shared with their neighbours
+// (fetch/trail's window), which lives as long as any of its events does.
+// That is what we want while the file's events are held together (the
+// merge's lookahead, the TUI's timeline, which holds every record anyway).
+// A consumer that copies Raw elsewhere to let the chunk go (an arena, a
+// filter keeping one event in thirty) must copy, or intern, the other
+// strings it keeps too, or it keeps the chunk after all; the trail decoder
+// given a Keep filter copies each kept record before it is parsed.
 func FromRecord(raw string) (Event, error) {
 	e := Event{Raw: raw}
 	err := decodeRecord(raw, &e)

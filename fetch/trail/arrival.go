@@ -80,7 +80,7 @@ func (p *arrivalPager) run() {
 		return
 	}
 	defer done()
-	skips := decodeStream(name, r, gz, p.sh.limit, func(e model.Event) {
+	skips := decodeStream(name, r, gz, p.sh.limit, p.sh.prefilter, func(e model.Event) {
 		p.records.Add(1)
 		if !p.sh.in(e.Time) {
 			return

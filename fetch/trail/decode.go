@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"lazytrail/fetch"
 	"lazytrail/model"
@@ -45,8 +46,16 @@ var maxRecordBytes = 16 << 20
 // line). gz says r is gunzipped, for the wording of a read error: one that
 // ends the file is a Skip naming what was kept ("cut short after record
 // N"). limit, when not 0, ends the file after that many bytes the same way.
-func decodeStream(what string, r io.Reader, gz bool, limit int64, emit func(model.Event)) []fetch.Skip {
-	d := decoder{what: what, w: newWindow(r, maxRecordBytes, limit), emit: emit, gz: gz}
+//
+// keep, when not nil, is the consumer's filter's cheap test: a record of a
+// log file it rules out is passed over undecoded (not emitted, and not
+// reported even if it is broken: it could not have been printed), and the
+// Raw of a record it keeps is a copy of its own, so that the few records
+// a filter keeps do not hold the chunks of the many it drops. (Lookup
+// events are always decoded: their envelope overrides the record's user
+// name and more, which the test reads from the record.)
+func decodeStream(what string, r io.Reader, gz bool, limit int64, keep *model.Prefilter, emit func(model.Event)) []fetch.Skip {
+	d := decoder{what: what, w: newWindow(r, maxRecordBytes, limit), emit: emit, gz: gz, keep: keep}
 	return d.run()
 }
 
@@ -56,6 +65,7 @@ type decoder struct {
 	w     *window
 	emit  func(model.Event)
 	gz    bool
+	keep  *model.Prefilter
 	s     string // the line being decoded (JSON lines)
 	n     int    // records seen, for the "record N" of skips
 	skips []fetch.Skip
@@ -626,6 +636,12 @@ func (d *decoder) record(r string, raw bool) {
 	if raw {
 		r = compact(r)
 	}
+	if d.keep != nil {
+		if !d.keep.MayMatch(r) {
+			return
+		}
+		r = strings.Clone(r)
+	}
 	e, err := model.FromRecord(r)
 	if e.Time.IsZero() {
 		d.recordSkip(noTime(err))
@@ -803,44 +819,13 @@ var delim = [256]bool{' ': true, '\n': true, '\t': true, '\r': true, ',': true, 
 
 // valueEnd returns the index just past the value starting at s[i] (not
 // white space), whether it holds a raw newline, tab or CR outside its
-// strings, and ok false when the input ends inside it.
+// strings, and ok false when the input ends inside it: the streaming
+// scanner's answer when the whole input is at hand (a scalar may end with
+// the input).
 func valueEnd(s string, i int) (end int, raw bool, ok bool) {
-	switch s[i] {
-	case '"':
-		end, ok = stringEnd(s, i)
-		return end, false, ok
-	case '{', '[':
-	default:
-		j := i
-		for j < len(s) && !delim[s[j]] {
-			j++
-		}
-		if j == i {
-			j++ // a stray delimiter is junk of its own
-		}
-		return j, false, true
-	}
-	depth := 0
-	for j := i; j < len(s); j++ {
-		switch s[j] {
-		case '"':
-			e, ok := stringEnd(s, j)
-			if !ok {
-				return len(s), raw, false
-			}
-			j = e - 1
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return j + 1, raw, true
-			}
-		case '\n', '\t', '\r':
-			raw = true
-		}
-	}
-	return len(s), raw, false
+	var sc scanner
+	end, ok = sc.begin(unsafe.Slice(unsafe.StringData(s), len(s)), i) // only read
+	return end, sc.raw, ok || sc.scalar
 }
 
 // hasRawSpace reports whether s holds a newline, tab or CR outside its

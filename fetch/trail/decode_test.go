@@ -18,7 +18,7 @@ import (
 // the program (pages, arrivals, single records) decodes files with.
 func decodeString(what, s string) ([]model.Event, []fetch.Skip) {
 	var evs []model.Event
-	skips := decodeStream(what, strings.NewReader(s), false, 0, func(e model.Event) { evs = append(evs, e) })
+	skips := decodeStream(what, strings.NewReader(s), false, 0, nil, func(e model.Event) { evs = append(evs, e) })
 	return evs, skips
 }
 
@@ -243,7 +243,7 @@ func TestDecodeCapsRecordSkips(t *testing.T) {
 func sameByteByByte(t *testing.T, in string, evs []model.Event, skips []fetch.Skip) {
 	t.Helper()
 	var got []model.Event
-	gotSkips := decodeStream("f", iotest.OneByteReader(strings.NewReader(in)), false, 0, func(e model.Event) { got = append(got, e) })
+	gotSkips := decodeStream("f", iotest.OneByteReader(strings.NewReader(in)), false, 0, nil, func(e model.Event) { got = append(got, e) })
 	if len(got) != len(evs) || whys(gotSkips) != whys(skips) {
 		t.Fatalf("byte by byte: %d events, skips\n%s\nwhole: %d events, skips\n%s", len(got), whys(gotSkips), len(evs), whys(skips))
 	}

@@ -70,8 +70,15 @@ const S3Workers = 48
 // The same event delivered in two files (CloudTrail may deliver a file
 // twice) is delivered twice: de-duplication by event id is the consumer's.
 func Open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition, []fetch.Skip, error) {
+	parts, skips, _, err := open(ctx, roots, opts)
+	return parts, skips, err
+}
+
+// open is Open, also returning what its pagers share (for Source.Open to
+// hand them the consumer's filter before they read).
+func open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition, []fetch.Skip, *shared, error) {
 	if len(roots) == 0 {
-		return nil, nil, errors.New("records: no roots given (name folders, files, - or s3://bucket/prefix)")
+		return nil, nil, nil, errors.New("records: no roots given (name folders, files, - or s3://bucket/prefix)")
 	}
 	workers := opts.Workers
 	if workers <= 0 {
@@ -87,11 +94,11 @@ func Open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition,
 
 	var parts []fetch.Partition
 	var skips []fetch.Skip
-	fail := func(err error) ([]fetch.Partition, []fetch.Skip, error) {
+	fail := func(err error) ([]fetch.Partition, []fetch.Skip, *shared, error) {
 		for _, p := range parts {
 			p.Pager.Close()
 		}
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, root := range roots {
 		specs, st, source, sk, err := discover(ctx, root, opts)
@@ -121,7 +128,7 @@ func Open(ctx context.Context, roots []string, opts Options) ([]fetch.Partition,
 	// workers' files however many partitions there are. No pager has read
 	// anything yet.
 	sh.window = max(4, min(workers, 2*workers/max(len(parts), 1)))
-	return parts, skips, nil
+	return parts, skips, sh, nil
 }
 
 // discover finds one root's partitions.

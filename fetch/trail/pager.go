@@ -48,6 +48,10 @@ type shared struct {
 	window       int           // most files one pager keeps in flight
 	held         atomic.Int64  // events read, not yet delivered (eventSize)
 	budget       atomic.Int64  // the stream's limit on held (fetch.BudgetPager); 0: readAhead
+
+	// prefilter is the test of the consumer's filter (Request.Keep): the
+	// records it rules out are not decoded. nil: every record is.
+	prefilter *model.Prefilter
 }
 
 // aheadLimit is what the pagers may hold read but not delivered: the
@@ -393,7 +397,7 @@ func (p *pager) run(j *job) {
 	}
 	defer done()
 	records := int64(0)
-	skips := decodeStream(name, r, gz, p.sh.limit, func(e model.Event) {
+	skips := decodeStream(name, r, gz, p.sh.limit, p.sh.prefilter, func(e model.Event) {
 		records++
 		if p.sh.in(e.Time) {
 			j.events.add(e)

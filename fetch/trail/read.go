@@ -2,13 +2,16 @@ package trail
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"sync"
+
+	// The same API as compress/gzip, a third less CPU on the bench set's
+	// files (pure Go; see the commit that took it).
+	"github.com/klauspost/compress/gzip"
 
 	"lazytrail/model"
 )
@@ -85,7 +88,7 @@ func readFile(ctx context.Context, st Store, key, what string) ([]model.Event, e
 	}
 	defer done()
 	var evs []model.Event
-	skips := decodeStream(what, r, gz, 0, func(e model.Event) { evs = append(evs, e) })
+	skips := decodeStream(what, r, gz, 0, nil, func(e model.Event) { evs = append(evs, e) })
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

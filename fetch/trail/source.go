@@ -29,8 +29,9 @@ type Source struct {
 
 	// first holds the partitions discovered at start, so the first stream
 	// does not list again; later opens (r in the TUI) discover afresh.
-	first []fetch.Partition
-	skips []fetch.Skip
+	first   []fetch.Partition
+	firstSh *shared // what first's pagers share
+	skips   []fetch.Skip
 }
 
 var _ model.Source = (*Source)(nil)
@@ -54,11 +55,11 @@ func NewSource(ctx context.Context, s Settings) (*Source, error) {
 		src.settings.Options.AWS = cfg
 		src.label = "s3"
 	}
-	parts, skips, err := Open(ctx, s.Roots, src.settings.Options)
+	parts, skips, sh, err := open(ctx, s.Roots, src.settings.Options)
 	if err != nil {
 		return nil, fmt.Errorf("%s", model.Printable(err.Error()))
 	}
-	src.first, src.skips = src.keep(parts), skips
+	src.first, src.firstSh, src.skips = src.keep(parts), sh, skips
 	if len(src.first) == 0 && len(skips) == 0 {
 		return nil, fmt.Errorf("--records %s: no CloudTrail log files there%s: give a folder of log files, a file, - or s3://bucket", model.Printable(strings.Join(s.Roots, ", ")), src.regionHint())
 	}
@@ -86,8 +87,10 @@ func (s *Source) regionHint() string {
 // Open starts a stream over the partitions: for the command line's range
 // the ones found at start the first time, then a fresh discovery (files
 // may have been delivered since); for another range, a fresh discovery
-// bounded by it.
+// bounded by it. req.Keep becomes the pagers' prefilter: the records it
+// rules out are not decoded.
 func (s *Source) Open(ctx context.Context, req model.Request) (model.Stream, model.Query) {
+	prefilter := model.NewPrefilter(req.Keep)
 	opts := s.settings.Options
 	if !req.Range.IsZero() || !req.After.IsZero() {
 		opts.Since, opts.Until = fetch.Span{}.Resolve(req, s.now())
@@ -99,16 +102,19 @@ func (s *Source) Open(ctx context.Context, req model.Request) (model.Stream, mod
 	if req.Range.IsZero() && req.After.IsZero() && s.first != nil {
 		// The partitions found at start: the first stream does not list again.
 		parts, skips := s.first, s.skips
-		s.first, s.skips = nil, nil
+		s.firstSh.prefilter = prefilter // before any pager reads
+		s.first, s.firstSh, s.skips = nil, nil, nil
 		return s.stream(ctx, parts, skips, req.Budget), q
 	}
 	// Later queries (r, T, follow) discover afresh, since files may have
 	// been delivered; listing is I/O, so it waits for the stream's first
 	// Next, off the TUI's Update.
 	return fetch.Deferred(func() model.Stream {
-		parts, skips, err := Open(ctx, s.settings.Roots, opts)
+		parts, skips, sh, err := open(ctx, s.settings.Roots, opts)
 		if err != nil {
 			parts = []fetch.Partition{fetch.FailedPartition("files", "discovery", err)}
+		} else {
+			sh.prefilter = prefilter
 		}
 		return s.stream(ctx, s.keep(parts), skips, req.Budget)
 	}), q
