@@ -14,20 +14,17 @@ var columnFields = [...]field{fieldUser, fieldEvent, fieldRegion, fieldSource, f
 
 // column is one dictionary-encoded field of every loaded event.
 type column struct {
-	codeOf map[string]uint32
-	values []string // by code
-	codes  []uint32 // by loaded index
+	codeOf indexTable // finds a value's code
+	values []string   // by code
+	codes  []uint32   // by loaded index
 }
 
 func (c *column) add(s string) {
-	code, ok := c.codeOf[s]
+	code, ok := c.codeOf.find(s, func(code uint32) string { return c.values[code] })
 	if !ok {
-		if c.codeOf == nil {
-			c.codeOf = map[string]uint32{}
-		}
 		code = uint32(len(c.values))
-		c.codeOf[s] = code
 		c.values = append(c.values, s)
+		c.codeOf.insert(s, code)
 	}
 	c.codes = append(c.codes, code)
 }

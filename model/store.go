@@ -13,7 +13,7 @@ type eventStore struct {
 	offs  []uint64 // each loaded event's blob position
 	locs  []*time.Location
 	enc   encoder
-	ids   idTable
+	ids   indexTable
 }
 
 func (s *eventStore) add(e *Event) {
@@ -39,7 +39,7 @@ func (s *eventStore) chunks() chunkView {
 }
 
 // idAt is the i-th loaded event's id, pointing into the arena.
-func (t *Timeline) idAt(i int32) string { return idOf(t.st.chunks(), t.st.offs[i]) }
+func (t *Timeline) idAt(i uint32) string { return idOf(t.st.chunks(), t.st.offs[i]) }
 
 // rawAt is the i-th loaded event's raw record, pointing into the arena.
 func (t *Timeline) rawAt(i int32) string { return rawOf(t.st.chunks(), t.st.offs[i]) }

@@ -42,7 +42,7 @@ func (t *Timeline) Add(evs []Event) int {
 		twin := false
 		if id := e.ID; id != "" {
 			if first, dup := t.st.ids.find(id, t.idAt); dup {
-				if t.loaded(first, id, e.Raw) {
+				if t.loaded(int32(first), id, e.Raw) {
 					continue
 				}
 				twin = true
@@ -57,7 +57,7 @@ func (t *Timeline) Add(evs []Event) int {
 			key := twinKey(e.ID)
 			t.twins[key] = append(t.twins[key], int32(t.n))
 		case e.ID != "":
-			t.st.ids.insert(e.ID, int32(t.n))
+			t.st.ids.insert(e.ID, uint32(t.n))
 		}
 		for c, f := range columnFields {
 			t.columns[c].add(eventField(e, f))
