@@ -28,14 +28,15 @@ const tuiGCPercent = 20
 // about 60 MB live): a collection only every 5× the live heap, capped by
 // a memory limit, spends less CPU on GC than the default while the heap
 // is small and keeps the peak flat whatever the number of events.
-// Measured over 100k and 1M events (issue 18): GOGC 100 peaks at
-// 80–200 MB RSS, varying with how the decoders and the writer share the
-// cores; 400 with a 160 MiB limit at 160–175 MB, with 5–15 % less user
-// CPU (the issue measured 400 alone, without the limit, at 1.5 GB).
-// GOGC or GOMEMLIMIT in the environment is left to rule.
+// Measured over 100k and 1M events (issue 18, paired runs on 2 busy
+// cores): GOGC 100 peaked at 85–280 MB RSS, varying with how the decoders
+// and the writer share the cores; 400 under a 160 MiB limit at 170 MB
+// flat, under 128 MiB at 137–140 MB with the same user CPU, 5–15 % less
+// than GOGC 100 (the issue measured 400 alone, without a limit, at
+// 1.5 GB). GOGC or GOMEMLIMIT in the environment is left to rule.
 const (
 	printGCPercent   = 400
-	printMemoryLimit = 160 << 20
+	printMemoryLimit = 128 << 20
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
