@@ -72,6 +72,10 @@ type encoder struct {
 		n   int
 	}
 	pending []pendingLast
+	// budget is the bytes of raw left to search for this event's values:
+	// a hostile record's 50,000 resources must not each scan its
+	// megabytes (the rest are written inline).
+	budget int
 }
 
 // pendingLast is a last value to note once the blob has its position.
@@ -99,11 +103,14 @@ func (c *encoder) str(slot int, s string, chunks chunkView) {
 		c.buf = binary.AppendUvarint(c.buf, uint64(l.n))
 		return
 	}
-	if at := strings.Index(c.raw, s); at >= 0 {
-		c.buf = binary.AppendUvarint(c.buf, uint64(at)<<2|strInRaw)
-		c.buf = binary.AppendUvarint(c.buf, uint64(len(s)))
-		c.pending = append(c.pending, pendingLast{slot: slot, offset: c.rawAt + at, n: len(s)})
-		return
+	if c.budget >= len(c.raw) {
+		c.budget -= len(c.raw)
+		if at := strings.Index(c.raw, s); at >= 0 {
+			c.buf = binary.AppendUvarint(c.buf, uint64(at)<<2|strInRaw)
+			c.buf = binary.AppendUvarint(c.buf, uint64(len(s)))
+			c.pending = append(c.pending, pendingLast{slot: slot, offset: c.rawAt + at, n: len(s)})
+			return
+		}
 	}
 	c.inline(s)
 	c.pending = append(c.pending, pendingLast{slot: slot, offset: len(c.raw) + len(c.buf) - len(s), n: len(s)})
@@ -119,6 +126,7 @@ func (c *encoder) inline(s string) {
 func (c *encoder) encode(e *Event, locs *[]*time.Location, chunks chunkView) {
 	c.buf = binary.AppendUvarint(c.buf[:0], uint64(len(e.Raw)))
 	c.rawAt, c.raw = len(c.buf), e.Raw
+	c.budget = 32*len(e.Raw) + 64<<10
 	c.pending = c.pending[:0]
 
 	fields := blobFields(e)

@@ -250,3 +250,34 @@ func TestStoreSnapshotWhileReleasing(t *testing.T) {
 
 // releaseTimeline gives a benchmark's timeline back.
 func releaseTimeline(t *Timeline) { t.Release() }
+
+// TestStoreHostileRecordStaysLinear: a record with 50,000 resources named
+// in its raw megabytes is stored and read back whole (finding each name
+// in raw would scan the megabytes 50,000 times: the search has a budget).
+func TestStoreHostileRecordStaysLinear(t *testing.T) {
+	var b strings.Builder
+	e := Event{ID: "hostile"}
+	b.WriteString(`{"eventID":"hostile","resources":[`)
+	for i := range 50000 {
+		name := fmt.Sprintf("arn:aws:s3:::bucket-%05d", i)
+		e.Resources = append(e.Resources, Resource{Type: "AWS::S3::Bucket", Name: name})
+		fmt.Fprintf(&b, `{"ARN":%q},`, name)
+	}
+	b.WriteString(`]}`)
+	e.Raw = b.String()
+	tl := NewTimeline()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tl.Add([]Event{e})
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute): // not a timing assertion: a hang's guard
+		t.Fatal("storing the hostile record did not finish")
+	}
+	if got := tl.At(0); !reflect.DeepEqual(*got, e) {
+		t.Fatal("the hostile record does not read back")
+	}
+	tl.Release()
+}

@@ -39,15 +39,23 @@ func (a *App) replaceTimeline(tl *model.Timeline) tea.Cmd {
 	if old == nil || old == tl || old.Len() == 0 {
 		return nil
 	}
+	big := old.Len() >= bigLoad
 	old.Release()
+	if !big {
+		return nil
+	}
 	return returnMemory
 }
+
+// bigLoad is the number of events from which returning memory at once is
+// worth a full collection.
+const bigLoad = 1 << 16
 
 // streamEnded returns what the ended stream read ahead and the decoding's
 // garbage to the system when the load was big enough for it to matter
 // (a full collection is not worth it for a few thousand events).
 func (a *App) streamEnded() tea.Cmd {
-	if a.tl.Len() < 1<<16 {
+	if a.tl.Len() < bigLoad {
 		return nil
 	}
 	return returnMemory
