@@ -97,12 +97,13 @@ func (s *Search) block(from, to int) []int32 {
 		if s.cands != nil {
 			i = s.cands[k]
 		}
-		raw := s.snap.Raw(int(i))
+		raw := s.snap.rawView(int(i)) // tested, not kept
 		read += len(raw)
 		if rawPass(s.terms, raw) {
 			matches = append(matches, i)
 		}
 	}
+	runtime.KeepAlive(s.snap.lease) // the records read stay mapped until here
 	s.bytes.Add(int64(read))
 	return matches
 }
