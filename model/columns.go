@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // Filtering a million events by reading each Event touches a million
 // scattered cache lines, several times a frame's budget. The timeline
 // therefore also keeps the fields filters look at as dictionary-encoded
@@ -22,6 +24,10 @@ type column struct {
 func (c *column) add(s string) {
 	code, ok := c.codeOf.find(s, func(code uint32) string { return c.values[code] })
 	if !ok {
+		// A copy: an event's text may be a piece of the block its file was
+		// read into (FromRecord shares it), and a dictionary that kept the
+		// piece would keep the whole block, for every distinct value.
+		s = strings.Clone(s)
 		code = uint32(len(c.values))
 		c.values = append(c.values, s)
 		c.codeOf.insert(s, code)
