@@ -169,7 +169,7 @@ func (r *pollReader) Read(p []byte) (int, error) {
 	var n int
 	var rerr error
 	cerr := rc.Read(func(fd uintptr) bool {
-		n, rerr = syscall.Read(int(fd), p)
+		n, rerr = readFd(fd, p)
 		switch {
 		case rerr == syscall.EAGAIN || rerr == syscall.EINTR:
 			return false // wait until readable
