@@ -174,3 +174,26 @@ func FuzzPrefilter(f *testing.F) {
 		checkPrefilter(t, raw, ParseFilter(filter))
 	})
 }
+
+// TestPrefilterTestsDrawEveryKey: a filter key added to the language is
+// drawn by the random filters above, or this fails (a key whose value is
+// derived, not taken from the record, must not be testable; see testable).
+func TestPrefilterTestsDrawEveryKey(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	e := Event{Resources: []Resource{{Type: "AWS::EC2::Instance", Name: "i-1"}}}
+	drawn := map[string]bool{}
+	for range 2000 {
+		for _, f := range filterTexts(rng, &e) {
+			for _, w := range strings.Fields(f) {
+				if k, _, ok := strings.Cut(strings.TrimLeft(w, "-"), ":"); ok {
+					drawn[k] = true
+				}
+			}
+		}
+	}
+	for k := range fieldKeys {
+		if !drawn[k] {
+			t.Errorf("filter key %s: filterTexts never draws it; add its values there", k)
+		}
+	}
+}
