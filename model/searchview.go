@@ -46,11 +46,7 @@ func (t *Timeline) BeginFilter(f Filter) *Search {
 	narrowing := fresh && f.Narrows(t.filter) && t.filter.Err() == ""
 	t.filter = f
 	if narrowing && len(t.view) <= smallView {
-		var e Event
-		t.view = slices.DeleteFunc(t.view, func(i int32) bool {
-			t.peek(int(i), &e) // read in place: the filter keeps nothing of it
-			return !f.Match(&e)
-		})
+		t.narrowView(f)
 		return nil
 	}
 	// The other terms choose the events to search, from the columns (or

@@ -161,11 +161,7 @@ func (t *Timeline) setFilter(f Filter, fresh bool) {
 	if narrowing && len(t.view) <= smallView {
 		// A few thousand events are quicker to test directly than to
 		// prepare column tests for, whose dictionaries may be large.
-		var e Event
-		t.view = slices.DeleteFunc(t.view, func(i int32) bool {
-			t.peek(int(i), &e) // read in place: the filter keeps nothing of it
-			return !f.Match(&e)
-		})
+		t.narrowView(f)
 		return
 	}
 	p := t.plan(f)
@@ -176,6 +172,16 @@ func (t *Timeline) setFilter(f Filter, fresh bool) {
 		return
 	}
 	t.view = t.scan(&p, t.view[:0])
+}
+
+// narrowView keeps the events of the view that f matches, testing each
+// in place (no copy of the event).
+func (t *Timeline) narrowView(f Filter) {
+	var e Event
+	t.view = slices.DeleteFunc(t.view, func(i int32) bool {
+		t.peek(int(i), &e) // read in place: the filter keeps nothing of it
+		return !f.Match(&e)
+	})
 }
 
 // smallView is the view size up to which narrowing tests events directly
