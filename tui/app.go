@@ -27,6 +27,9 @@ type Config struct {
 	Filter    string         // initial filter text (from --user PREFIX)
 	Location  *time.Location // local zone for t; nil = time.Local
 	ExportDir string         // where e and E write their files; "" = the working directory
+	// Pricer prices the resource ledger's rows (unit prices, read in a
+	// command); nil leaves every estimate out, saying so.
+	Pricer model.Pricer
 }
 
 type pane int
