@@ -22,6 +22,7 @@ type KeyMap struct {
 	Refresh     key.Binding
 	ScanToEnd   key.Binding // page every source until history ends for the filter
 	Summary     key.Binding // the summary view: counts by user, event, …
+	Resources   key.Binding // the resource ledger: what was created, is it still there, what it costs
 	Pivot       key.Binding // everything by this user, role, key, resource, IP, session
 	TimeRange   key.Binding // presets: 15m 1h 6h 24h 7d 30d 90d
 	Follow      key.Binding // poll for newer events, shown at the top
@@ -59,6 +60,7 @@ func DefaultKeyMap() KeyMap {
 		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "fresh query (twice)")),
 		ScanToEnd:   key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "scan to end")),
 		Summary:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "summary")),
+		Resources:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "resources & cost")),
 		Pivot:       key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pivot")),
 		TimeRange:   key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "time range")),
 		Follow:      key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow new events")),
@@ -89,7 +91,7 @@ func (k KeyMap) FilterHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
-		{k.Filter, k.Open, k.Back, k.NextPane, k.PrevPane, k.Summary, k.Pivot, k.PivotBack},
+		{k.Filter, k.Open, k.Back, k.NextPane, k.PrevPane, k.Summary, k.Resources, k.Pivot, k.PivotBack},
 		{k.Copy, k.Export, k.ExportCSV, k.ToggleZone, k.ToggleWrap, k.Refresh, k.TimeRange, k.Follow, k.ScanToEnd, k.Regions, k.Help, k.Quit},
 	}
 }

@@ -214,6 +214,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if search := a.syncSearch(); search != nil {
 		cmd = tea.Batch(cmd, search)
 	}
+	if prices := a.syncLedger(); prices != nil {
+		cmd = tea.Batch(cmd, prices)
+	}
 	a.fitChrome()
 	a.askForMore()
 	if a.panesVisible() {
@@ -232,6 +235,9 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case rawMatchesMsg:
 		return a, a.onFound(msg)
+	case ledgerPricesMsg:
+		msg.to.priced(msg)
+		return a, nil
 	case tea.WindowSizeMsg:
 		a.resize(msg.Width, msg.Height)
 		return a, nil

@@ -44,8 +44,8 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if a.front() != nil {
 		return a.onOverlayKey(msg)
 	}
-	if a.openView(msg) {
-		return nil
+	if ok, cmd := a.openView(msg); ok {
+		return cmd
 	}
 	switch {
 	case key.Matches(msg, k.Quit):

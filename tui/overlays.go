@@ -16,6 +16,9 @@ type opener struct {
 	// (p with no event selected). last is the one this opener opened
 	// before (nil the first time), for a view that reopens as it was left.
 	open func(a *App, last overlay) overlay
+	// start, when set, is what opening the overlay asks of the App beyond
+	// showing it (the ledger's scan of write events), as a command.
+	start func(a *App) tea.Cmd
 }
 
 var openers []opener
@@ -26,8 +29,8 @@ func register(o opener) bool {
 }
 
 // openView opens the overlay msg's key opens, if any, and reports whether
-// the key was one.
-func (a *App) openView(msg tea.KeyPressMsg) bool {
+// the key was one, with what opening it started.
+func (a *App) openView(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	for i, op := range openers {
 		if !key.Matches(msg, op.key(a.keys)) {
 			continue
@@ -35,13 +38,18 @@ func (a *App) openView(msg tea.KeyPressMsg) bool {
 		if a.opened == nil {
 			a.opened = map[int]overlay{}
 		}
-		if o := op.open(a, a.opened[i]); o != nil {
-			a.opened[i] = o
-			a.push(o)
+		o := op.open(a, a.opened[i])
+		if o == nil {
+			return true, nil
 		}
-		return true
+		a.opened[i] = o
+		a.push(o)
+		if op.start != nil {
+			return true, op.start(a)
+		}
+		return true, nil
 	}
-	return false
+	return false, nil
 }
 
 // front is the overlay in front, or nil when the panes are.
