@@ -144,7 +144,7 @@ func (p *resourcesPane) arrange() {
 type shownStats struct {
 	alive    int
 	cost     float64
-	unpriced int // priceable rows without a price (not those billed by use)
+	unpriced int // rows of a costed type without an estimate (not those billed by use)
 }
 
 func (st *shownStats) add(r *model.LedgerRow) {
@@ -153,10 +153,21 @@ func (st *shownStats) add(r *model.LedgerRow) {
 	}
 	if r.EstimatedCostUSD != nil {
 		st.cost += *r.EstimatedCostUSD
-	} else if _, priceable := model.LedgerPriceKey(r); priceable {
+	} else if costed[r.ResourceType] {
 		st.unpriced++
 	}
 }
+
+// costed are the types with an hourly price of their own (the others are
+// billed by use): a row of one without an estimate is one the price list
+// lacked, or whose size the range never showed (created before it).
+var costed = func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range model.LedgerRules {
+		m[r.Type] = r.Cost != model.CostNone
+	}
+	return m
+}()
 
 // compare orders alive rows first, then the costliest (priced before
 // unpriced, priceable before billed by use) or the oldest (created before
@@ -186,8 +197,7 @@ func (p *resourcesPane) compare(a, b *model.LedgerRow) int {
 	}
 	// Unpriced (no price list, or not yet): what has an hourly price
 	// before what is billed by use.
-	_, pa := model.LedgerPriceKey(a)
-	_, pb := model.LedgerPriceKey(b)
+	pa, pb := costed[a.ResourceType], costed[b.ResourceType]
 	switch {
 	case pa && !pb:
 		return -1

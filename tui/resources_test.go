@@ -72,6 +72,7 @@ func ledgerWorld() []model.Event {
 		run(testNow.Add(-30*day), "dev-intern", "us-west-2", "i-0aaaaaaaaaaaaaaa1", "g5.2xlarge"),
 		run(testNow.Add(-10*day), "adam", "eu-west-1", "i-0bbbbbbbbbbbbbbb2", "t3.medium"),
 		run(testNow.Add(-5*day), "bob", "eu-west-1", "i-0ccccccccccccccc3", "t3.micro"),
+		run(testNow.Add(-1*day), "carol", "eu-west-1", "i-0eeeeeeeeeeeeeee5", "x9.huge"), // no price in the table
 		ledgerRecord(testNow.Add(-4*day), "bob", "TerminateInstances", ec2, "eu-west-1",
 			items("instancesSet", map[string]any{"instanceId": "i-0ccccccccccccccc3"}), nil, ""),
 		ledgerRecord(testNow.Add(-20*day), "dev-intern", "CreateVolume", ec2, "us-west-2",
@@ -99,6 +100,7 @@ var ledgerWant = []struct {
 	{"i-0aaaaaaaaaaaaaaa1", "dev-intern", true, 1.212 * 30 * 24},              // $872.64
 	{"i-0bbbbbbbbbbbbbbb2", "adam", true, 0.0456 * 10 * 24},                   // $10.94
 	{"vol-0ddddddddddddddd4", "dev-intern", true, 0.08 * 100 * 20 * 24 / 730}, // $5.26
+	{"i-0eeeeeeeeeeeeeee5", "carol", true, -1},                                // the price list lacks its type
 	{"loot", "evil", true, -1},                                                // a bucket: billed by use
 	{"i-0ccccccccccccccc3", "bob", false, 0.0114 * 24},
 }
@@ -161,18 +163,18 @@ func TestResourcesLedgerView(t *testing.T) {
 	if got := app.filter().String(); got != "ro:false" {
 		t.Errorf("the filter is %q, want ro:false", got)
 	}
-	title := strings.Join(s.bodyLines()[:2], " ")
+	title := ledgerTitle(s)
 	if !strings.Contains(title, "complete") || strings.Contains(title, "partial") {
 		t.Errorf("the scan ended, and the title does not say complete:\n%s", s.text())
 	}
-	if !strings.Contains(title, fmt.Sprintf("%d resources", len(ledgerWant))) || !strings.Contains(title, "● 4 alive") {
-		t.Errorf("the title does not count %d resources, 4 alive:\n%s", len(ledgerWant), s.text())
+	if !strings.Contains(title, fmt.Sprintf("%d resources", len(ledgerWant))) || !strings.Contains(title, "● 5 alive") {
+		t.Errorf("the title does not count %d resources, 5 alive:\n%s", len(ledgerWant), s.text())
 	}
 	var total float64
 	for _, w := range ledgerWant {
 		total += max(w.cost, 0)
 	}
-	if !strings.Contains(title, "est. "+usd(total)) {
+	if !strings.Contains(title, "est. "+usd(total)+" (1 without a price)") {
 		t.Errorf("the title's estimate is not %s:\n%s", usd(total), s.text())
 	}
 	rows := ledgerRows(s)
@@ -188,8 +190,8 @@ func TestResourcesLedgerView(t *testing.T) {
 			t.Errorf("row %d (%s) costs %q, want %s", i, w.id, got, usd(w.cost))
 		}
 	}
-	if n := len(pricer.asked); n != 1 || len(pricer.asked[0]) != len(ledgerPriceTable) {
-		t.Errorf("the pricer was asked %v, want the table's %d keys once", pricer.asked, len(ledgerPriceTable))
+	if n := len(pricer.asked); n != 1 || len(pricer.asked[0]) != len(ledgerPriceTable)+1 {
+		t.Errorf("the pricer was asked %v, want the table's %d keys and x9.huge's once", pricer.asked, len(ledgerPriceTable))
 	}
 	// The selected row in full: how the estimate was reached.
 	if d := strings.Join(strings.Fields(strings.Join(s.bodyLines(), " ")), " "); !strings.Contains(d, "created 2026-10-24 12:00 by dev-intern") ||
@@ -205,7 +207,7 @@ func TestResourcesLedgerView(t *testing.T) {
 	// s orders by age: the oldest alive first, the deleted last.
 	open(app, "s")
 	if rows := ledgerRows(look(t, app)); !strings.Contains(rows[0], "i-0aaaaaaaaaaaaaaa1") || !strings.Contains(rows[1], "vol-0ddddddddddddddd4") ||
-		!strings.Contains(rows[4], "i-0ccccccccccccccc3") {
+		!strings.Contains(rows[5], "i-0ccccccccccccccc3") {
 		t.Errorf("s did not order by age:\n%s", strings.Join(rows, "\n"))
 	}
 	open(app, "s")
@@ -223,7 +225,8 @@ func TestResourcesLedgerView(t *testing.T) {
 	}{
 		{"dev-intern", 2, 2, ledgerWant[0].cost + ledgerWant[2].cost},
 		{"adam", 1, 1, ledgerWant[1].cost},
-		{"bob", 1, 0, ledgerWant[4].cost},
+		{"bob", 1, 0, ledgerWant[5].cost},
+		{"carol", 1, 1, -1},
 		{"evil", 1, 1, -1},
 	}
 	totals := ledgerRows(s)
@@ -304,7 +307,7 @@ func TestResourcesProgressIsHonest(t *testing.T) {
 	pricer := &tablePricer{}
 	app, _ := ledgerApp(t, 80, 24, pricer)
 	press(app, "c") // the commands are not run: nothing of the new query has arrived
-	if title := strings.Join(look(t, app).bodyLines()[:2], " "); !strings.Contains(title, "partial: scanning to the end") || strings.Contains(title, "complete") {
+	if title := ledgerTitle(look(t, app)); !strings.Contains(title, "partial: scanning to the end") || strings.Contains(title, "complete") {
 		t.Errorf("before the scan delivered anything the title is %q", title)
 	}
 	world := ledgerWorld()
@@ -319,7 +322,7 @@ func TestResourcesProgressIsHonest(t *testing.T) {
 		{Region: "us-east-1", State: model.RegionPaging, Events: 0, Pages: 1, Oldest: testNow.Add(-45 * 24 * time.Hour)}}}
 	_, cmd := app.Update(batchMsg{gen: app.gen, batch: half, ok: true})
 	s := look(t, app)
-	title := strings.Join(s.bodyLines()[:2], " ")
+	title := ledgerTitle(s)
 	if !strings.Contains(title, "partial: scanning to the end 50%") {
 		t.Errorf("halfway through the range the title is %q", title)
 	}
@@ -330,7 +333,7 @@ func TestResourcesProgressIsHonest(t *testing.T) {
 		t.Fatal("rows that need prices asked for none")
 	}
 	runCmds(app, cmd) // the rest of the scan, and the prices
-	title = strings.Join(look(t, app).bodyLines()[:2], " ")
+	title = ledgerTitle(look(t, app))
 	if !strings.Contains(title, "complete") || strings.Contains(title, "partial") || strings.Contains(title, "pricing") {
 		t.Errorf("after the end the title is %q", title)
 	}
@@ -342,7 +345,7 @@ func TestResourcesWithoutPricer(t *testing.T) {
 	app, _ := ledgerApp(t, 80, 24, nil)
 	open(app, "c")
 	s := look(t, app)
-	if !strings.Contains(strings.Join(s.bodyLines()[:2], " "), "no estimates (no price list)") || usdRE.MatchString(strings.Join(ledgerRows(s), "\n")) {
+	if !strings.Contains(ledgerTitle(s), "no estimates (no price list)") || usdRE.MatchString(strings.Join(ledgerRows(s), "\n")) {
 		t.Errorf("without a pricer:\n%s", s.text())
 	}
 	if rows := ledgerRows(s); len(rows) != len(ledgerWant) || !strings.Contains(rows[0], "i-0") {
@@ -384,3 +387,6 @@ func TestResourcesFitEverySize(t *testing.T) {
 		t.Errorf("at 30×8:\n%s", got)
 	}
 }
+
+// ledgerTitle is the view's title, its two lines read as one.
+func ledgerTitle(s seen) string { return strings.Join(strings.Fields(strings.Join(s.bodyLines()[:2], " ")), " ") }
