@@ -389,4 +389,6 @@ func TestResourcesFitEverySize(t *testing.T) {
 }
 
 // ledgerTitle is the view's title, its two lines read as one.
-func ledgerTitle(s seen) string { return strings.Join(strings.Fields(strings.Join(s.bodyLines()[:2], " ")), " ") }
+func ledgerTitle(s seen) string {
+	return strings.Join(strings.Fields(strings.Join(s.bodyLines()[:2], " ")), " ")
+}
