@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -26,6 +27,17 @@ type ledgerPrices struct {
 
 // asking reports whether k's price is asked for and not answered yet.
 func (lp *ledgerPrices) asking(k model.PriceKey) bool { return lp.asked[k] }
+
+// unavailable is why no key could be priced at all (a miss of the zero
+// key: no permission, no network and nothing cached), "" when none said.
+func (lp *ledgerPrices) unavailable() string {
+	for _, m := range lp.misses {
+		if m.Key == (model.PriceKey{}) {
+			return cmp.Or(m.Reason, "pricing not available")
+		}
+	}
+	return ""
+}
 
 // ledgerPricesMsg is one ask's answer, for the pane that asked.
 type ledgerPricesMsg struct {

@@ -392,3 +392,24 @@ func TestResourcesFitEverySize(t *testing.T) {
 func ledgerTitle(s seen) string {
 	return strings.Join(strings.Fields(strings.Join(s.bodyLines()[:2], " ")), " ")
 }
+
+// deniedPricer is a price list the credentials may not read.
+type deniedPricer struct{}
+
+func (deniedPricer) Prices(context.Context, []model.PriceKey) (map[model.PriceKey]model.Price, []model.PriceMiss) {
+	return nil, []model.PriceMiss{{Reason: "no pricing:GetProducts permission"}}
+}
+
+// When the price list cannot be read at all, the title says why rather
+// than an estimate of $0.00, and each row has no estimate.
+func TestResourcesPricingUnavailable(t *testing.T) {
+	app, _ := ledgerApp(t, 80, 24, deniedPricer{})
+	open(app, "c")
+	s := look(t, app)
+	if title := ledgerTitle(s); !strings.Contains(title, "no estimates: no pricing:GetProducts permission") || strings.Contains(title, "$") {
+		t.Errorf("the title is %q", title)
+	}
+	if usdRE.MatchString(strings.Join(ledgerRows(s), "\n")) {
+		t.Errorf("a row has an estimate without prices:\n%s", s.text())
+	}
+}

@@ -89,6 +89,8 @@ func (p *resourcesPane) costText(cost float64, unpriced int) string {
 	switch {
 	case p.prices.pricer == nil:
 		return "no estimates (no price list)"
+	case p.prices.unavailable() != "" && cost == 0:
+		return "no estimates: " + model.Printable(p.prices.unavailable())
 	case p.prices.pending > 0:
 		return "est. " + usd(cost) + ", pricing…"
 	case unpriced > 0:
