@@ -39,7 +39,8 @@ func isNoCredentials(err error) bool {
 	return strings.Contains(err.Error(), "failed to retrieve credentials") || strings.Contains(err.Error(), "no EC2 IMDS role found")
 }
 
-// reason is a miss's text: what the user can act on first.
+// reason is a miss's text, what the user can act on first; the ledger
+// prefixes it ("pricing not available: ", "no price for X in R: ").
 func reason(err error) string {
 	var unpriced errUnpriced
 	if errors.As(err, &unpriced) {
@@ -50,13 +51,13 @@ func reason(err error) string {
 		return "no pricing:GetProducts permission"
 	}
 	if isNoCredentials(err) {
-		return "pricing not available: no AWS credentials"
+		return "no AWS credentials"
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) {
-		return "pricing not available: offline and not cached"
+		return "offline and not cached"
 	}
-	return "pricing not available: " + model.Printable(oneLine(err.Error()))
+	return model.Printable(oneLine(err.Error()))
 }
 
 func oneLine(s string) string {

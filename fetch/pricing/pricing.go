@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -89,8 +90,11 @@ func (p *Pricer) cachePath() string {
 
 // Prices answers every key: a fresh cached price without a call, else the
 // Price List's (cached for next time), else a stale cached price, else a
-// miss saying why. After a failure that would fail every call (no
-// permission, no network) the remaining keys are not asked.
+// miss saying why. A key the Price List has no price for is a miss of its
+// own ("not in the Price List"). A failure that would fail every call (no
+// permission, no network, no credentials) stops the asking and is one miss
+// with the zero key, as model.ApplyPrices reads "pricing as a whole
+// failed": "no pricing:GetProducts permission", "offline and not cached".
 func (p *Pricer) Prices(ctx context.Context, keys []model.PriceKey) (map[model.PriceKey]model.Price, []model.PriceMiss) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -117,7 +121,7 @@ func (p *Pricer) Prices(ctx context.Context, keys []model.PriceKey) (map[model.P
 	}
 	answers := p.fetchAll(ctx, ask)
 	var misses []model.PriceMiss
-	changed := false
+	changed, global := false, ""
 	for i, k := range ask {
 		a := answers[i]
 		switch {
@@ -125,9 +129,16 @@ func (p *Pricer) Prices(ctx context.Context, keys []model.PriceKey) (map[model.P
 			out[k], p.cache[k], changed = a.price, a.price, true
 		case p.hasCached(k):
 			out[k] = p.cache[k] // stale, with its date: better than none
+		case isFatal(a.err):
+			if global == "" {
+				global = reason(a.err)
+			}
 		default:
 			misses = append(misses, model.PriceMiss{Key: k, Reason: reason(a.err)})
 		}
+	}
+	if global != "" {
+		misses = append(misses, model.PriceMiss{Reason: global})
 	}
 	if changed {
 		if path := p.cachePath(); path != "-" {
@@ -218,7 +229,7 @@ func (p *Pricer) fetch(ctx context.Context, key model.PriceKey) (model.Price, er
 	}
 	switch len(found) {
 	case 0:
-		return model.Price{}, errUnpriced(fmt.Sprintf("no price for %s in %s", describe(key), key.Region))
+		return model.Price{}, errUnpriced("not in the Price List")
 	case 1:
 		for usd := range found {
 			return model.Price{USD: usd, Per: q.per, Fetched: p.opts.Now().UTC()}, nil
@@ -228,12 +239,6 @@ func (p *Pricer) fetch(ctx context.Context, key model.PriceKey) (model.Price, er
 	for usd, u := range found {
 		seen = append(seen, fmt.Sprintf("%s at $%g", u, usd))
 	}
-	return model.Price{}, errUnpriced(fmt.Sprintf("%d different prices for %s in %s (%s)", len(found), describe(key), key.Region, strings.Join(seen, ", ")))
-}
-
-func describe(key model.PriceKey) string {
-	if key.Size != "" {
-		return key.Size
-	}
-	return string(key.Kind)
+	slices.Sort(seen)
+	return model.Price{}, errUnpriced(fmt.Sprintf("%d products at different prices (%s)", len(found), strings.Join(seen, ", ")))
 }
