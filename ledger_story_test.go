@@ -66,6 +66,7 @@ func TestLedgerStory(t *testing.T) {
 	s.fits(screen, "the totals")
 	checkTotals(t, screen, want, priced)
 	t.Logf("the story: %d keystrokes from start (c tab)", k.n)
+	tinyTerminal(s)
 	if k.n > 6 {
 		t.Errorf("the story took %d keystrokes, more than 6", k.n)
 	}
@@ -73,6 +74,29 @@ func TestLedgerStory(t *testing.T) {
 		t.Log("this build hands the TUI no price list on --demo: the estimates are not checked, only that the view says so")
 	}
 	t.Logf("%d resources, %d alive\n%s", len(want.rows), want.alive, screen)
+}
+
+// tinyTerminal shrinks the terminal under the totals: at the smallest
+// size the app draws (60×12) the view still fits, saying complete; below
+// it, the app says it is too small; grown back, the totals return.
+func tinyTerminal(s *storySession) {
+	t := s.t
+	s.tmux("resize-window", "-t", s.name, "-x", "60", "-y", "12")
+	screen := s.waitFor("the totals at 60×12", func(sc string) bool {
+		return strings.Contains(sc, "WHO RUNS UP THE BILL") && len(strings.Split(strings.TrimSuffix(sc, "\n"), "\n")) == 12
+	})
+	for i, l := range strings.Split(strings.TrimSuffix(screen, "\n"), "\n") {
+		if n := len([]rune(l)); n > 60 {
+			t.Errorf("at 60×12 line %d is %d cells: %q", i, n, l)
+		}
+	}
+	if !strings.Contains(oneLine(screen), "complete") {
+		t.Errorf("at 60×12 the title lost \"complete\":\n%s", screen)
+	}
+	s.tmux("resize-window", "-t", s.name, "-x", "40", "-y", "10")
+	s.waitFor("the too-small message", func(sc string) bool { return strings.Contains(oneLine(sc), "needs at least 60×12") })
+	s.tmux("resize-window", "-t", s.name, "-x", "80", "-y", "24")
+	s.waitFor("the totals again", contains("WHO RUNS UP THE BILL"))
 }
 
 var (
