@@ -1,6 +1,10 @@
 package model
 
-import "strings"
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
 
 // A derived grouping (instance type, resource, a param path) is not a
 // column of the timeline: its values are read from each event, its record
@@ -25,6 +29,11 @@ type multiColumn struct {
 	values []string // by code
 	ends   []uint32
 	codes  []uint32
+	// byValue is every code in the order of its value, kept as values
+	// are added (the new ones sorted and merged in): a count lists the
+	// values by count with ties by value, and with a million distinct
+	// resources comparing strings is most of a recount.
+	byValue []uint32
 	scratch
 }
 
@@ -64,7 +73,62 @@ func (c *Counter) Counts(t *Timeline, d Dimension) []Group {
 			counts[code]++
 		}
 	}
-	return sortedGroups(counts, col.values)
+	return col.groups(counts)
+}
+
+// groups lists the values counted at least once, most frequent first,
+// ties by value: in value order, then stably by count.
+func (col *multiColumn) groups(counts []int) []Group {
+	if n := len(col.byValue); n < len(col.values) {
+		fresh := make([]uint32, 0, len(col.values)-n)
+		for code := n; code < len(col.values); code++ {
+			fresh = append(fresh, uint32(code))
+		}
+		byValue := func(a, b uint32) int { return strings.Compare(col.values[a], col.values[b]) }
+		slices.SortFunc(fresh, byValue)
+		merged := make([]uint32, 0, len(col.values))
+		old := col.byValue
+		for len(old) > 0 && len(fresh) > 0 {
+			if byValue(fresh[0], old[0]) < 0 {
+				merged, fresh = append(merged, fresh[0]), fresh[1:]
+			} else {
+				merged, old = append(merged, old[0]), old[1:]
+			}
+		}
+		col.byValue = append(append(merged, old...), fresh...)
+	}
+	// By count, most first, keeping the value order within a count and
+	// comparing no strings, however many values tie: a counting sort of
+	// the counts below the number of values listed, and a stable sort of
+	// the few above it (each holds that many events of the view).
+	listed := 0
+	for _, n := range counts {
+		if n > 0 {
+			listed++
+		}
+	}
+	var big []Group
+	at := make([]int, listed+1) // at[listed-n]: where the next value counted n goes
+	for _, n := range counts {
+		if n > 0 && n <= listed {
+			at[listed-n]++
+		}
+	}
+	for i, sum := 0, 0; i <= listed; i++ {
+		at[i], sum = sum, sum+at[i]
+	}
+	small := make([]Group, at[listed])
+	for _, code := range col.byValue {
+		switch n := counts[code]; {
+		case n > listed:
+			big = append(big, Group{Value: col.values[code], Count: n})
+		case n > 0:
+			small[at[listed-n]] = Group{Value: col.values[code], Count: n}
+			at[listed-n]++
+		}
+	}
+	slices.SortStableFunc(big, func(a, b Group) int { return cmp.Compare(b.Count, a.Count) })
+	return append(big, small...)
 }
 
 // extend reads the events loaded since the last count.
