@@ -12,10 +12,21 @@ import "strings"
 func pathStrings(doc string, path []string, yield func(string)) {
 	c := cursor{s: doc, ok: true}
 	c.ws()
-	c.walk(path, yield)
+	c.walk(path, yield, false)
 }
 
-func (c *cursor) walk(path []string, yield func(string)) {
+// pathValues is pathStrings yielding every value path reaches, not only
+// strings: a string unquoted (even empty), anything else as its JSON text
+// (100, true, an object); null is nothing. An array at the end of path
+// yields each element, which is how the ledger reads a list's items one
+// by one.
+func pathValues(doc string, path []string, yield func(string)) {
+	c := cursor{s: doc, ok: true}
+	c.ws()
+	c.walk(path, yield, true)
+}
+
+func (c *cursor) walk(path []string, yield func(string), all bool) {
 	if c.i >= len(c.s) {
 		c.fail()
 		return
@@ -29,7 +40,7 @@ func (c *cursor) walk(path []string, yield func(string)) {
 		}
 		for c.ok {
 			c.ws()
-			c.walk(path, yield)
+			c.walk(path, yield, all)
 			switch c.peek() {
 			case ',':
 				c.i++
@@ -42,7 +53,10 @@ func (c *cursor) walk(path []string, yield func(string)) {
 		}
 	case '{':
 		if len(path) == 0 {
-			c.skip()
+			at := c.skip()
+			if all && c.ok {
+				yield(c.s[at:c.i])
+			}
 			return
 		}
 		c.i++
@@ -79,15 +93,18 @@ func (c *cursor) walk(path []string, yield func(string)) {
 		}
 		if last >= 0 && c.ok {
 			sub := cursor{s: c.s, i: last, ok: true}
-			sub.walk(path[1:], yield)
+			sub.walk(path[1:], yield, all)
 		}
 	case '"':
 		v := c.str()
-		if len(path) == 0 && v != "" && c.ok {
+		if len(path) == 0 && (v != "" || all) && c.ok {
 			yield(v)
 		}
 	default:
-		c.skip()
+		at := c.skip()
+		if all && len(path) == 0 && c.ok && c.s[at] != 'n' {
+			yield(c.s[at:c.i])
+		}
 	}
 }
 

@@ -58,6 +58,9 @@ type Server struct {
 	tokenKey [32]byte
 	requests atomic.Uint64 // for request ids
 
+	pricingDenied   atomic.Bool  // GetProducts answers AccessDeniedException
+	pricingRequests atomic.Int64 // GetProducts requests seen
+
 	mu      sync.Mutex
 	regions map[string]*regionState
 	madeUp  int // regions in regions that are neither real nor the dataset's
