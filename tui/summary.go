@@ -118,7 +118,7 @@ func (p *summaryPane) pathLines() []string {
 func (p *summaryPane) title() []string {
 	head := fmt.Sprintf("SUMMARY by %s · %s", model.Printable(p.dim.String()), matchesText(p.total, p.s.why()))
 	if p.dim.By == model.ByResource || p.dim.By == model.ByInstanceType || p.dim.By == model.ByParam {
-		head += " · an event counts once for each of its values"
+		head += " · an event counts once per value"
 	}
 	return wrapLines(head, p.width)
 }

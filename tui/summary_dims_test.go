@@ -161,7 +161,7 @@ func TestSummaryDimensions(t *testing.T) {
 	app, _ := newTestApp(t, 160, 48, evs)
 	feed(app, nil, false)
 	press(app, "s", "shift+tab")
-	if got := look(t, app).title(); !strings.HasPrefix(got, "SUMMARY by resource · 96 matches, complete · an event counts once for each") {
+	if got := look(t, app).title(); !strings.HasPrefix(got, "SUMMARY by resource · 96 matches, complete · an event counts once per value") {
 		t.Fatalf("shift+tab from user: %q", got)
 	}
 	byResource := countBy(raws, []string{"resources", "ARN"})
