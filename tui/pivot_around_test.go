@@ -112,3 +112,14 @@ func TestPivotAroundTheEvent(t *testing.T) {
 		t.Errorf("after r the list starts at minute %d, not the newest", got)
 	}
 }
+
+// A source that cannot open a range offers no time pivot: it would be a
+// filter that finds nothing more.
+func TestNoTimePivotWithoutRanges(t *testing.T) {
+	evs, _ := dimEvents(t, 30)
+	app, _ := newTestApp(t, 120, 30, evs) // testSource: no Ranges
+	press(app, "p")
+	if got := plain(content(app)); !strings.Contains(got, "PIVOT") || strings.Contains(got, "±15 minutes") {
+		t.Errorf("a source without ranges offers the time pivot:\n%s", got)
+	}
+}

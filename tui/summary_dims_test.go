@@ -233,3 +233,33 @@ func TestSummaryDimensions(t *testing.T) {
 		t.Errorf("enter on %s should filter to res=%s with %d matches:\n%s", row[2], row[2], want, s.text())
 	}
 }
+
+// An instance type or a resource is attacker-controlled text: the summary
+// shows it escaped, and enter on it writes no filter of it.
+func TestSummaryEscapesHostileValues(t *testing.T) {
+	raw := `{"eventVersion":"1.08","eventID":"ev-000000","eventTime":"` + testNow.Format(time.RFC3339) + `","eventSource":"ec2.amazonaws.com",` +
+		`"eventName":"RunInstances","awsRegion":"eu-west-1","recipientAccountId":"111122223333","userIdentity":{"type":"IAMUser","userName":"adam"},` +
+		`"requestParameters":{"instanceType":"\u001b[2Jt3.micro"},"resources":[{"ARN":"vol-\u001b]0;pwned\u0007","type":"AWS::EC2::Volume"}]}`
+	e, err := model.FromRecord(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, _ := newTestApp(t, 120, 30, []model.Event{e})
+	for _, c := range []struct {
+		keys  []string
+		shown string
+	}{{[]string{"s", "shift+tab"}, "pwned"}, {[]string{"shift+tab"}, "t3.micro"}} {
+		press(app, c.keys...)
+		got := content(app)
+		if !strings.Contains(plain(got), c.shown) {
+			t.Fatalf("no row of %s:\n%s", c.shown, plain(got))
+		}
+		if strings.ContainsAny(got, "\x07") || strings.Contains(got, "\x1b[2J") || strings.Contains(got, "\x1b]0;") {
+			t.Fatalf("a control character reached the screen: %q", got)
+		}
+		press(app, "enter")
+		if s := look(t, app); s.front() != "summary" || app.filter().String() != "" {
+			t.Fatalf("enter on a hostile value filtered to %q", app.filter())
+		}
+	}
+}
