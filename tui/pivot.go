@@ -144,6 +144,7 @@ type pivotStep struct {
 	r      model.Range
 	plan   model.Plan
 	land   landing
+	follow bool // follow mode was on: the return follows again
 }
 
 // landing is the event a reopened query should show selected once it is
@@ -166,10 +167,10 @@ func (a *App) pivot(filter string) tea.Cmd {
 // pivotAround opens a query over r with filter (none: everything the
 // source reads, in every region and account), through T's openRange,
 // remembering the filter, range and plan it left; the list then lands on
-// the selected event once the query has loaded it. Follow mode stops: the
-// range ends in the past.
+// the selected event once the query has loaded it. Follow mode stops (the
+// range ends in the past) until backspace returns.
 func (a *App) pivotAround(filter string, r model.Range) tea.Cmd {
-	step := pivotStep{filter: a.filter().String(), selAll: a.selAll, ranged: true, r: a.timeRange, plan: a.queryPlan}
+	step := pivotStep{filter: a.filter().String(), selAll: a.selAll, ranged: true, r: a.timeRange, plan: a.queryPlan, follow: a.follow.on}
 	if e := a.list.Selected(); e != nil {
 		step.land = landing{id: e.ID, at: e.Time}
 	}
@@ -202,6 +203,9 @@ func (a *App) pivotReturn() tea.Cmd {
 		cmd := a.reopen()
 		a.landing = step.land
 		a.landing.gen = a.gen
+		if a.follow.on = step.follow; a.follow.on {
+			cmd = tea.Batch(cmd, a.followTick())
+		}
 		return cmd
 	}
 	a.list.SetCursor(a.tl.Nearest(step.selAll))

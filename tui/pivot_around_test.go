@@ -16,7 +16,8 @@ import (
 // plan (every region and account of the source), through T's machinery
 // (T marks the range as the one in force); the list shows exactly the
 // events of that window, by the test's own count, and lands on the event;
-// backspace opens the query it left again and lands on the event there.
+// backspace opens the query it left again (following, if it was) and
+// lands on the event there.
 func TestPivotAroundTheEvent(t *testing.T) {
 	evs, _ := dimEvents(t, 600)
 	src := lookupSource(evs)
@@ -41,6 +42,7 @@ func TestPivotAroundTheEvent(t *testing.T) {
 	}
 	at := testNow.Add(-300 * time.Minute)
 
+	press(app, "F") // follow mode: off in the pivot's past range, on again after
 	press(app, "p")
 	menu := plain(content(app))
 	pick := regexp.MustCompile(`(\d)  everything within ±15 minutes of this event, every region and account`).FindStringSubmatch(menu)
@@ -67,6 +69,9 @@ func TestPivotAroundTheEvent(t *testing.T) {
 		t.Fatalf("the window holds too few regions %v or accounts %v to tell", regions, accounts)
 	}
 	s := look(t, app)
+	if app.follow.on {
+		t.Error("follow mode stayed on in a range that ended in the past")
+	}
 	if app.tl.Len() != want || app.tl.Matches() != want || app.filter().String() != "" {
 		t.Errorf("the window loaded %d events, %d matching %q; want %d, every one:\n%s", app.tl.Len(), app.tl.Matches(), app.filter(), want, s.text())
 	}
@@ -102,6 +107,9 @@ func TestPivotAroundTheEvent(t *testing.T) {
 		t.Fatalf("backspace asked %+v, want the command line's range and Username=adam", last)
 	}
 	s = look(t, app)
+	if !app.follow.on {
+		t.Error("backspace did not follow again")
+	}
 	if got := s.selectedEvent(); got != 300 || !strings.Contains(s.info(), "filter user=adam ") {
 		t.Errorf("backspace should return to user=adam at minute 300, at %d:\n%s", got, s.text())
 	}
