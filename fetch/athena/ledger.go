@@ -31,6 +31,7 @@ func (s *Source) Ledger(ctx context.Context, req model.Request) ([]model.LedgerR
 			return nil, err
 		}
 	}
+	width := len(ResultColumns(sql))
 	var out []model.LedgerRow
 	for done := false; !done; {
 		var rows []row
@@ -38,6 +39,9 @@ func (s *Source) Ledger(ctx context.Context, req model.Request) ([]model.LedgerR
 			return nil, err
 		}
 		for _, r := range rows {
+			if len(r) != width {
+				return nil, fmt.Errorf("the Athena query %s: a row has %d columns, the query selects %d", p.id, len(r), width)
+			}
 			lr, err := ledgerRowFrom(r)
 			if err != nil {
 				return nil, fmt.Errorf("the Athena query %s: %w", p.id, err)
@@ -49,11 +53,9 @@ func (s *Source) Ledger(ctx context.Context, req model.Request) ([]model.LedgerR
 	return out, nil
 }
 
-// ledgerRowFrom reads one row of the ledger's query (ledgerColumns).
+// ledgerRowFrom reads one row of the ledger's query (ledgerColumns, every
+// one of them).
 func ledgerRowFrom(r row) (model.LedgerRow, error) {
-	if len(r) != len(ledgerColumns) {
-		return model.LedgerRow{}, fmt.Errorf("a ledger row has %d columns, the query selects %d", len(r), len(ledgerColumns))
-	}
 	col := func(i int) string {
 		if r[i] == nil {
 			return ""

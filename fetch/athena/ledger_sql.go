@@ -3,6 +3,8 @@ package athena
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,15 +42,11 @@ var ledgerColumns = []string{
 	"deleted_time", "deleted_by", "alive", "size", "running_ms", "events",
 }
 
-// LedgerColumns lists the ledger query's columns, in the order its rows
-// carry them.
-func LedgerColumns() []string { return append([]string(nil), ledgerColumns...) }
-
-// ResultColumns is the columns a query lazytrail compiled selects: the
-// ledger's, or the events' (Columns).
+// ResultColumns is the columns a query lazytrail compiled selects, in the
+// order its rows carry them: the ledger's, or the events' (Columns).
 func ResultColumns(sql string) []string {
 	if strings.HasPrefix(sql, ledgerMarker) {
-		return LedgerColumns()
+		return slices.Clone(ledgerColumns)
 	}
 	return Columns()
 }
@@ -77,26 +75,39 @@ func CompileLedger(q Query) (string, error) {
 	since, until := sqlTimestamp(q.Since), sqlTimestamp(q.Until)
 	who := usernameSQL(c.t.OnBehalfOf)
 
-	// x: one row per resource a call names, with what the builder keeps
-	// of the call. ord orders a resource's calls: by time, then event id.
-	x := "SELECT " + c.expr("account") + " AS account, coalesce(awsregion, '') AS region" +
-		",\n      eventtime, coalesce(eventid, '') AS eventid, concat(eventtime, coalesce(eventid, '')) AS ord" +
-		",\n      try_cast(replace(replace(eventtime, 'T', ' '), 'Z', '') AS TIMESTAMP) AS ts" +
-		",\n      " + who + " AS who" +
-		",\n      coalesce(useridentity.arn, '') AS arn" +
+	// r: the records of the calls, each with its call's number in calls
+	// and what the builder keeps of it.
+	var callNo strings.Builder
+	callNo.WriteString("CASE")
+	for n, lc := range calls {
+		callNo.WriteString(" WHEN eventsource = " + quote(lc.source) + " AND eventname = " + quote(lc.event) + " THEN " + strconv.Itoa(n))
+	}
+	callNo.WriteString(" END")
+	r := "SELECT " + c.expr("account") + " AS account, coalesce(awsregion, '') AS region" +
+		",\n        eventtime, coalesce(eventid, '') AS eventid" +
+		",\n        " + who + " AS who" +
+		",\n        coalesce(useridentity.arn, '') AS arn" +
 		// The service that acted for the caller: invokedBy, or an
 		// AWSService identity's name.
-		",\n      coalesce(nullif(useridentity.invokedby, ''), CASE WHEN useridentity.type = 'AWSService' THEN " + who + " END, '') AS service" +
-		",\n      coalesce(useragent, '') AS agent"
+		",\n        coalesce(nullif(useridentity.invokedby, ''), CASE WHEN useridentity.type = 'AWSService' THEN " + who + " END, '') AS service" +
+		",\n        coalesce(useragent, '') AS agent, " + strings.Join(jsonColumns(calls), ", ") +
+		",\n        " + callNo.String() + " AS call_no" +
+		"\n      FROM " + q.Table.Name +
+		"\n      WHERE " + strings.Join(where, "\n        AND ")
+
+	// x: one row per resource a call names. ord orders a resource's
+	// calls: by time, then event id.
+	x := "SELECT account, region, eventtime, eventid, who, arn, service, agent" +
+		",\n      concat(eventtime, eventid) AS ord" +
+		",\n      try_cast(replace(replace(eventtime, 'T', ' '), 'Z', '') AS TIMESTAMP) AS ts"
 	for _, f := range []struct{ name, of string }{
-		{"resource_type", "type"}, {"role", "role"}, {"accrues_stopped", "accruesStopped"}, {"global", "global"},
+		{"resource_type", "type"}, {"role", "role"}, {"accrues_stopped", "accruesStopped"}, {"global_name", "global"},
 		{"rid", "id"}, {"size", "size"},
 	} {
 		x += ",\n      " + callCase(calls, f.of) + " AS " + f.name
 	}
-	x += "\n    FROM " + q.Table.Name +
-		"\n    CROSS JOIN UNNEST(sequence(0, greatest(" + callCase(calls, "count") + " - 1, 0))) AS u(i)" +
-		"\n    WHERE " + strings.Join(where, "\n      AND ")
+	x += "\n    FROM (" + r + ") r" +
+		"\n    CROSS JOIN UNNEST(sequence(0, greatest(" + callCase(calls, "count") + " - 1, 0))) AS u(i)"
 
 	// b: a resource's calls in order, each with the next one's time, the
 	// first call's role, and how many calls so far set whether it exists
@@ -108,7 +119,7 @@ func CompileLedger(q Query) (string, error) {
 		",\n    first_value(role) " + upTo + " AS first_role" +
 		",\n    sum(CASE WHEN role IN ('create', 'delete') THEN 1 ELSE 0 END) " + upTo + " AS exist_calls" +
 		",\n    sum(CASE WHEN role IN ('create', 'start', 'stop') THEN 1 ELSE 0 END) " + upTo + " AS run_calls" +
-		"\n  FROM (SELECT x.*, CASE WHEN global = 1 THEN '' ELSE region END AS kregion FROM (" + x + ") x" +
+		"\n  FROM (SELECT x.*, CASE WHEN global_name = 1 THEN '' ELSE region END AS kregion FROM (" + x + ") x" +
 		"\n    WHERE rid IS NOT NULL AND rid <> '') y"
 	// s: each call with the latest call that set each state: the first of
 	// its group.
@@ -195,6 +206,7 @@ type ledgerCall struct {
 	global         string // "1": the resource's name is global (IAM, S3), paired across regions
 	count          string // how many resources the record names
 	id, size       string
+	columns        []string // the table's columns its paths read
 }
 
 // ledgerCalls compiles every call of the rules. A record is one call of
@@ -303,7 +315,7 @@ func compileCall(call model.LedgerCall) (ledgerCall, error) {
 	if err != nil {
 		return ledgerCall{}, err
 	}
-	lc := ledgerCall{count: "1", id: id.at("u.i"), size: "''"}
+	lc := ledgerCall{count: "1", id: id.at("u.i"), size: "''", columns: []string{id.column}}
 	if id.array != "" {
 		lc.count = "CAST(coalesce(try(json_array_length(json_extract(" + id.column + ", " + quote("$."+id.array) + "))), 0) AS BIGINT)"
 	}
@@ -321,6 +333,7 @@ func compileCall(call model.LedgerCall) (ledgerCall, error) {
 			index = "u.i" // the same element as the id
 		}
 		parts = append(parts, "nullif("+p.at(index)+", '')")
+		lc.columns = append(lc.columns, p.column)
 	}
 	if len(parts) == 0 {
 		return lc, nil
@@ -360,6 +373,20 @@ func joinWithUnit(values []string, unit string) string {
 	return "concat(" + strings.Join(args, ", ") + ")"
 }
 
+// jsonColumns are the columns the calls' paths read, each once.
+func jsonColumns(calls []ledgerCall) []string {
+	var out []string
+	for _, c := range calls {
+		for _, col := range c.columns {
+			if !slices.Contains(out, col) {
+				out = append(out, col)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // callsNamed is the condition that a record is a call of some rule.
 func callsNamed(calls []ledgerCall) string {
 	bySource := map[string][]string{}
@@ -377,11 +404,13 @@ func callsNamed(calls []ledgerCall) string {
 	return "(" + strings.Join(alts, "\n        OR ") + ")"
 }
 
-// callCase is one of the calls' expressions chosen by the record's call.
+// callCase is one of the calls' expressions chosen by the record's call
+// number, calls with the same expression named together, the commonest
+// one the ELSE.
 func callCase(calls []ledgerCall, of string) string {
-	var b strings.Builder
-	b.WriteString("CASE")
-	for _, c := range calls {
+	var values []string
+	numbers := map[string][]string{}
+	for n, c := range calls {
 		var v string
 		switch of {
 		case "type":
@@ -399,8 +428,32 @@ func callCase(calls []ledgerCall, of string) string {
 		case "size":
 			v = c.size
 		}
-		b.WriteString(" WHEN eventsource = " + quote(c.source) + " AND eventname = " + quote(c.event) + " THEN " + v)
+		if _, ok := numbers[v]; !ok {
+			values = append(values, v)
+		}
+		numbers[v] = append(numbers[v], strconv.Itoa(n))
 	}
-	b.WriteString(" END")
+	commonest := values[0]
+	for _, v := range values {
+		if len(numbers[v]) > len(numbers[commonest]) {
+			commonest = v
+		}
+	}
+	if len(values) == 1 {
+		return commonest
+	}
+	var b strings.Builder
+	b.WriteString("CASE")
+	for _, v := range values {
+		if v == commonest {
+			continue
+		}
+		if len(numbers[v]) == 1 {
+			b.WriteString(" WHEN call_no = " + numbers[v][0] + " THEN " + v)
+		} else {
+			b.WriteString(" WHEN call_no IN (" + strings.Join(numbers[v], ", ") + ") THEN " + v)
+		}
+	}
+	b.WriteString(" ELSE " + commonest + " END")
 	return b.String()
 }

@@ -231,15 +231,17 @@ func ledgerRecords() []string {
 	m.add(callFor(ec2, ec2.Stop[0], day(1.5), users[0], []string{"i-0ccc"}, nil))
 	m.add(callFor(ec2, ec2.Start[0], day(2), users[0], []string{"i-0ccc"}, nil))
 	m.add(callFor(ec2, ec2.Delete[0], day(3), users[1], []string{"i-0aaa", "i-0bbb"}, nil))
-	// A fleet: more resources in one call than a results page holds.
-	fleet := make([]string, 1100)
-	fleetTypes := make([][]any, len(fleet))
-	for i := range fleet {
-		fleet[i] = fmt.Sprintf("i-fleet%05d", i)
-		fleetTypes[i] = []any{[]string{"c5.large", "c5.xlarge", "r6g.medium"}[i%3]}
+	// A fleet: more resources than a results page holds, 250 a call.
+	for call := range 5 {
+		fleet := make([]string, 250)
+		fleetTypes := make([][]any, len(fleet))
+		for i := range fleet {
+			fleet[i] = fmt.Sprintf("i-fleet%d-%03d", call, i)
+			fleetTypes[i] = []any{[]string{"c5.large", "c5.xlarge", "r6g.medium"}[i%3]}
+		}
+		m.add(callFor(ec2, ec2.Create[0], day(6), awsService, fleet, fleetTypes))
+		m.add(callFor(ec2, ec2.Delete[0], day(6.5), awsService, fleet[:60], nil))
 	}
-	m.add(callFor(ec2, ec2.Create[0], day(6), awsService, fleet, fleetTypes))
-	m.add(callFor(ec2, ec2.Delete[0], day(6.5), awsService, fleet[:300], nil))
 	// A RunInstances whose instance has no type: no size.
 	m.add(callFor(ec2, ec2.Create[0], day(1), users[0], []string{"i-0notype"}, nil))
 	// A failed TerminateInstances leaves the instance alive.
