@@ -48,7 +48,7 @@ func ResultColumns(sql string) []string {
 	if strings.HasPrefix(sql, ledgerMarker) {
 		return slices.Clone(ledgerColumns)
 	}
-	return Columns()
+	return slices.Clone(columns)
 }
 
 // CompileLedger returns the ledger's SQL over q's range and filter: the
