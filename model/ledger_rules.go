@@ -55,10 +55,21 @@ const (
 	CostEKSCluster   CostKind = "eks-cluster"   // per hour existing
 )
 
-// LedgerRules is the table. Ids and paths were checked against real
-// records where ../shared/datasets or AWS's documented examples hold one
-// (the README's rules table says which).
+// LedgerRules is the table. Every path was checked against a real record
+// (the comment above each rule says where): the stratus-red-team records
+// in ../shared/datasets, and records AWS wrote that aws-spotlight
+// (github.com/wwalpha/aws-spotlight, backend/src/cloudtrail/test/datas/,
+// account ids anonymised) keeps as test data, cited as "spotlight NAME".
+// ledger_rules_test.go holds a record of every call's shape and checks
+// that each path finds its value there.
 var LedgerRules = []LedgerRule{
+	// RunInstances, TerminateInstances: spotlight EC2_RunInstances,
+	// EC2_TerminateInstances (instancesSet.items[] on both sides, the type
+	// per item in the response). StartInstances, StopInstances,
+	// ModifyInstanceAttribute: stratus ec2-user-data. An instanceType
+	// change is {"instanceType": {"value": "t3.large"}}, the shape every
+	// ModifyInstanceAttribute attribute takes (a real record's
+	// {"disableApiTermination": {"value": false}}).
 	{
 		Type: "AWS::EC2::Instance", Source: "ec2.amazonaws.com", Cost: CostEC2Instance, Running: true,
 		Create: []LedgerCall{{Event: "RunInstances", ID: "responseElements.instancesSet.items[].instanceId",
@@ -69,12 +80,19 @@ var LedgerRules = []LedgerRule{
 		Modify: []LedgerCall{{Event: "ModifyInstanceAttribute", ID: "requestParameters.instanceId",
 			Size: []string{"requestParameters.instanceType.value"}}},
 	},
+	// spotlight ec2/EC2_CreateVolume ("size": "170" is a string, the type
+	// "gp3"), EC2_DeleteVolume.
 	{
 		Type: "AWS::EC2::Volume", Source: "ec2.amazonaws.com", Cost: CostEBSVolume,
 		Create: []LedgerCall{{Event: "CreateVolume", ID: "responseElements.volumeId",
 			Size: []string{"responseElements.volumeType", "responseElements.size"}, Unit: "GiB"}},
 		Delete: []LedgerCall{{Event: "DeleteVolume", ID: "requestParameters.volumeId"}},
 	},
+	// spotlight EC2_CreateSnapshot ("volumeSize": "15"), EC2_DeleteSnapshot.
+	// CreateSnapshots (several volumes at once) is left out: its response
+	// is XML turned JSON, snapshotSet.item an object for one snapshot and
+	// an array for more (spotlight EC2_CreateSnapshots), which one path
+	// cannot walk both ways.
 	{
 		Type: "AWS::EC2::Snapshot", Source: "ec2.amazonaws.com",
 		Create: []LedgerCall{
@@ -83,6 +101,8 @@ var LedgerRules = []LedgerRule{
 		},
 		Delete: []LedgerCall{{Event: "DeleteSnapshot", ID: "requestParameters.snapshotId"}},
 	},
+	// spotlight EC2_CreateImage, EC2_DeregisterImage; RegisterImage and
+	// CopyImage answer imageId the same way (their API results).
 	{
 		Type: "AWS::EC2::Image", Source: "ec2.amazonaws.com",
 		Create: []LedgerCall{
@@ -92,17 +112,29 @@ var LedgerRules = []LedgerRule{
 		},
 		Delete: []LedgerCall{{Event: "DeregisterImage", ID: "requestParameters.imageId"}},
 	},
+	// AllocateAddress answers allocationId, publicIp and domain at the top
+	// of responseElements, ReleaseAddress names requestParameters.allocationId
+	// (spotlight's EC2_AllocateAddress.ts and EC2_ReleaseAddress.ts read
+	// them so). A release by publicIp (EC2-Classic) names no allocation id
+	// and pairs with nothing.
 	{
 		Type: "AWS::EC2::EIP", Source: "ec2.amazonaws.com", Cost: CostElasticIP,
 		Create: []LedgerCall{{Event: "AllocateAddress", ID: "responseElements.allocationId", Size: []string{"responseElements.domain"}}},
 		Delete: []LedgerCall{{Event: "ReleaseAddress", ID: "requestParameters.allocationId"}},
 	},
+	// spotlight EC2_CreateNatGateway, EC2_DeleteNatGateway: both wrapped in
+	// CreateNatGatewayResponse / DeleteNatGatewayRequest, the request's
+	// keys capitalised (NatGatewayId), the response's not.
 	{
 		Type: "AWS::EC2::NatGateway", Source: "ec2.amazonaws.com", Cost: CostNATGateway,
 		Create: []LedgerCall{{Event: "CreateNatGateway", ID: "responseElements.CreateNatGatewayResponse.natGateway.natGatewayId",
 			Size: []string{"responseElements.CreateNatGatewayResponse.natGateway.connectivityType"}}},
 		Delete: []LedgerCall{{Event: "DeleteNatGateway", ID: "requestParameters.DeleteNatGatewayRequest.NatGatewayId"}},
 	},
+	// spotlight ec2/EC2_CreateSecurityGroup (under archive/),
+	// EC2_DeleteSecurityGroup; AuthorizeSecurityGroupIngress: stratus
+	// ec2-security-group-open-port-22-ingress. A default-VPC call by
+	// groupName alone names no id and pairs with nothing.
 	{
 		Type: "AWS::EC2::SecurityGroup", Source: "ec2.amazonaws.com",
 		Create: []LedgerCall{{Event: "CreateSecurityGroup", ID: "responseElements.groupId"}},
@@ -114,12 +146,21 @@ var LedgerRules = []LedgerRule{
 			{Event: "RevokeSecurityGroupEgress", ID: "requestParameters.groupId"},
 		},
 	},
+	// spotlight ELASTICLOADBALANCING_CreateLoadBalancer, _DeleteLoadBalancer.
+	// A classic ELB's calls have the same names and source but name the
+	// balancer by loadBalancerName: no loadBalancerArn, so no row.
 	{
 		Type: "AWS::ElasticLoadBalancingV2::LoadBalancer", Source: "elasticloadbalancing.amazonaws.com", Cost: CostLoadBalancer,
 		Create: []LedgerCall{{Event: "CreateLoadBalancer", ID: "responseElements.loadBalancers[].loadBalancerArn",
 			Size: []string{"responseElements.loadBalancers[].type"}}},
 		Delete: []LedgerCall{{Event: "DeleteLoadBalancer", ID: "requestParameters.loadBalancerArn"}},
 	},
+	// spotlight rds/RDS_CreateDBInstance, RDS_DeleteDBInstance. The request's
+	// identifier is the caller's spelling; RDS stores it lower-cased (the
+	// response's), so a create and a delete typed in different cases do not
+	// pair. ModifyDBInstance's response is the DBInstance, engine included
+	// (as the create's and the delete's are), so a new class keeps a price
+	// key ("db.m5.large mysql").
 	{
 		Type: "AWS::RDS::DBInstance", Source: "rds.amazonaws.com", Cost: CostRDSInstance, Running: true,
 		Create: []LedgerCall{{Event: "CreateDBInstance", ID: "requestParameters.dBInstanceIdentifier",
@@ -128,36 +169,54 @@ var LedgerRules = []LedgerRule{
 		Start:  []LedgerCall{{Event: "StartDBInstance", ID: "requestParameters.dBInstanceIdentifier"}},
 		Stop:   []LedgerCall{{Event: "StopDBInstance", ID: "requestParameters.dBInstanceIdentifier"}},
 		Modify: []LedgerCall{{Event: "ModifyDBInstance", ID: "requestParameters.dBInstanceIdentifier",
-			Size: []string{"requestParameters.dBInstanceClass"}}},
+			Size: []string{"requestParameters.dBInstanceClass", "responseElements.engine"}}},
 	},
+	// spotlight S3_CreateBucket, S3_DeleteBucket (responseElements null).
 	{
 		Type: "AWS::S3::Bucket", Source: "s3.amazonaws.com",
 		Create: []LedgerCall{{Event: "CreateBucket", ID: "requestParameters.bucketName"}},
 		Delete: []LedgerCall{{Event: "DeleteBucket", ID: "requestParameters.bucketName"}},
 	},
+	// spotlight LAMBDA_CreateFunction20150331, LAMBDA_DeleteFunction20150331;
+	// UpdateFunctionConfiguration20150331v2: stratus lambda-layer-extension,
+	// whose requestParameters.functionName is the function's ARN: the
+	// response's functionName is the plain name, as the create's is, and
+	// its memorySize is there whatever the update changed. A delete called
+	// with the ARN (the API takes either) does not pair: it answers nothing.
 	{
 		Type: "AWS::Lambda::Function", Source: "lambda.amazonaws.com",
 		Create: []LedgerCall{{Event: "CreateFunction20150331", ID: "responseElements.functionName",
 			Size: []string{"responseElements.memorySize"}, Unit: "MB"}},
 		Delete: []LedgerCall{{Event: "DeleteFunction20150331", ID: "requestParameters.functionName"}},
-		Modify: []LedgerCall{{Event: "UpdateFunctionConfiguration20150331v2", ID: "requestParameters.functionName",
-			Size: []string{"requestParameters.memorySize"}, Unit: "MB"}},
+		Modify: []LedgerCall{{Event: "UpdateFunctionConfiguration20150331v2", ID: "responseElements.functionName",
+			Size: []string{"responseElements.memorySize"}, Unit: "MB"}},
 	},
+	// spotlight DYNAMODB_CreateTable, DYNAMODB_DeleteTable: both answer
+	// tableDescription.tableName, the plain name even when the caller gave
+	// the table's ARN (which the API accepts). billingMode is absent from a
+	// request that keeps the default (PROVISIONED): then no size.
 	{
 		Type: "AWS::DynamoDB::Table", Source: "dynamodb.amazonaws.com",
-		Create: []LedgerCall{{Event: "CreateTable", ID: "requestParameters.tableName", Size: []string{"requestParameters.billingMode"}}},
-		Delete: []LedgerCall{{Event: "DeleteTable", ID: "requestParameters.tableName"}},
+		Create: []LedgerCall{{Event: "CreateTable", ID: "responseElements.tableDescription.tableName", Size: []string{"requestParameters.billingMode"}}},
+		Delete: []LedgerCall{{Event: "DeleteTable", ID: "responseElements.tableDescription.tableName"}},
 	},
+	// spotlight EKS_CreateCluster, EKS_DeleteCluster.
 	{
 		Type: "AWS::EKS::Cluster", Source: "eks.amazonaws.com", Cost: CostEKSCluster,
 		Create: []LedgerCall{{Event: "CreateCluster", ID: "requestParameters.name", Size: []string{"requestParameters.version"}}},
 		Delete: []LedgerCall{{Event: "DeleteCluster", ID: "requestParameters.name"}},
 	},
+	// CreateUser: stratus iam-create-admin-user; DeleteUser names the user
+	// the same way (requestParameters.userName).
 	{
 		Type: "AWS::IAM::User", Source: "iam.amazonaws.com",
 		Create: []LedgerCall{{Event: "CreateUser", ID: "requestParameters.userName"}},
 		Delete: []LedgerCall{{Event: "DeleteUser", ID: "requestParameters.userName"}},
 	},
+	// CreateAccessKey: stratus iam-backdoor-user, iam-create-admin-user and
+	// spotlight IAM_CreateAccessKey (requestParameters null when a user
+	// makes their own key: the id is only in the response);
+	// DeleteAccessKey: spotlight's IAM_DeleteAccessKey.ts.
 	{
 		Type: "AWS::IAM::AccessKey", Source: "iam.amazonaws.com",
 		Create: []LedgerCall{{Event: "CreateAccessKey", ID: "responseElements.accessKey.accessKeyId"}},
