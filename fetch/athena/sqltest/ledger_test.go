@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -287,11 +288,23 @@ func ruleOf(typ string) model.LedgerRule {
 	panic("no rule for " + typ)
 }
 
-// ledgerEvents parses the hand-made records as the stream does.
+// shapesFile holds a record of every call of every rule in the shape AWS
+// writes it (the ledger's own test data, each path checked against a real
+// record), over 2026-11-01.
+const shapesFile = "../../../model/testdata/ledger_records.jsonl"
+
+var shapesStart, shapesEnd = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+
+// ledgerEvents parses the hand-made records and the record shapes as the
+// stream does.
 func ledgerEvents(t testing.TB) []model.Event {
 	t.Helper()
+	shapes, err := os.ReadFile(shapesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []model.Event
-	for _, raw := range ledgerRecords() {
+	for _, raw := range append(ledgerRecords(), strings.Split(strings.TrimSpace(string(shapes)), "\n")...) {
 		e, err := model.FromRecord(raw)
 		if e.Time.IsZero() {
 			t.Fatalf("%v: %s", err, raw)
@@ -452,6 +465,8 @@ func TestLedgerSQLIsTheBuilders(t *testing.T) {
 		{"hand-made records, part of their week", "", ledgerStart.Add(36 * time.Hour), ledgerEnd.Add(-50 * time.Hour)},
 		{"hand-made records, one account and user", "account:" + ledgerAccount + " -user:alice", ledgerStart, ledgerEnd},
 		{"hand-made records, one region", "region:eu-west-1,eu-central-1", ledgerStart, ledgerEnd},
+		{"the record shapes of every call", "", shapesStart, shapesEnd},
+		{"the record shapes, from mid-morning", "", shapesStart.Add(3 * time.Hour), shapesEnd},
 		{"the demo account's 90 days", "", demoEnd.Add(-90 * 24 * time.Hour), demoEnd},
 		{"the demo account's last 10 days", "", demoEnd.Add(-10 * 24 * time.Hour), demoEnd},
 		{"everything", "", c.oldest, ledgerEnd.Add(2 * time.Hour)},
