@@ -1,0 +1,360 @@
+package model
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"unsafe"
+)
+
+// The ledger's fast reading of records. pathValues checks the JSON as it
+// walks, which a record costs once more than it must: the record decoder
+// (FromRecord) has already checked it, so an event with no ParseError
+// holds valid JSON. ledgerPathValues walks such text by its structure
+// alone (quotes, brackets and braces, found eight bytes at a time) and
+// yields what pathValues yields: the last of several members of one name,
+// keys compared unescaped, strings unquoted as encoding/json decodes them.
+// On text that is not valid JSON it stops early and yields what it has;
+// it never reads out of bounds. TestLedgerPathValuesAgrees holds the two
+// to the same answers.
+
+// ledgerPathValues is pathValues for JSON already known to be valid.
+func ledgerPathValues(doc string, path []string, yield func(string)) {
+	c := ledgerScan{s: doc}
+	c.ws()
+	c.walk(path, yield)
+}
+
+// ledgerMembers finds the record's requestParameters and responseElements
+// (the last of each, as a map keeps them) in one pass over its top level:
+// each one's text when it is an object, else "" (absent, null, or a kind
+// CloudTrail never writes there).
+func ledgerMembers(raw string) (request, response string) {
+	c := ledgerScan{s: raw}
+	c.ws()
+	if c.i >= len(c.s) || c.s[c.i] != '{' {
+		return "", ""
+	}
+	c.members(func(key string, start, end int) {
+		v := raw[start:end]
+		if v[0] != '{' {
+			v = ""
+		}
+		switch key {
+		case "requestParameters":
+			request = v
+		case "responseElements":
+			response = v
+		}
+	})
+	return request, response
+}
+
+// ledgerLastMembers sets spans[j] to the text of the last member of the
+// object doc named keys[j] ("" when it has none).
+func ledgerLastMembers(doc string, keys, spans []string) {
+	clear(spans)
+	c := ledgerScan{s: doc}
+	c.ws()
+	if c.i >= len(c.s) || c.s[c.i] != '{' {
+		return
+	}
+	c.members(func(key string, start, end int) {
+		for j, k := range keys {
+			if key == k {
+				spans[j] = doc[start:end]
+			}
+		}
+	})
+}
+
+type ledgerScan struct {
+	s   string
+	i   int
+	bad bool // the text ended or broke off: stop
+}
+
+func (c *ledgerScan) ws() {
+	for c.i < len(c.s) {
+		switch c.s[c.i] {
+		case ' ', '\t', '\n', '\r':
+			c.i++
+		default:
+			return
+		}
+	}
+}
+
+// walk follows path through the value at c.i, consuming it.
+func (c *ledgerScan) walk(path []string, yield func(string)) {
+	if c.i >= len(c.s) {
+		c.bad = true
+		return
+	}
+	switch c.s[c.i] {
+	case '{':
+		if len(path) == 0 {
+			start := c.i
+			c.skip()
+			if !c.bad {
+				yield(c.s[start:c.i])
+			}
+			return
+		}
+		last := -1
+		c.members(func(key string, start, _ int) {
+			if key == path[0] {
+				last = start
+			}
+		})
+		if last >= 0 && !c.bad {
+			sub := ledgerScan{s: c.s, i: last}
+			sub.walk(path[1:], yield)
+		}
+	case '[':
+		c.i++
+		c.ws()
+		if c.i < len(c.s) && c.s[c.i] == ']' {
+			c.i++
+			return
+		}
+		for !c.bad {
+			c.ws()
+			c.walk(path, yield)
+			c.ws()
+			if c.i >= len(c.s) {
+				c.bad = true
+				return
+			}
+			switch c.s[c.i] {
+			case ',':
+				c.i++
+			case ']':
+				c.i++
+				return
+			default:
+				c.bad = true
+			}
+		}
+	case '"':
+		start := c.i
+		end, plain := c.stringEnd(start + 1)
+		if end < 0 {
+			c.bad = true
+			return
+		}
+		c.i = end
+		if len(path) == 0 {
+			yield(ledgerUnquote(c.s, start, end, plain))
+		}
+	default:
+		start := c.i
+		c.skip()
+		if len(path) == 0 && !c.bad && c.s[start] != 'n' {
+			yield(c.s[start:c.i])
+		}
+	}
+}
+
+// members reads the object at c.i (s[c.i] == '{'), calling member with
+// each key (unescaped) and its value's span, and consumes it.
+func (c *ledgerScan) members(member func(key string, start, end int)) {
+	c.i++
+	c.ws()
+	if c.i < len(c.s) && c.s[c.i] == '}' {
+		c.i++
+		return
+	}
+	for !c.bad {
+		c.ws()
+		if c.i >= len(c.s) || c.s[c.i] != '"' {
+			c.bad = true
+			return
+		}
+		ks := c.i
+		ke, plain := c.stringEnd(ks + 1)
+		if ke < 0 {
+			c.bad = true
+			return
+		}
+		c.i = ke
+		c.ws()
+		if c.i >= len(c.s) || c.s[c.i] != ':' {
+			c.bad = true
+			return
+		}
+		c.i++
+		c.ws()
+		start := c.i
+		c.skip()
+		if c.bad {
+			return
+		}
+		member(ledgerUnquote(c.s, ks, ke, plain), start, c.i)
+		c.ws()
+		if c.i >= len(c.s) {
+			c.bad = true
+			return
+		}
+		switch c.s[c.i] {
+		case ',':
+			c.i++
+		case '}':
+			c.i++
+			return
+		default:
+			c.bad = true
+		}
+	}
+}
+
+// skip consumes the value at c.i.
+func (c *ledgerScan) skip() {
+	s := c.s
+	if c.i >= len(s) {
+		c.bad = true
+		return
+	}
+	switch s[c.i] {
+	case '"':
+		end, _ := c.stringEnd(c.i + 1)
+		if end < 0 {
+			c.bad = true
+			return
+		}
+		c.i = end
+	case '{', '[':
+		// The hot loop of the ledger: a record's members are skipped here,
+		// eight bytes at a time, strings included.
+		b := unsafe.Slice(unsafe.StringData(s), len(s))
+		depth := 0
+		for i := c.i; ; {
+			for i+8 <= len(b) {
+				x := binary.LittleEndian.Uint64(b[i:])
+				if m := ledgerStructural8(x); m != 0 {
+					i += bits.TrailingZeros64(m) / 8
+					goto structural
+				}
+				i += 8
+			}
+			for i < len(b) && !ledgerStructuralByte(b[i]) {
+				i++
+			}
+			if i >= len(b) {
+				c.bad = true
+				return
+			}
+		structural:
+			switch b[i] {
+			case '"':
+				i++
+				for {
+					for i+8 <= len(b) {
+						x := binary.LittleEndian.Uint64(b[i:])
+						if m := ledgerQuoteOrEscape8(x); m != 0 {
+							i += bits.TrailingZeros64(m) / 8
+							goto special
+						}
+						i += 8
+					}
+					for i < len(b) && b[i] != '"' && b[i] != '\\' {
+						i++
+					}
+					if i >= len(b) {
+						c.bad = true
+						return
+					}
+				special:
+					if b[i] == '\\' {
+						i += 2 // the escaped byte is never the closing quote
+						continue
+					}
+					i++
+					break
+				}
+				continue
+			case '{', '[':
+				depth++
+			default: // '}', ']'
+				depth--
+			}
+			i++
+			if depth == 0 {
+				c.i = i
+				return
+			}
+		}
+	default: // a number, true, false, null
+		i := c.i
+		for i < len(s) {
+			switch s[i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r', ':':
+				c.bad = c.bad || i == c.i // no value here: not JSON
+				c.i = i
+				return
+			}
+			i++
+		}
+		c.i = i
+	}
+}
+
+// stringEnd finds the end of the string whose text starts at i: the index
+// past its closing quote, or -1; plain when the text holds no escape and
+// no byte above ASCII, so that it is its own value.
+func (c *ledgerScan) stringEnd(i int) (end int, plain bool) {
+	s := c.s
+	plain = true
+	for {
+		i = plainEnd(s, i, true)
+		if i >= len(s) {
+			return -1, false
+		}
+		switch b := s[i]; {
+		case b == '"':
+			return i + 1, plain
+		case b == '\\':
+			plain = false
+			i += 2 // the escaped byte is never the closing quote
+		case b < 0x20:
+			return -1, false
+		default: // above ASCII: no quote or backslash can hide in it
+			plain = false
+			i++
+		}
+	}
+}
+
+// ledgerUnquote is the value of the string s[start:end] (quotes
+// included), decoded as pathValues decodes it.
+func ledgerUnquote(s string, start, end int, plain bool) string {
+	if plain {
+		return s[start+1 : end-1]
+	}
+	cur := cursor{s: s[:end], i: start, ok: true}
+	return cur.str()
+}
+
+// ledgerStructural8 flags (top bit of each byte) the quotes, braces and
+// brackets among the eight bytes of x; the lowest flag is exact (a borrow
+// only flags bytes above a true match), which is all the callers read. A
+// byte b has b|0x20 == '{' only for '{' and '[', b|0x20 == '}' only for
+// '}' and ']'.
+func ledgerStructural8(x uint64) uint64 {
+	q := x ^ (ones * '"')
+	y := x | (ones * 0x20)
+	o := y ^ (ones * '{')
+	e := y ^ (ones * '}')
+	return (((q - ones) &^ q) | ((o - ones) &^ o) | ((e - ones) &^ e)) & highs
+}
+
+func ledgerStructuralByte(b byte) bool {
+	return b == '"' || b == '{' || b == '}' || b == '[' || b == ']'
+}
+
+// ledgerQuoteOrEscape8 flags the quotes and backslashes among the eight
+// bytes of x, the lowest exactly.
+func ledgerQuoteOrEscape8(x uint64) uint64 {
+	q := x ^ (ones * '"')
+	e := x ^ (ones * '\\')
+	return (((q - ones) &^ q) | ((e - ones) &^ e)) & highs
+}
