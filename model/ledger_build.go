@@ -40,6 +40,7 @@ type ledgerCall struct {
 	id    ledgerPath  // inside each element when each is set
 	sizes []ledgerSize
 	unit  string
+	need  int // the members of the record it reads (needRequest, needResponse)
 	// itemKeys, when the id and every size read from an element are one
 	// key each (instanceId, instanceType), are those keys, id first: an
 	// element is then read in one pass.
@@ -74,6 +75,14 @@ func compileLedgerRules(rules []LedgerRule) map[string][]*ledgerCall {
 						continue
 					}
 					lc.sizes = append(lc.sizes, ledgerSize{path: splitLedgerPath(s)})
+				}
+				for _, p := range append([]string{c.ID}, c.Size...) {
+					switch strings.SplitN(p, ".", 2)[0] {
+					case "requestParameters":
+						lc.need |= needRequest
+					case "responseElements":
+						lc.need |= needResponse
+					}
 				}
 				if array && len(lc.id.keys) == 1 {
 					lc.itemKeys = []string{lc.id.keys[0]}
@@ -145,6 +154,7 @@ type Ledger struct {
 	// (starts, stops, changes), of which a row reads only the account and
 	// region: one shared per place, not one per call.
 	places map[[2]string]*ledgerEvent
+	held   []string // the record walks' buffer (ledgerPathValuesHeld)
 }
 
 // NewLedger returns an empty ledger.
@@ -168,17 +178,22 @@ func (l *Ledger) Add(e *Event) {
 	if calls == nil || e.ErrorCode != "" || e.Raw == "" {
 		return
 	}
-	var ev *ledgerEvent
-	var rec ledgerRecord
+	rec := ledgerRecord{raw: e.Raw, checked: e.ParseError == "", held: &l.held}
+	matched := false
 	for _, c := range calls {
-		if c.rule.Source != e.Source {
-			continue
+		if c.rule.Source == e.Source {
+			rec.need |= c.need
+			matched = true
 		}
-		if ev == nil {
-			ev = l.eventOf(e, calls)
-			rec = ledgerRecord{raw: e.Raw, checked: e.ParseError == ""}
+	}
+	if !matched {
+		return
+	}
+	ev := l.eventOf(e, calls)
+	for _, c := range calls {
+		if c.rule.Source == e.Source {
+			c.read(&rec, func(id, size string) { l.mark(c, ev, e.Time, id, size) })
 		}
-		c.read(&rec, func(id, size string) { l.mark(c, ev, e.Time, id, size) })
 	}
 }
 
@@ -225,6 +240,8 @@ func ledgerKeep(s string) string {
 // (ledgerPathValues) from its two members, found in one pass; any other is
 // walked by pathValues, which checks as it goes.
 type ledgerRecord struct {
+	need      int // the members the calls read
+	held      *[]string
 	raw       string
 	checked   bool
 	found     bool
@@ -233,7 +250,7 @@ type ledgerRecord struct {
 
 func (r *ledgerRecord) walk(doc string, path []string, yield func(string)) {
 	if r.checked {
-		ledgerPathValues(doc, path, yield)
+		ledgerPathValuesHeld(doc, path, r.held, yield)
 		return
 	}
 	pathValues(doc, path, yield)
@@ -243,7 +260,7 @@ func (r *ledgerRecord) walk(doc string, path []string, yield func(string)) {
 func (r *ledgerRecord) member(name string) string {
 	if r.checked && (name == "requestParameters" || name == "responseElements") {
 		if !r.found {
-			r.req, r.resp = ledgerMembers(r.raw)
+			r.req, r.resp = ledgerMembers(r.raw, r.need)
 			r.found = true
 		}
 		if name == "requestParameters" {
@@ -262,7 +279,7 @@ func (r *ledgerRecord) first(doc string, path []string) string {
 		return first(doc, path)
 	}
 	out, found := "", false
-	ledgerPathValues(doc, path, func(v string) {
+	ledgerPathValuesHeld(doc, path, r.held, func(v string) {
 		if !found {
 			out, found = v, true
 		}
@@ -328,12 +345,12 @@ func (c *ledgerCall) read(rec *ledgerRecord, yield func(id, size string)) {
 		// Each element read once: its id and sizes are members of it.
 		var spansBuf [4]string
 		spans := spansBuf[:len(c.itemKeys)]
-		ledgerPathValues(rec.member(c.each.member), c.each.keys, func(item string) {
+		ledgerPathValuesHeld(rec.member(c.each.member), c.each.keys, rec.held, func(item string) {
 			if item == "" || item[0] != '{' {
 				return // not an object: names nothing
 			}
 			ledgerLastMembers(item, c.itemKeys, spans)
-			ledgerPathValues(spans[0], nil, func(id string) {
+			ledgerPathValuesHeld(spans[0], nil, rec.held, func(id string) {
 				if id == "" {
 					return
 				}

@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/binary"
 	"math/bits"
+	"strings"
 	"unsafe"
 )
 
@@ -19,22 +20,39 @@ import (
 
 // ledgerPathValues is pathValues for JSON already known to be valid.
 func ledgerPathValues(doc string, path []string, yield func(string)) {
-	c := ledgerScan{s: doc}
+	var held []string
+	ledgerPathValuesHeld(doc, path, &held, yield)
+}
+
+// ledgerPathValuesHeld is ledgerPathValues with a buffer of the caller's
+// for the values it holds back (see walk), reused from call to call.
+func ledgerPathValuesHeld(doc string, path []string, held *[]string, yield func(string)) {
+	c := ledgerScan{s: doc, held: held}
 	c.ws()
 	c.walk(path, yield)
 }
 
+// The members of a record the ledger reads, as bits of a need.
+const (
+	needRequest  = 1 << iota // requestParameters
+	needResponse             // responseElements
+)
+
 // ledgerMembers finds the record's requestParameters and responseElements
 // (the last of each, as a map keeps them) in one pass over its top level:
 // each one's text when it is an object, else "" (absent, null, or a kind
-// CloudTrail never writes there).
-func ledgerMembers(raw string) (request, response string) {
+// CloudTrail never writes there). Once it has the members need names, it
+// reads no further if the rest of the record cannot hold another of them:
+// no "…Parameters" or "…Elements" key spelled plainly, and no backslash,
+// which any other spelling of one needs.
+func ledgerMembers(raw string, need int) (request, response string) {
 	c := ledgerScan{s: raw}
 	c.ws()
 	if c.i >= len(c.s) || c.s[c.i] != '{' {
 		return "", ""
 	}
-	c.members(func(key string, start, end int) {
+	found := 0
+	c.members(func(key string, start, end int) bool {
 		v := raw[start:end]
 		if v[0] != '{' {
 			v = ""
@@ -42,9 +60,18 @@ func ledgerMembers(raw string) (request, response string) {
 		switch key {
 		case "requestParameters":
 			request = v
+			found |= needRequest
 		case "responseElements":
 			response = v
+			found |= needResponse
+		default:
+			return false
 		}
+		if found&need != need {
+			return false
+		}
+		rest := raw[end:]
+		return !strings.Contains(rest, `Parameters"`) && !strings.Contains(rest, `Elements"`) && strings.IndexByte(rest, '\\') < 0
 	})
 	return request, response
 }
@@ -58,19 +85,21 @@ func ledgerLastMembers(doc string, keys, spans []string) {
 	if c.i >= len(c.s) || c.s[c.i] != '{' {
 		return
 	}
-	c.members(func(key string, start, end int) {
+	c.members(func(key string, start, end int) bool {
 		for j, k := range keys {
 			if key == k {
 				spans[j] = doc[start:end]
 			}
 		}
+		return false
 	})
 }
 
 type ledgerScan struct {
-	s   string
-	i   int
-	bad bool // the text ended or broke off: stop
+	s    string
+	i    int
+	bad  bool      // the text ended or broke off: stop
+	held *[]string // values found in a member that a later one of its name may replace
 }
 
 func (c *ledgerScan) ws() {
@@ -96,20 +125,11 @@ func (c *ledgerScan) walk(path []string, yield func(string)) {
 			start := c.i
 			c.skip()
 			if !c.bad {
-				yield(c.s[start:c.i])
+				c.emit(c.s[start:c.i], yield)
 			}
 			return
 		}
-		last := -1
-		c.members(func(key string, start, _ int) {
-			if key == path[0] {
-				last = start
-			}
-		})
-		if last >= 0 && !c.bad {
-			sub := ledgerScan{s: c.s, i: last}
-			sub.walk(path[1:], yield)
-		}
+		c.object(path, yield)
 	case '[':
 		c.i++
 		c.ws()
@@ -144,20 +164,76 @@ func (c *ledgerScan) walk(path []string, yield func(string)) {
 		}
 		c.i = end
 		if len(path) == 0 {
-			yield(ledgerUnquote(c.s, start, end, plain))
+			c.emit(ledgerUnquote(c.s, start, end, plain), yield)
 		}
 	default:
 		start := c.i
 		c.skip()
 		if len(path) == 0 && !c.bad && c.s[start] != 'n' {
-			yield(c.s[start:c.i])
+			c.emit(c.s[start:c.i], yield)
 		}
 	}
 }
 
+// emit hands v to yield; a nil yield holds v back (see object).
+func (c *ledgerScan) emit(v string, yield func(string)) {
+	if yield == nil {
+		*c.held = append(*c.held, v)
+		return
+	}
+	yield(v)
+}
+
+// object walks path through the object at c.i. The member named path[0]
+// is walked as it comes, so its text is read once, but what it finds is
+// held back (in c.held, after what outer objects hold) until the object
+// ends: a later member of the same name (never in AWS's records) replaces
+// it, as in a map, and is walked again instead. A nil yield means the
+// caller is an object holding values back too: they stay held.
+func (c *ledgerScan) object(path []string, yield func(string)) {
+	mark := len(*c.held)
+	matches, last := 0, -1
+	c.members(func(string, int, int) bool { return false }, func(key string) bool {
+		if key != path[0] {
+			return false
+		}
+		matches++
+		last = c.i
+		if matches > 1 {
+			return false // skipped; walked again below
+		}
+		c.walk(path[1:], nil)
+		return true
+	})
+	if c.bad || matches > 1 {
+		clear((*c.held)[mark:])
+		*c.held = (*c.held)[:mark]
+	}
+	if c.bad || matches == 0 {
+		return
+	}
+	if matches > 1 {
+		sub := ledgerScan{s: c.s, i: last, held: c.held}
+		sub.walk(path[1:], yield)
+		return
+	}
+	if yield == nil {
+		return // held for the caller
+	}
+	// Read by index: yield may walk with the same buffer, appending past
+	// these values and truncating back, or growing it anew.
+	for k := mark; k < len(*c.held); k++ {
+		yield((*c.held)[k])
+	}
+	clear((*c.held)[mark:])
+	*c.held = (*c.held)[:mark]
+}
+
 // members reads the object at c.i (s[c.i] == '{'), calling member with
-// each key (unescaped) and its value's span, and consumes it.
-func (c *ledgerScan) members(member func(key string, start, end int)) {
+// each key (unescaped) and its value's span, and consumes it, unless
+// member says to stop there. A value is skipped unless take, given its key
+// with c.i at the value, consumes it itself (and says so).
+func (c *ledgerScan) members(member func(key string, start, end int) (stop bool), take ...func(key string) bool) {
 	c.i++
 	c.ws()
 	if c.i < len(c.s) && c.s[c.i] == '}' {
@@ -185,11 +261,16 @@ func (c *ledgerScan) members(member func(key string, start, end int)) {
 		c.i++
 		c.ws()
 		start := c.i
-		c.skip()
+		key := ledgerUnquote(c.s, ks, ke, plain)
+		if len(take) == 0 || !take[0](key) {
+			c.skip()
+		}
 		if c.bad {
 			return
 		}
-		member(ledgerUnquote(c.s, ks, ke, plain), start, c.i)
+		if member(key, start, c.i) {
+			return
+		}
 		c.ws()
 		if c.i >= len(c.s) {
 			c.bad = true
@@ -303,12 +384,24 @@ func (c *ledgerScan) skip() {
 // no byte above ASCII, so that it is its own value.
 func (c *ledgerScan) stringEnd(i int) (end int, plain bool) {
 	s := c.s
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	plain = true
 	for {
-		i = plainEnd(s, i, true)
+		for i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			if m := ledgerQuoteOrEscape8(x) | x&highs; m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				goto special
+			}
+			i += 8
+		}
+		for i < len(b) && b[i] != '"' && b[i] != '\\' && b[i] < 0x80 {
+			i++
+		}
 		if i >= len(s) {
 			return -1, false
 		}
+	special:
 		switch b := s[i]; {
 		case b == '"':
 			return i + 1, plain

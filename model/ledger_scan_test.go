@@ -48,7 +48,13 @@ func ledgerScanAgrees(t *testing.T, raw string, paths [][]string) {
 			t.Errorf("path %v of %.200q:\n got %q\nwant %q", p, raw, got, want)
 		}
 	}
-	req, resp := ledgerMembers(raw)
+	req, resp := ledgerMembers(raw, needRequest|needResponse)
+	if r, _ := ledgerMembers(raw, needRequest); r != req {
+		t.Errorf("requestParameters alone of %.200q: %q, want %q", raw, r, req)
+	}
+	if _, r := ledgerMembers(raw, needResponse); r != resp {
+		t.Errorf("responseElements alone of %.200q: %q, want %q", raw, r, resp)
+	}
 	var top map[string]json.RawMessage // encoding/json keeps the last too
 	if err := json.Unmarshal([]byte(raw), &top); err != nil {
 		return // not an object: nothing to find
@@ -93,6 +99,9 @@ func TestLedgerPathValuesAgrees(t *testing.T) {
 		`{"resp\u006fnseElements":{"volumeId":"vol-é\ud83d\ude00"},"requestParameters":null,"userIdentity":{"type":"[{\"\\"}}`,
 		`{"requestParameters":{"instancesSet":{"items":[[{"instanceId":"a"}],[],{"instanceId":["b",null,7,true,{"x":1}]}]}},"responseElements":[]}`,
 		`{"requestParameters":"str","responseElements":{"instancesSet":{"items":{"instanceId":"obj-not-array"}}}}`,
+		`{"requestParameters":{"a":1},"responseElements":{"b":2},"request\u0050arameters":{"instanceId":"escaped-duplicate"}}`,
+		`{"requestParameters":{"a":1},"responseElements":{"b":2},"note":"requestParameters\"","responseElements":{"volumeId":"late"}}`,
+		`{"responseElements":{"b":2},"requestParameters":{"a":1},"x":{"requestParameters":{"nested":"not top"}}}`,
 	)
 	if dir := datasetDirOrEmpty(); dir != "" {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
@@ -134,7 +143,7 @@ func FuzzLedgerPathValues(f *testing.F) {
 		for _, p := range paths[:12] {
 			ledgerPathValues(raw, p, func(string) {})
 		}
-		ledgerMembers(raw)
+		ledgerMembers(raw, needRequest|needResponse)
 		if !json.Valid([]byte(raw)) {
 			return
 		}
@@ -153,6 +162,6 @@ func TestLedgerScanBrokenText(t *testing.T) {
 				}
 			}
 		}
-		ledgerMembers(s)
+		ledgerMembers(s, needRequest)
 	}
 }
