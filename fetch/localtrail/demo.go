@@ -34,7 +34,9 @@ const (
 // ending at end, across DemoRegions, the same for the same end. Its stories
 // are the design's: a Skeddly scheduler, adam's Terraform instance, a
 // security group opened and closed by an MFA user, an unexplained reboot,
-// sign-ins, denials, root, AWS services, and plenty of read-only noise.
+// sign-ins, denials, root, AWS services, plenty of read-only noise, and
+// resources of every ledger type (a forgotten GPU instance, an orphaned
+// volume, an idle Elastic IP: demo_ledger.go).
 func Demo(end time.Time) *Dataset {
 	g := &demoGen{
 		rng:     rand.New(rand.NewPCG(demoSeed1, demoSeed2)),
@@ -53,6 +55,7 @@ func Demo(end time.Time) *Dataset {
 	g.awsServices()
 	g.iamAndSTS()
 	g.noise()
+	g.ledgerStories() // last: the stories before keep their draws and ids
 	return g.render()
 }
 

@@ -35,7 +35,7 @@ func (g *demoGen) awsServices() {
 			id := g.instanceID()
 			g.add(call{at: at, region: "us-west-2", who: asg, name: "RunInstances", source: "ec2.amazonaws.com",
 				params:   `{"instancesSet":{"items":[{"minCount":1,"maxCount":1}]},"launchTemplate":{"launchTemplateId":"lt-0e1d2c3b4a5968778","version":"7"},"clientToken":"` + g.uuid() + `"}`,
-				response: `{"instancesSet":{"items":[{"instanceId":"` + id + `","instanceState":{"code":0,"name":"pending"}}]}}`, resources: instanceResources(id)})
+				response: `{"instancesSet":{"items":[{"instanceId":"` + id + `","instanceState":{"code":0,"name":"pending"},"instanceType":"c5.large"}]}}`, resources: instanceResources(id)})
 			end := at.Add(time.Duration(2+g.rng.IntN(6)) * time.Hour)
 			g.add(call{at: end, region: "us-west-2", who: asg, name: "TerminateInstances", source: "ec2.amazonaws.com",
 				params: instancesParam(id), response: stateChange([]string{id}, "running", "shutting-down", 16, 32), resources: instanceResources(id)})

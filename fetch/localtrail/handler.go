@@ -27,12 +27,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch target := r.Header.Get("X-Amz-Target"); target {
 	case lookupEventsTarget, lookupEventsTargetQualified:
+	case getProductsTarget:
+		if _, apiErr := signedRegion(r.Header.Get("Authorization")); apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+		s.getProducts(w, r)
+		return
 	case "":
 		writeError(w, badRequest("UnknownOperationException", "Missing X-Amz-Target header: expected "+lookupEventsTarget+"."))
 		return
 	default:
 		writeError(w, badRequest("UnknownOperationException",
-			fmt.Sprintf("Operation %q is not served here; this endpoint serves %s only.", target, lookupEventsTarget)))
+			fmt.Sprintf("Operation %q is not served here; this endpoint serves %s and %s only.", target, lookupEventsTarget, getProductsTarget)))
 		return
 	}
 	region, apiErr := signedRegion(r.Header.Get("Authorization"))

@@ -50,13 +50,17 @@ type Stats struct {
 }
 
 // Server is the endpoint: an http.Handler serving LookupEvents for every
-// region at once, the region taken from each request's SigV4 scope.
+// region at once, the region taken from each request's SigV4 scope, and
+// the Price List's GetProducts (pricelist.go) for the ledger's estimates.
 type Server struct {
 	data     *Dataset      // set before ready is closed; read only after
 	ready    chan struct{} // closed once data is there
 	opts     Options
 	tokenKey [32]byte
 	requests atomic.Uint64 // for request ids
+
+	pricingDenied   atomic.Bool  // GetProducts answers AccessDeniedException
+	pricingRequests atomic.Int64 // GetProducts requests seen
 
 	mu      sync.Mutex
 	regions map[string]*regionState
