@@ -237,7 +237,7 @@ func ledgerKeep(s string) string {
 
 // ledgerRecord is one record as the calls read it. A record the decoder
 // checked (no ParseError) is valid JSON, walked by its structure alone
-// (ledgerPathValues) from its two members, found in one pass; any other is
+// (ledgerPathValuesHeld) from its two members, found in one pass; any other is
 // walked by pathValues, which checks as it goes.
 type ledgerRecord struct {
 	need      int // the members the calls read

@@ -10,7 +10,7 @@ import (
 // The ledger's fast reading of records. pathValues checks the JSON as it
 // walks, which a record costs once more than it must: the record decoder
 // (FromRecord) has already checked it, so an event with no ParseError
-// holds valid JSON. ledgerPathValues walks such text by its structure
+// holds valid JSON. ledgerPathValuesHeld walks such text by its structure
 // alone (quotes, brackets and braces, found eight bytes at a time) and
 // yields what pathValues yields: the last of several members of one name,
 // keys compared unescaped, strings unquoted as encoding/json decodes them.
@@ -18,14 +18,9 @@ import (
 // it never reads out of bounds. TestLedgerPathValuesAgrees holds the two
 // to the same answers.
 
-// ledgerPathValues is pathValues for JSON already known to be valid.
-func ledgerPathValues(doc string, path []string, yield func(string)) {
-	var held []string
-	ledgerPathValuesHeld(doc, path, &held, yield)
-}
-
-// ledgerPathValuesHeld is ledgerPathValues with a buffer of the caller's
-// for the values it holds back (see walk), reused from call to call.
+// ledgerPathValuesHeld is pathValues for JSON already known to be valid,
+// with a buffer of the caller's for the values it holds back (see
+// object), reused from call to call.
 func ledgerPathValuesHeld(doc string, path []string, held *[]string, yield func(string)) {
 	c := ledgerScan{s: doc, held: held}
 	c.ws()

@@ -9,6 +9,12 @@ import (
 	"testing"
 )
 
+// ledgerPathValues is ledgerPathValuesHeld with a buffer of its own.
+func ledgerPathValues(doc string, path []string, yield func(string)) {
+	var held []string
+	ledgerPathValuesHeld(doc, path, &held, yield)
+}
+
 // ledgerScanPaths are the paths the differential tests walk: every rule's
 // (members and "[]" dropped: pathValues walks arrays wherever they are)
 // and some that reach objects, arrays, numbers, booleans and nulls.
