@@ -36,10 +36,12 @@ const (
 // ledgerMembers finds the record's requestParameters and responseElements
 // (the last of each, as a map keeps them) in one pass over its top level:
 // each one's text when it is an object, else "" (absent, null, or a kind
-// CloudTrail never writes there). Once it has the members need names, it
-// reads no further if the rest of the record cannot hold another of them:
-// no "…Parameters" or "…Elements" key spelled plainly, and no backslash,
-// which any other spelling of one needs.
+// CloudTrail never writes there). It reads no further than it must: at the
+// member that completes need, if the rest of the record (that member's
+// value included) cannot hold another of the members need names (no
+// "…Parameters" or "…Elements" key spelled plainly, and no backslash,
+// which any other spelling needs), it stops there, and that member's text runs on to the
+// record's end: a walk reads its value and nothing after.
 func ledgerMembers(raw string, need int) (request, response string) {
 	c := ledgerScan{s: raw}
 	c.ws()
@@ -47,6 +49,32 @@ func ledgerMembers(raw string, need int) (request, response string) {
 		return "", ""
 	}
 	found := 0
+	// alone reports whether rest can hold no other member need names.
+	alone := func(rest string) bool {
+		return (need&needRequest == 0 || !strings.Contains(rest, `Parameters"`)) &&
+			(need&needResponse == 0 || !strings.Contains(rest, `Elements"`)) && strings.IndexByte(rest, '\\') < 0
+	}
+	take := func(key string) bool {
+		bit := 0
+		switch key {
+		case "requestParameters":
+			bit = needRequest
+		case "responseElements":
+			bit = needResponse
+		default:
+			return false
+		}
+		if (found|bit)&need != need || c.s[c.i] != '{' || !alone(raw[c.i:]) {
+			return false
+		}
+		if bit == needRequest {
+			request = raw[c.i:]
+		} else {
+			response = raw[c.i:]
+		}
+		c.stop = true
+		return true
+	}
 	c.members(func(key string, start, end int) bool {
 		v := raw[start:end]
 		if v[0] != '{' {
@@ -65,9 +93,8 @@ func ledgerMembers(raw string, need int) (request, response string) {
 		if found&need != need {
 			return false
 		}
-		rest := raw[end:]
-		return !strings.Contains(rest, `Parameters"`) && !strings.Contains(rest, `Elements"`) && strings.IndexByte(rest, '\\') < 0
-	})
+		return alone(raw[end:])
+	}, take)
 	return request, response
 }
 
@@ -95,6 +122,7 @@ type ledgerScan struct {
 	i    int
 	bad  bool      // the text ended or broke off: stop
 	held *[]string // values found in a member that a later one of its name may replace
+	stop bool      // members: a take asked to read no further
 }
 
 func (c *ledgerScan) ws() {
@@ -259,6 +287,9 @@ func (c *ledgerScan) members(member func(key string, start, end int) (stop bool)
 		key := ledgerUnquote(c.s, ks, ke, plain)
 		if len(take) == 0 || !take[0](key) {
 			c.skip()
+		}
+		if c.stop {
+			return
 		}
 		if c.bad {
 			return
