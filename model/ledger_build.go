@@ -344,12 +344,14 @@ func (c *ledgerCall) read(rec *ledgerRecord, yield func(id, size string)) {
 	if c.itemKeys != nil && rec.checked && len(c.itemKeys) <= 4 {
 		// Each element read once: its id and sizes are members of it.
 		var spansBuf [4]string
-		spans := spansBuf[:len(c.itemKeys)]
-		ledgerPathValuesHeld(rec.member(c.each.member), c.each.keys, rec.held, func(item string) {
-			if item == "" || item[0] != '{' {
-				return // not an object: names nothing
+		n, got := len(c.itemKeys), 0
+		ledgerPathValuesLeaves(rec.member(c.each.member), c.each.keys, rec.held, c.itemKeys, func(v string) {
+			spansBuf[got] = v
+			if got++; got < n {
+				return
 			}
-			ledgerLastMembers(item, c.itemKeys, spans)
+			got = 0
+			spans := spansBuf[:n]
 			ledgerPathValuesHeld(spans[0], nil, rec.held, func(id string) {
 				if id == "" {
 					return

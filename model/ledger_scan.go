@@ -98,31 +98,56 @@ func ledgerMembers(raw string, need int) (request, response string) {
 	return request, response
 }
 
-// ledgerLastMembers sets spans[j] to the text of the last member of the
-// object doc named keys[j] ("" when it has none).
-func ledgerLastMembers(doc string, keys, spans []string) {
-	clear(spans)
-	c := ledgerScan{s: doc}
-	c.ws()
-	if c.i >= len(c.s) || c.s[c.i] != '{' {
-		return
-	}
-	c.members(func(key string, start, end int) bool {
-		for j, k := range keys {
-			if key == k {
-				spans[j] = doc[start:end]
-			}
-		}
-		return false
-	})
-}
-
 type ledgerScan struct {
 	s    string
 	i    int
 	bad  bool      // the text ended or broke off: stop
 	held *[]string // values found in a member that a later one of its name may replace
 	stop bool      // members: a take asked to read no further
+	// leaf, when set, are keys read from each value the path reaches: an
+	// object yields the text of its last member of each key ("" for none),
+	// len(leaf) values in order; null nothing; anything else as many "".
+	leaf []string
+}
+
+// ledgerPathValuesLeaves is ledgerPathValuesHeld reading keys from each
+// value path reaches (see ledgerScan.leaf) in the same pass: an array's
+// elements are walked once, not yielded whole and walked again.
+func ledgerPathValuesLeaves(doc string, path []string, held *[]string, keys []string, yield func(string)) {
+	c := ledgerScan{s: doc, held: held, leaf: keys}
+	c.ws()
+	c.walk(path, yield)
+}
+
+// leafValue reads c.leaf from the value at c.i, consuming it.
+func (c *ledgerScan) leafValue(yield func(string)) {
+	var spansBuf [4]string
+	spans := spansBuf[:0]
+	if len(c.leaf) <= len(spansBuf) {
+		spans = spansBuf[:len(c.leaf)]
+	} else {
+		spans = make([]string, len(c.leaf))
+	}
+	start := c.i
+	if c.s[c.i] == '{' {
+		doc := c.s
+		c.members(func(key string, start, end int) bool {
+			for j, k := range c.leaf {
+				if key == k {
+					spans[j] = doc[start:end]
+				}
+			}
+			return false
+		})
+	} else {
+		c.skip()
+	}
+	if c.bad || c.s[start] == 'n' {
+		return // null is nothing, as pathValues has it
+	}
+	for _, v := range spans {
+		c.emit(v, yield)
+	}
 }
 
 func (c *ledgerScan) ws() {
@@ -140,6 +165,10 @@ func (c *ledgerScan) ws() {
 func (c *ledgerScan) walk(path []string, yield func(string)) {
 	if c.i >= len(c.s) {
 		c.bad = true
+		return
+	}
+	if len(path) == 0 && c.leaf != nil && c.s[c.i] != '[' {
+		c.leafValue(yield)
 		return
 	}
 	switch c.s[c.i] {
@@ -236,7 +265,7 @@ func (c *ledgerScan) object(path []string, yield func(string)) {
 		return
 	}
 	if matches > 1 {
-		sub := ledgerScan{s: c.s, i: last, held: c.held}
+		sub := ledgerScan{s: c.s, i: last, held: c.held, leaf: c.leaf}
 		sub.walk(path[1:], yield)
 		return
 	}

@@ -15,6 +15,25 @@ func ledgerPathValues(doc string, path []string, yield func(string)) {
 	ledgerPathValuesHeld(doc, path, &held, yield)
 }
 
+// ledgerLastMembers, the tests' reference for the leaf reading, sets spans[j] to the text of the last member of the
+// object doc named keys[j] ("" when it has none).
+func ledgerLastMembers(doc string, keys, spans []string) {
+	clear(spans)
+	c := ledgerScan{s: doc}
+	c.ws()
+	if c.i >= len(c.s) || c.s[c.i] != '{' {
+		return
+	}
+	c.members(func(key string, start, end int) bool {
+		for j, k := range keys {
+			if key == k {
+				spans[j] = doc[start:end]
+			}
+		}
+		return false
+	})
+}
+
 // ledgerMemberText is a member's own text, cut from a text that may run
 // on past it.
 func ledgerMemberText(s string) string {
@@ -63,6 +82,29 @@ func ledgerScanAgrees(t *testing.T, raw string, paths [][]string) {
 		got := collectPath(ledgerPathValues, raw, p)
 		if !slices.Equal(got, want) {
 			t.Errorf("path %v of %.200q:\n got %q\nwant %q", p, raw, got, want)
+		}
+	}
+	// Reading an element's keys as it is walked finds what walking to the
+	// elements and reading each one again does.
+	for _, calls := range ledgerCalls {
+		for _, c := range calls {
+			if c.itemKeys == nil {
+				continue
+			}
+			member := first(raw, []string{c.each.member})
+			var want []string
+			ledgerPathValues(member, c.each.keys, func(item string) {
+				spans := make([]string, len(c.itemKeys))
+				ledgerLastMembers(item, c.itemKeys, spans)
+				want = append(want, spans...)
+			})
+			var held []string
+			got := collectPath(func(doc string, path []string, yield func(string)) {
+				ledgerPathValuesLeaves(doc, path, &held, c.itemKeys, yield)
+			}, member, c.each.keys)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s %v of %.200q:\n got %q\nwant %q", c.each.member, c.itemKeys, raw, got, want)
+			}
 		}
 	}
 	req, resp := ledgerMembers(raw, needRequest|needResponse)
@@ -131,6 +173,7 @@ func TestLedgerPathValuesAgrees(t *testing.T) {
 		`{"resp\u006fnseElements":{"volumeId":"vol-é\ud83d\ude00"},"requestParameters":null,"userIdentity":{"type":"[{\"\\"}}`,
 		`{"requestParameters":{"instancesSet":{"items":[[{"instanceId":"a"}],[],{"instanceId":["b",null,7,true,{"x":1}]}]}},"responseElements":[]}`,
 		`{"requestParameters":"str","responseElements":{"instancesSet":{"items":{"instanceId":"obj-not-array"}}}}`,
+		`{"responseElements":{"instancesSet":{"items":[null,7,"s",{"instanceId":"i-x","instanceType":null},{"instanceType":"t3.micro"}]}}}`,
 		`{"requestParameters":{"a":1},"responseElements":{"b":2},"request\u0050arameters":{"instanceId":"escaped-duplicate"}}`,
 		`{"requestParameters":{"a":1},"responseElements":{"b":2},"note":"requestParameters\"","responseElements":{"volumeId":"late"}}`,
 		`{"responseElements":{"b":2},"requestParameters":{"a":1},"x":{"requestParameters":{"nested":"not top"}}}`,
