@@ -36,7 +36,7 @@ func TestLedgerStory(t *testing.T) {
 	})
 	// The demo's range is the one its status bar shows: the account is
 	// built for that end (a minute), and so is the test's copy of it.
-	m := demoRange.FindStringSubmatch(first)
+	m := storyRange.FindStringSubmatch(first)
 	if m == nil {
 		t.Fatalf("no range on the status bar:\n%s", first)
 	}
@@ -45,28 +45,28 @@ func TestLedgerStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := end.Add(-90 * 24 * time.Hour)
-	want := pairDemo(t, localtrail.Demo(end), start, end)
+	want := storyPairing(t, localtrail.Demo(end), start, end)
 
 	k := &keystrokes{s: s}
 	k.keys("c")
-	screen := s.waitLong("the ledger to be complete", func(sc string) bool { return ledgerComplete.MatchString(oneLine(sc)) })
+	screen := s.waitLong("the ledger to be complete", func(sc string) bool { return storyComplete.MatchString(storyOneLine(sc)) })
 	s.fits(screen, "the ledger")
-	title := ledgerComplete.FindStringSubmatch(oneLine(screen))
+	title := storyComplete.FindStringSubmatch(storyOneLine(screen))
 	if n := atoiCommas(t, title[1]); n != len(want.rows) {
 		t.Errorf("the ledger counts %d resources; the demo's write events touch %d", n, len(want.rows))
 	}
 	if n := atoiCommas(t, title[2]); n != want.alive {
 		t.Errorf("the ledger counts %d alive; the demo leaves %d with no delete", n, want.alive)
 	}
-	priced := !strings.Contains(oneLine(screen), "no estimates")
-	checkLedgerRows(t, screen, want, end, priced)
+	priced := !strings.Contains(storyOneLine(screen), "no estimates")
+	storyCheckRows(t, screen, want, end, priced)
 
 	k.keys("Tab")
 	screen = s.waitFor("the totals by creator", contains("WHO RUNS UP THE BILL"))
 	s.fits(screen, "the totals")
-	checkTotals(t, screen, want, priced)
+	storyCheckTotals(t, screen, want, priced)
 	t.Logf("the story: %d keystrokes from start (c tab)", k.n)
-	tinyTerminal(s)
+	storyTinyTerminal(s)
 	if k.n > 6 {
 		t.Errorf("the story took %d keystrokes, more than 6", k.n)
 	}
@@ -76,10 +76,10 @@ func TestLedgerStory(t *testing.T) {
 	t.Logf("%d resources, %d alive\n%s", len(want.rows), want.alive, screen)
 }
 
-// tinyTerminal shrinks the terminal under the totals: at the smallest
+// storyTinyTerminal shrinks the terminal under the totals: at the smallest
 // size the app draws (60×12) the view still fits, saying complete; below
 // it, the app says it is too small; grown back, the totals return.
-func tinyTerminal(s *storySession) {
+func storyTinyTerminal(s *storySession) {
 	t := s.t
 	s.tmux("resize-window", "-t", s.name, "-x", "60", "-y", "12")
 	screen := s.waitFor("the totals at 60×12", func(sc string) bool {
@@ -90,39 +90,39 @@ func tinyTerminal(s *storySession) {
 			t.Errorf("at 60×12 line %d is %d cells: %q", i, n, l)
 		}
 	}
-	if !strings.Contains(oneLine(screen), "complete") {
+	if !strings.Contains(storyOneLine(screen), "complete") {
 		t.Errorf("at 60×12 the title lost \"complete\":\n%s", screen)
 	}
 	s.tmux("resize-window", "-t", s.name, "-x", "40", "-y", "10")
-	s.waitFor("the too-small message", func(sc string) bool { return strings.Contains(oneLine(sc), "needs at least 60×12") })
+	s.waitFor("the too-small message", func(sc string) bool { return strings.Contains(storyOneLine(sc), "needs at least 60×12") })
 	s.tmux("resize-window", "-t", s.name, "-x", "80", "-y", "24")
 	s.waitFor("the totals again", contains("WHO RUNS UP THE BILL"))
 }
 
 var (
-	demoRange      = regexp.MustCompile(`(\d{4}-\d\d-\d\d \d\d:\d\d) → (\d{4}-\d\d-\d\d \d\d:\d\d)`)
-	ledgerComplete = regexp.MustCompile(`RESOURCES · ([\d,]+) resources · [\d,]+ events · ● ([\d,]+) alive · .*· complete`)
-	ledgerRow      = regexp.MustCompile(`^([● ]) (\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s`)
-	totalsRow      = regexp.MustCompile(`^  (.+?)\s+([\d,]+)\s+([\d,]+)\s+(\S+)\s+(\d+\.\d)%`)
-	unitPrice      = regexp.MustCompile(`× \$([\d.]+)/h = \$([\d,]+\.\d\d)`)
+	storyRange     = regexp.MustCompile(`(\d{4}-\d\d-\d\d \d\d:\d\d) → (\d{4}-\d\d-\d\d \d\d:\d\d)`)
+	storyComplete  = regexp.MustCompile(`RESOURCES · ([\d,]+) resources · [\d,]+ events · ● ([\d,]+) alive · .*· complete`)
+	storyRow       = regexp.MustCompile(`^([● ]) (\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s`)
+	storyTotalsRow = regexp.MustCompile(`^  (.+?)\s+([\d,]+)\s+([\d,]+)\s+(\S+)\s+(\d+\.\d)%`)
+	storyUnitPrice = regexp.MustCompile(`× \$([\d.]+)/h = \$([\d,]+\.\d\d)`)
 )
 
-// oneLine is the screen with its lines joined, so that a title wrapped at
+// storyOneLine is the screen with its lines joined, so that a title wrapped at
 // the width reads as one.
-func oneLine(screen string) string {
+func storyOneLine(screen string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(screen, "\n", " ")), " ")
 }
 
-// checkLedgerRows reads the rows on screen: alive ones first, each the
+// storyCheckRows reads the rows on screen: alive ones first, each the
 // pairing's resource with its creator; with prices, the costliest first,
 // and the selected one's estimate its unit price times the hours the
 // pairing counts.
-func checkLedgerRows(t *testing.T, screen string, want *demoLedger, end time.Time, priced bool) {
+func storyCheckRows(t *testing.T, screen string, want *storyLedger, end time.Time, priced bool) {
 	t.Helper()
 	rows, seenDeleted := 0, false
 	lastCost := math.Inf(1)
-	for _, line := range tableLines(screen, "TYPE") {
-		m := ledgerRow.FindStringSubmatch(line)
+	for _, line := range storyTable(screen, "TYPE") {
+		m := storyRow.FindStringSubmatch(line)
 		if m == nil {
 			break // the selected row's description
 		}
@@ -143,7 +143,7 @@ func checkLedgerRows(t *testing.T, screen string, want *demoLedger, end time.Tim
 		if creator := strings.TrimSuffix(m[4], "…"); !strings.HasPrefix(r.creator, creator) {
 			t.Errorf("%s is shown created by %q; the record says %q", r.id, m[4], r.creator)
 		}
-		if cost := dollars(line); priced && alive && cost >= 0 {
+		if cost := storyDollars(line); priced && alive && cost >= 0 {
 			if cost > lastCost+0.005 {
 				t.Errorf("%s costs %.2f, more than the row above (%.2f): not costliest first", r.id, cost, lastCost)
 			}
@@ -158,12 +158,12 @@ func checkLedgerRows(t *testing.T, screen string, want *demoLedger, end time.Tim
 	}
 	// The selected row (the costliest alive) says how its estimate was
 	// reached: check the hours against the pairing's.
-	m := unitPrice.FindStringSubmatch(oneLine(screen))
+	m := storyUnitPrice.FindStringSubmatch(storyOneLine(screen))
 	if m == nil {
 		t.Errorf("the selected row does not say its unit price:\n%s", screen)
 		return
 	}
-	first := firstLedgerRow(screen)
+	first := storyFirstRow(screen)
 	r := want.byShownID(first)
 	price, _ := strconv.ParseFloat(m[1], 64)
 	cost, _ := strconv.ParseFloat(strings.ReplaceAll(m[2], ",", ""), 64)
@@ -179,18 +179,18 @@ func checkLedgerRows(t *testing.T, screen string, want *demoLedger, end time.Tim
 	}
 }
 
-func firstLedgerRow(screen string) string {
-	for _, line := range tableLines(screen, "TYPE") {
-		if m := ledgerRow.FindStringSubmatch(line); m != nil {
+func storyFirstRow(screen string) string {
+	for _, line := range storyTable(screen, "TYPE") {
+		if m := storyRow.FindStringSubmatch(line); m != nil {
 			return m[3]
 		}
 	}
 	return ""
 }
 
-// tableLines are the lines under the header that names column, up to the
+// storyTable are the lines under the header that names column, up to the
 // first blank one.
-func tableLines(screen, column string) []string {
+func storyTable(screen, column string) []string {
 	var out []string
 	in := false
 	for _, line := range strings.Split(screen, "\n") {
@@ -206,11 +206,11 @@ func tableLines(screen, column string) []string {
 	return out
 }
 
-var dollarRE = regexp.MustCompile(`\$([\d,]+\.\d\d)\s*$`)
+var storyDollarRE = regexp.MustCompile(`\$([\d,]+\.\d\d)\s*$`)
 
-// dollars is a row's estimate, -1 when it has none.
-func dollars(line string) float64 {
-	m := dollarRE.FindStringSubmatch(line)
+// storyDollars is a row's estimate, -1 when it has none.
+func storyDollars(line string) float64 {
+	m := storyDollarRE.FindStringSubmatch(line)
 	if m == nil {
 		return -1
 	}
@@ -218,9 +218,9 @@ func dollars(line string) float64 {
 	return v
 }
 
-// checkTotals reads the totals by creator: each creator's resources and
+// storyCheckTotals reads the totals by creator: each creator's resources and
 // alive ones are the pairing's.
-func checkTotals(t *testing.T, screen string, want *demoLedger, priced bool) {
+func storyCheckTotals(t *testing.T, screen string, want *storyLedger, priced bool) {
 	t.Helper()
 	byCreator := map[string][2]int{}
 	for _, r := range want.rows {
@@ -232,8 +232,8 @@ func checkTotals(t *testing.T, screen string, want *demoLedger, priced bool) {
 		byCreator[r.creator] = c
 	}
 	n := 0
-	for _, line := range tableLines(screen, "CREATOR") {
-		m := totalsRow.FindStringSubmatch(line)
+	for _, line := range storyTable(screen, "CREATOR") {
+		m := storyTotalsRow.FindStringSubmatch(line)
 		if m == nil {
 			break // the info line: the body is full
 		}
@@ -262,13 +262,13 @@ func checkTotals(t *testing.T, screen string, want *demoLedger, priced bool) {
 	}
 }
 
-// demoLedger is the test's own pairing of the demo's write events.
-type demoLedger struct {
-	rows  map[string]*demoResource
+// storyLedger is the test's own pairing of the demo's write events.
+type storyLedger struct {
+	rows  map[string]*storyResource
 	alive int
 }
 
-type demoResource struct {
+type storyResource struct {
 	id, typ, creator string
 	created          time.Time
 	alive            bool
@@ -277,9 +277,9 @@ type demoResource struct {
 
 // byShownID finds a resource by the id as the list shows it: an ARN from
 // its resource part, cut with … at the column's width.
-func (d *demoLedger) byShownID(shown string) *demoResource {
+func (d *storyLedger) byShownID(shown string) *storyResource {
 	shown = strings.TrimSuffix(shown, "…")
-	var found *demoResource
+	var found *storyResource
 	for _, r := range d.rows {
 		id := r.id
 		if strings.HasPrefix(id, "arn:") {
@@ -297,17 +297,17 @@ func (d *demoLedger) byShownID(shown string) *demoResource {
 	return found
 }
 
-// pairCall is where a call's record names the resources it acts on.
-type pairCall struct {
+// storyCall is where a call's record names the resources it acts on.
+type storyCall struct {
 	role string // create, delete, touch (start, stop, modify)
 	typ  string
 	path string // dotted; [] walks an array
 }
 
-// pairCalls is written from CloudTrail's record shapes of each call (AWS's
+// storyCalls is written from CloudTrail's record shapes of each call (AWS's
 // documented examples and ../shared/datasets), independently of
 // model.LedgerRules.
-var pairCalls = map[string][]pairCall{
+var storyCalls = map[string][]storyCall{
 	"RunInstances":                          {{"create", "instance", "responseElements.instancesSet.items[].instanceId"}},
 	"TerminateInstances":                    {{"delete", "instance", "requestParameters.instancesSet.items[].instanceId"}},
 	"StartInstances":                        {{"touch", "instance", "requestParameters.instancesSet.items[].instanceId"}},
@@ -355,25 +355,25 @@ var pairCalls = map[string][]pairCall{
 	"UpdateAccessKey":                       {{"touch", "iam-key", "requestParameters.accessKeyId"}},
 }
 
-// pairSources keeps a call to its service: CreateCluster is EKS's here,
+// storySources keeps a call to its service: CreateCluster is EKS's here,
 // not ECS's or Redshift's; CreateLoadBalancer ELB v2's (v1 names no ARN).
-var pairSources = map[string]string{
+var storySources = map[string]string{
 	"instance": "ec2", "volume": "ec2", "snapshot": "ec2", "image": "ec2", "eip": "ec2", "nat": "ec2", "sg": "ec2",
 	"lb": "elasticloadbalancing", "rds": "rds", "bucket": "s3", "lambda": "lambda", "table": "dynamodb", "eks": "eks",
 	"iam-user": "iam", "iam-key": "iam",
 }
 
-// pairDemo pairs the demo's successful write events in [start, end]: a
+// storyPairing pairs the demo's successful write events in [start, end]: a
 // resource per account, region (none for IAM and S3, which are global)
 // and id; alive when no delete was seen.
-func pairDemo(t *testing.T, ds *localtrail.Dataset, start, end time.Time) *demoLedger {
+func storyPairing(t *testing.T, ds *localtrail.Dataset, start, end time.Time) *storyLedger {
 	t.Helper()
-	d := &demoLedger{rows: map[string]*demoResource{}}
+	d := &storyLedger{rows: map[string]*storyResource{}}
 	for _, region := range ds.Regions() {
 		evs := ds.Events(region)
 		for i := range evs {
 			e := &evs[i]
-			calls := pairCalls[e.Name]
+			calls := storyCalls[e.Name]
 			if len(calls) == 0 || e.Time.Before(start) || e.Time.After(end) {
 				continue
 			}
@@ -394,10 +394,10 @@ func pairDemo(t *testing.T, ds *localtrail.Dataset, start, end time.Time) *demoL
 			arn, _ := ident["arn"].(string)
 			userName, _ := ident["userName"].(string)
 			for _, c := range calls {
-				if src != pairSources[c.typ]+".amazonaws.com" {
+				if src != storySources[c.typ]+".amazonaws.com" {
 					continue
 				}
-				for _, id := range jsonPath(rec, strings.Split(c.path, ".")) {
+				for _, id := range storyPath(rec, strings.Split(c.path, ".")) {
 					place := region
 					if c.typ == "bucket" || strings.HasPrefix(c.typ, "iam") {
 						place = ""
@@ -405,7 +405,7 @@ func pairDemo(t *testing.T, ds *localtrail.Dataset, start, end time.Time) *demoL
 					key := fmt.Sprint(account, "|", place, "|", c.typ, "|", id)
 					r := d.rows[key]
 					if r == nil {
-						r = &demoResource{id: id, typ: c.typ, creator: "(creation not seen)", alive: true, createdOnly: true}
+						r = &storyResource{id: id, typ: c.typ, creator: "(creation not seen)", alive: true, createdOnly: true}
 						d.rows[key] = r
 					}
 					switch c.role {
@@ -431,9 +431,9 @@ func pairDemo(t *testing.T, ds *localtrail.Dataset, start, end time.Time) *demoL
 	return d
 }
 
-// jsonPath is every string (or number) at path in v; "x[]" walks the
+// storyPath is every string (or number) at path in v; "x[]" walks the
 // array x.
-func jsonPath(v any, path []string) []string {
+func storyPath(v any, path []string) []string {
 	if len(path) == 0 {
 		switch v := v.(type) {
 		case string:
@@ -452,12 +452,12 @@ func jsonPath(v any, path []string) []string {
 	}
 	next := obj[name]
 	if !walk {
-		return jsonPath(next, path[1:])
+		return storyPath(next, path[1:])
 	}
 	list, _ := next.([]any)
 	var out []string
 	for _, el := range list {
-		out = append(out, jsonPath(el, path[1:])...)
+		out = append(out, storyPath(el, path[1:])...)
 	}
 	return out
 }
