@@ -554,3 +554,37 @@ func ledgerRuleLine(r *model.LedgerRule) string {
 	return "| `" + r.Type + "` | " + calls(r.Create, true) + " | " + calls(r.Delete, true) + " | " + startStop + " | " +
 		calls(r.Modify, true) + " | " + sizes(append(slices.Clone(r.Create), r.Modify...)) + " | " + cost + " |"
 }
+
+// A region that fails leaves its resources out and says so: the rows of
+// the others print and the run exits 3; with every region failed, nothing
+// prints and it exits 1, as --print does for events.
+func TestLedgerFailedRegionsExitAsEventsDo(t *testing.T) {
+	now := time.Now().UTC()
+	events := privilegeLedgerEvents(t, now)
+	moved := strings.ReplaceAll(events[1].Raw, `"awsRegion":"eu-west-1"`, `"awsRegion":"us-east-1"`)
+	e, err := model.FromRecord(moved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events[1] = e
+	srv := localtrail.New(localtrail.NewDataset(events), localtrail.Options{Quota: -1})
+	url, err := srv.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	args := []string{"--endpoint-url", url, "--region", "eu-west-1,us-east-1", "--view", "resources", "--print", "jsonl", "--no-prices", "--since", "2h", "--rate", "50"}
+
+	srv.SetFault("us-east-1", localtrail.Fault{AccessDenied: true})
+	code, out, errOut := runLedgerCommand(t, args...)
+	lines, err := decodeLedgerLines(out)
+	if code != exitPartial || err != nil || len(lines) != 1 || lines[0].ResourceID != "i-0priv0000000000001" || !strings.Contains(errOut, "us-east-1 failed") {
+		t.Errorf("one region denied: exit %d, %d rows (%v), stderr %q; want exit 3, the instance of eu-west-1, us-east-1 named", code, len(lines), err, errOut)
+	}
+
+	srv.SetFault("eu-west-1", localtrail.Fault{AccessDenied: true})
+	code, out, errOut = runLedgerCommand(t, args...)
+	if code != exitFailed || out != "" || !strings.Contains(errOut, "nothing was fetched") {
+		t.Errorf("every region denied: exit %d, stdout %q, stderr %q; want exit 1 and nothing printed", code, out, errOut)
+	}
+}
