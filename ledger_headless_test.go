@@ -381,8 +381,15 @@ func TestLedgerFormatsAgree(t *testing.T) {
 			t.Errorf("the table lacks %s:\n%s", l.ResourceID, table)
 		}
 	}
-	if strings.ContainsRune(table, 0x1b) {
-		t.Errorf("the table carries an escape character:\n%q", table)
+	// eve's name carries an escape sequence: no format lets it reach a
+	// terminal, and the JSON formats keep it, escaped.
+	for name, out := range map[string]string{"jsonl": jsonl, "json": js, "csv": c, "table": table} {
+		if strings.ContainsFunc(out, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f }) {
+			t.Errorf("%s carries a control character:\n%q", name, out)
+		}
+	}
+	if eve := findLine(lines, "i-0aaa"); eve == nil || eve.CreatedBy != "eve\x1b[31m" {
+		t.Errorf("jsonl must keep the name as recorded, escaped: %+v", eve)
 	}
 
 	// --limit cuts the rows, alive first.
@@ -586,5 +593,29 @@ func TestLedgerFailedRegionsExitAsEventsDo(t *testing.T) {
 	code, out, errOut = runLedgerCommand(t, args...)
 	if code != exitFailed || out != "" || !strings.Contains(errOut, "nothing was fetched") {
 		t.Errorf("every region denied: exit %d, stdout %q, stderr %q; want exit 1 and nothing printed", code, out, errOut)
+	}
+}
+
+// Interrupted before the stream ends, the ledger would be wrong: nothing
+// is printed, one line says so, exit 3.
+func TestLedgerInterruptedPrintsNothing(t *testing.T) {
+	srv := localtrail.New(localtrail.NewDataset(privilegeLedgerEvents(t, time.Now().UTC())), localtrail.Options{Quota: -1, Latency: time.Minute})
+	url, err := srv.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for srv.Stats("eu-west-1").Requests == 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel() // as ctrl+c does, once a request is waiting
+	}()
+	var out, errOut bytes.Buffer
+	code := run(ctx, []string{"--endpoint-url", url, "--region", "eu-west-1", "--view", "resources", "--print", "jsonl", "--no-prices", "--since", "2h"}, &out, &errOut)
+	if code != exitPartial || out.Len() != 0 || !strings.Contains(errOut.String(), "interrupted") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 3, nothing printed, one line saying so", code, out.String(), errOut.String())
 	}
 }
