@@ -50,7 +50,8 @@ type Stats struct {
 }
 
 // Server is the endpoint: an http.Handler serving LookupEvents for every
-// region at once, the region taken from each request's SigV4 scope.
+// region at once, the region taken from each request's SigV4 scope, and
+// the Price List's GetProducts (pricelist.go) for the ledger's estimates.
 type Server struct {
 	data     *Dataset      // set before ready is closed; read only after
 	ready    chan struct{} // closed once data is there

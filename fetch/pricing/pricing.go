@@ -8,7 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/pricing"
-	"github.com/aws/smithy-go"
 
 	"lazytrail/fetch/internal/reqbody"
 	"lazytrail/model"
@@ -91,8 +90,11 @@ func (p *Pricer) cachePath() string {
 
 // Prices answers every key: a fresh cached price without a call, else the
 // Price List's (cached for next time), else a stale cached price, else a
-// miss saying why. After a failure that would fail every call (no
-// permission, no network) the remaining keys are not asked.
+// miss saying why. A key the Price List has no price for is a miss of its
+// own ("not in the Price List"). A failure that would fail every call (no
+// permission, no network, no credentials) stops the asking and is one miss
+// with the zero key, as model.ApplyPrices reads "pricing as a whole
+// failed": "no pricing:GetProducts permission", "offline and not cached".
 func (p *Pricer) Prices(ctx context.Context, keys []model.PriceKey) (map[model.PriceKey]model.Price, []model.PriceMiss) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -119,7 +121,7 @@ func (p *Pricer) Prices(ctx context.Context, keys []model.PriceKey) (map[model.P
 	}
 	answers := p.fetchAll(ctx, ask)
 	var misses []model.PriceMiss
-	changed := false
+	changed, global := false, ""
 	for i, k := range ask {
 		a := answers[i]
 		switch {
@@ -127,9 +129,16 @@ func (p *Pricer) Prices(ctx context.Context, keys []model.PriceKey) (map[model.P
 			out[k], p.cache[k], changed = a.price, a.price, true
 		case p.hasCached(k):
 			out[k] = p.cache[k] // stale, with its date: better than none
+		case isFatal(a.err):
+			if global == "" {
+				global = reason(a.err)
+			}
 		default:
 			misses = append(misses, model.PriceMiss{Key: k, Reason: reason(a.err)})
 		}
+	}
+	if global != "" {
+		misses = append(misses, model.PriceMiss{Reason: global})
 	}
 	if changed {
 		if path := p.cachePath(); path != "-" {
@@ -220,7 +229,7 @@ func (p *Pricer) fetch(ctx context.Context, key model.PriceKey) (model.Price, er
 	}
 	switch len(found) {
 	case 0:
-		return model.Price{}, errUnpriced(fmt.Sprintf("no price for %s in %s", describe(key), key.Region))
+		return model.Price{}, errUnpriced("not in the Price List")
 	case 1:
 		for usd := range found {
 			return model.Price{USD: usd, Per: q.per, Fetched: p.opts.Now().UTC()}, nil
@@ -230,65 +239,6 @@ func (p *Pricer) fetch(ctx context.Context, key model.PriceKey) (model.Price, er
 	for usd, u := range found {
 		seen = append(seen, fmt.Sprintf("%s at $%g", u, usd))
 	}
-	return model.Price{}, errUnpriced(fmt.Sprintf("%d different prices for %s in %s (%s)", len(found), describe(key), key.Region, strings.Join(seen, ", ")))
-}
-
-func describe(key model.PriceKey) string {
-	if key.Size != "" {
-		return key.Size
-	}
-	return string(key.Kind)
-}
-
-// isFatal reports whether an error would meet every later call too.
-func isFatal(err error) bool {
-	if err == nil {
-		return false
-	}
-	var unpriced errUnpriced
-	if errors.As(err, &unpriced) {
-		return false
-	}
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		switch apiErr.ErrorCode() {
-		case "AccessDeniedException", "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredTokenException", "ExpiredToken":
-			return true
-		}
-		return false
-	}
-	var netErr net.Error
-	return errors.As(err, &netErr) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isNoCredentials(err)
-}
-
-func isNoCredentials(err error) bool {
-	return strings.Contains(err.Error(), "failed to retrieve credentials") || strings.Contains(err.Error(), "no EC2 IMDS role found")
-}
-
-// reason is a miss's text: what the user can act on first.
-func reason(err error) string {
-	var unpriced errUnpriced
-	if errors.As(err, &unpriced) {
-		return string(unpriced)
-	}
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) && apiErr.ErrorCode() == "AccessDeniedException" {
-		return "no pricing:GetProducts permission"
-	}
-	if isNoCredentials(err) {
-		return "pricing not available: no AWS credentials"
-	}
-	var netErr net.Error
-	if errors.As(err, &netErr) {
-		return "pricing not available: offline and not cached"
-	}
-	return "pricing not available: " + model.Printable(oneLine(err.Error()))
-}
-
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "…"
-	}
-	return s
+	slices.Sort(seen)
+	return model.Price{}, errUnpriced(fmt.Sprintf("%d products at different prices (%s)", len(found), strings.Join(seen, ", ")))
 }

@@ -84,7 +84,7 @@ func TestPricesTheDemoThroughTheSDK(t *testing.T) {
 		}
 	}
 	want := map[model.PriceKey]string{
-		unknown: "no price for g9.huge in eu-west-1",
+		unknown: "not in the Price List",
 		oracle:  `engine "oracle-ee" not priced`,
 		byUse:   "no hourly price",
 	}
@@ -95,6 +95,11 @@ func TestPricesTheDemoThroughTheSDK(t *testing.T) {
 		if !strings.Contains(m.Reason, want[m.Key]) || want[m.Key] == "" {
 			t.Errorf("miss %+v, want a reason with %q", m, want[m.Key])
 		}
+	}
+	rows := []model.LedgerRow{{ResourceType: "AWS::EC2::Instance", Region: "eu-west-1", Size: "g9.huge", RunningHours: 5}}
+	model.ApplyPrices(rows, got, misses)
+	if rows[0].CostNote != "no price for g9.huge in eu-west-1: not in the Price List" {
+		t.Errorf("the ledger's note: %q", rows[0].CostNote)
 	}
 	// One call per key the pricer can ask about, duplicates asked once.
 	if n := srv.PricingRequests(); n != len(demoPrices)+1 {
@@ -152,9 +157,14 @@ func TestCacheServesOffline(t *testing.T) {
 	}
 	never := model.PriceKey{Kind: model.CostEC2Instance, Region: "us-east-1", Size: "t3.micro"}
 	p := New(config(), Options{Endpoint: url, CachePath: cache})
-	_, misses := p.Prices(context.Background(), []model.PriceKey{never})
-	if len(misses) != 1 || misses[0].Reason != "pricing not available: offline and not cached" {
-		t.Errorf("uncached key offline: %+v", misses)
+	got, misses := p.Prices(context.Background(), append(keys(), never))
+	if len(got) != len(demoPrices) || len(misses) != 1 || misses[0] != (model.PriceMiss{Reason: "offline and not cached"}) {
+		t.Errorf("an uncached key offline: %d prices, misses %+v; want the cached prices and one miss for the whole", len(got), misses)
+	}
+	rows := []model.LedgerRow{{ResourceType: "AWS::EC2::Instance", Region: "us-east-1", Size: "t3.micro", RunningHours: 5}}
+	model.ApplyPrices(rows, got, misses)
+	if rows[0].CostNote != "pricing not available: offline and not cached" {
+		t.Errorf("the ledger's note: %q", rows[0].CostNote)
 	}
 }
 
@@ -163,13 +173,8 @@ func TestAccessDeniedIsOneClearMiss(t *testing.T) {
 	srv.SetPricingDenied(true)
 	p := New(config(), Options{Endpoint: url, CachePath: "-"})
 	got, misses := p.Prices(context.Background(), keys())
-	if len(got) != 0 || len(misses) != len(demoPrices) {
-		t.Fatalf("%d prices, %d misses", len(got), len(misses))
-	}
-	for _, m := range misses {
-		if m.Reason != "no pricing:GetProducts permission" {
-			t.Errorf("%+v", m)
-		}
+	if len(got) != 0 || len(misses) != 1 || misses[0] != (model.PriceMiss{Reason: "no pricing:GetProducts permission"}) {
+		t.Fatalf("%d prices, misses %+v; want one miss for the whole", len(got), misses)
 	}
 	// The first denial stops the asking: at most the calls already in flight.
 	if n := srv.PricingRequests(); n > parallel {

@@ -112,7 +112,10 @@ func queryFor(key model.PriceKey) (query, error) {
 	case model.CostRDSInstance:
 		class, engine, _ := strings.Cut(key.Size, " ")
 		dbEngine := rdsEngines[strings.ToLower(engine)]
-		if class == "" || dbEngine == "" {
+		switch {
+		case class == "" || engine == "":
+			return query{}, errUnpriced("DB class or engine unknown")
+		case dbEngine == "":
 			return query{}, errUnpriced(fmt.Sprintf("engine %q not priced (only MySQL, PostgreSQL, MariaDB and Aurora are)", engine))
 		}
 		return query{service: "AmazonRDS", unit: "Hrs", per: model.PerHour, filters: []types.Filter{
