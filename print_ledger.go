@@ -143,8 +143,22 @@ func priceLedger(ctx context.Context, rows []model.LedgerRow, pricer model.Price
 	}
 	prices, misses := pricer.Prices(ctx, keys)
 	model.ApplyPrices(rows, prices, misses)
-	if n := len(misses); n > 0 {
-		fmt.Fprintf(stderr, "lazytrail: %d of %d prices not found (first: %s); those rows have no estimate, their costNote says why\n",
-			n, len(keys), model.Printable(misses[0].Reason))
+	if len(misses) > 0 {
+		fmt.Fprintf(stderr, "lazytrail: %s\n", missesLine(misses, len(keys)))
 	}
+}
+
+// missesLine says how many prices were not found, naming the first: a
+// failure of pricing as a whole is one miss with no key.
+func missesLine(misses []model.PriceMiss, asked int) string {
+	m := misses[0]
+	if m.Key == (model.PriceKey{}) {
+		return "no prices (" + model.Printable(m.Reason) + "): no row has an estimate, and each costNote says why"
+	}
+	what := string(m.Key.Kind)
+	if m.Key.Size != "" {
+		what = m.Key.Size
+	}
+	return fmt.Sprintf("%d of %d prices not found (first: %s in %s: %s): those rows have no estimate, and their costNote says why", len(misses), asked,
+		model.Printable(what), model.Printable(m.Key.Region), model.Printable(m.Reason))
 }

@@ -597,6 +597,9 @@ func leastPrivilegeLedger(t *testing.T, motoURL string) {
 			case c.costNote != "" && (instance.EstimatedCostUSD != nil || !strings.Contains(instance.CostNote, c.costNote)):
 				t.Errorf("the instance's estimate %v, note %q; want none, saying %q", instance.EstimatedCostUSD, instance.CostNote, c.costNote)
 			}
+			if c.deny && (strings.Count(s.stderr, "\n") != 1 || !strings.Contains(s.stderr, "no pricing:GetProducts permission")) {
+				t.Errorf("a denied Price List is one line on stderr naming the permission: %q", s.stderr)
+			}
 			ops := checkWithinPolicy(t, rec)
 			checkAllExercised(t, ops, lookupOperations)
 			if sent := ops["pricing:GetProducts"] > 0; sent != c.pricing {
