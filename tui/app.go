@@ -70,6 +70,7 @@ type App struct {
 	orig      originals       // records read back for rows that hold a rebuilt one
 	closing   closing         // streams let go, closing in commands; Close finishes them
 	pivotBack []pivotStep     // where each pivot came from, for backspace
+	landing   landing         // the event a ranged pivot's query lands on once loaded (pivot.go)
 	confirmR  bool            // r was pressed once over loaded events: a second r discards them
 	follow    follow          // F: poll for newer events
 	queryPlan model.Plan      // what the query in force pushed down (its Key) and what it loads
@@ -313,6 +314,7 @@ func (a *App) onBatch(m batchMsg) tea.Cmd {
 	}
 	a.list.Refit()
 	a.list.keepVisible()
+	a.land(!m.ok)
 	if !m.ok {
 		a.ended = true
 		return a.streamEnded()

@@ -61,8 +61,12 @@ type (
 	// force, planning a query for it (a summary row).
 	narrowFilter struct{ filter string }
 	// pivotTo closes the overlay and pivots to filter, remembering where
-	// it came from for backspace (a pivot menu entry).
-	pivotTo struct{ filter string }
+	// it came from for backspace (a pivot menu entry); with a span, in a
+	// fresh query over it (p's ±15 minutes).
+	pivotTo struct {
+		filter string
+		span   model.Range
+	}
 	// pickRange closes the overlay and opens a query over r (T).
 	pickRange struct{ r model.Range }
 	// copyQuery sends the query a source runs to the clipboard (R's y).

@@ -51,7 +51,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.PivotBack):
-		a.pivotReturn()
+		return a.pivotReturn()
 	case key.Matches(msg, k.Export):
 		return a.export("jsonl")
 	case key.Matches(msg, k.ExportCSV):

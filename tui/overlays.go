@@ -107,6 +107,9 @@ func (a *App) do(act action) tea.Cmd {
 		return a.plan()
 	case pivotTo:
 		a.pop()
+		if !act.span.IsZero() {
+			return a.pivotAround(act.filter, act.span)
+		}
 		return a.pivot(act.filter)
 	case pickRange:
 		a.pop()

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -12,9 +13,23 @@ import (
 )
 
 // pivot is one way to widen from the selected event to everything like it:
-// a label and the filter that finds it.
+// a label and the filter that finds it, and for the pivot around the
+// event's time the range its query opens over.
 type pivot struct {
 	label, filter string
+	span          model.Range
+}
+
+// aroundSpan is how far either side of the selected event the time pivot
+// reaches: "what else happened then".
+const aroundSpan = 15 * time.Minute
+
+// aroundPivot is everything within aroundSpan of e, in every region and
+// account the source reads: no filter, and a fresh query over the range,
+// as T opens one.
+func aroundPivot(e *model.Event) pivot {
+	return pivot{label: "everything within ±15 minutes of this event, every region and account",
+		span: model.Range{Since: e.Time.Add(-aroundSpan), Until: e.Time.Add(aroundSpan)}}
 }
 
 // pivotsOf lists the pivots the event offers: by its user, its session's
@@ -56,7 +71,11 @@ var _ = register(opener{
 	key: func(k keymap.KeyMap) key.Binding { return k.Pivot },
 	open: func(a *App, _ overlay) overlay {
 		if e := a.list.Selected(); e != nil {
-			return newPivotMenu(a.state, e)
+			m := newPivotMenu(a.state, e)
+			if a.capabilities().Ranges && !e.Time.IsZero() {
+				m.options = append(m.options, aroundPivot(e))
+			}
+			return m
 		}
 		return nil
 	},
@@ -97,7 +116,7 @@ func (m *pivotMenu) HandleKey(msg tea.KeyPressMsg) action {
 	if i >= len(m.options) {
 		return handled{}
 	}
-	return pivotTo{filter: m.options[i].filter}
+	return pivotTo{filter: m.options[i].filter, span: m.options[i].span}
 }
 
 func (m *pivotMenu) ShortHelp() []key.Binding {
@@ -115,10 +134,25 @@ func picked(k keymap.KeyMap, msg tea.KeyPressMsg) (int, bool) {
 	return int(msg.String()[0] - '1'), true
 }
 
-// pivotStep is where a pivot came from, for backspace.
+// pivotStep is where a pivot came from, for backspace: the filter and the
+// event, and for a pivot that opened a query of its own (±15 minutes) the
+// range and the plan of the query it left, which backspace opens again.
 type pivotStep struct {
 	filter string
 	selAll int
+	ranged bool
+	r      model.Range
+	plan   model.Plan
+	land   landing
+	follow bool // follow mode was on: the return follows again
+}
+
+// landing is the event a reopened query should show selected once it is
+// loaded: its id, and its time, past which the query holds it no more.
+type landing struct {
+	id  string
+	at  time.Time
+	gen int // the query it is for: any other (r, T) forgets it
 }
 
 // pivot applies a pivot's filter, remembering the filter and the event it
@@ -130,16 +164,82 @@ func (a *App) pivot(filter string) tea.Cmd {
 	return a.plan()
 }
 
-// pivotReturn goes back to the filter and event before the last pivot.
-func (a *App) pivotReturn() bool {
+// pivotAround opens a query over r with filter (none: everything the
+// source reads, in every region and account), through T's openRange,
+// remembering the filter, range and plan it left; the list then lands on
+// the selected event once the query has loaded it. Follow mode stops (the
+// range ends in the past) until backspace returns.
+func (a *App) pivotAround(filter string, r model.Range) tea.Cmd {
+	step := pivotStep{filter: a.filter().String(), selAll: a.selAll, ranged: true, r: a.timeRange, plan: a.queryPlan, follow: a.follow.on}
+	if e := a.list.Selected(); e != nil {
+		step.land = landing{id: e.ID, at: e.Time}
+	}
+	a.pivotBack = append(a.pivotBack, step)
+	a.setFocus(paneList)
+	a.follow.on = false
+	a.applyFilter(filter)
+	if a.capabilities().Plans {
+		a.queryPlan = a.cfg.Source.Plan(a.filter())
+	}
+	cmd := a.openRange(r)
+	a.landing = step.land
+	a.landing.gen = a.gen
+	return cmd
+}
+
+// pivotReturn goes back to the filter and event before the last pivot;
+// after a ranged pivot, to the query it left, opened again (the command).
+func (a *App) pivotReturn() tea.Cmd {
 	n := len(a.pivotBack)
 	if n == 0 {
-		return false
+		return nil
 	}
 	step := a.pivotBack[n-1]
 	a.pivotBack = a.pivotBack[:n-1]
 	a.selAll = step.selAll
 	a.applyFilter(step.filter)
+	if step.ranged {
+		a.timeRange, a.queryPlan = step.r, step.plan
+		cmd := a.reopen()
+		a.landing = step.land
+		a.landing.gen = a.gen
+		if a.follow.on = step.follow; a.follow.on {
+			cmd = tea.Batch(cmd, a.followTick())
+		}
+		return cmd
+	}
 	a.list.SetCursor(a.tl.Nearest(step.selAll))
-	return true
+	return nil
+}
+
+// land moves the list's cursor to the event a ranged pivot (or its
+// return) is to show, once the query has loaded it; until then it keeps
+// the cursor on the oldest match, so the list asks for more. A query that
+// ended or passed the event's time without it lands on the nearest match
+// by time. ended: the batch was the query's last.
+func (a *App) land(ended bool) {
+	l := a.landing
+	if l.id == "" {
+		return
+	}
+	if l.gen != a.gen {
+		a.landing = landing{}
+		return
+	}
+	if i, ok := a.tl.IndexOf(l.id); ok {
+		a.landing = landing{}
+		a.selAll = i
+		if a.tl.Matches() > 0 {
+			a.list.SetCursor(a.tl.Nearest(i))
+		}
+		return
+	}
+	passed := a.tl.Len() > 0 && a.tl.OldestLoaded().Before(l.at.Truncate(time.Second))
+	if passed || ended {
+		a.landing = landing{}
+	}
+	if a.tl.Matches() > 0 {
+		a.list.SetCursor(a.tl.Matches() - 1)
+		a.selAll = a.tl.MatchIndex(a.tl.Matches() - 1)
+	}
 }

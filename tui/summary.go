@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"lazytrail/keymap"
@@ -24,17 +25,23 @@ var _ = register(opener{
 })
 
 // summaryPane is the answers view (s): the filtered events counted by a
-// grouping (user first; tab cycles), with counts, shares and bars, most
-// frequent first, and a histogram of the matches over the query's range.
-// Counts are complete once history is scanned to the end for the filter
-// (L), and lower bounds ("≥") before. enter on a row filters to it. It
-// counts the shared state's timeline when it renders, again only when
-// what it counts changed.
+// dimension (user first; tab cycles through the groupings, / types a
+// request or response field's path, param:instanceType), with counts,
+// shares and bars, most frequent first, and a histogram of the matches
+// over the query's range. Counts are complete once history is scanned to
+// the end for the filter (L), and lower bounds ("≥") before. enter on a
+// row filters to it (model.Dimension.Term). It counts the shared state's
+// timeline when it renders, again only when what it counts changed.
 type summaryPane struct {
 	s       *state
 	width   int
 	height  int
-	by      model.Grouping
+	dim     model.Dimension
+	param   model.Dimension // the path typed last, which tab's cycle then holds
+	counter model.Counter   // what derived dimensions read of each event, kept
+	typing  bool            // the path's line has the keys
+	input   textinput.Model
+	err     string // why the typed path was refused, escaped
 	groups  []model.Group
 	total   int
 	hist    []int
@@ -51,7 +58,7 @@ type summaryKey struct {
 	tl         *model.Timeline
 	loaded     int
 	filter     string
-	by         model.Grouping
+	dim        model.Dimension
 	width      int
 	start, end time.Time
 }
@@ -72,12 +79,12 @@ func (p *summaryPane) SetSize(w, h int) {
 // count depends on changed since the last.
 func (p *summaryPane) refresh() {
 	tl, q := p.s.tl, p.s.query
-	k := summaryKey{tl: tl, loaded: tl.Len(), filter: p.s.filter().String(), by: p.by, width: p.width, start: q.Start, end: q.End}
+	k := summaryKey{tl: tl, loaded: tl.Len(), filter: p.s.filter().String(), dim: p.dim, width: p.width, start: q.Start, end: q.End}
 	if k == p.counted {
 		return
 	}
 	p.counted = k
-	p.groups = tl.GroupCounts(p.by)
+	p.groups = p.counter.Counts(tl, p.dim)
 	p.total = tl.Matches()
 	p.hist, p.start, p.span = nil, time.Time{}, 0
 	if bins := p.width - 2; bins > 0 && !q.Start.IsZero() && q.End.After(q.Start) {
@@ -89,12 +96,30 @@ func (p *summaryPane) refresh() {
 
 // rows is what is left for groups under the title (which wraps rather
 // than cut what it says), the header, and the histogram with its gap.
-func (p *summaryPane) rows() int { return max(p.height-len(p.title())-1-histRows-1, 1) }
+func (p *summaryPane) rows() int {
+	return max(p.height-len(p.title())-len(p.pathLines())-1-histRows-1, 1)
+}
+
+// pathLines are the typed path's line and why it was refused, under the
+// title while there is either.
+func (p *summaryPane) pathLines() []string {
+	var lines []string
+	if p.typing {
+		lines = append(lines, clip("  "+p.input.View(), p.width))
+	}
+	if p.err != "" {
+		lines = append(lines, styled(p.s.st.Error, fit("  "+p.err, p.width)))
+	}
+	return lines
+}
 
 // title says what is counted and whether it is every match, wrapped at
 // the width: the reason a count falls short is never cut off.
 func (p *summaryPane) title() []string {
-	head := fmt.Sprintf("SUMMARY by %s · %s", p.by, matchesText(p.total, p.s.why()))
+	head := fmt.Sprintf("SUMMARY by %s · %s", model.Printable(p.dim.String()), matchesText(p.total, p.s.why()))
+	if p.dim.By == model.ByResource || p.dim.By == model.ByInstanceType || p.dim.By == model.ByParam {
+		head += " · an event counts once per value"
+	}
 	return wrapLines(head, p.width)
 }
 
@@ -113,31 +138,34 @@ func (p *summaryPane) keepVisible() {
 	}
 }
 
-// Cycle moves to the next (1) or previous (-1) grouping.
+// Cycle moves to the next (1) or previous (-1) grouping; the path typed
+// last comes after the last grouping.
 func (p *summaryPane) Cycle(dir int) {
-	p.by = p.by.Next(dir)
+	next := model.Dimension{By: p.dim.By.Next(dir)}
+	if p.param.Path != "" && p.dim.By != model.ByParam &&
+		(dir > 0 && next.By < p.dim.By || dir < 0 && next.By > p.dim.By) {
+		next = p.param // wrapping round passes the typed path
+	}
+	p.show(next)
+}
+
+// show counts by d from the first row.
+func (p *summaryPane) show(d model.Dimension) {
+	p.dim = d
+	if d.By == model.ByParam {
+		p.param = d
+	}
 	p.cursor, p.top = 0, 0
 	p.refresh()
 }
 
 // Selected is the filter term that the row under the cursor becomes, or
-// "" when there is none. A value is cut at its first space (a term holds
-// no space), which for user agents keeps the product name.
+// "" when there is none (model.Dimension.Term).
 func (p *summaryPane) Selected() string {
 	if p.cursor >= len(p.groups) {
 		return ""
 	}
-	v := p.groups[p.cursor].Value
-	if p.by == model.ByError && v == "" {
-		return "-err"
-	}
-	if i := strings.IndexByte(v, ' '); i >= 0 {
-		v = v[:i]
-	}
-	if v == "" {
-		return ""
-	}
-	return p.by.Key() + ":" + v
+	return p.dim.Term(p.groups[p.cursor].Value)
 }
 
 func (p *summaryPane) View() []string {
@@ -148,9 +176,10 @@ func (p *summaryPane) View() []string {
 	for _, l := range p.title() {
 		lines = append(lines, title.wrap(fit(l, p.width)))
 	}
+	lines = append(lines, p.pathLines()...)
 	valueW := max(p.width-7-1-9-1-7-1-22, 10)
 	barW := max(p.width-7-1-valueW-1-9-1-7-1, 1)
-	lines = append(lines, paintOf(st.PaneTitle).wrap(fit(fmt.Sprintf("%6s %s %9s %7s", "#", fit(strings.ToUpper(p.by.String()), valueW), "COUNT", "SHARE"), p.width)))
+	lines = append(lines, paintOf(st.PaneTitle).wrap(fit(fmt.Sprintf("%6s %s %9s %7s", "#", fit(strings.ToUpper(model.Printable(p.dim.String())), valueW), "COUNT", "SHARE"), p.width)))
 	for i := p.top; i < len(p.groups) && i < p.top+p.rows(); i++ {
 		g := p.groups[i]
 		value := model.Printable(g.Value)
@@ -218,17 +247,47 @@ func (p *summaryPane) Top()      { p.Move(-len(p.groups)) }
 func (p *summaryPane) Bottom()   { p.Move(len(p.groups)) }
 func (p *summaryPane) page() int { return p.rows() }
 
-// HandleKey moves over the rows, cycles the grouping (tab), and turns the
-// row under the cursor into a filter (enter): the filter in force narrowed
-// by it.
+// HandleKey moves over the rows, cycles the grouping (tab), opens the
+// line a field's path is typed on (/), and turns the row under the cursor
+// into a filter (enter): the filter in force narrowed by it. While the
+// path's line is open it has every key: enter counts by the path, esc
+// leaves the line.
 func (p *summaryPane) HandleKey(msg tea.KeyPressMsg) action {
 	k := p.s.keys
+	if p.typing {
+		switch {
+		case key.Matches(msg, k.ClearFilter):
+			p.typing, p.err = false, ""
+		case key.Matches(msg, k.ApplyFilter):
+			d, err := model.ParseDimension(p.input.Value())
+			if p.err = err; err == "" {
+				p.typing = false
+				p.show(d)
+			}
+		default:
+			var cmd tea.Cmd
+			p.input, cmd = p.input.Update(msg)
+			return runCmd{cmd}
+		}
+		p.keepVisible()
+		return handled{}
+	}
 	switch {
 	case key.Matches(msg, k.NextPane):
 		p.Cycle(1)
 	case key.Matches(msg, k.PrevPane):
 		p.Cycle(-1)
 	case move(k, p, msg):
+	case key.Matches(msg, k.Filter):
+		p.typing, p.err = true, ""
+		p.input = textinput.New()
+		p.input.Prompt = "group by "
+		p.input.SetStyles(p.s.st.Input)
+		p.input.SetWidth(max(p.width-14, 10))
+		p.input.SetValue("param:")
+		p.input.CursorEnd()
+		p.keepVisible()
+		return runCmd{p.input.Focus()}
 	case key.Matches(msg, k.Open):
 		if term := p.Selected(); term != "" {
 			return narrowFilter{filter: strings.TrimSpace(p.s.filter().String() + " " + term)}
@@ -241,7 +300,10 @@ func (p *summaryPane) HandleKey(msg tea.KeyPressMsg) action {
 
 func (p *summaryPane) ShortHelp() []key.Binding {
 	k := p.s.keys
-	return []key.Binding{relabel(k.NextPane, "grouping"), relabel(k.Open, "filter to it"), closeKeys(k, p.opener())}
+	if p.typing {
+		return []key.Binding{relabel(k.ApplyFilter, "count by it"), relabelKey(k.ClearFilter, "esc", "back"), k.ForceQuit}
+	}
+	return []key.Binding{relabel(k.NextPane, "grouping"), relabel(k.Filter, "group by a field"), relabel(k.Open, "filter to it"), closeKeys(k, p.opener())}
 }
 
 func (p *summaryPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
