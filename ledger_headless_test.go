@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -618,4 +619,22 @@ func TestLedgerInterruptedPrintsNothing(t *testing.T) {
 	if code != exitPartial || out.Len() != 0 || !strings.Contains(errOut.String(), "interrupted") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit 3, nothing printed, one line saying so", code, out.String(), errOut.String())
 	}
+}
+
+// BenchmarkLedgerHeadless is --records DIR --view resources --print jsonl
+// through run(), over the print benchmark's trail: every record is read,
+// those of no rule's call skipped undecoded (its RunInstances and
+// StopInstances carry no ids: no row is made); it reports the records
+// read per second.
+func BenchmarkLedgerHeadless(b *testing.B) {
+	root := b.TempDir()
+	if err := printBenchSet(root); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if code := run(context.Background(), []string{"--records", root, "--view", "resources", "--print", "jsonl", "--no-prices"}, io.Discard, io.Discard); code != exitOK {
+			b.Fatalf("exit %d", code)
+		}
+	}
+	b.ReportMetric(float64(printBenchEvents)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
