@@ -164,6 +164,9 @@ func (row *pairRow) settle(start, end time.Time) {
 			identity, _ := c.rec.body["userIdentity"].(map[string]any)
 			row.createdTime, row.createdBy, row.createdEventID = c.rec.at, c.rec.username, c.rec.id
 			row.createdByARN, row.createdByService = text(identity["arn"]), text(identity["invokedBy"])
+			if row.createdByService == "" && text(identity["type"]) == "AWSService" {
+				row.createdByService = c.rec.username // an AWS service's own call
+			}
 			row.userAgent, row.region = text(c.rec.body["userAgent"]), text(c.rec.body["awsRegion"])
 			row.alive, row.deletedTime, row.deletedBy = true, time.Time{}, ""
 			exists, running = true, true
@@ -357,9 +360,7 @@ func lineDiffs(l *ledgerLine, want *pairRow, hours bool) []string {
 	check("alive", l.Alive, want.alive)
 	check("size", l.Size, want.size)
 	check("events", l.Events, want.events)
-	if want.createdByService != "" {
-		check("createdByService", l.CreatedByService, want.createdByService)
-	}
+	check("createdByService", l.CreatedByService, want.createdByService)
 	if hours && math.Abs(l.RunningHours-want.hours) > 1e-3/3600 {
 		diffs = append(diffs, fmt.Sprintf("runningHours %v, want %v", l.RunningHours, want.hours))
 	}
