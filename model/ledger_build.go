@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // The ledger builder: events in (any order), one row per resource out.
@@ -39,6 +40,11 @@ type ledgerCall struct {
 	id    ledgerPath  // inside each element when each is set
 	sizes []ledgerSize
 	unit  string
+	need  int // the members of the record it reads (needRequest, needResponse)
+	// itemKeys, when the id and every size read from an element are one
+	// key each (instanceId, instanceType), are those keys, id first: an
+	// element is then read in one pass.
+	itemKeys []string
 }
 
 type ledgerSize struct {
@@ -69,6 +75,26 @@ func compileLedgerRules(rules []LedgerRule) map[string][]*ledgerCall {
 						continue
 					}
 					lc.sizes = append(lc.sizes, ledgerSize{path: splitLedgerPath(s)})
+				}
+				for _, p := range append([]string{c.ID}, c.Size...) {
+					switch strings.SplitN(p, ".", 2)[0] {
+					case "requestParameters":
+						lc.need |= needRequest
+					case "responseElements":
+						lc.need |= needResponse
+					}
+				}
+				if array && len(lc.id.keys) == 1 {
+					lc.itemKeys = []string{lc.id.keys[0]}
+					for _, s := range lc.sizes {
+						if s.inItem {
+							if len(s.path.keys) != 1 {
+								lc.itemKeys = nil
+								break
+							}
+							lc.itemKeys = append(lc.itemKeys, s.path.keys[0])
+						}
+					}
 				}
 				out[c.Event] = append(out[c.Event], lc)
 			}
@@ -124,10 +150,17 @@ type Ledger struct {
 	entries     map[ledgerKey]*ledgerEntry
 	order       []*ledgerEntry // first seen first, for a stable result
 	first, last time.Time      // of every event added, for Rows' default range
+	// places are the events of calls that neither create nor delete
+	// (starts, stops, changes), of which a row reads only the account and
+	// region: one shared per place, not one per call.
+	places map[[2]string]*ledgerEvent
+	held   []string // the record walks' buffer (ledgerPathValuesHeld)
 }
 
 // NewLedger returns an empty ledger.
-func NewLedger() *Ledger { return &Ledger{entries: map[ledgerKey]*ledgerEntry{}} }
+func NewLedger() *Ledger {
+	return &Ledger{entries: map[ledgerKey]*ledgerEntry{}, places: map[[2]string]*ledgerEvent{}}
+}
 
 // Len is how many resources the ledger has seen.
 func (l *Ledger) Len() int { return len(l.order) }
@@ -145,16 +178,40 @@ func (l *Ledger) Add(e *Event) {
 	if calls == nil || e.ErrorCode != "" || e.Raw == "" {
 		return
 	}
-	var ev *ledgerEvent
+	rec := ledgerRecord{raw: e.Raw, checked: e.ParseError == "", held: &l.held}
+	matched := false
 	for _, c := range calls {
-		if c.rule.Source != e.Source {
-			continue
+		if c.rule.Source == e.Source {
+			rec.need |= c.need
+			matched = true
 		}
-		if ev == nil {
-			ev = newLedgerEvent(e)
-		}
-		c.read(e.Raw, func(id, size string) { l.mark(c, ev, e.Time, id, size) })
 	}
+	if !matched {
+		return
+	}
+	ev := l.eventOf(e, calls)
+	for _, c := range calls {
+		if c.rule.Source == e.Source {
+			c.read(&rec, func(id, size string) { l.mark(c, ev, e.Time, id, size) })
+		}
+	}
+}
+
+// eventOf keeps what the rows read of e: all of it for a create or a
+// delete, only the place for the rest.
+func (l *Ledger) eventOf(e *Event, calls []*ledgerCall) *ledgerEvent {
+	for _, c := range calls {
+		if c.rule.Source == e.Source && (c.role == roleCreate || c.role == roleDelete) {
+			return newLedgerEvent(e)
+		}
+	}
+	place := [2]string{e.Account, e.Region}
+	ev := l.places[place]
+	if ev == nil {
+		ev = &ledgerEvent{account: ledgerKeep(e.Account), region: ledgerKeep(e.Region)}
+		l.places[[2]string{ev.account, ev.region}] = ev
+	}
+	return ev
 }
 
 func newLedgerEvent(e *Event) *ledgerEvent {
@@ -162,35 +219,117 @@ func newLedgerEvent(e *Event) *ledgerEvent {
 	if service == "" && e.Identity.Type == "AWSService" {
 		service = e.Username
 	}
-	return &ledgerEvent{id: strings.Clone(e.ID), user: strings.Clone(e.Username), arn: strings.Clone(e.Identity.ARN),
-		service: strings.Clone(service), agent: strings.Clone(e.UserAgent), account: strings.Clone(e.Account), region: strings.Clone(e.Region)}
+	// The event's strings may point into a buffer that is reused; the
+	// users, agents, accounts and regions repeat, so keep shared copies.
+	return &ledgerEvent{id: strings.Clone(e.ID), user: ledgerKeep(e.Username), arn: ledgerKeep(e.Identity.ARN),
+		service: ledgerKeep(service), agent: ledgerKeep(e.UserAgent), account: ledgerKeep(e.Account), region: ledgerKeep(e.Region)}
+}
+
+// ledgerKeep is a copy of s that shares no memory with where s came from:
+// the interned one, else a clone.
+func ledgerKeep(s string) string {
+	k := intern(s)
+	if len(k) > 0 && unsafe.StringData(k) == unsafe.StringData(s) {
+		return strings.Clone(s)
+	}
+	return k
+}
+
+// ledgerRecord is one record as the calls read it. A record the decoder
+// checked (no ParseError) is valid JSON, walked by its structure alone
+// (ledgerPathValuesHeld) from its two members, found in one pass; any other is
+// walked by pathValues, which checks as it goes.
+type ledgerRecord struct {
+	need      int // the members the calls read
+	held      *[]string
+	raw       string
+	checked   bool
+	found     bool
+	req, resp string
+}
+
+func (r *ledgerRecord) walk(doc string, path []string, yield func(string)) {
+	if r.checked {
+		ledgerPathValuesHeld(doc, path, r.held, yield)
+		return
+	}
+	pathValues(doc, path, yield)
+}
+
+// member is the record's top-level member name ("" when absent).
+func (r *ledgerRecord) member(name string) string {
+	if r.checked && (name == "requestParameters" || name == "responseElements") {
+		if !r.found {
+			r.req, r.resp = ledgerMembers(r.raw, r.need)
+			r.found = true
+		}
+		if name == "requestParameters" {
+			return r.req
+		}
+		return r.resp
+	}
+	doc := ""
+	r.walk(r.raw, []string{name}, func(v string) { doc = v })
+	return doc
+}
+
+// first is the first value path reaches in doc, "" when none.
+func (r *ledgerRecord) first(doc string, path []string) string {
+	if !r.checked {
+		return first(doc, path)
+	}
+	out, found := "", false
+	ledgerPathValuesHeld(doc, path, r.held, func(v string) {
+		if !found {
+			out, found = v, true
+		}
+	})
+	return out
+}
+
+// ledgerSizeText joins a size's parts and its unit.
+func ledgerSizeText(parts []string, unit string) string {
+	switch {
+	case len(parts) == 0:
+		return ""
+	case len(parts) == 1 && unit == "":
+		return parts[0]
+	case unit != "":
+		parts = append(parts, unit)
+	}
+	return strings.Join(parts, " ")
+}
+
+// first is the first value path reaches in doc, "" when none, doc checked
+// as it is walked.
+func first(doc string, path []string) string {
+	out, found := "", false
+	pathValues(doc, path, func(v string) {
+		if !found {
+			out, found = v, true
+		}
+	})
+	return out
 }
 
 // read yields each resource id the call names in the record, with the size
 // it gives that resource.
-func (c *ledgerCall) read(raw string, yield func(id, size string)) {
-	members := map[string]string{}
-	member := func(name string) string {
-		doc, ok := members[name]
-		if !ok {
-			pathValues(raw, []string{name}, func(v string) { doc = v })
-			members[name] = doc
-		}
-		return doc
-	}
-	var shared []string // sizes read once for the record
+func (c *ledgerCall) read(rec *ledgerRecord, yield func(id, size string)) {
+	var sharedBuf [4]string
+	shared := sharedBuf[:0] // sizes read once for the record
 	for _, s := range c.sizes {
 		if !s.inItem {
-			shared = append(shared, first(member(s.path.member), s.path.keys))
+			shared = append(shared, rec.first(rec.member(s.path.member), s.path.keys))
 		}
 	}
 	sizeOf := func(item string) string {
-		var parts []string
+		var partsBuf [4]string
+		parts := partsBuf[:0]
 		k := 0
 		for _, s := range c.sizes {
 			v := ""
 			if s.inItem {
-				v = first(item, s.path.keys)
+				v = rec.first(item, s.path.keys)
 			} else {
 				v = shared[k]
 				k++
@@ -200,40 +339,59 @@ func (c *ledgerCall) read(raw string, yield func(id, size string)) {
 			}
 			parts = append(parts, v)
 		}
-		if len(parts) == 0 {
-			return ""
-		}
-		if c.unit != "" {
-			parts = append(parts, c.unit)
-		}
-		return strings.Join(parts, " ")
+		return ledgerSizeText(parts, c.unit)
+	}
+	if c.itemKeys != nil && rec.checked && len(c.itemKeys) <= 4 {
+		// Each element read once: its id and sizes are members of it.
+		var spansBuf [4]string
+		n, got := len(c.itemKeys), 0
+		ledgerPathValuesLeaves(rec.member(c.each.member), c.each.keys, rec.held, c.itemKeys, func(v string) {
+			spansBuf[got] = v
+			if got++; got < n {
+				return
+			}
+			got = 0
+			spans := spansBuf[:n]
+			ledgerPathValuesHeld(spans[0], nil, rec.held, func(id string) {
+				if id == "" {
+					return
+				}
+				var partsBuf [4]string
+				parts := partsBuf[:0]
+				j := 1
+				for _, s := range c.sizes {
+					v := ""
+					if s.inItem {
+						v = rec.first(spans[j], nil)
+						j++
+					} else {
+						v = rec.first(rec.member(s.path.member), s.path.keys)
+					}
+					if v == "" {
+						break
+					}
+					parts = append(parts, v)
+				}
+				yield(id, ledgerSizeText(parts, c.unit))
+			})
+		})
+		return
 	}
 	if c.each == nil {
-		pathValues(member(c.id.member), c.id.keys, func(id string) {
+		rec.walk(rec.member(c.id.member), c.id.keys, func(id string) {
 			if id != "" {
 				yield(id, sizeOf(""))
 			}
 		})
 		return
 	}
-	pathValues(member(c.each.member), c.each.keys, func(item string) {
-		pathValues(item, c.id.keys, func(id string) {
+	rec.walk(rec.member(c.each.member), c.each.keys, func(item string) {
+		rec.walk(item, c.id.keys, func(id string) {
 			if id != "" {
 				yield(id, sizeOf(item))
 			}
 		})
 	})
-}
-
-// first is the first value path reaches in doc, "" when none.
-func first(doc string, path []string) string {
-	out, found := "", false
-	pathValues(doc, path, func(v string) {
-		if !found {
-			out, found = v, true
-		}
-	})
-	return out
 }
 
 func (l *Ledger) mark(c *ledgerCall, ev *ledgerEvent, at time.Time, id, size string) {
@@ -248,7 +406,7 @@ func (l *Ledger) mark(c *ledgerCall, ev *ledgerEvent, at time.Time, id, size str
 		l.entries[k] = en
 		l.order = append(l.order, en)
 	}
-	en.marks = append(en.marks, ledgerMark{at: at, role: c.role, ev: ev, size: strings.Clone(size)})
+	en.marks = append(en.marks, ledgerMark{at: at, role: c.role, ev: ev, size: ledgerKeep(size)})
 }
 
 // Rows is the ledger: one row per resource, alive first, then the newest

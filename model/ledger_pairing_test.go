@@ -241,6 +241,14 @@ func TestLedgerMatchesOwnPairing(t *testing.T) {
 		tl := NewTimeline()
 		tl.Add(newest)
 		checkLedgerRows(t, "timeline", tl.Ledger().Rows(r.start, r.end), want)
+		// A record the decoder did not vouch for is walked the checking
+		// way: the same rows.
+		unchecked := NewLedger()
+		for _, e := range events {
+			e.ParseError = "as if the decoder had failed"
+			unchecked.Add(&e)
+		}
+		checkLedgerRows(t, "unchecked", unchecked.Rows(r.start, r.end), want)
 	}
 
 	// What the story says, by hand, over the events' own range (00:00 to 08:50).

@@ -88,7 +88,9 @@ var LedgerRules = []LedgerRule{
 			Size: []string{"responseElements.volumeType", "responseElements.size"}, Unit: "GiB"}},
 		Delete: []LedgerCall{{Event: "DeleteVolume", ID: "requestParameters.volumeId"}},
 	},
-	// spotlight EC2_CreateSnapshot ("volumeSize": "15"), EC2_DeleteSnapshot.
+	// spotlight EC2_CreateSnapshot ("volumeSize": "15"), EC2_DeleteSnapshot;
+	// CopySnapshot answers snapshotId the same way (its API result; no
+	// record found).
 	// CreateSnapshots (several volumes at once) is left out: its response
 	// is XML turned JSON, snapshotSet.item an object for one snapshot and
 	// an array for more (spotlight EC2_CreateSnapshots), which one path
@@ -102,7 +104,8 @@ var LedgerRules = []LedgerRule{
 		Delete: []LedgerCall{{Event: "DeleteSnapshot", ID: "requestParameters.snapshotId"}},
 	},
 	// spotlight EC2_CreateImage, EC2_DeregisterImage; RegisterImage and
-	// CopyImage answer imageId the same way (their API results).
+	// CopyImage answer imageId the same way (their API results; no record
+	// found).
 	{
 		Type: "AWS::EC2::Image", Source: "ec2.amazonaws.com",
 		Create: []LedgerCall{
@@ -133,7 +136,8 @@ var LedgerRules = []LedgerRule{
 	},
 	// spotlight ec2/EC2_CreateSecurityGroup (under archive/),
 	// EC2_DeleteSecurityGroup; AuthorizeSecurityGroupIngress: stratus
-	// ec2-security-group-open-port-22-ingress. A default-VPC call by
+	// ec2-security-group-open-port-22-ingress, whose request shape the other
+	// three rule calls share. A default-VPC call by
 	// groupName alone names no id and pairs with nothing.
 	{
 		Type: "AWS::EC2::SecurityGroup", Source: "ec2.amazonaws.com",
@@ -155,7 +159,9 @@ var LedgerRules = []LedgerRule{
 			Size: []string{"responseElements.loadBalancers[].type"}}},
 		Delete: []LedgerCall{{Event: "DeleteLoadBalancer", ID: "requestParameters.loadBalancerArn"}},
 	},
-	// spotlight rds/RDS_CreateDBInstance, RDS_DeleteDBInstance. The request's
+	// spotlight rds/RDS_CreateDBInstance, RDS_DeleteDBInstance; Start, Stop
+	// and ModifyDBInstance take the same DBInstanceIdentifier parameter,
+	// named as in those (no record of them was found to check). The request's
 	// identifier is the caller's spelling; RDS stores it lower-cased (the
 	// response's), so a create and a delete typed in different cases do not
 	// pair. ModifyDBInstance's response is the DBInstance, engine included
@@ -206,8 +212,8 @@ var LedgerRules = []LedgerRule{
 		Create: []LedgerCall{{Event: "CreateCluster", ID: "requestParameters.name", Size: []string{"requestParameters.version"}}},
 		Delete: []LedgerCall{{Event: "DeleteCluster", ID: "requestParameters.name"}},
 	},
-	// CreateUser: stratus iam-create-admin-user; DeleteUser names the user
-	// the same way (requestParameters.userName).
+	// CreateUser: stratus iam-create-admin-user; DeleteUser takes the same
+	// UserName parameter (no record found).
 	{
 		Type: "AWS::IAM::User", Source: "iam.amazonaws.com",
 		Create: []LedgerCall{{Event: "CreateUser", ID: "requestParameters.userName"}},
@@ -216,7 +222,8 @@ var LedgerRules = []LedgerRule{
 	// CreateAccessKey: stratus iam-backdoor-user, iam-create-admin-user and
 	// spotlight IAM_CreateAccessKey (requestParameters null when a user
 	// makes their own key: the id is only in the response);
-	// DeleteAccessKey: spotlight's IAM_DeleteAccessKey.ts.
+	// DeleteAccessKey: spotlight's IAM_DeleteAccessKey.ts; UpdateAccessKey
+	// takes AccessKeyId and Status the same way (no record found).
 	{
 		Type: "AWS::IAM::AccessKey", Source: "iam.amazonaws.com",
 		Create: []LedgerCall{{Event: "CreateAccessKey", ID: "responseElements.accessKey.accessKeyId"}},

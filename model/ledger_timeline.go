@@ -1,15 +1,19 @@
 package model
 
 // Ledger builds the resource ledger from the events the filter selects.
-// The event-name column says which events a rule names before any is read,
-// so the pass over a million events reads only the few thousand records
-// that create, change or delete something.
+// The event-name and error columns say which events are successful calls a
+// rule names before any is read, so the pass over a million events reads
+// only the records that create, change or delete something.
 func (t *Timeline) Ledger() *Ledger {
 	l := NewLedger()
-	names := t.column(fieldEvent)
+	names, errs := t.column(fieldEvent), t.column(fieldError)
 	named := make([]bool, len(names.values))
 	for code, name := range names.values {
 		named[code] = ledgerNamed(name)
+	}
+	failed := make([]bool, len(errs.values))
+	for code, err := range errs.values {
+		failed[code] = err != ""
 	}
 	var e Event
 	var first, last int32 = -1, -1
@@ -18,7 +22,7 @@ func (t *Timeline) Ledger() *Ledger {
 			first = i
 		}
 		last = i
-		if !named[names.codes[i]] {
+		if !named[names.codes[i]] || failed[errs.codes[i]] {
 			continue
 		}
 		t.peek(int(i), &e)

@@ -15,17 +15,22 @@ const pageSize = pageRows
 // Open starts the query of req.Plan (the whole filter, as Plan keyed it)
 // over the range req asks for.
 func (s *Source) Open(ctx context.Context, req model.Request) (model.Stream, model.Query) {
-	now := time.Now().UTC()
-	if s.opts.Now != nil {
-		now = s.opts.Now().UTC()
-	}
-	start, end := s.opts.Span.Resolve(req, now)
+	start, end := s.resolve(req)
 	q := model.Query{Start: start, End: end, Lookup: "SQL: every term (R)"}
 	parts, err := s.Partitions(model.ParseFilter(req.Plan), start, end)
 	if err != nil {
 		parts = []fetch.Partition{fetch.FailedPartition("athena", "query", err)}
 	}
 	return fetch.OpenPartitions(ctx, parts, pageSize), q
+}
+
+// resolve is the range req asks for, now.
+func (s *Source) resolve(req model.Request) (start, end time.Time) {
+	now := time.Now().UTC()
+	if s.opts.Now != nil {
+		now = s.opts.Now().UTC()
+	}
+	return s.opts.Span.Resolve(req, now)
 }
 
 // Plan is the whole filter: every term is compiled to SQL, so a settled

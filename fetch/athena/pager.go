@@ -58,41 +58,57 @@ type pager struct {
 // results per call.
 func (p *pager) Next(ctx context.Context) (fetch.Page, error) {
 	if p.id == "" {
-		if p.start.ClientRequestToken == nil {
-			// Our own token, not the SDK's per-call one, so that Close can
-			// find (by starting again with it: Athena answers the same id)
-			// a query whose start was cut off by a cancel.
-			p.start.ClientRequestToken = aws.String(requestToken())
+		if err := p.begin(ctx); err != nil {
+			return fetch.Page{}, err
 		}
-		out, err := p.client.StartQueryExecution(ctx, &p.start)
-		if err != nil {
-			p.startCut = ctx.Err() != nil
-			p.finished = !p.startCut
-			return fetch.Page{}, fmt.Errorf("starting the Athena query: %w%s", err, startHint(err))
-		}
-		p.id = aws.ToString(out.QueryExecutionId)
-		p.header = true
 	}
 	if !p.results {
-		if p.poll > 0 {
-			select {
-			case <-ctx.Done():
-				return fetch.Page{}, ctx.Err()
-			case <-time.After(p.poll):
-			}
-		}
-		p.poll = min(max(p.poll*2, firstPoll), lastPoll)
-		done, err := p.check(ctx)
-		if err != nil && !p.finished {
-			// The partition ends here, but the query may still be running:
-			// stop it now rather than when the stream is closed.
-			p.Close()
-		}
+		done, err := p.wait(ctx)
 		if err != nil || !done {
 			return fetch.Page{Horizon: p.until, Status: p.status}, err
 		}
 	}
 	return p.resultsPage(ctx)
+}
+
+// begin starts the query.
+func (p *pager) begin(ctx context.Context) error {
+	if p.start.ClientRequestToken == nil {
+		// Our own token, not the SDK's per-call one, so that Close can
+		// find (by starting again with it: Athena answers the same id)
+		// a query whose start was cut off by a cancel.
+		p.start.ClientRequestToken = aws.String(requestToken())
+	}
+	out, err := p.client.StartQueryExecution(ctx, &p.start)
+	if err != nil {
+		p.startCut = ctx.Err() != nil
+		p.finished = !p.startCut
+		return fmt.Errorf("starting the Athena query: %w%s", err, startHint(err))
+	}
+	p.id = aws.ToString(out.QueryExecutionId)
+	p.header = true
+	return nil
+}
+
+// wait waits its turn to poll (faster at first), then asks for the
+// query's state once; done reports SUCCEEDED. A failed poll stops the
+// query.
+func (p *pager) wait(ctx context.Context) (done bool, err error) {
+	if p.poll > 0 {
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(p.poll):
+		}
+	}
+	p.poll = min(max(p.poll*2, firstPoll), lastPoll)
+	done, err = p.check(ctx)
+	if err != nil && !p.finished {
+		// The partition ends here, but the query may still be running:
+		// stop it now rather than when the stream is closed.
+		p.Close()
+	}
+	return done, err
 }
 
 // check asks for the query's state once; done reports SUCCEEDED.
@@ -140,29 +156,14 @@ func reason(s *types.QueryExecutionStatus) string {
 
 // resultsPage reads one page of results.
 func (p *pager) resultsPage(ctx context.Context) (fetch.Page, error) {
-	out, err := p.client.GetQueryResults(ctx, &athena.GetQueryResultsInput{
-		QueryExecutionId: &p.id, MaxResults: aws.Int32(pageRows), NextToken: p.token,
-	})
+	rows, done, err := p.rows(ctx)
 	if err != nil {
-		return fetch.Page{}, fmt.Errorf("reading the Athena query's results: %w", err)
+		return fetch.Page{}, err
 	}
-	p.token = out.NextToken
-	pg := fetch.Page{Done: p.token == nil, Status: p.status}
-	if out.ResultSet == nil {
-		return pg, nil
-	}
-	rows := out.ResultSet.Rows
-	if p.header && len(rows) > 0 && isHeader(rows[0], out.ResultSet.ResultSetMetadata) {
-		rows = rows[1:]
-	}
-	p.header = false
+	pg := fetch.Page{Done: done, Status: p.status}
 	pg.Events = make([]model.Event, 0, len(rows))
-	for _, r := range rows {
+	for _, values := range rows {
 		p.rowsRead++
-		values := make(row, len(r.Data))
-		for i, d := range r.Data {
-			values[i] = d.VarCharValue
-		}
 		e, err := eventFromRow(values)
 		if err != nil && e.ID == "" {
 			pg.Skipped = append(pg.Skipped, fetch.Skip{What: fmt.Sprintf("Athena query %s row %d", p.id, p.rowsRead), Why: err.Error()})
@@ -181,6 +182,34 @@ func (p *pager) resultsPage(ctx context.Context) (fetch.Page, error) {
 		}
 	}
 	return pg, nil
+}
+
+// rows reads one page of the results' rows (the header skipped); done
+// reports the last page.
+func (p *pager) rows(ctx context.Context) (rows []row, done bool, err error) {
+	out, err := p.client.GetQueryResults(ctx, &athena.GetQueryResultsInput{
+		QueryExecutionId: &p.id, MaxResults: aws.Int32(pageRows), NextToken: p.token,
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("reading the Athena query's results: %w", err)
+	}
+	p.token = out.NextToken
+	if out.ResultSet == nil {
+		return nil, p.token == nil, nil
+	}
+	wire := out.ResultSet.Rows
+	if p.header && len(wire) > 0 && isHeader(wire[0], out.ResultSet.ResultSetMetadata) {
+		wire = wire[1:]
+	}
+	p.header = false
+	rows = make([]row, len(wire))
+	for i, r := range wire {
+		rows[i] = make(row, len(r.Data))
+		for j, d := range r.Data {
+			rows[i][j] = d.VarCharValue
+		}
+	}
+	return rows, p.token == nil, nil
 }
 
 // isHeader says whether a row is the column labels Athena puts first in

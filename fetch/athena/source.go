@@ -42,9 +42,10 @@ type Source struct {
 }
 
 var (
-	_ model.Source    = (*Source)(nil)
-	_ model.Originals = (*Source)(nil)
-	_ model.Leftovers = (*Source)(nil)
+	_ model.Source       = (*Source)(nil)
+	_ model.Originals    = (*Source)(nil)
+	_ model.Leftovers    = (*Source)(nil)
+	_ model.LedgerSource = (*Source)(nil)
 )
 
 // originalFiles is how many log files' records are kept for the JSON
@@ -101,6 +102,14 @@ func (s *Source) Partitions(filter model.Filter, since, until time.Time) ([]fetc
 	if err != nil {
 		return nil, err
 	}
+	return []fetch.Partition{{
+		Source: "athena", Account: "", Region: s.opts.Table, Detail: sql, Pager: s.pager(sql, until),
+	}}, nil
+}
+
+// pager is a query of sql, not started, in the options' workgroup and
+// output location.
+func (s *Source) pager(sql string, until time.Time) *pager {
 	in := athena.StartQueryExecutionInput{QueryString: aws.String(sql)}
 	if s.opts.WorkGroup != "" {
 		in.WorkGroup = aws.String(s.opts.WorkGroup)
@@ -108,8 +117,5 @@ func (s *Source) Partitions(filter model.Filter, since, until time.Time) ([]fetc
 	if s.opts.Output != "" {
 		in.ResultConfiguration = &athenatypes.ResultConfiguration{OutputLocation: aws.String(s.opts.Output)}
 	}
-	p := &pager{client: s.athena, start: in, until: until, unstopped: s.unstopped}
-	return []fetch.Partition{{
-		Source: "athena", Account: "", Region: s.opts.Table, Detail: sql, Pager: p,
-	}}, nil
+	return &pager{client: s.athena, start: in, until: until, unstopped: s.unstopped}
 }

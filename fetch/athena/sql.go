@@ -142,15 +142,7 @@ func Compile(q Query) (string, error) {
 	for _, col := range columns {
 		sel = append(sel, q.Table.selected(col))
 	}
-	where := c.partitions(q)
-	where = append(where,
-		"eventtime >= "+quote(q.Since.UTC().Format(time.RFC3339)),
-		"eventtime <= "+quote(q.Until.UTC().Format(time.RFC3339)))
-	for _, t := range q.Filter.Terms() {
-		if cond := c.term(t); cond != "" {
-			where = append(where, cond)
-		}
-	}
+	where := c.where(q)
 	var b strings.Builder
 	b.WriteString("SELECT ")
 	b.WriteString(strings.Join(sel, ", "))
@@ -163,6 +155,21 @@ func Compile(q Query) (string, error) {
 }
 
 type compiler struct{ t Table }
+
+// where is the conditions of q's WHERE: its partitions, its time range
+// and every term of its filter SQL can narrow by.
+func (c compiler) where(q Query) []string {
+	where := c.partitions(q)
+	where = append(where,
+		"eventtime >= "+quote(q.Since.UTC().Format(time.RFC3339)),
+		"eventtime <= "+quote(q.Until.UTC().Format(time.RFC3339)))
+	for _, t := range q.Filter.Terms() {
+		if cond := c.term(t); cond != "" {
+			where = append(where, cond)
+		}
+	}
+	return where
+}
 
 // deliveryMargin is how long after its events a log file may be
 // delivered, and so filed under a later day (or hour): CloudTrail

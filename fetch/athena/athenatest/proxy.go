@@ -193,7 +193,7 @@ func (p *Proxy) queue(body []byte) error {
 	var wire []wireRow
 	var info []map[string]any
 	header := wireRow{}
-	for i, col := range athena.Columns() {
+	for i, col := range athena.ResultColumns(in.QueryString) {
 		label := fmt.Sprintf("_col%d", i)
 		if !strings.ContainsAny(col, "(\"") {
 			label = col[strings.LastIndex(col, ".")+1:]

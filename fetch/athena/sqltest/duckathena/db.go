@@ -12,7 +12,7 @@ import (
 	"lazytrail/model"
 )
 
-// Open is an empty in-memory DuckDB with json_format defined. Close the
+// Open is an empty in-memory DuckDB with json_format and Trino defined. Close the
 // database, then the connector.
 func Open() (*sql.DB, *duckdb.Connector, error) {
 	conn, err := duckdb.NewConnector("", nil)
@@ -20,10 +20,12 @@ func Open() (*sql.DB, *duckdb.Connector, error) {
 		return nil, nil, err
 	}
 	db := sql.OpenDB(conn)
-	if _, err := db.Exec(JSONFormat); err != nil {
-		db.Close()
-		conn.Close()
-		return nil, nil, err
+	for _, macro := range append([]string{JSONFormat}, Trino...) {
+		if _, err := db.Exec(macro); err != nil {
+			db.Close()
+			conn.Close()
+			return nil, nil, err
+		}
 	}
 	return db, conn, nil
 }
@@ -68,8 +70,8 @@ func Results(db *sql.DB, query string) ([][]*string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(cols) != len(athena.Columns()) {
-		return nil, fmt.Errorf("DuckDB returned %d columns, the query selects %d", len(cols), len(athena.Columns()))
+	if want := athena.ResultColumns(query); len(cols) != len(want) {
+		return nil, fmt.Errorf("DuckDB returned %d columns, the query selects %d", len(cols), len(want))
 	}
 	var out [][]*string
 	for rows.Next() {

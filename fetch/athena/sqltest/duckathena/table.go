@@ -187,6 +187,16 @@ func CreateTable(name string) string {
 // sql.go's package comment): Trino's text of a JSON value, here DuckDB's.
 const JSONFormat = "CREATE MACRO json_format(x) AS CAST(x AS VARCHAR)"
 
+// Trino defines the other Trino functions the ledger's SQL uses that
+// DuckDB lacks, as macros with Trino's semantics where the SQL relies on
+// them: json_extract_scalar is NULL for a missing value, JSON null, an
+// object or an array, and for text that is not JSON (where DuckDB's
+// json_extract fails); sequence(a, b) is the integers a to b.
+var Trino = []string{
+	"CREATE MACRO json_extract_scalar(j, p) AS try(CASE WHEN json_type(json_extract(j, p)) IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(j, p) END)",
+	"CREATE MACRO sequence(a, b) AS generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT))",
+}
+
 // Row is one record as the table holds it, partition columns last; path
 // is its "$path", the log file it was read from.
 func Row(e *model.Event, path string) ([]driver.Value, error) {
