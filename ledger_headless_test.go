@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"lazytrail/fetch/localtrail"
+	"lazytrail/fetch/memory"
 	"lazytrail/model"
 )
 
@@ -618,6 +620,66 @@ func TestLedgerInterruptedPrintsNothing(t *testing.T) {
 	code := run(ctx, []string{"--endpoint-url", url, "--region", "eu-west-1", "--view", "resources", "--print", "jsonl", "--no-prices", "--since", "2h"}, &out, &errOut)
 	if code != exitPartial || out.Len() != 0 || !strings.Contains(errOut.String(), "interrupted") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit 3, nothing printed, one line saying so", code, out.String(), errOut.String())
+	}
+}
+
+// ledgerMemory is an in-memory source that pairs the ledger itself, as
+// Athena's does in SQL.
+type ledgerMemory struct {
+	*memory.Source
+	rows  []model.LedgerRow
+	err   error
+	asked []model.Request
+}
+
+func (s *ledgerMemory) Ledger(_ context.Context, r model.Request) ([]model.LedgerRow, error) {
+	s.asked = append(s.asked, r)
+	return s.rows, s.err
+}
+
+// A source that pairs the ledger itself is asked for it, with the ledger's
+// filter as its plan, and opens no stream; one that cannot decide the
+// filter (model.ErrNoLedger) gets the builder over its events; any other
+// error is the run's, in one line.
+func TestLedgerAsksASourceThatPairsItself(t *testing.T) {
+	dir := t.TempDir()
+	writeLedgerRecords(t, dir)
+	var events []model.Event
+	body, _ := os.ReadFile(filepath.Join(dir, "trail.json"))
+	var file struct{ Records []json.RawMessage }
+	if err := json.Unmarshal(body, &file); err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range file.Records {
+		e, err := model.FromRecord(string(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, e)
+	}
+	own := []model.LedgerRow{{ResourceID: "i-fromsql", ResourceType: "AWS::EC2::Instance", Alive: true}}
+	filter := ledgerFilter("user:adam")
+	plan := func(f model.Filter) model.Plan { return model.Plan{Key: f.String(), Loads: f} }
+
+	src := &ledgerMemory{Source: &memory.Source{Events: events, Planner: plan, Caps: model.Capabilities{WholeFilter: true}}, rows: own}
+	rows, code := ledgerRows(context.Background(), src, filter, io.Discard)
+	if code != exitOK || len(rows) != 1 || rows[0].ResourceID != "i-fromsql" || len(src.Streams()) != 0 {
+		t.Errorf("the source's own ledger: exit %d, rows %+v, %d streams opened", code, rows, len(src.Streams()))
+	}
+	if len(src.asked) != 1 || src.asked[0].Plan != filter.String() {
+		t.Errorf("asked %+v; want the ledger's filter %q as the plan", src.asked, filter.String())
+	}
+
+	src = &ledgerMemory{Source: &memory.Source{Events: events, Planner: plan}, err: fmt.Errorf("res: in SQL: %w", model.ErrNoLedger)}
+	rows, code = ledgerRows(context.Background(), src, filter, io.Discard)
+	if code != exitOK || len(rows) != 2 || len(src.Streams()) != 1 {
+		t.Errorf("refused by the source: exit %d, %d rows (want adam's volume and instance), %d streams", code, len(rows), len(src.Streams()))
+	}
+
+	var stderr bytes.Buffer
+	src = &ledgerMemory{Source: &memory.Source{Events: events, Planner: plan}, err: errors.New("the Athena query q-1 failed:\nFAILED")}
+	if rows, code = ledgerRows(context.Background(), src, filter, &stderr); code != exitFailed || rows != nil || strings.Count(stderr.String(), "\n") != 1 {
+		t.Errorf("a failed query: exit %d, rows %v, stderr %q; want exit 1 and one line", code, rows, stderr.String())
 	}
 }
 

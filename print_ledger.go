@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -74,9 +75,9 @@ func ledgerEventNames() []string {
 	return slices.Compact(names)
 }
 
-// ledgerRows pairs what the source delivers, by the builder over the
-// stream's events. The code is the one runPrint would give for the same
-// partitions.
+// ledgerRows pairs what the source delivers: by the source itself when it
+// can (Athena's SQL), else by the builder over the stream's events. The
+// code is the one runPrint would give for the same partitions.
 func ledgerRows(ctx context.Context, src model.Source, filter model.Filter, stderr io.Writer) ([]model.LedgerRow, int) {
 	plan, caps := src.Plan(filter), src.Capabilities()
 	if caps.Plans && plan.Key == "" {
@@ -86,6 +87,17 @@ func ledgerRows(ctx context.Context, src model.Source, filter model.Filter, stde
 		plan = src.Plan(model.ParseFilter(filter.String() + " ro:false"))
 	}
 	req := model.Request{Plan: plan.Key, Keep: filter, Budget: printBudget}
+	if ls, ok := src.(model.LedgerSource); ok {
+		rows, err := ls.Ledger(ctx, req)
+		if err == nil {
+			return rows, exitOK
+		}
+		if !errors.Is(err, model.ErrNoLedger) {
+			fmt.Fprintf(stderr, "lazytrail: the resource ledger: %s\n", model.Printable(err.Error()))
+			return nil, exitFailed
+		}
+		// A term the source cannot decide: the builder over its events.
+	}
 	stream, q := src.Open(ctx, req)
 	defer stream.Close()
 	stream.Want(filter.Match, math.MaxInt)
