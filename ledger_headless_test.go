@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"lazytrail/fetch/athena"
 	"lazytrail/fetch/localtrail"
 	"lazytrail/fetch/memory"
 	"lazytrail/model"
@@ -490,6 +491,14 @@ func TestLedgerFilterNamesEveryRuleCall(t *testing.T) {
 	}
 	if e := (model.Event{Name: "RunInstances", Username: "eve"}); f.Match(&e) {
 		t.Error("the user's own filter was dropped")
+	}
+	// Athena compiles the narrowed filter into the ledger's one query
+	// (the event names an IN list) rather than refusing it.
+	for _, user := range []string{"", "user:adam region:eu-west-1 -err"} {
+		q := athena.Query{Table: athena.Table{Name: "trails.cloudtrail"}, Filter: ledgerFilter(user), Since: testNow.Add(-time.Hour), Until: testNow}
+		if sql, err := athena.CompileLedger(q); err != nil || !strings.Contains(sql, "'TerminateInstances'") {
+			t.Errorf("%q: the ledger's SQL: %v\n%s", user, err, sql)
+		}
 	}
 }
 
