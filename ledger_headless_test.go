@@ -709,3 +709,69 @@ func BenchmarkLedgerHeadless(b *testing.B) {
 	}
 	b.ReportMetric(float64(printBenchEvents)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
+
+// The pricer main hands the TUI (Config.Pricer) and --view resources:
+// --demo's asks its own endpoint and writes no cache; any other source
+// asks the Price List with the default chain's credentials and keeps
+// prices in the user's cache folder; --no-prices has none.
+func TestLedgerPricerForEachSource(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache) // Linux's user cache folder
+	t.Setenv("HOME", cache)           // macOS's: $HOME/Library/Caches
+	userCache, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached := filepath.Join(userCache, "lazytrail", "prices.json")
+	gpu := model.PriceKey{Kind: model.CostEC2Instance, Region: "us-west-2", Size: "g5.2xlarge"}
+	price := func(args ...string) (model.Pricer, model.Price, []model.PriceMiss) {
+		t.Helper()
+		o, err := parseArgs(args, io.Discard, time.Now().UTC())
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := openSource(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.Close()
+		p := openPricer(context.Background(), o, src)
+		if p == nil {
+			return nil, model.Price{}, nil
+		}
+		prices, misses := p.Prices(context.Background(), []model.PriceKey{gpu})
+		return p, prices[gpu], misses
+	}
+
+	if p, got, misses := price("--demo"); p == nil || got.USD != 1.212 || got.Per != model.PerHour || len(misses) > 0 {
+		t.Errorf("--demo: %v, misses %v; want $1.212 an hour from the local endpoint", got, misses)
+	}
+	if _, err := os.Stat(cached); err == nil {
+		t.Errorf("--demo wrote %s: its prices would pass for AWS's", cached)
+	}
+	if p, _, _ := price("--demo", "--no-prices"); p != nil {
+		t.Errorf("--no-prices: a pricer %T", p)
+	}
+
+	// Another source: AWS's Price List (here the local endpoint in its
+	// place), cached where the README says.
+	srv := localtrail.New(nil, localtrail.Options{Quota: -1})
+	url, err := srv.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	t.Setenv("AWS_ENDPOINT_URL_PRICING", url)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDPRICINGTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "pricing-test-secret")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(cache, "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(cache, "none"))
+	dir := t.TempDir()
+	writeLedgerRecords(t, dir)
+	if p, got, misses := price("--records", dir); p == nil || got.USD != 1.212 || len(misses) > 0 {
+		t.Errorf("--records: %v, misses %v; want $1.212 an hour through the Price List", got, misses)
+	}
+	if _, err := os.Stat(cached); err != nil {
+		t.Errorf("--records: no price cache in the user's cache folder: %v", err)
+	}
+}
