@@ -774,4 +774,21 @@ func TestLedgerPricerForEachSource(t *testing.T) {
 	if _, err := os.Stat(cached); err != nil {
 		t.Errorf("--records: no price cache in the user's cache folder: %v", err)
 	}
+
+	// No usable AWS config (AWS_PROFILE names no profile): the price
+	// cached above still serves, and one never asked for is a miss that
+	// says why.
+	t.Setenv("AWS_PROFILE", "no-such-profile")
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	o, err := parseArgs([]string{"--records", dir}, io.Discard, time.Now().UTC())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := openPricer(context.Background(), o, nil)
+	t3 := model.PriceKey{Kind: model.CostEC2Instance, Region: "eu-west-1", Size: "t3.medium"}
+	prices, misses := p.Prices(context.Background(), []model.PriceKey{gpu, t3})
+	if prices[gpu].USD != 1.212 || len(misses) != 1 || misses[0].Key != t3 || !strings.Contains(misses[0].Reason, "credentials") {
+		t.Errorf("without a usable config: %v, misses %v; want the cached price, and t3.medium missed for want of credentials", prices, misses)
+	}
 }

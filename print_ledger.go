@@ -82,17 +82,19 @@ func ledgerRows(ctx context.Context, src model.Source, filter model.Filter, stde
 	plan, caps := src.Plan(filter), src.Capabilities()
 	if caps.Plans && plan.Key == "" {
 		// Every call the ledger reads changes something: LookupEvents
-		// serves ReadOnly=false itself, a fiftieth of the demo's events,
+		// serves ReadOnly=false itself, a twenty-eighth of the demo's events,
 		// where the event names (alternatives) cannot be pushed down.
 		plan = src.Plan(model.ParseFilter(filter.String() + " ro:false"))
 	}
 	req := model.Request{Plan: plan.Key, Keep: filter, Budget: printBudget}
 	if ls, ok := src.(model.LedgerSource); ok {
 		rows, err := ls.Ledger(ctx, req)
-		if err == nil {
+		switch {
+		case err == nil:
 			return rows, exitOK
-		}
-		if !errors.Is(err, model.ErrNoLedger) {
+		case ctx.Err() != nil:
+			return nil, exitPartial // interrupted: runLedger says so
+		case !errors.Is(err, model.ErrNoLedger):
 			fmt.Fprintf(stderr, "lazytrail: the resource ledger: %s\n", model.Printable(err.Error()))
 			return nil, exitFailed
 		}

@@ -97,15 +97,12 @@ func openPricer(ctx context.Context, o *options, src model.Source) model.Pricer 
 	}
 	cfg, err := fetch.LoadConfig(ctx, profile)
 	if err != nil {
-		return unavailablePricer{why: err.Error()}
+		// No usable config (AWS_PROFILE names none, say): prices cached
+		// before still serve, and asking for the others fails at once,
+		// sending nothing, for want of credentials, which their rows say.
+		cfg = aws.Config{Region: "us-east-1", Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{}, err
+		})}
 	}
 	return pricing.New(cfg, pricing.Options{})
-}
-
-// unavailablePricer answers every key with one reason: pricing could not
-// be set up (a broken AWS config), which each priced row then says.
-type unavailablePricer struct{ why string }
-
-func (u unavailablePricer) Prices(context.Context, []model.PriceKey) (map[model.PriceKey]model.Price, []model.PriceMiss) {
-	return nil, []model.PriceMiss{{Reason: u.why}}
 }
