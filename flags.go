@@ -51,6 +51,8 @@ type options struct {
 	filter      string
 	lookup      string
 	print       string
+	view        string // --view: what --print prints, events or the resource ledger
+	noPrices    bool   // --no-prices: the ledger without the Price List
 	limit       int
 	rate        float64
 	version     bool
@@ -92,7 +94,9 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.filter, "filter", "", "the filter bar's language, e.g. 'event:Authorize,Revoke res:sg- -user:AutoScaling' (see the README)")
 	fs.StringVar(&o.lookup, "lookup", "", "one exact attribute the API filters on, KEY=VALUE (EventName, Username, ResourceName, ResourceType, EventSource, EventId, AccessKeyId, ReadOnly)")
 	fs.StringVar(&o.print, "print", "", "no TUI: print matching events to stdout as "+model.FormatNamesText()+", then exit")
-	fs.IntVar(&o.limit, "limit", 0, "with --print: stop after this many events (0: no limit)")
+	fs.StringVar(&o.view, "view", viewEvents, "with --print: what to print, "+viewEvents+" or "+viewResources+" (one row per resource created, changed or deleted: who, alive, running hours, estimated cost)")
+	fs.BoolVar(&o.noPrices, "no-prices", false, "leave the resource ledger's cost estimates out: no pricing:GetProducts calls, no price cache")
+	fs.IntVar(&o.limit, "limit", 0, "with --print: stop after this many events (with --view resources: rows) (0: no limit)")
 	fs.Float64Var(&o.rate, "rate", 2, "LookupEvents requests per second per region (AWS allows 2)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
@@ -108,6 +112,8 @@ Usage:
   lazytrail [flags]                 browse the account of the default credential chain
   lazytrail --demo                  browse the built-in demo account
   lazytrail --print jsonl [flags]   no TUI: stream matching events to stdout
+  lazytrail --view resources --print table [flags]
+                                    no TUI: the resource ledger (who created what, alive, cost)
   lazytrail --athena TABLE [flags]  query a trail's Athena table, the filter compiled to SQL
   lazytrail athena-ddl s3://bucket[/prefix]
                                     print a CREATE TABLE with partition projection for a trail bucket
@@ -202,6 +208,9 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	if o.print != "" && !slices.Contains(printFormats, o.print) {
 		return usagef("--print %q is not a format: use one of %s", o.print, strings.Join(printFormats, ", "))
 	}
+	if err := o.validateView(set); err != nil {
+		return err
+	}
 	if o.limit < 0 {
 		return usagef("--limit %d must be 0 (no limit) or more", o.limit)
 	}
@@ -259,6 +268,25 @@ func (o *options) validate(set map[string]bool, now time.Time) error {
 	}
 	if err := model.ParseFilter(o.filterText()).Err(); err != "" {
 		return usagef("--filter: %s (see the filter terms in the README)", err)
+	}
+	return nil
+}
+
+// The views --view names.
+const (
+	viewEvents    = "events"
+	viewResources = "resources"
+)
+
+// validateView checks --view and --no-prices against the mode they need.
+func (o *options) validateView(set map[string]bool) error {
+	switch {
+	case o.view != viewEvents && o.view != viewResources:
+		return usagef("--view %q is not a view: use %s or %s", o.view, viewEvents, viewResources)
+	case o.view == viewResources && o.print == "":
+		return usagef("--view resources prints the resource ledger: add --print table (or jsonl, json, csv); in the TUI press c")
+	case set["no-prices"] && o.print != "" && o.view != viewResources:
+		return usagef("--no-prices is for the resource ledger, and --print %s prints events, which have no price: add --view resources or drop --no-prices", o.print)
 	}
 	return nil
 }

@@ -90,7 +90,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			defer debug.SetGCPercent(debug.SetGCPercent(printGCPercent))
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(printMemoryLimit))
 		}
-		code := runPrint(ctx, o, src, stdout, stderr)
+		var code int
+		if o.view == viewResources {
+			code = runLedger(ctx, o, src, openPricer(ctx, o, src), stdout, stderr)
+		} else {
+			code = runPrint(ctx, o, src, stdout, stderr)
+		}
 		reportLeftovers(src, stderr)
 		return code
 	}
@@ -100,7 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// target trades a little CPU while loading for memory near what is
 	// live (BenchmarkRecordsTimelineMemory, .ci/bench-records).
 	debug.SetGCPercent(tuiGCPercent)
-	err = tui.Run(ctx, tui.Config{Source: src, Filter: o.filterText()})
+	err = tui.Run(ctx, tui.Config{Source: src, Filter: o.filterText(), Pricer: openPricer(ctx, o, src)})
 	reportLeftovers(src, stderr) // the TUI has closed its streams, and so stopped its queries
 	if err != nil {
 		fmt.Fprintf(stderr, "lazytrail: %v\n", err)

@@ -105,7 +105,7 @@ func runPrint(ctx context.Context, o *options, src model.Source, stdout, stderr 
 			return writeFailed(err, ends.written(sink.n), printed, stderr)
 		}
 		ends.flushedAll()
-		progress.show(printed, batch.Progress)
+		progress.show(printed, "printed", batch.Progress)
 		if recycle {
 			recycler.Recycle(batch.Events)
 		}
@@ -124,7 +124,7 @@ func runPrint(ctx context.Context, o *options, src model.Source, stdout, stderr 
 		unrestored.report(stderr)
 		return exitPartial
 	}
-	code := reportRegions(last, printed, named, stderr)
+	code := reportRegions(last, printed, "events printed", named, stderr)
 	if unrestored.report(stderr) {
 		code = max(code, exitPartial)
 	}
@@ -197,8 +197,8 @@ func (e *eventEnds) written(n int64) int {
 // line each, and picks the exit code: complete, partial, or nothing
 // fetched at all. named is how many skips were named already, as they
 // came; the partitions' own lists (their first 200) are named only when
-// none was.
-func reportRegions(progress []model.RegionProgress, printed, named int, stderr io.Writer) int {
+// none was. what names the count: "events printed".
+func reportRegions(progress []model.RegionProgress, printed int, what string, named int, stderr io.Writer) int {
 	failed, skipped, late, real, received, ignored := 0, 0, 0, 0, 0, 0
 	example := ""
 	for _, p := range progress {
@@ -235,13 +235,13 @@ func reportRegions(progress []model.RegionProgress, printed, named int, stderr i
 	if late > 0 {
 		fmt.Fprintf(stderr, "lazytrail: %d events were newer than the delivery time of their log file and are printed where they came, out of order\n", late)
 	}
-	what := partitionsWord(progress)
+	parts := partitionsWord(progress)
 	switch {
 	case failed > 0 && failed == real:
-		fmt.Fprintf(stderr, "lazytrail: every %s failed; nothing was fetched\n", strings.TrimSuffix(what, "s"))
+		fmt.Fprintf(stderr, "lazytrail: every %s failed; nothing was fetched\n", strings.TrimSuffix(parts, "s"))
 		return exitFailed
 	case failed > 0:
-		fmt.Fprintf(stderr, "lazytrail: %d of %d %s failed; the %d events printed are from the others only\n", failed, real, what, printed)
+		fmt.Fprintf(stderr, "lazytrail: %d of %d %s failed; the %d %s are from the others only\n", failed, real, parts, printed, what)
 		return exitPartial
 	case received == 0 && skipped == 0 && ignored > 0:
 		fmt.Fprintf(stderr, "lazytrail: nothing could be read: %d files there are not CloudTrail log files (%s)\n", ignored, example)
@@ -250,7 +250,7 @@ func reportRegions(progress []model.RegionProgress, printed, named int, stderr i
 		fmt.Fprintf(stderr, "lazytrail: nothing could be read: everything was skipped (named above)\n")
 		return exitFailed
 	case skipped > 0:
-		fmt.Fprintf(stderr, "lazytrail: %d files or records skipped (named above); the %d events printed are from the rest\n", skipped, printed)
+		fmt.Fprintf(stderr, "lazytrail: %d files or records skipped (named above); the %d %s are from the rest\n", skipped, printed, what)
 		return exitPartial
 	}
 	return exitOK
@@ -298,12 +298,13 @@ func newProgressLine(w io.Writer) *progressLine {
 	return &progressLine{w: w, on: ok && term.IsTerminal(f.Fd())}
 }
 
-func (p *progressLine) show(printed int, regions []model.RegionProgress) {
+// show refreshes the line: done is how many, doneWhat what ("printed").
+func (p *progressLine) show(done int, doneWhat string, regions []model.RegionProgress) {
 	if !p.on || time.Since(p.last) < 100*time.Millisecond {
 		return
 	}
 	p.last = time.Now()
-	line := progressText(printed, regions)
+	line := progressText(done, regions, doneWhat)
 	fmt.Fprintf(p.w, "\r\x1b[2K%s", line)
 	p.shown = true
 }
@@ -311,7 +312,13 @@ func (p *progressLine) show(printed int, regions []model.RegionProgress) {
 // progressText says how far a headless run has got. "Back to" is where
 // every region still paging has been read back to: the newest of their
 // oldest times, since a finished region no longer holds anything back.
-func progressText(printed int, regions []model.RegionProgress) string {
+// done counts what doneWhat names, events "printed" unless given ("events
+// read" for the resource ledger).
+func progressText(done int, regions []model.RegionProgress, doneWhat ...string) string {
+	what := "printed"
+	if len(doneWhat) > 0 {
+		what = doneWhat[0]
+	}
 	var checked, paging int
 	var reached time.Time
 	for _, r := range regions {
@@ -328,7 +335,7 @@ func progressText(printed int, regions []model.RegionProgress) string {
 	if !reached.IsZero() {
 		back = reached.Format("2006-01-02 15:04")
 	}
-	return model.Printable(fmt.Sprintf("%d printed, %d checked, back to %s, %d of %d %s paging", printed, checked, back, paging, len(regions), partitionsWord(regions)))
+	return model.Printable(fmt.Sprintf("%d %s, %d checked, back to %s, %d of %d %s paging", done, what, checked, back, paging, len(regions), partitionsWord(regions)))
 }
 
 func (p *progressLine) clear() {

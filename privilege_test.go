@@ -42,10 +42,11 @@ const (
 
 // allowedOperations is the read-only policy lazytrail documents: what it
 // sends. LookupEvents sessions use the first three, trail buckets the S3
-// ones.
+// ones, the resource ledger's prices pricing:GetProducts.
 var (
 	allowedOperations = []string{"cloudtrail:LookupEvents", "ec2:DescribeRegions", "s3:GetObject", "s3:ListBucket", "sts:GetCallerIdentity",
-		"athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "glue:GetTable"}
+		"athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "glue:GetTable",
+		"pricing:GetProducts"}
 	lookupOperations = []string{"cloudtrail:LookupEvents", "ec2:DescribeRegions", "sts:GetCallerIdentity"}
 	bucketOperations = []string{"s3:GetObject", "s3:ListBucket"}
 	// serverSideOperations are in the policy but never sent by lazytrail:
@@ -146,7 +147,8 @@ func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case service == "cloudtrail":
+	case service == "cloudtrail" || service == "pricing":
+		// The local endpoint answers the Price List's GetProducts too.
 		rec.trail.ServeHTTP(w, r)
 	case (service == "athena" || service == "glue") && rec.athena != nil:
 		rec.athena.ServeHTTP(w, r)
@@ -269,7 +271,12 @@ func privilegeEvents(t *testing.T, now time.Time) []model.Event {
 // newRecorder starts a recorder in front of a fresh local endpoint and, when
 // motoURL is set, moto_server.
 func newRecorder(t *testing.T, motoURL string) (*recorder, string) {
-	trail := localtrail.New(localtrail.NewDataset(privilegeEvents(t, time.Now().UTC())), localtrail.Options{Quota: -1})
+	return newRecorderOf(t, motoURL, privilegeEvents(t, time.Now().UTC()))
+}
+
+// newRecorderOf is newRecorder serving events.
+func newRecorderOf(t *testing.T, motoURL string, events []model.Event) (*recorder, string) {
+	trail := localtrail.New(localtrail.NewDataset(events), localtrail.Options{Quota: -1})
 	rec := &recorder{trail: trail, ops: map[string]int{}}
 	if motoURL != "" {
 		u, err := url.Parse(motoURL)
@@ -351,6 +358,7 @@ func TestLeastPrivilege(t *testing.T) {
 	t.Run("headless", func(t *testing.T) { needMoto(t, motoURL); leastPrivilegeHeadless(t, motoURL) })
 	t.Run("tui", func(t *testing.T) { needMoto(t, motoURL); leastPrivilegeTUI(t, motoURL) })
 	t.Run("trail bucket", func(t *testing.T) { needMoto(t, motoURL); leastPrivilegeBucket(t, motoURL) })
+	t.Run("resource ledger", func(t *testing.T) { needMoto(t, motoURL); leastPrivilegeLedger(t, motoURL) })
 	leastPrivilegeFailures(t, motoURL)
 }
 
@@ -520,4 +528,85 @@ func leastPrivilegeBucket(t *testing.T, motoURL string) {
 	checkAllExercised(t, ops, bucketOperations)
 	checkNoCredentials(t, "bucket session", s.stdout, s.stderr)
 	t.Logf("recorded: %v", ops)
+}
+
+// privilegeLedgerEvents are the calls of a resource ledger with a price to
+// find: an instance launched and still running, a volume created.
+func privilegeLedgerEvents(t *testing.T, now time.Time) []model.Event {
+	t.Helper()
+	var events []model.Event
+	for i, r := range []struct{ region, name, response string }{
+		{"eu-west-1", "RunInstances", `{"instancesSet":{"items":[{"instanceId":"i-0priv0000000000001","instanceType":"t3.medium"}]}}`},
+		{"eu-west-1", "CreateVolume", `{"volumeId":"vol-0priv000000000001","size":100,"volumeType":"gp3"}`},
+	} {
+		raw := fmt.Sprintf(`{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::123456789012:user/adam","accountId":"123456789012","accessKeyId":"AKIAEVENTKEY00000000","userName":"adam"},"eventTime":"%s","eventSource":"ec2.amazonaws.com","eventName":"%s","awsRegion":"%s","sourceIPAddress":"203.0.113.7","userAgent":"aws-cli/2","requestParameters":{},"responseElements":%s,"eventID":"priv-ledger-%d","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"123456789012","eventCategory":"Management"}`,
+			now.Add(-time.Duration(30+i)*time.Minute).Format(time.RFC3339), r.name, r.region, r.response, i)
+		e, err := model.FromRecord(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, e)
+	}
+	return events
+}
+
+// The resource ledger headless: LookupEvents as above, and each unit price
+// through pricing:GetProducts, the one action the ledger adds; with
+// --no-prices not even that, and a denied GetProducts is a note on each
+// row, not a failure.
+func leastPrivilegeLedger(t *testing.T, motoURL string) {
+	for _, c := range []struct {
+		name     string
+		args     []string
+		deny     bool
+		pricing  bool   // GetProducts is sent
+		costNote string // the instance row's, "" when priced
+	}{
+		{name: "priced", pricing: true},
+		{name: "no prices", args: []string{"--no-prices"}, costNote: "--no-prices"},
+		{name: "pricing denied", deny: true, pricing: true, costNote: "no pricing:GetProducts permission"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec, endpoint := newRecorderOf(t, motoURL, privilegeLedgerEvents(t, time.Now().UTC()))
+			if c.deny {
+				rec.answer = func(service string, w http.ResponseWriter) bool {
+					if service != "pricing" {
+						return false
+					}
+					w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+					w.WriteHeader(http.StatusBadRequest)
+					fmt.Fprint(w, `{"__type":"AccessDeniedException","Message":"User: arn:aws:iam::123456789012:user/adam is not authorized to perform: pricing:GetProducts"}`)
+					return true
+				}
+			}
+			t.Setenv("XDG_CACHE_HOME", t.TempDir()) // no price cached before
+			s := runHeadless(t, rec, endpoint, append([]string{"--view", "resources", "--print", "jsonl", "--since", "1h", "--rate", "50"}, c.args...)...)
+			if s.code != exitOK {
+				t.Fatalf("exit %d, stderr:\n%s", s.code, s.stderr)
+			}
+			lines, err := decodeLedgerLines(s.stdout)
+			if err != nil || len(lines) != 2 {
+				t.Fatalf("%d rows, %v:\n%s", len(lines), err, s.stdout)
+			}
+			instance := findLine(lines, "i-0priv0000000000001")
+			switch {
+			case instance == nil || instance.Size != "t3.medium" || !instance.Alive:
+				t.Errorf("the instance's row: %+v", instance)
+			case c.costNote == "" && (instance.EstimatedCostUSD == nil || *instance.EstimatedCostUSD <= 0):
+				t.Errorf("the instance has no estimate: %+v", instance)
+			case c.costNote != "" && (instance.EstimatedCostUSD != nil || !strings.Contains(instance.CostNote, c.costNote)):
+				t.Errorf("the instance's estimate %v, note %q; want none, saying %q", instance.EstimatedCostUSD, instance.CostNote, c.costNote)
+			}
+			if c.deny && (strings.Count(s.stderr, "\n") != 1 || !strings.Contains(s.stderr, "no pricing:GetProducts permission")) {
+				t.Errorf("a denied Price List is one line on stderr naming the permission: %q", s.stderr)
+			}
+			ops := checkWithinPolicy(t, rec)
+			checkAllExercised(t, ops, lookupOperations)
+			if sent := ops["pricing:GetProducts"] > 0; sent != c.pricing {
+				t.Errorf("GetProducts sent: %v, want %v (recorded %v)", sent, c.pricing, ops)
+			}
+			checkNoCredentials(t, "ledger session", s.stdout, s.stderr)
+			t.Logf("recorded: %v; stderr: %s", ops, strings.TrimSpace(s.stderr))
+		})
+	}
 }

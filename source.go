@@ -3,9 +3,13 @@ package main
 import (
 	"context"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
 	"lazytrail/fetch"
 	"lazytrail/fetch/athena"
 	"lazytrail/fetch/lookup"
+	"lazytrail/fetch/pricing"
 	"lazytrail/fetch/trail"
 	"lazytrail/model"
 )
@@ -71,4 +75,34 @@ func (o *options) recordsSettings() trail.Settings {
 
 func (o *options) athenaOptions() athena.Options {
 	return athena.Options{Table: o.athena, WorkGroup: o.workgroup, Output: o.athenaOut, Span: o.span()}
+}
+
+// openPricer is the resource ledger's pricer, for the TUI and for --view
+// resources: nil with --no-prices; for --demo the Price List of the local
+// endpoint the demo runs on, kept in memory only (its prices must not
+// stand in a real run's cache); otherwise AWS's, in us-east-1, with the
+// first profile's credentials (prices are the same for every account).
+// It does no I/O until asked for prices.
+func openPricer(ctx context.Context, o *options, src model.Source) model.Pricer {
+	if o.noPrices {
+		return nil
+	}
+	if local, ok := src.(interface{ LocalEndpoint() string }); ok && local.LocalEndpoint() != "" {
+		cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDLAZYTRAILDEMO", "lazytrail-demo-secret", "")}
+		return pricing.New(cfg, pricing.Options{Endpoint: local.LocalEndpoint(), CachePath: "-"})
+	}
+	profile := ""
+	if len(o.profiles) > 0 {
+		profile = o.profiles[0]
+	}
+	cfg, err := fetch.LoadConfig(ctx, profile)
+	if err != nil {
+		// No usable config (AWS_PROFILE names none, say): prices cached
+		// before still serve, and asking for the others fails at once,
+		// sending nothing, for want of credentials, which their rows say.
+		cfg = aws.Config{Region: "us-east-1", Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{}, err
+		})}
+	}
+	return pricing.New(cfg, pricing.Options{})
 }

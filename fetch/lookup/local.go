@@ -54,9 +54,11 @@ func Serve(srv *localtrail.Server, regions []string, label string, s Settings) (
 		Rate:        s.Rate,
 		Regions:     regions,
 	}
-	return newSource(s, []Options{opts}, label, "", func() {
+	src := newSource(s, []Options{opts}, label, "", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
-	}), nil
+	})
+	src.local = url
+	return src, nil
 }

@@ -45,9 +45,15 @@ type Source struct {
 	label    string
 	notice   string
 	close    func()
+	local    string // the in-process endpoint's URL (Serve), "" for AWS
 }
 
 var _ model.Source = (*Source)(nil)
+
+// LocalEndpoint is the URL of the endpoint Serve started in-process
+// (--demo), which also answers the Price List's GetProducts; "" when the
+// source pages AWS or an endpoint it did not start.
+func (s *Source) LocalEndpoint() string { return s.local }
 
 // newSource finishes a source over accounts: the clients' tuning, the
 // label and what the user should know.
