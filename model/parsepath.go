@@ -12,7 +12,7 @@ import "strings"
 func pathStrings(doc string, path []string, yield func(string)) {
 	c := cursor{s: doc, ok: true}
 	c.ws()
-	c.walk(path, yield, false)
+	c.walk(path, yield, walkStrings, 0)
 }
 
 // pathValues is pathStrings yielding every value path reaches, not only
@@ -23,16 +23,43 @@ func pathStrings(doc string, path []string, yield func(string)) {
 func pathValues(doc string, path []string, yield func(string)) {
 	c := cursor{s: doc, ok: true}
 	c.ws()
-	c.walk(path, yield, true)
+	c.walk(path, yield, walkValues, 0)
 }
 
-func (c *cursor) walk(path []string, yield func(string), all bool) {
+// scalars calls yield with every string, number and boolean that path
+// reaches in doc (a number or a boolean as written), as the summary counts
+// a field: an object is no value to count.
+func scalars(doc string, path []string, yield func(string)) {
+	c := cursor{s: doc, ok: true}
+	c.ws()
+	c.walk(path, yield, walkScalars, 0)
+}
+
+// walkMode is what a walk yields at the end of its path.
+type walkMode uint8
+
+const (
+	walkStrings walkMode = iota // non-empty strings only
+	walkScalars                 // strings (even empty), numbers, booleans
+	walkValues                  // scalars, and objects as their JSON text
+)
+
+// maxArrayNesting bounds the arrays walked through without a key between
+// them: a record's [[[…]]] is attacker-controlled, and each level is a
+// call deeper.
+const maxArrayNesting = 32
+
+func (c *cursor) walk(path []string, yield func(string), mode walkMode, arrays int) {
 	if c.i >= len(c.s) {
 		c.fail()
 		return
 	}
 	switch c.s[c.i] {
 	case '[':
+		if arrays == maxArrayNesting {
+			c.skip()
+			return
+		}
 		c.i++
 		if c.peek() == ']' {
 			c.i++
@@ -40,7 +67,7 @@ func (c *cursor) walk(path []string, yield func(string), all bool) {
 		}
 		for c.ok {
 			c.ws()
-			c.walk(path, yield, all)
+			c.walk(path, yield, mode, arrays+1)
 			switch c.peek() {
 			case ',':
 				c.i++
@@ -54,7 +81,7 @@ func (c *cursor) walk(path []string, yield func(string), all bool) {
 	case '{':
 		if len(path) == 0 {
 			at := c.skip()
-			if all && c.ok {
+			if mode == walkValues && c.ok {
 				yield(c.s[at:c.i])
 			}
 			return
@@ -93,16 +120,16 @@ func (c *cursor) walk(path []string, yield func(string), all bool) {
 		}
 		if last >= 0 && c.ok {
 			sub := cursor{s: c.s, i: last, ok: true}
-			sub.walk(path[1:], yield, all)
+			sub.walk(path[1:], yield, mode, 0)
 		}
 	case '"':
 		v := c.str()
-		if len(path) == 0 && (v != "" || all) && c.ok {
+		if len(path) == 0 && (v != "" || mode != walkStrings) && c.ok {
 			yield(v)
 		}
 	default:
 		at := c.skip()
-		if all && len(path) == 0 && c.ok && c.s[at] != 'n' {
+		if mode != walkStrings && len(path) == 0 && c.ok && c.s[at] != 'n' {
 			yield(c.s[at:c.i])
 		}
 	}
