@@ -123,3 +123,38 @@ func TestPathValues(t *testing.T) {
 		t.Error("first")
 	}
 }
+
+// TestExtendLedgerEqualsARebuild: a ledger extended as each page of
+// events loads holds what one built over them all at the end holds.
+func TestExtendLedgerEqualsARebuild(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var evs []Event
+	for i := range 60 {
+		at := t0.Add(time.Duration(60-i) * time.Hour) // newest first
+		id := fmt.Sprintf("i-%03d", i%7)
+		switch i % 4 {
+		case 0:
+			evs = append(evs, recordOf(t, at, "us-east-1", "ec2.amazonaws.com", "TerminateInstances", "bob", `{"instancesSet":{"items":[{"instanceId":"`+id+`"}]}}`, `{}`, ""))
+		case 1:
+			evs = append(evs, recordOf(t, at, "us-east-1", "ec2.amazonaws.com", "StopInstances", "bob", `{"instancesSet":{"items":[{"instanceId":"`+id+`"}]}}`, `{}`, ""))
+		case 2:
+			evs = append(evs, recordOf(t, at, "us-east-1", "ec2.amazonaws.com", "DescribeInstances", "eve", `{}`, `null`, ""))
+		default:
+			evs = append(evs, recordOf(t, at, "us-east-1", "ec2.amazonaws.com", "RunInstances", "adam", `{}`, `{"instancesSet":{"items":[{"instanceId":"`+id+`","instanceType":"t3.micro"}]}}`, ""))
+		}
+	}
+	tl := NewTimeline()
+	tl.SetFilter(ParseFilter("user:adam,bob"))
+	l, done := NewLedger(), 0
+	for page := 0; page < len(evs); page += 9 {
+		tl.Add(evs[page:min(page+9, len(evs))])
+		done = tl.ExtendLedger(l, done)
+		want := tl.Ledger().Rows(time.Time{}, time.Time{})
+		if got := l.Rows(time.Time{}, time.Time{}); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("after %d events, extended:\n%+v\nrebuilt:\n%+v", tl.Len(), got, want)
+		}
+	}
+	if done != tl.Matches() || done != 45 {
+		t.Errorf("done %d, matches %d, want 45", done, tl.Matches())
+	}
+}

@@ -1,11 +1,27 @@
 package model
 
 // Ledger builds the resource ledger from the events the filter selects.
+func (t *Timeline) Ledger() *Ledger {
+	l := NewLedger()
+	t.ExtendLedger(l, 0)
+	return l
+}
+
+// ExtendLedger adds to l the events the filter selects from the done-th
+// match on, and returns how many matches l now holds: a view that keeps a
+// ledger while a scan loads more events adds only the new ones (the
+// filtered view only grows at its end while the filter stays). A done
+// beyond the matches (the filter or the timeline changed) is the caller's
+// to rebuild from 0.
+//
 // The event-name and error columns say which events are successful calls a
 // rule names before any is read, so the pass over a million events reads
 // only the records that create, change or delete something.
-func (t *Timeline) Ledger() *Ledger {
-	l := NewLedger()
+func (t *Timeline) ExtendLedger(l *Ledger, done int) int {
+	matches := t.Matches()
+	if done >= matches {
+		return matches
+	}
 	names, errs := t.column(fieldEvent), t.column(fieldError)
 	named := make([]bool, len(names.values))
 	for code, name := range names.values {
@@ -16,12 +32,8 @@ func (t *Timeline) Ledger() *Ledger {
 		failed[code] = err != ""
 	}
 	var e Event
-	var first, last int32 = -1, -1
-	for _, i := range t.view[:t.Matches()] {
-		if first < 0 {
-			first = i
-		}
-		last = i
+	view := t.view[done:matches]
+	for _, i := range view {
 		if !named[names.codes[i]] || failed[errs.codes[i]] {
 			continue
 		}
@@ -29,12 +41,10 @@ func (t *Timeline) Ledger() *Ledger {
 		l.Add(&e)
 	}
 	// The range seen is that of every selected event, not only the named
-	// ones: the view is newest first.
-	if first >= 0 {
-		t.peek(int(first), &e)
-		l.Add(&Event{Time: e.Time})
-		t.peek(int(last), &e)
-		l.Add(&Event{Time: e.Time})
-	}
-	return l
+	// ones: the view runs newest first.
+	t.peek(int(view[0]), &e)
+	l.Add(&Event{Time: e.Time})
+	t.peek(int(view[len(view)-1]), &e)
+	l.Add(&Event{Time: e.Time})
+	return matches
 }

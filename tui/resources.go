@@ -46,9 +46,10 @@ type resourcesPane struct {
 	shown  []int // rows on screen, in order: sorted, and narrowed to creator
 	sums   []model.LedgerTotal
 	stats  shownStats
-	list   cursor // over shown
-	board  cursor // over sums
-	events int    // the filtered events the ledger was built from
+	list   cursor        // over shown
+	board  cursor        // over sums
+	ledger *model.Ledger // from the filtered view's first events matches, extended as more load
+	events int
 
 	built     ledgerKey
 	builtAt   time.Time
@@ -102,14 +103,18 @@ func (p *resourcesPane) refresh() {
 	if k == p.built {
 		return
 	}
-	onlyGrew := p.built.tl == k.tl && p.built.filter == k.filter && p.built.ended == k.ended &&
+	onlyGrew := p.ledger != nil && p.built.tl == k.tl && p.built.filter == k.filter && p.built.ended == k.ended &&
 		p.built.start == k.start && p.built.end == k.end
 	if onlyGrew && time.Since(p.builtAt) < rebuildGap(p.buildTook) {
 		return
 	}
 	began := time.Now()
-	p.rows = tl.Ledger().Rows(q.Start, q.End)
-	p.events = tl.Matches()
+	if !onlyGrew {
+		// Another filter, timeline or range: the events are others.
+		p.ledger, p.events = model.NewLedger(), 0
+	}
+	p.events = tl.ExtendLedger(p.ledger, p.events)
+	p.rows = p.ledger.Rows(q.Start, q.End)
 	p.built, p.builtAt, p.buildTook = k, began, time.Since(began)
 	p.unpriced = true
 	p.priceRows()

@@ -61,6 +61,16 @@ func BenchmarkResourcesKeystroke(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/keystroke")
 		})
 	}
+	// A page loaded while the view is open: the new events are added to
+	// the ledger kept, and its rows are listed again.
+	b.Run("page", func(b *testing.B) {
+		for b.Loop() {
+			p.built.loaded--
+			p.builtAt = time.Time{}
+			p.refresh()
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/page")
+	})
 	b.Run("rebuild", func(b *testing.B) {
 		for b.Loop() {
 			p.built = ledgerKey{}
