@@ -8,11 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"lazytrail/fetch/athena"
-	"lazytrail/fetch/athena/athenatest"
-	"lazytrail/fetch/athena/sqltest/duckathena"
-	"lazytrail/fetch/localtrail/localtest"
-	"lazytrail/fetch/trail/s3test"
 	"lazytrail/model"
 )
 
@@ -23,18 +18,7 @@ import (
 // over the same records, range and filter, in the builder's order.
 func TestLedgerThroughMotoAndDuckDB(t *testing.T) {
 	db, events := ledgerDB(t)
-	for _, stmt := range []string{"CREATE SCHEMA trails", "CREATE VIEW trails.cloudtrail AS SELECT * FROM main.cloudtrail"} {
-		if _, err := db.Exec(stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	moto := localtest.Moto(t)
-	proxy := athenatest.NewProxy(t, moto, "us-east-1", func(query string) ([][]*string, error) { return duckathena.Results(db, query) })
-	athenatest.CreateTable(t, s3test.Config(t, moto), "trails", "cloudtrail")
-	src, err := athena.NewSource(context.Background(), s3test.Config(t, proxy.URL), athena.Options{Table: "trails.cloudtrail", Output: "s3://results/q/"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, proxy := sourceOverDuckDB(t, db)
 	var ledger model.Source = src
 	ls, ok := ledger.(model.LedgerSource)
 	if !ok {
@@ -80,7 +64,7 @@ func TestLedgerThroughMotoAndDuckDB(t *testing.T) {
 		})
 	}
 	// A filter SQL cannot decide exactly is refused before any query.
-	_, err = ls.Ledger(context.Background(), model.Request{Range: model.Range{Since: ledgerStart, Until: ledgerEnd}, Plan: "res:i-0aaa"})
+	_, err := ls.Ledger(context.Background(), model.Request{Range: model.Range{Since: ledgerStart, Until: ledgerEnd}, Plan: "res:i-0aaa"})
 	if !errors.Is(err, model.ErrNoLedger) {
 		t.Errorf("res: gave %v, want model.ErrNoLedger", err)
 	}

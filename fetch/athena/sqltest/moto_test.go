@@ -24,19 +24,7 @@ import (
 // stream's filter selects from the same records, newest first.
 func TestTheSourceThroughMotoAndDuckDB(t *testing.T) {
 	db, c := openDB(t)
-	// Glue names the table trails.cloudtrail; DuckDB holds it as cloudtrail.
-	for _, stmt := range []string{"CREATE SCHEMA trails", "CREATE VIEW trails.cloudtrail AS SELECT * FROM main.cloudtrail"} {
-		if _, err := db.Exec(stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	moto := localtest.Moto(t)
-	proxy := athenatest.NewProxy(t, moto, "us-east-1", func(query string) ([][]*string, error) { return runOnDuckDB(db, query) })
-	athenatest.CreateTable(t, s3test.Config(t, moto), "trails", "cloudtrail")
-	src, err := athena.NewSource(context.Background(), s3test.Config(t, proxy.URL), athena.Options{Table: "trails.cloudtrail", Output: "s3://results/q/"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, proxy := sourceOverDuckDB(t, db)
 	until := demoEnd
 	for _, ch := range []struct {
 		filter string
@@ -98,6 +86,27 @@ func TestTheSourceThroughMotoAndDuckDB(t *testing.T) {
 	if n := proxy.Calls("StartQueryExecution"); n != 6 {
 		t.Errorf("%d queries started, want 6", n)
 	}
+}
+
+// sourceOverDuckDB is the Athena source on moto's Athena through the real
+// SDK, with a proxy in front of moto that runs the SQL moto received on db
+// (moto runs none), where the table trails.cloudtrail is db's cloudtrail.
+func sourceOverDuckDB(t *testing.T, db *sql.DB) (*athena.Source, *athenatest.Proxy) {
+	t.Helper()
+	// Glue names the table trails.cloudtrail; DuckDB holds it as cloudtrail.
+	for _, stmt := range []string{"CREATE SCHEMA trails", "CREATE VIEW trails.cloudtrail AS SELECT * FROM main.cloudtrail"} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	moto := localtest.Moto(t)
+	proxy := athenatest.NewProxy(t, moto, "us-east-1", func(query string) ([][]*string, error) { return runOnDuckDB(db, query) })
+	athenatest.CreateTable(t, s3test.Config(t, moto), "trails", "cloudtrail")
+	src, err := athena.NewSource(context.Background(), s3test.Config(t, proxy.URL), athena.Options{Table: "trails.cloudtrail", Output: "s3://results/q/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, proxy
 }
 
 // runOnDuckDB runs a query and returns its rows as Athena's
