@@ -72,15 +72,7 @@ func runPrint(ctx context.Context, o *options, src model.Source, stdout, stderr 
 			break
 		}
 		last = batch.Progress
-		if len(batch.Skipped) > 0 {
-			// Named as they come, every one: a partition's progress
-			// keeps only its first 200.
-			progress.clear()
-			for _, sk := range batch.Skipped {
-				fmt.Fprintf(stderr, "lazytrail: skipped %s\n", sk) // escaped by the stream
-			}
-			named += len(batch.Skipped)
-		}
+		named += nameSkips(batch.Skipped, progress, stderr)
 		if restore {
 			originals.Prefetch(ctx, batch.Events, filter)
 		}
@@ -129,6 +121,19 @@ func runPrint(ctx context.Context, o *options, src model.Source, stdout, stderr 
 		code = max(code, exitPartial)
 	}
 	return code
+}
+
+// nameSkips writes one line per file or record the batch skipped, as they
+// come, every one (a partition's progress keeps only its first 200), and
+// returns how many.
+func nameSkips(skipped []string, progress *progressLine, stderr io.Writer) int {
+	if len(skipped) > 0 {
+		progress.clear()
+	}
+	for _, sk := range skipped {
+		fmt.Fprintf(stderr, "lazytrail: skipped %s\n", sk) // escaped by the stream
+	}
+	return len(skipped)
 }
 
 // eventRecycler is a stream that can reuse the array of a batch's events

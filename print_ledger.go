@@ -113,13 +113,7 @@ func ledgerRows(ctx context.Context, src model.Source, filter model.Filter, stde
 			break
 		}
 		last = batch.Progress
-		if len(batch.Skipped) > 0 {
-			progress.clear()
-			for _, sk := range batch.Skipped {
-				fmt.Fprintf(stderr, "lazytrail: skipped %s\n", sk) // escaped by the stream
-			}
-			named += len(batch.Skipped)
-		}
+		named += nameSkips(batch.Skipped, progress, stderr)
 		for i := range batch.Events {
 			if e := &batch.Events[i]; filter.Match(e) {
 				ledger.Add(e)
@@ -127,6 +121,11 @@ func ledgerRows(ctx context.Context, src model.Source, filter model.Filter, stde
 			}
 		}
 		progress.show(read, "events read", batch.Progress)
+		// The ledger keeps copies of what it needs (Ledger.Add), so the
+		// stream may reuse the batch, as for --print.
+		if recycler, ok := stream.(eventRecycler); ok {
+			recycler.Recycle(batch.Events)
+		}
 	}
 	progress.clear()
 	if ctx.Err() != nil {

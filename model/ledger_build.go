@@ -166,7 +166,8 @@ func NewLedger() *Ledger {
 func (l *Ledger) Len() int { return len(l.order) }
 
 // Add takes one event: a successful call some rule names adds a mark to
-// each resource it names; anything else only widens the range seen.
+// each resource it names; anything else only widens the range seen. The
+// ledger keeps copies of what it needs: e may be reused once Add returns.
 func (l *Ledger) Add(e *Event) {
 	if l.first.IsZero() || e.Time.Before(l.first) {
 		l.first = e.Time
