@@ -68,14 +68,8 @@ func (c *cursor) walk(path []string, yield func(string), mode walkMode, arrays i
 		for c.ok {
 			c.ws()
 			c.walk(path, yield, mode, arrays+1)
-			switch c.peek() {
-			case ',':
-				c.i++
-			case ']':
-				c.i++
+			if !c.more(']') {
 				return
-			default:
-				c.fail()
 			}
 		}
 	case '{':
@@ -107,16 +101,9 @@ func (c *cursor) walk(path []string, yield func(string), mode walkMode, arrays i
 			if k == path[0] {
 				last = at
 			}
-			switch c.peek() {
-			case ',':
-				c.i++
-				continue
-			case '}':
-				c.i++
-			default:
-				c.fail()
+			if !c.more('}') {
+				break
 			}
-			break
 		}
 		if last >= 0 && c.ok {
 			sub := cursor{s: c.s, i: last, ok: true}

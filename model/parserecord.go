@@ -295,17 +295,7 @@ func (c *cursor) members(seen *uint32, find func(string) int, keys []string) fun
 			default:
 				c.skip()
 			}
-			if !c.ok {
-				return
-			}
-			switch c.peek() {
-			case ',':
-				c.i++
-			case '}':
-				c.i++
-				return
-			default:
-				c.fail()
+			if !c.ok || !c.more('}') {
 				return
 			}
 		}
@@ -532,14 +522,7 @@ func (c *cursor) resources(scratch *recordScratch) {
 		default:
 			scratch.extra = append(append(make([]recordResrc, 0, 4*scratch.n), scratch.resources[:scratch.n]...), res)
 		}
-		switch c.peek() {
-		case ',':
-			c.i++
-		case ']':
-			c.i++
-			return
-		default:
-			c.fail()
+		if !c.more(']') {
 			return
 		}
 	}

@@ -46,6 +46,22 @@ func (c *cursor) peek() byte {
 	return 0
 }
 
+// more consumes what follows an array element or an object member: true
+// after a ',' (another follows), false after close (the end) or, having
+// failed, at anything else.
+func (c *cursor) more(close byte) bool {
+	switch c.peek() {
+	case ',':
+		c.i++
+		return true
+	case close:
+		c.i++
+	default:
+		c.fail()
+	}
+	return false
+}
+
 // literal consumes lit (true, false, null) or fails.
 func (c *cursor) literal(lit string) {
 	if len(c.s)-c.i >= len(lit) && c.s[c.i:c.i+len(lit)] == lit {
