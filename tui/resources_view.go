@@ -99,8 +99,9 @@ func (p *resourcesPane) costText(cost float64, unpriced int) string {
 	return "est. " + usd(cost)
 }
 
+// View draws the ledger as Update last brought it up to date (syncLedger
+// after every message): rendering builds nothing.
 func (p *resourcesPane) View() []string {
-	p.refresh()
 	st := &p.s.st
 	var lines []string
 	for _, l := range p.title() {
