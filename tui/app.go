@@ -218,6 +218,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if prices := a.syncLedger(); prices != nil {
 		cmd = tea.Batch(cmd, prices)
 	}
+	if p, ok := a.front().(*summaryPane); ok {
+		p.refresh() // counts in Update, so that View only draws
+	}
 	a.fitChrome()
 	a.askForMore()
 	if a.panesVisible() {

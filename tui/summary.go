@@ -168,8 +168,9 @@ func (p *summaryPane) Selected() string {
 	return p.dim.Term(p.groups[p.cursor].Value)
 }
 
+// View draws the counts Update last brought up to date (App.Update
+// refreshes the summary in front after every message).
 func (p *summaryPane) View() []string {
-	p.refresh()
 	st := &p.s.st
 	title := paintOf(st.PaneTitleFocused)
 	var lines []string
