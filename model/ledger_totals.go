@@ -60,6 +60,11 @@ func LedgerTotals(rows []LedgerRow, by func(*LedgerRow) string) []LedgerTotal {
 // creation is not in the range (only changed or deleted in it).
 const LedgerCreationNotSeen = "(creation not seen)"
 
+// LedgerCreatorNotRecorded is LedgerByCreator's group for resources whose
+// creating call was seen but names no user and no service (a record
+// without userIdentity).
+const LedgerCreatorNotRecorded = "(creator not recorded)"
+
 // LedgerByCreator groups a row by who created it: the user as the list
 // shows them, with the service that acted for them ("alice via
 // cloudformation", but just "AutoScaling" for AutoScaling's own role
@@ -73,6 +78,8 @@ func LedgerByCreator(r *LedgerRow) string {
 		return r.CreatedBy
 	case service != "":
 		return service
+	case r.CreatedTime.IsZero():
+		return LedgerCreationNotSeen
 	}
-	return LedgerCreationNotSeen
+	return LedgerCreatorNotRecorded
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"testing"
+	"time"
 )
 
 func TestLedgerTotalsByCreator(t *testing.T) {
@@ -46,6 +47,11 @@ func TestLedgerTotalsByCreator(t *testing.T) {
 	}
 	if n != len(rows) || alive != 6 || unpriced != 3 || math.Abs(cost-563.5) > 1e-9 {
 		t.Errorf("totals by type add to %d rows, %d alive, %d unpriced, $%v", n, alive, unpriced, cost)
+	}
+	// A creation seen that names nobody is not a creation unseen.
+	anon := LedgerRow{ResourceID: "evil", CreatedTime: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), CreatedEventID: "x1"}
+	if got := LedgerByCreator(&anon); got != LedgerCreatorNotRecorded {
+		t.Errorf("a seen creation without a caller is grouped as %q", got)
 	}
 	if LedgerTotals(nil, LedgerByCreator) != nil {
 		t.Error("no rows, yet groups")

@@ -188,8 +188,13 @@ func (p *ledgerTableWriter) Row(r *LedgerRow) {
 }
 
 func (p *ledgerTableWriter) End() error {
-	fmt.Fprintf(p.w, "%d resources, %d alive (no delete seen in the range); estimated $%.2f on demand for %d, %d without an estimate\n",
-		p.rows, p.alive, p.costUSD, p.cost, p.unpriced)
+	fmt.Fprintf(p.w, "%d resources, %d alive (no delete seen in the range); ", p.rows, p.alive)
+	if p.cost == 0 {
+		// "$0.00 for 0" would read as a price of nothing.
+		fmt.Fprintf(p.w, "no estimate for any (costNote in jsonl, json or csv says why)\n")
+	} else {
+		fmt.Fprintf(p.w, "estimated $%.2f on demand for %d, %d without an estimate\n", p.costUSD, p.cost, p.unpriced)
+	}
 	return p.w.Flush()
 }
 

@@ -218,6 +218,25 @@ func TestLedgerWriterTable(t *testing.T) {
 	}
 }
 
+// TestLedgerTableWithoutPrices: a ledger with no estimate at all says so,
+// not "$0.00 for 0".
+func TestLedgerTableWithoutPrices(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewLedgerWriter("table", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Row(&LedgerRow{ResourceID: "logs", ResourceType: "AWS::S3::Bucket", Alive: true, CostNote: "no hourly price: billed by use"})
+	if err := w.End(); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	want := "1 resources, 1 alive (no delete seen in the range); no estimate for any (costNote in jsonl, json or csv says why)"
+	if got := lines[len(lines)-1]; got != want {
+		t.Errorf("totals %q, want %q", got, want)
+	}
+}
+
 func TestLedgerWriterFormats(t *testing.T) {
 	// Every --print format prints the ledger too.
 	for _, name := range FormatNames() {
